@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "alertgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "alertgate", targets: ["alertgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "AlertgateCore"),
+        .target(
+            name: "AlertgateCodecs",
+            dependencies: ["AlertgateCore"]
+        ),
+        .target(
+            name: "AlertgateStorage",
+            dependencies: [
+                "AlertgateCore",
+                "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "AlertgateServer",
+            dependencies: [
+                "AlertgateCore",
+                "AlertgateCodecs",
+                "AlertgateStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "alertgate",
+            dependencies: [
+                "AlertgateServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "AlertgateTesting",
+            dependencies: [
+                "AlertgateCore",
+                "AlertgateCodecs",
+                "AlertgateStorage",
+                "AlertgateServer",
+            ]
+        ),
+        .testTarget(name: "AlertgateCoreTests", dependencies: ["AlertgateCore", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCodecs", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateStorage", "AlertgateTesting"]),
+        .testTarget(
+            name: "AlertgateServerTests",
+            dependencies: ["AlertgateServer", "AlertgateTesting"]
+        ),
+    ]
+)

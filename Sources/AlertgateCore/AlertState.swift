@@ -1,0 +1,37 @@
+/// An alert: the dedup unit, one per fingerprint while it fires. Repeats update it in place.
+public struct AlertState: Hashable, Sendable {
+    public var id: Int64
+    public var fingerprint: Fingerprint
+    public var incidentID: Int64
+    public var status: AlertStatus
+    public var kind: SignalKind
+    public var service: String
+    public var title: String
+    public var severity: Severity
+    public var labels: [String: String]
+    public var firstSeen: Timestamp
+    public var lastSeen: Timestamp
+    public var resolvedAt: Timestamp?
+    /// Signals folded into this alert, the first included.
+    public var count: Int64
+
+    public init(
+        id: Int64, fingerprint: Fingerprint, incidentID: Int64, status: AlertStatus, kind: SignalKind,
+        service: String, title: String, severity: Severity, labels: [String: String],
+        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64
+    ) {
+        self.id = id
+        self.fingerprint = fingerprint
+        self.incidentID = incidentID
+        self.status = status
+        self.kind = kind
+        self.service = service
+        self.title = title
+        self.severity = severity
+        self.labels = labels
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.resolvedAt = resolvedAt
+        self.count = count
+    }
+}

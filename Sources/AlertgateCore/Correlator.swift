@@ -1,0 +1,240 @@
+/// The pure state machine that places every signal: it deduplicates signals into alerts and
+/// groups alerts into incidents by correlation key and time window.
+///
+/// It never reads a clock or a database: the caller passes the receipt time and carries out
+/// the returned `Outcome` (store the snapshots, answer the client).
+public struct Correlator: Sendable {
+    /// Stable names of the rules that decide, as shown in a signal's `why`.
+    public enum Rule {
+        public static let repeatOfAlert = "dedup.same_fingerprint"
+        public static let attachFiring = "correlate.key_has_firing_alerts"
+        public static let attachWindow = "correlate.key_within_window"
+        public static let attachLate = "correlate.late_signal"
+        public static let reopen = "correlate.reopen_within_window"
+        public static let open = "correlate.new_incident"
+        public static let resolveSignal = "resolve.signal"
+        public static let resolveWithoutAlert = "resolve.no_firing_alert"
+        public static let resolveTimeout = "resolve.timeout"
+        public static let change = "change.recorded"
+    }
+
+    public let config: CorrelationConfig
+    public internal(set) var state: CorrelatorState
+
+    public init(config: CorrelationConfig = CorrelationConfig(), state: CorrelatorState = CorrelatorState()) {
+        self.config = config
+        self.state = state
+    }
+
+    /// The time a signal is placed by: its own time when within `maxClockSkew` of receipt.
+    public func effectiveTime(of signal: Signal, receivedAt: Timestamp) -> Timestamp {
+        guard let occurred = signal.occurredAt else { return receivedAt }
+        let skew = abs(occurred.milliseconds - receivedAt.milliseconds)
+        return skew <= config.maxClockSkew.wholeMilliseconds ? occurred : receivedAt
+    }
+
+    /// Places one signal and returns what changed.
+    public mutating func ingest(_ signal: Signal, receivedAt: Timestamp) -> Outcome {
+        let fingerprint = Fingerprint.of(signal)
+        let time = effectiveTime(of: signal, receivedAt: receivedAt)
+        var outcome = Outcome(signalID: state.takeSignalID(), fingerprint: fingerprint, effectiveTime: time)
+
+        if signal.kind == .change {
+            outcome.decision = .recorded
+            outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
+            return outcome
+        }
+        if let live = state.liveAlert(fingerprint), time > live.lastSeen + config.resolveTimeout {
+            resolveAlert(live.id, at: live.lastSeen + config.resolveTimeout, reason: "no repeat within resolve_timeout", into: &outcome)
+        }
+        switch signal.status {
+        case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
+        case .resolved: resolve(signal, fingerprint: fingerprint, at: time, into: &outcome)
+        }
+        return outcome
+    }
+
+    /// Resolves the alerts that nothing repeated for `resolve_timeout` by `now`, and forgets
+    /// resolved incidents whose reopen window has passed.
+    public mutating func expire(now: Timestamp) -> Outcome {
+        var outcome = Outcome(effectiveTime: now)
+        let timeout = config.resolveTimeout
+        let expired = state.alerts.values.filter { $0.lastSeen + timeout <= now }.sorted { $0.id < $1.id }
+        for alert in expired {
+            resolveAlert(alert.id, at: alert.lastSeen + timeout, reason: "no repeat within resolve_timeout", into: &outcome)
+        }
+        let stale = state.incidents.values.filter { incident in
+            guard incident.status == .resolved, let resolvedAt = incident.resolvedAt else { return false }
+            return resolvedAt + config.reopenWindow < now
+        }
+        for incident in stale { state.forget(incidentID: incident.id) }
+        return outcome
+    }
+
+    /// Brings an incident that the correlator has forgotten back into its state, so that a
+    /// command can act on it.
+    public mutating func restore(_ incident: IncidentState, firingAlerts: [AlertState] = []) {
+        guard state.incidents[incident.id] == nil else { return }
+        state.insert(incident)
+        for alert in firingAlerts where alert.status == .firing && state.alerts[alert.id] == nil {
+            state.insertLive(alert)
+        }
+    }
+
+    // MARK: - Firing and resolving
+
+    private mutating func fire(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
+        if var alert = state.liveAlert(fingerprint) {
+            alert.count += 1
+            alert.firstSeen = min(alert.firstSeen, time)
+            if time >= alert.lastSeen {
+                alert.lastSeen = time
+                alert.title = signal.title
+                alert.severity = signal.severity
+            }
+            state.insertLive(alert)
+            outcome.record(alert)
+            var incident = state.incidents[alert.incidentID]!
+            touch(&incident, with: signal, at: time)
+            outcome.record(incident)
+            state.incidents[incident.id] = incident
+            outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
+                rule: Rule.repeatOfAlert, key: fingerprint.value, window: "resolve_timeout",
+                windowSeconds: config.resolveTimeout.wholeSeconds,
+                detail: "Alert \(alert.id) with this fingerprint is firing; repeat \(alert.count)."))
+            return
+        }
+
+        let key = config.key(for: signal)
+        if let incidentID = state.incidentByKey[key], var incident = state.incidents[incidentID] {
+            if incident.status.isActive {
+                let firing = state.firingAlertCount(incidentID: incidentID)
+                let withinWindow = time <= incident.lastActivity + config.correlationWindow
+                if firing > 0 || withinWindow {
+                    let why = firing > 0
+                        ? Why(rule: Rule.attachFiring, key: key, detail: "Incident \(incidentID) of key \(key) has \(firing) firing alert(s).")
+                        : Why(rule: Rule.attachWindow, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+                              detail: "Incident \(incidentID) of key \(key) saw a signal within correlation_window.")
+                    attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+                    return
+                }
+            } else if incident.status == .resolved, let resolvedAt = incident.resolvedAt {
+                if time <= resolvedAt, time >= incident.openedAt - config.correlationWindow {
+                    let why = Why(rule: Rule.attachLate, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+                                  detail: "The signal's own time falls inside incident \(incidentID), resolved since; it is filed there.")
+                    attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: false, why: why, into: &outcome)
+                    return
+                }
+                if time > resolvedAt, time <= resolvedAt + config.reopenWindow {
+                    incident.status = .open
+                    incident.resolvedAt = nil
+                    outcome.timeline.append(TimelineEntry(incidentID: incidentID, at: time, kind: .reopened, text: signal.title, signalID: outcome.signalID))
+                    let why = Why(rule: Rule.reopen, key: key, window: "reopen_window", windowSeconds: config.reopenWindow.wholeSeconds,
+                                  detail: "Incident \(incidentID) of key \(key) was resolved within reopen_window; it reopens.")
+                    attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+                    outcome.decision = .reopened
+                    return
+                }
+            }
+        }
+        open(signal, fingerprint: fingerprint, key: key, at: time, into: &outcome)
+    }
+
+    private mutating func open(_ signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp, into outcome: inout Outcome) {
+        var incident = IncidentState(
+            id: state.takeIncidentID(), key: key, title: signal.title, status: .open,
+            severity: Classifier.severity(of: signal), type: Classifier.type(of: signal),
+            service: signal.service, services: signal.service.isEmpty ? [] : [signal.service],
+            owner: Classifier.owner(of: signal), detectedBy: DetectedBy(kind: signal.kind),
+            openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0)
+        outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
+        let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+                      detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")
+        attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+        outcome.decision = .opened
+    }
+
+    /// Makes a new alert for the signal inside `incident`. A late signal (`live == false`)
+    /// gets an alert that is already resolved with its incident.
+    private mutating func attach(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, to incident: inout IncidentState,
+                                 live: Bool, why: Why, into outcome: inout Outcome) {
+        let alert = AlertState(
+            id: state.takeAlertID(), fingerprint: fingerprint, incidentID: incident.id,
+            status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
+            severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
+            resolvedAt: live ? nil : incident.resolvedAt, count: 1)
+        if live { state.insertLive(alert) }
+        outcome.record(alert)
+        incident.alertCount += 1
+        touch(&incident, with: signal, at: time)
+        if outcome.decision == nil, incident.signalCount > 1 {
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .attached, text: signal.title, signalID: outcome.signalID, alertID: alert.id))
+        }
+        state.insert(incident)
+        outcome.record(incident)
+        outcome.place(.attached, alert: alert.id, incident: incident.id, why: why)
+    }
+
+    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp) {
+        incident.signalCount += 1
+        if signal.kind == .report { incident.reportCount += 1 }
+        incident.lastActivity = max(incident.lastActivity, time)
+        incident.openedAt = min(incident.openedAt, time)
+        Classifier.update(&incident, with: signal)
+    }
+
+    private mutating func resolve(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
+        guard let alert = state.liveAlert(fingerprint) else {
+            outcome.place(.recorded, alert: nil, incident: nil, why: Why(
+                rule: Rule.resolveWithoutAlert, key: fingerprint.value,
+                detail: "No alert with this fingerprint is firing; the resolve is kept and changes nothing."))
+            return
+        }
+        resolveAlert(alert.id, at: max(time, alert.firstSeen), reason: "resolved by its sender", signalID: outcome.signalID, into: &outcome)
+        if var incident = state.incidents[alert.incidentID] {
+            incident.signalCount += 1
+            incident.lastActivity = max(incident.lastActivity, time)
+            state.incidents[incident.id] = incident
+            outcome.record(incident)
+        }
+        outcome.place(.resolved, alert: alert.id, incident: alert.incidentID, why: Why(
+            rule: Rule.resolveSignal, key: fingerprint.value, detail: "The sender resolved alert \(alert.id)."))
+    }
+
+    /// Resolves a live alert; its incident resolves with its last firing alert.
+    mutating func resolveAlert(_ alertID: Int64, at time: Timestamp, reason: String, signalID: Int64? = nil, into outcome: inout Outcome) {
+        guard var alert = state.alerts[alertID] else { return }
+        state.removeLive(alert)
+        alert.status = .resolved
+        alert.resolvedAt = time
+        outcome.record(alert)
+        guard var incident = state.incidents[alert.incidentID] else { return }
+        outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: "\(alert.title): \(reason)", signalID: signalID, alertID: alert.id))
+        if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
+            incident.status = .resolved
+            incident.resolvedAt = time
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .resolved, text: "All alerts resolved.", signalID: signalID))
+        }
+        state.incidents[incident.id] = incident
+        outcome.record(incident)
+    }
+}
+
+extension Outcome {
+    /// Keeps the newest snapshot of an alert.
+    mutating func record(_ alert: AlertState) {
+        if let index = alerts.firstIndex(where: { $0.id == alert.id }) { alerts[index] = alert } else { alerts.append(alert) }
+    }
+
+    /// Keeps the newest snapshot of an incident.
+    mutating func record(_ incident: IncidentState) {
+        if let index = incidents.firstIndex(where: { $0.id == incident.id }) { incidents[index] = incident } else { incidents.append(incident) }
+    }
+
+    mutating func place(_ decision: Decision, alert: Int64?, incident: Int64?, why: Why) {
+        if self.decision == nil { self.decision = decision }
+        if self.why == nil { self.why = why }
+        alertID = alert
+        incidentID = incident
+    }
+}

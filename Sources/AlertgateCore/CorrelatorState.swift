@@ -1,0 +1,87 @@
+/// Everything the correlator remembers: live alerts, incidents that may still take signals,
+/// and the next ids. The store can rebuild it from its rows (`init(alerts:incidents:...)`).
+public struct CorrelatorState: Hashable, Sendable {
+    /// Firing alerts by id.
+    public internal(set) var alerts: [Int64: AlertState] = [:]
+    /// Incidents that may still take signals: active ones, resolved ones within the reopen
+    /// window, and any a command brought back in.
+    public internal(set) var incidents: [Int64: IncidentState] = [:]
+    public internal(set) var nextSignalID: Int64
+    public internal(set) var nextAlertID: Int64
+    public internal(set) var nextIncidentID: Int64
+
+    var alertByFingerprint: [Fingerprint: Int64] = [:]
+    var incidentByKey: [String: Int64] = [:]
+    var firingByIncident: [Int64: Set<Int64>] = [:]
+
+    public init(nextSignalID: Int64 = 1, nextAlertID: Int64 = 1, nextIncidentID: Int64 = 1) {
+        self.nextSignalID = nextSignalID
+        self.nextAlertID = nextAlertID
+        self.nextIncidentID = nextIncidentID
+    }
+
+    /// Rebuilds the state from stored rows: the firing alerts, the incidents that may still
+    /// take signals, and the highest ids given so far.
+    public init(alerts: [AlertState], incidents: [IncidentState], lastSignalID: Int64, lastAlertID: Int64, lastIncidentID: Int64) {
+        self.init(nextSignalID: lastSignalID + 1, nextAlertID: lastAlertID + 1, nextIncidentID: lastIncidentID + 1)
+        for incident in incidents.sorted(by: { $0.id < $1.id }) {
+            insert(incident)
+        }
+        for alert in alerts where alert.status == .firing {
+            insertLive(alert)
+        }
+    }
+
+    /// The number of firing alerts of an incident.
+    public func firingAlertCount(incidentID: Int64) -> Int {
+        firingByIncident[incidentID]?.count ?? 0
+    }
+
+    /// The live alert with this fingerprint, if one fires.
+    public func liveAlert(_ fingerprint: Fingerprint) -> AlertState? {
+        alertByFingerprint[fingerprint].flatMap { alerts[$0] }
+    }
+
+    mutating func insert(_ incident: IncidentState) {
+        incidents[incident.id] = incident
+        guard incident.status != .closed else { return }
+        if let current = incidentByKey[incident.key], current > incident.id,
+           incidents[current]?.status.isActive == true {
+            return
+        }
+        incidentByKey[incident.key] = incident.id
+    }
+
+    mutating func insertLive(_ alert: AlertState) {
+        alerts[alert.id] = alert
+        alertByFingerprint[alert.fingerprint] = alert.id
+        firingByIncident[alert.incidentID, default: []].insert(alert.id)
+    }
+
+    mutating func removeLive(_ alert: AlertState) {
+        alerts[alert.id] = nil
+        if alertByFingerprint[alert.fingerprint] == alert.id { alertByFingerprint[alert.fingerprint] = nil }
+        firingByIncident[alert.incidentID]?.remove(alert.id)
+        if firingByIncident[alert.incidentID]?.isEmpty == true { firingByIncident[alert.incidentID] = nil }
+    }
+
+    mutating func forget(incidentID: Int64) {
+        guard let incident = incidents.removeValue(forKey: incidentID) else { return }
+        if incidentByKey[incident.key] == incidentID { incidentByKey[incident.key] = nil }
+    }
+
+    mutating func takeSignalID() -> Int64 {
+        defer { nextSignalID += 1 }
+        return nextSignalID
+    }
+
+    mutating func takeAlertID() -> Int64 {
+        defer { nextAlertID += 1 }
+        return nextAlertID
+    }
+
+    mutating func takeIncidentID() -> Int64 {
+        defer { nextIncidentID += 1 }
+        return nextIncidentID
+    }
+}

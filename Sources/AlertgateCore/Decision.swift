@@ -1,0 +1,22 @@
+/// What the pipeline did with one signal (API.md's `decision`).
+public enum Decision: String, CaseIterable, Codable, Sendable {
+    case opened, attached, `repeat`, resolved, reopened, silenced, suppressed, recorded
+
+    public var code: Int {
+        switch self {
+        case .opened: 1
+        case .attached: 2
+        case .repeat: 3
+        case .resolved: 4
+        case .reopened: 5
+        case .silenced: 6
+        case .suppressed: 7
+        case .recorded: 8
+        }
+    }
+
+    public init?(code: Int) {
+        guard let decision = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = decision
+    }
+}

@@ -1,0 +1,18 @@
+/// FNV-1a, 64 bit: the hash Alertmanager uses for label-set fingerprints.
+public struct FNV1a64: Sendable {
+    public static let offsetBasis: UInt64 = 14_695_981_039_346_656_037
+    public static let prime: UInt64 = 1_099_511_628_211
+
+    public private(set) var value: UInt64 = FNV1a64.offsetBasis
+
+    public init() {}
+
+    public mutating func combine(byte: UInt8) {
+        value ^= UInt64(byte)
+        value = value &* Self.prime
+    }
+
+    public mutating func combine(_ text: String) {
+        for byte in text.utf8 { combine(byte: byte) }
+    }
+}

@@ -1,0 +1,73 @@
+/// The identity of an alert: signals with the same fingerprint are one alert.
+///
+/// Version 1 of the scheme (`Fingerprint.schemeVersion`), stable across restarts:
+/// - a sender's explicit key (`dedup_key`, an Alertmanager webhook `fingerprint`) wins,
+///   namespaced by source: `pagerduty:<key>`;
+/// - label sets use Alertmanager's own algorithm (`Fingerprint.labels`), 16 hex digits;
+/// - traces hash service, span name and exception type; logs hash host, app and the
+///   message with numbers and ids masked; reports hash service and category.
+public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
+    public static let schemeVersion = 1
+
+    public var value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { value }
+
+    /// An explicit key from the sender, namespaced by the source it came through.
+    public static func explicit(_ key: String, source: SignalSource) -> Fingerprint {
+        Fingerprint("\(source.rawValue):\(key)")
+    }
+
+    /// Alertmanager's fingerprint of a label set: FNV-1a 64 over the names in sorted order,
+    /// each name and value followed by the byte 0xFF, printed as 16 lowercase hex digits.
+    public static func labels(_ labels: [String: String]) -> Fingerprint {
+        var hash = FNV1a64()
+        for name in labels.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            hash.combine(name)
+            hash.combine(byte: 0xFF)
+            hash.combine(labels[name]!)
+            hash.combine(byte: 0xFF)
+        }
+        return Fingerprint(hex16(hash.value))
+    }
+
+    /// The fingerprint of a normalized signal, following the scheme above.
+    public static func of(_ signal: Signal) -> Fingerprint {
+        if let key = signal.dedupKey, !key.isEmpty {
+            return explicit(key, source: signal.source)
+        }
+        switch signal.kind {
+        case .alert, .change:
+            var identity = signal.labels
+            if identity["alertname"] == nil { identity["alertname"] = signal.title }
+            if identity["service"] == nil, !signal.service.isEmpty { identity["service"] = signal.service }
+            return labels(identity)
+        case .trace:
+            return labels([
+                "service": signal.service,
+                "span": signal.labels["span.name"] ?? signal.title,
+                "exception.type": signal.labels["exception.type"] ?? "",
+            ])
+        case .log:
+            return labels([
+                "host": signal.labels["host"] ?? "",
+                "app": signal.labels["app"] ?? signal.service,
+                "message": MessageMask.mask(signal.title),
+            ])
+        case .report:
+            return labels([
+                "service": signal.service,
+                "category": signal.labels["category"] ?? "general",
+            ])
+        }
+    }
+
+    static func hex16(_ value: UInt64) -> String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

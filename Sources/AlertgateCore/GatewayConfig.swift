@@ -1,0 +1,71 @@
+/// Every setting of a running gateway, each with a default so that the bare
+/// `alertgate serve` works. Loaded from YAML and flags by the server target.
+public struct GatewayConfig: Hashable, Sendable {
+    public struct HTTP: Hashable, Sendable {
+        /// Address the HTTP listener binds to.
+        public var host = "127.0.0.1"
+        /// Port of the HTTP listener; 0 picks a free one.
+        public var port = 9480
+        /// Largest request body accepted, after decompression too (413 beyond).
+        public var maxBodyBytes = 1 << 20
+        public init() {}
+    }
+
+    public struct Storage: Hashable, Sendable {
+        /// The SQLite database file; its folder is created if missing.
+        public var path = "./alertgate-data/alertgate.sqlite"
+        /// `normal` survives a crash of the process; `full` also survives a power loss.
+        public var synchronous = "normal"
+        public init() {}
+    }
+
+    public struct Pipeline: Hashable, Sendable {
+        /// Ingest requests waiting for the writer before new ones get 503 with Retry-After.
+        public var queueCapacity = 4096
+        /// Most signals written in one transaction (group commit).
+        public var maxBatchSignals = 4096
+        /// How often firing alerts are checked against `resolve_timeout`.
+        public var expiryInterval: Duration = .seconds(1)
+        public init() {}
+    }
+
+    public var http = HTTP()
+    public var storage = Storage()
+    public var pipeline = Pipeline()
+    public var correlation = CorrelationConfig()
+
+    public init() {}
+
+    /// Checks values that parse but make no sense; the error names the key.
+    public func validate() throws(ConfigError) {
+        guard (0...65535).contains(http.port) else { throw ConfigError(key: "http.port", message: "must be between 0 and 65535, got \(http.port)") }
+        guard http.maxBodyBytes >= 1024 else { throw ConfigError(key: "http.max_body_bytes", message: "must be at least 1024, got \(http.maxBodyBytes)") }
+        guard !storage.path.isEmpty else { throw ConfigError(key: "storage.path", message: "must not be empty") }
+        guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
+        guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }
+        guard pipeline.maxBatchSignals > 0 else { throw ConfigError(key: "pipeline.max_batch_signals", message: "must be positive") }
+        guard pipeline.expiryInterval > .zero else { throw ConfigError(key: "pipeline.expiry_interval", message: "must be positive") }
+        let windows: [(String, Duration)] = [
+            ("correlation.correlation_window", correlation.correlationWindow),
+            ("correlation.resolve_timeout", correlation.resolveTimeout),
+            ("correlation.reopen_window", correlation.reopenWindow),
+            ("correlation.max_clock_skew", correlation.maxClockSkew),
+        ]
+        for (key, value) in windows where value < .zero {
+            throw ConfigError(key: key, message: "must not be negative")
+        }
+    }
+}
+
+/// A configuration problem, naming the key to fix.
+public struct ConfigError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var message: String
+
+    public init(key: String, message: String) {
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "config key `\(key)`: \(message)" }
+}

@@ -1,0 +1,35 @@
+/// What the correlator decided for one signal, command or expiry, and every record it
+/// changed. The store writes these snapshots as they are.
+public struct Outcome: Hashable, Sendable {
+    /// The id given to the signal, when the outcome is for a signal.
+    public var signalID: Int64?
+    public var decision: Decision?
+    public var why: Why?
+    /// The fingerprint and time the signal was placed by.
+    public var fingerprint: Fingerprint?
+    public var effectiveTime: Timestamp
+    /// The alert and incident the signal was placed in.
+    public var alertID: Int64?
+    public var incidentID: Int64?
+    /// Alerts and incidents as they are after this outcome, to be stored.
+    public var alerts: [AlertState]
+    public var incidents: [IncidentState]
+    public var timeline: [TimelineEntry]
+
+    public init(
+        signalID: Int64? = nil, decision: Decision? = nil, why: Why? = nil, fingerprint: Fingerprint? = nil,
+        effectiveTime: Timestamp, alertID: Int64? = nil, incidentID: Int64? = nil,
+        alerts: [AlertState] = [], incidents: [IncidentState] = [], timeline: [TimelineEntry] = []
+    ) {
+        self.signalID = signalID
+        self.decision = decision
+        self.why = why
+        self.fingerprint = fingerprint
+        self.effectiveTime = effectiveTime
+        self.alertID = alertID
+        self.incidentID = incidentID
+        self.alerts = alerts
+        self.incidents = incidents
+        self.timeline = timeline
+    }
+}

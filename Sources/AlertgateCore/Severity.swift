@@ -1,0 +1,32 @@
+/// The severity a sender gives a signal (PagerDuty's four levels, which most tools map onto).
+public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
+    case info, warning, error, critical
+
+    /// Higher is worse; stored as this code.
+    public var code: Int {
+        switch self {
+        case .info: 1
+        case .warning: 2
+        case .error: 3
+        case .critical: 4
+        }
+    }
+
+    public init?(code: Int) {
+        guard let severity = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = severity
+    }
+
+    /// Accepts the common spellings senders use (`crit`, `page`, `warn`, `err`, `informational`...).
+    public init?(lenient text: String) {
+        switch text.lowercased() {
+        case "critical", "crit", "fatal", "emergency", "emerg", "alert", "page", "p1", "sev1", "high": self = .critical
+        case "error", "err", "major", "p2", "sev2": self = .error
+        case "warning", "warn", "minor", "medium", "p3", "sev3": self = .warning
+        case "info", "informational", "notice", "debug", "low", "none", "ok", "p4", "p5", "sev4": self = .info
+        default: return nil
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.code < rhs.code }
+}

@@ -1,0 +1,36 @@
+/// The ingest path a signal came through. Stored as its small integer code, so codes are
+/// never reused or renumbered.
+public enum SignalSource: String, CaseIterable, Codable, Sendable {
+    case events
+    case reports
+    case changes
+    case alertmanagerAPI = "alertmanager_api"
+    case alertmanagerWebhook = "alertmanager_webhook"
+    case grafana
+    case pagerduty
+    case otlp
+    case gelf
+    case syslog
+    case jsonDatagram = "json_datagram"
+
+    public var code: Int {
+        switch self {
+        case .events: 1
+        case .reports: 2
+        case .changes: 3
+        case .alertmanagerAPI: 4
+        case .alertmanagerWebhook: 5
+        case .grafana: 6
+        case .pagerduty: 7
+        case .otlp: 8
+        case .gelf: 9
+        case .syslog: 10
+        case .jsonDatagram: 11
+        }
+    }
+
+    public init?(code: Int) {
+        guard let source = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = source
+    }
+}

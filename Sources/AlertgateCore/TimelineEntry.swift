@@ -1,0 +1,27 @@
+/// One line of an incident's timeline. Entries are written in the order the pipeline
+/// decided them, so the timeline has one order.
+public struct TimelineEntry: Hashable, Sendable {
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case opened, attached, acknowledged, resolved, reopened, closed, note, update
+        case alertResolved = "alert_resolved"
+        case changed
+    }
+
+    public var incidentID: Int64
+    public var at: Timestamp
+    public var kind: Kind
+    public var by: String?
+    public var text: String?
+    public var signalID: Int64?
+    public var alertID: Int64?
+
+    public init(incidentID: Int64, at: Timestamp, kind: Kind, by: String? = nil, text: String? = nil, signalID: Int64? = nil, alertID: Int64? = nil) {
+        self.incidentID = incidentID
+        self.at = at
+        self.kind = kind
+        self.by = by
+        self.text = text
+        self.signalID = signalID
+        self.alertID = alertID
+    }
+}

@@ -1,0 +1,108 @@
+import GRDB
+
+/// The schema, as versioned migrations. A shipped migration is never edited: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE payloads (
+                    id INTEGER PRIMARY KEY,
+                    received_at INTEGER NOT NULL,
+                    source INTEGER NOT NULL,
+                    content_type TEXT NOT NULL,
+                    encoding INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                ) STRICT;
+
+                CREATE TABLE signals (
+                    id INTEGER PRIMARY KEY,
+                    payload_id INTEGER NOT NULL,
+                    item INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    source INTEGER NOT NULL,
+                    status INTEGER NOT NULL,
+                    decision INTEGER NOT NULL,
+                    severity INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    alert_id INTEGER,
+                    incident_id INTEGER,
+                    fingerprint TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    why TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX signals_by_incident ON signals(incident_id, id) WHERE incident_id IS NOT NULL;
+                CREATE INDEX signals_by_alert ON signals(alert_id, id) WHERE alert_id IS NOT NULL;
+
+                CREATE TABLE alerts (
+                    id INTEGER PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    incident_id INTEGER NOT NULL,
+                    status INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    severity INTEGER NOT NULL,
+                    labels TEXT NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    resolved_at INTEGER,
+                    count INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX alerts_by_incident ON alerts(incident_id);
+                CREATE INDEX alerts_firing ON alerts(status) WHERE status = 1;
+
+                CREATE TABLE incidents (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    severity INTEGER NOT NULL,
+                    type INTEGER NOT NULL,
+                    service TEXT NOT NULL,
+                    services TEXT NOT NULL,
+                    owner TEXT,
+                    detected_by INTEGER NOT NULL,
+                    opened_at INTEGER NOT NULL,
+                    acknowledged_at INTEGER,
+                    resolved_at INTEGER,
+                    closed_at INTEGER,
+                    last_activity INTEGER NOT NULL,
+                    signal_count INTEGER NOT NULL,
+                    alert_count INTEGER NOT NULL,
+                    report_count INTEGER NOT NULL,
+                    classified_by_hand INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX incidents_by_status ON incidents(status, id);
+                CREATE INDEX incidents_by_service ON incidents(service, id);
+
+                CREATE TABLE timeline (
+                    id INTEGER PRIMARY KEY,
+                    incident_id INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    by TEXT,
+                    text TEXT,
+                    signal_id INTEGER,
+                    alert_id INTEGER
+                ) STRICT;
+                CREATE INDEX timeline_by_incident ON timeline(incident_id, id);
+
+                CREATE TABLE changes (
+                    signal_id INTEGER PRIMARY KEY,
+                    service TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    description TEXT,
+                    at INTEGER NOT NULL,
+                    sender TEXT,
+                    links TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX changes_by_service ON changes(service, at);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,73 @@
+import AlertgateCore
+import GRDB
+
+/// Turns stored rows back into domain values. A row that no longer decodes (an unknown
+/// code) is a bug in a migration, reported as `StoreError.corruptRow`.
+enum RowDecoding {
+    static func alert(_ row: Row) throws -> AlertState {
+        AlertState(
+            id: row["id"], fingerprint: Fingerprint(row["fingerprint"]), incidentID: row["incident_id"],
+            status: try code(AlertStatus(code: row["status"]), "alerts.status", row),
+            kind: try code(SignalKind(code: row["kind"]), "alerts.kind", row),
+            service: row["service"], title: row["title"],
+            severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
+            labels: try JSONText.decode([String: String].self, row["labels"]),
+            firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
+            resolvedAt: time(row["resolved_at"]), count: row["count"])
+    }
+
+    static func incident(_ row: Row) throws -> IncidentState {
+        IncidentState(
+            id: row["id"], key: row["key"], title: row["title"],
+            status: try code(IncidentStatus(code: row["status"]), "incidents.status", row),
+            severity: try code(IncidentSeverity(code: row["severity"]), "incidents.severity", row),
+            type: try code(IncidentType(code: row["type"]), "incidents.type", row),
+            service: row["service"], services: try JSONText.decode([String].self, row["services"]), owner: row["owner"],
+            detectedBy: try code(DetectedBy(code: row["detected_by"]), "incidents.detected_by", row),
+            openedAt: Timestamp(milliseconds: row["opened_at"]), acknowledgedAt: time(row["acknowledged_at"]),
+            resolvedAt: time(row["resolved_at"]), closedAt: time(row["closed_at"]),
+            lastActivity: Timestamp(milliseconds: row["last_activity"]), signalCount: row["signal_count"],
+            alertCount: row["alert_count"], reportCount: row["report_count"], classifiedByHand: row["classified_by_hand"])
+    }
+
+    static func signal(_ row: Row) throws -> StoredSignal {
+        StoredSignal(
+            id: row["id"], payloadID: row["payload_id"], item: row["item"],
+            kind: try code(SignalKind(code: row["kind"]), "signals.kind", row),
+            source: try code(SignalSource(code: row["source"]), "signals.source", row),
+            status: try code(SignalStatus(code: row["status"]), "signals.status", row),
+            decision: try code(Decision(code: row["decision"]), "signals.decision", row),
+            severity: try code(Severity(code: row["severity"]), "signals.severity", row),
+            receivedAt: Timestamp(milliseconds: row["received_at"]), at: Timestamp(milliseconds: row["at"]),
+            alertID: row["alert_id"], incidentID: row["incident_id"], fingerprint: row["fingerprint"],
+            service: row["service"], title: row["title"], why: try JSONText.decode(Why.self, row["why"]))
+    }
+
+    static func timeline(_ row: Row) throws -> StoredTimelineEntry {
+        StoredTimelineEntry(id: row["id"], entry: TimelineEntry(
+            incidentID: row["incident_id"], at: Timestamp(milliseconds: row["at"]),
+            kind: try code(TimelineEntry.Kind(rawValue: row["kind"]), "timeline.kind", row),
+            by: row["by"], text: row["text"], signalID: row["signal_id"], alertID: row["alert_id"]))
+    }
+
+    static func change(_ row: Row) throws -> StoredChange {
+        StoredChange(
+            signalID: row["signal_id"], service: row["service"], title: row["title"], description: row["description"],
+            at: Timestamp(milliseconds: row["at"]), sender: row["sender"],
+            links: try JSONText.decode([SignalLink].self, row["links"]))
+    }
+
+    static func time(_ value: Int64?) -> Timestamp? {
+        value.map { Timestamp(milliseconds: $0) }
+    }
+
+    static func code<T>(_ value: T?, _ column: String, _ row: Row) throws -> T {
+        guard let value else { throw StoreError.corruptRow("\(column) holds an unknown code in \(row)") }
+        return value
+    }
+}
+
+/// A stored row that does not decode.
+public enum StoreError: Error, Equatable, Sendable {
+    case corruptRow(String)
+}

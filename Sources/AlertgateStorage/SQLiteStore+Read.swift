@@ -1,0 +1,119 @@
+import AlertgateCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func incident(id: Int64) async throws -> IncidentState? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map(RowDecoding.incident)
+        }
+    }
+
+    public func incidents(_ query: IncidentQuery) async throws -> [IncidentState] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        func values<T>(_ column: String, _ items: [T], _ code: (T) -> Int) {
+            guard !items.isEmpty else { return }
+            clauses.append("\(column) IN (\(items.map { _ in "?" }.joined(separator: ",")))")
+            for item in items { _ = arguments.append(contentsOf: [code(item)]) }
+        }
+        values("status", query.statuses, \.code)
+        values("severity", query.severities, \.code)
+        values("type", query.types, \.code)
+        if let service = query.service {
+            clauses.append("(service = ? OR services LIKE ? ESCAPE '\\')")
+            _ = arguments.append(contentsOf: [service, "%\"\(Self.likeEscaped(service))\"%"])
+        }
+        if let since = query.since { clauses.append("opened_at >= ?"); _ = arguments.append(contentsOf: [since.milliseconds]) }
+        if let until = query.until { clauses.append("opened_at < ?"); _ = arguments.append(contentsOf: [until.milliseconds]) }
+        if let text = query.text, !text.isEmpty {
+            clauses.append("(title LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')")
+            let pattern = "%\(Self.likeEscaped(text))%"
+            _ = arguments.append(contentsOf: [pattern, pattern])
+        }
+        if let before = query.beforeID { clauses.append("id < ?"); _ = arguments.append(contentsOf: [before]) }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sql = "SELECT * FROM incidents \(whereSQL) ORDER BY id DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit])
+        let finalArguments = arguments
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(RowDecoding.incident)
+        }
+    }
+
+    public func alerts(incidentID: Int64) async throws -> [AlertState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE incident_id = ? ORDER BY id", arguments: [incidentID]).map(RowDecoding.alert)
+        }
+    }
+
+    public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY id", arguments: [incidentID]).map(RowDecoding.timeline)
+        }
+    }
+
+    public func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM signals WHERE incident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                """, arguments: [incidentID, beforeID ?? Int64.max, limit]).map(RowDecoding.signal)
+        }
+    }
+
+    public func signal(id: Int64) async throws -> StoredSignal? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM signals WHERE id = ?", arguments: [id]).map(RowDecoding.signal)
+        }
+    }
+
+    public func payload(id: Int64) async throws -> RawPayload? {
+        let stored = try await pool.read { db -> (RawPayload, encoding: Int, size: Int)? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payloads WHERE id = ?", arguments: [id]) else { return nil }
+            let data: Data = row["data"]
+            let payload = RawPayload(
+                id: row["id"], source: try RowDecoding.code(SignalSource(code: row["source"]), "payloads.source", row),
+                contentType: row["content_type"], receivedAt: Timestamp(milliseconds: row["received_at"]), bytes: [UInt8](data))
+            return (payload, row["encoding"], row["size"])
+        }
+        guard let (stored, encoding, size) = stored else { return nil }
+        var payload = stored
+        switch StoredPayload.Encoding(rawValue: encoding) {
+        case .identity: break
+        case .zlib: payload.bytes = try Zlib.decompress(payload.bytes, format: .zlib, limit: size)
+        case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(encoding) in payload \(id)")
+        }
+        return payload
+    }
+
+    public func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange] {
+        guard !services.isEmpty else { return [] }
+        let marks = services.map { _ in "?" }.joined(separator: ",")
+        var arguments = StatementArguments(services)
+        _ = arguments.append(contentsOf: [from.milliseconds, to.milliseconds, limit])
+        let finalArguments = arguments
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM changes WHERE service IN (\(marks)) AND at >= ? AND at <= ? ORDER BY at DESC LIMIT ?
+                """, arguments: finalArguments).map(RowDecoding.change)
+        }
+    }
+
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM signals) AS signals, (SELECT count(*) FROM alerts) AS alerts,
+                       (SELECT count(*) FROM incidents) AS incidents,
+                       (SELECT count(*) FROM incidents WHERE status IN (1, 2)) AS open_incidents,
+                       (SELECT coalesce(sum(length(data)), 0) FROM payloads) AS payload_bytes,
+                       (SELECT coalesce(sum(size), 0) FROM payloads) AS original_bytes
+                """)!
+            return StoreCounts(signals: row["signals"], alerts: row["alerts"], incidents: row["incidents"],
+                               openIncidents: row["open_incidents"], payloadBytes: row["payload_bytes"], originalBytes: row["original_bytes"])
+        }
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}

@@ -1,0 +1,63 @@
+import AlertgateCore
+import Foundation
+import GRDB
+
+/// The SQLite store: one WAL database file, one writer connection (the pipeline's), and a
+/// pool of readers.
+public final class SQLiteStore: GatewayStore {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    /// `synchronous` is `normal` (survives a process crash) or `full` (also a power loss).
+    public init(path: String, synchronous: String = "normal") throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool sets synchronous=NORMAL on its writer after prepareDatabase; apply ours after.
+        let level = synchronous == "full" ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(level)")
+        }
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Names of the applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    public func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
+        let horizon = (now - reopenWindow).milliseconds
+        return try await pool.read { db in
+            let alerts = try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1").map(RowDecoding.alert)
+            let incidents = try Row.fetchAll(db, sql: """
+                SELECT * FROM incidents
+                WHERE status IN (1, 2) OR (status = 3 AND resolved_at >= ?)
+                   OR id IN (SELECT incident_id FROM alerts WHERE status = 1)
+                """, arguments: [horizon]).map(RowDecoding.incident)
+            let lastSignal = try Int64.fetchOne(db, sql: "SELECT max(id) FROM signals") ?? 0
+            let lastAlert = try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0
+            let lastIncident = try Int64.fetchOne(db, sql: "SELECT max(id) FROM incidents") ?? 0
+            return CorrelatorState(alerts: alerts, incidents: incidents, lastSignalID: lastSignal, lastAlertID: lastAlert, lastIncidentID: lastIncident)
+        }
+    }
+
+    public func commit(_ batch: StoreBatch) async throws {
+        guard !batch.isEmpty else { return }
+        try await pool.write { db in
+            try BatchWriter(db: db).write(batch)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import CZlib
+
+/// zlib through the system library: compression of stored payloads and decompression of
+/// request bodies with a hard limit on the output size.
+public enum Zlib {
+    /// The container around deflate data.
+    public enum Format: Sendable {
+        /// RFC 1950, what stored payloads and HTTP `deflate` use.
+        case zlib
+        /// RFC 1952.
+        case gzip
+        /// Bare deflate (some clients send this for HTTP `deflate`).
+        case raw
+        /// zlib or gzip, told apart by the header.
+        case auto
+
+        var windowBits: Int32 {
+            switch self {
+            case .zlib: 15
+            case .gzip: 15 + 16
+            case .raw: -15
+            case .auto: 15 + 32
+            }
+        }
+    }
+
+    public enum Failure: Error, Equatable, Sendable {
+        /// The output would pass the limit: a compression bomb or simply too big.
+        case outputLimitExceeded(limit: Int)
+        /// The input is not valid compressed data.
+        case corrupt(String)
+        /// The input ended before the compressed stream did.
+        case truncated
+    }
+
+    /// Compresses `input` into the zlib format.
+    public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit_(&stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            preconditionFailure("deflateInit failed: out of memory")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        let written: Int = input.withUnsafeBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+                stream.avail_in = uInt(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = uInt(outBuf.count)
+                let status = deflate(&stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "deflate into deflateBound space must finish")
+                return outBuf.count - Int(stream.avail_out)
+            }
+        }
+        output.removeSubrange(written...)
+        return output
+    }
+
+    /// Decompresses `input`, failing as soon as the output would pass `limit` bytes.
+    public static func decompress(_ input: [UInt8], format: Format = .auto, limit: Int) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, format.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corrupt("inflateInit failed")
+        }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, max(4096, input.count * 4)))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var failure: Failure?
+        input.withUnsafeBufferPointer { inBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
+            stream.avail_in = uInt(inBuf.count)
+            while true {
+                let (status, produced) = chunk.withUnsafeMutableBufferPointer { outBuf -> (Int32, Int) in
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = uInt(outBuf.count)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    return (status, outBuf.count - Int(stream.avail_out))
+                }
+                if output.count + produced > limit {
+                    failure = .outputLimitExceeded(limit: limit)
+                    return
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                switch status {
+                case Z_STREAM_END:
+                    return
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR:
+                    // No progress possible: input ended before the stream did.
+                    if stream.avail_in == 0 { failure = .truncated; return }
+                    continue
+                default:
+                    let message = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+                    failure = .corrupt(message)
+                    return
+                }
+            }
+        }
+        if let failure { throw failure }
+        return output
+    }
+}
