@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "alertgate",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alertgate", targets: ["alertgate"]),
     ],

@@ -106,7 +106,8 @@ public struct Correlator: Sendable {
         }
 
         let key = config.key(for: signal)
-        if let incidentID = state.incidentByKey[key], var incident = state.incidents[incidentID] {
+        if var incident = state.incident(forKey: key) {
+            let incidentID = incident.id
             if incident.status.isActive {
                 let firing = state.firingAlertCount(incidentID: incidentID)
                 let withinWindow = time <= incident.lastActivity + config.correlationWindow

@@ -11,7 +11,8 @@ public struct CorrelatorState: Hashable, Sendable {
     public internal(set) var nextIncidentID: Int64
 
     var alertByFingerprint: [Fingerprint: Int64] = [:]
-    var incidentByKey: [String: Int64] = [:]
+    /// Ids of the incidents that are not closed, by correlation key (see `incident(forKey:)`).
+    var incidentsByKey: [String: Set<Int64>] = [:]
     var firingByIncident: [Int64: Set<Int64>] = [:]
 
     public init(nextSignalID: Int64 = 1, nextAlertID: Int64 = 1, nextIncidentID: Int64 = 1) {
@@ -42,14 +43,24 @@ public struct CorrelatorState: Hashable, Sendable {
         alertByFingerprint[fingerprint].flatMap { alerts[$0] }
     }
 
+    /// The incident a new alert of `key` may join: an active one before a resolved one; the
+    /// newest active one, else the one resolved last. It depends only on the incidents held,
+    /// not on the order they were touched in, so a state rebuilt from rows answers the same.
+    func incident(forKey key: String) -> IncidentState? {
+        incidentsByKey[key]?.lazy.compactMap { self.incidents[$0] }.max { a, b in
+            if a.status.isActive != b.status.isActive { return b.status.isActive }
+            if a.status.isActive { return a.id < b.id }
+            return (a.resolvedAt ?? a.lastActivity, a.id) < (b.resolvedAt ?? b.lastActivity, b.id)
+        }
+    }
+
     mutating func insert(_ incident: IncidentState) {
         incidents[incident.id] = incident
-        guard incident.status != .closed else { return }
-        if let current = incidentByKey[incident.key], current > incident.id,
-           incidents[current]?.status.isActive == true {
-            return
+        if incident.status == .closed {
+            removeFromKey(incident)
+        } else {
+            incidentsByKey[incident.key, default: []].insert(incident.id)
         }
-        incidentByKey[incident.key] = incident.id
     }
 
     mutating func insertLive(_ alert: AlertState) {
@@ -67,7 +78,12 @@ public struct CorrelatorState: Hashable, Sendable {
 
     mutating func forget(incidentID: Int64) {
         guard let incident = incidents.removeValue(forKey: incidentID) else { return }
-        if incidentByKey[incident.key] == incidentID { incidentByKey[incident.key] = nil }
+        removeFromKey(incident)
+    }
+
+    private mutating func removeFromKey(_ incident: IncidentState) {
+        incidentsByKey[incident.key]?.remove(incident.id)
+        if incidentsByKey[incident.key]?.isEmpty == true { incidentsByKey[incident.key] = nil }
     }
 
     mutating func takeSignalID() -> Int64 {

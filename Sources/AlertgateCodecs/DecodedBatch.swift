@@ -1,0 +1,15 @@
+import AlertgateCore
+
+/// The result of decoding one body: the good items with their positions, and the bad ones.
+public struct DecodedBatch: Sendable {
+    public var signals: [(item: Int, signal: Signal)]
+    public var errors: [CodecError]
+
+    public init(signals: [(item: Int, signal: Signal)] = [], errors: [CodecError] = []) {
+        self.signals = signals
+        self.errors = errors
+    }
+
+    /// The number of items the body held.
+    public var itemCount: Int { signals.count + errors.count }
+}

@@ -1,0 +1,118 @@
+import AlertgateCore
+import Foundation
+import Yams
+
+/// Reads the YAML config file into `GatewayConfig`. Every key is optional; an unknown key or
+/// a value of the wrong kind is an error that names the key.
+///
+/// ```yaml
+/// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576 }
+/// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
+/// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s }
+/// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
+///                max_clock_skew: 10m, group_by: [] }
+/// ```
+public enum ConfigLoader {
+    public static func load(path: String, into base: GatewayConfig = GatewayConfig()) throws -> GatewayConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(key: "--config", message: "cannot read \(path): \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, into: base)
+    }
+
+    public static func parse(yaml: String, into base: GatewayConfig = GatewayConfig()) throws -> GatewayConfig {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: yaml)
+        } catch {
+            throw ConfigError(key: "(file)", message: "is not valid YAML: \(error)")
+        }
+        var config = base
+        guard let document else { return config }
+        let root = try section(document, "(file)")
+        for (key, value) in root {
+            switch key {
+            case "http":
+                for (name, item) in try section(value, "http") {
+                    switch name {
+                    case "host": config.http.host = try string(item, "http.host")
+                    case "port": config.http.port = try integer(item, "http.port")
+                    case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
+                    default: throw unknown("http.\(name)")
+                    }
+                }
+            case "storage":
+                for (name, item) in try section(value, "storage") {
+                    switch name {
+                    case "path": config.storage.path = try string(item, "storage.path")
+                    case "synchronous": config.storage.synchronous = try string(item, "storage.synchronous").lowercased()
+                    default: throw unknown("storage.\(name)")
+                    }
+                }
+            case "pipeline":
+                for (name, item) in try section(value, "pipeline") {
+                    switch name {
+                    case "queue_capacity": config.pipeline.queueCapacity = try integer(item, "pipeline.queue_capacity")
+                    case "max_batch_signals": config.pipeline.maxBatchSignals = try integer(item, "pipeline.max_batch_signals")
+                    case "expiry_interval": config.pipeline.expiryInterval = try duration(item, "pipeline.expiry_interval")
+                    default: throw unknown("pipeline.\(name)")
+                    }
+                }
+            case "correlation":
+                for (name, item) in try section(value, "correlation") {
+                    let key = "correlation.\(name)"
+                    switch name {
+                    case "correlation_window": config.correlation.correlationWindow = try duration(item, key)
+                    case "resolve_timeout": config.correlation.resolveTimeout = try duration(item, key)
+                    case "reopen_window": config.correlation.reopenWindow = try duration(item, key)
+                    case "max_clock_skew": config.correlation.maxClockSkew = try duration(item, key)
+                    case "group_by":
+                        guard let names = item as? [Any] else { throw ConfigError(key: key, message: "must be a list of label names") }
+                        config.correlation.groupBy = try names.enumerated().map { try string($1, "\(key)[\($0)]") }
+                    default: throw unknown(key)
+                    }
+                }
+            default:
+                throw unknown(key)
+            }
+        }
+        try config.validate()
+        return config
+    }
+
+    static func section(_ value: Any, _ key: String) throws -> [(String, Any)] {
+        guard let map = value as? [AnyHashable: Any] else { throw ConfigError(key: key, message: "must be a mapping of keys to values") }
+        return try map.map { entry in
+            guard let name = entry.key as? String else { throw ConfigError(key: key, message: "has a key that is not text: \(entry.key)") }
+            return (name, entry.value)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    static func string(_ value: Any, _ key: String) throws -> String {
+        switch value {
+        case let text as String: return text
+        case let number as Int: return String(number)
+        default: throw ConfigError(key: key, message: "must be text")
+        }
+    }
+
+    static func integer(_ value: Any, _ key: String) throws -> Int {
+        if let number = value as? Int { return number }
+        if let text = value as? String, let number = Int(text) { return number }
+        throw ConfigError(key: key, message: "must be an integer, got \(value)")
+    }
+
+    static func duration(_ value: Any, _ key: String) throws -> Duration {
+        if let seconds = value as? Int { return .seconds(seconds) }
+        if let seconds = value as? Double { return .milliseconds(Int64(seconds * 1000)) }
+        if let text = value as? String, let duration = DurationText.parse(text) { return duration }
+        throw ConfigError(key: key, message: "must be a duration such as 90s, 5m or 1h, got \(value)")
+    }
+
+    static func unknown(_ key: String) -> ConfigError {
+        ConfigError(key: key, message: "is not a known setting")
+    }
+}

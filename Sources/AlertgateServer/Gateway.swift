@@ -1,0 +1,53 @@
+import AlertgateCore
+import AlertgateStorage
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A whole alertgate: the store, the pipeline and the HTTP application, wired together.
+public struct Gateway: Sendable {
+    public let config: GatewayConfig
+    public let store: SQLiteStore
+    public let pipeline: IngestPipeline
+    public let metrics: GatewayMetrics
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Opens the database and builds the pipeline; nothing runs until `run` or `application`.
+    public init(config: GatewayConfig, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "alertgate")) throws {
+        try config.validate()
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+        store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
+        metrics = GatewayMetrics()
+        pipeline = IngestPipeline(store: store, config: config, clock: clock, metrics: metrics, logger: logger)
+    }
+
+    /// The HTTP application with the pipeline as one of its services: running it starts the
+    /// pipeline first and, on SIGTERM or SIGINT, stops accepting, drains the queue and closes.
+    /// `onListening` gets the bound address (useful with port 0).
+    public func application(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
+        IngestRoutes(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics).register(on: router)
+        IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)
+        SignalRoutes(store: store).register(on: router)
+        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics).register(on: router)
+        let host = config.http.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
+            services: [pipeline],
+            onServerRunning: { channel in
+                await onListening(host, channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
+        try await application(onListening: onListening).runService()
+    }
+}

@@ -1,0 +1,52 @@
+import AlertgateStorage
+import Hummingbird
+import NIOCore
+
+/// Reads a request body within the size limit, undoing `Content-Encoding` with the same
+/// limit on the decompressed size, so a compression bomb costs at most the limit.
+struct RequestBodyReader: Sendable {
+    let maxBytes: Int
+
+    func read(_ request: Request) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw tooLarge("the body has \(length) bytes")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge("the body is larger than that")
+        }
+        let raw = Array(buffer.readableBytesView)
+        let encoding = (request.headers[.contentEncoding] ?? "identity").lowercased().replacingOccurrences(of: " ", with: "")
+        let format: Zlib.Format
+        switch encoding {
+        case "", "identity": return raw
+        case "gzip", "x-gzip": format = .gzip
+        case "deflate": format = Self.looksLikeZlib(raw) ? .zlib : .raw
+        case "gzip,deflate", "deflate,gzip": format = Self.looksLikeZlib(raw) ? .zlib : .auto
+        default:
+            throw APIError(.unsupportedMediaType, code: "unsupported_encoding",
+                           message: "Content-Encoding \(encoding) is not supported; use gzip, deflate or none", field: "Content-Encoding")
+        }
+        do {
+            return try Zlib.decompress(raw, format: format, limit: maxBytes)
+        } catch .outputLimitExceeded {
+            throw tooLarge("the decompressed body is larger than that")
+        } catch .truncated {
+            throw APIError(.badRequest, code: "invalid_encoding", message: "the \(encoding) body ends before its compressed stream does", field: "Content-Encoding")
+        } catch .corrupt(let detail) {
+            throw APIError(.badRequest, code: "invalid_encoding", message: "the body is not valid \(encoding) data: \(detail)", field: "Content-Encoding")
+        }
+    }
+
+    private func tooLarge(_ what: String) -> APIError {
+        APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (http.max_body_bytes) and \(what)")
+    }
+
+    /// RFC 1950: CM 8 in the low nibble and the header a multiple of 31.
+    static func looksLikeZlib(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        return bytes[0] & 0x0F == 8 && (UInt16(bytes[0]) << 8 | UInt16(bytes[1])) % 31 == 0
+    }
+}

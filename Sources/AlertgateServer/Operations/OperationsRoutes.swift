@@ -1,0 +1,49 @@
+import AlertgateCore
+import Hummingbird
+
+/// `/healthz`, `/readyz`, `/metrics` and `/api/v1/stats`.
+struct OperationsRoutes: Sendable {
+    let store: any GatewayStore
+    let pipeline: IngestPipeline
+    let metrics: GatewayMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            _ = try await store.counts()
+            return JSONOutput.response(["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth))))
+        }
+        router.get("/api/v1/stats") { _, _ in
+            let counts = try await store.counts()
+            return JSONOutput.response(StatsView(counts: counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth))
+        }
+    }
+}
+
+struct StatsView: Encodable {
+    let counts: StoreCounts
+    let committed: Int64
+    let queueDepth: Int
+
+    enum CodingKeys: String, CodingKey {
+        case signals, alerts, incidents
+        case openIncidents = "open_incidents", payloadBytes = "payload_bytes", originalBytes = "original_bytes"
+        case signalsCommittedSinceStart = "signals_committed_since_start", queueDepth = "queue_depth"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(counts.signals, forKey: .signals)
+        try c.encode(counts.alerts, forKey: .alerts)
+        try c.encode(counts.incidents, forKey: .incidents)
+        try c.encode(counts.openIncidents, forKey: .openIncidents)
+        try c.encode(counts.payloadBytes, forKey: .payloadBytes)
+        try c.encode(counts.originalBytes, forKey: .originalBytes)
+        try c.encode(committed, forKey: .signalsCommittedSinceStart)
+        try c.encode(queueDepth, forKey: .queueDepth)
+    }
+}

@@ -1,0 +1,200 @@
+import AlertgateCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The one place where decisions are made and written: a bounded queue in front of the
+/// correlator and the store's single writer.
+///
+/// Each turn of the loop takes every waiting job (up to `maxBatchSignals` signals), runs the
+/// correlator over them in order, commits the result in one transaction (group commit) and
+/// only then answers the callers.
+public final class IngestPipeline: Service, Sendable {
+    private struct Queue {
+        var jobs: [PipelineJob] = []
+        var closed = false
+    }
+
+    private let store: any GatewayStore
+    private let clock: any WallClock
+    private let config: GatewayConfig
+    private let logger: Logger
+    let metrics: GatewayMetrics
+    private let queue = Mutex(Queue())
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    public init(store: any GatewayStore, config: GatewayConfig, clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics, logger: Logger) {
+        self.store = store
+        self.config = config
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: - Callers
+
+    /// Places and stores the signals of one request; returns after the commit.
+    public func submit(_ request: IngestRequest) async throws -> [Outcome] {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.ingest(request, continuation), bounded: true) { continuation.resume(throwing: $0) }
+        }
+    }
+
+    /// Carries out a person's command; returns after the commit.
+    public func perform(_ command: IncidentCommand) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.command(command, continuation), bounded: false) { continuation.resume(throwing: $0) }
+        }
+    }
+
+    /// Changes an incident's severity, type, owner or title; returns after the commit.
+    public func perform(_ edit: IncidentEdit) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.edit(edit, continuation), bounded: false) { continuation.resume(throwing: $0) }
+        }
+    }
+
+    /// Jobs waiting for the writer.
+    public var queueDepth: Int { queue.withLock { $0.jobs.count } }
+
+    private func enqueue(_ job: PipelineJob, bounded: Bool, reject: (PipelineError) -> Void) {
+        let refusal: PipelineError? = queue.withLock { queue in
+            if queue.closed { return .shuttingDown }
+            if bounded, queue.jobs.count >= config.pipeline.queueCapacity { return .overloaded }
+            queue.jobs.append(job)
+            return nil
+        }
+        if let refusal {
+            metrics.rejected(refusal == .overloaded ? "queue_full" : "shutting_down")
+            reject(refusal)
+            return
+        }
+        wakeContinuation.yield()
+    }
+
+    // MARK: - The loop
+
+    public func run() async throws {
+        var correlator = Correlator(
+            config: config.correlation,
+            state: try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow))
+        logger.info("pipeline started", metadata: [
+            "firing_alerts": "\(correlator.state.alerts.count)", "incidents": "\(correlator.state.incidents.count)",
+        ])
+        let interval = config.pipeline.expiryInterval
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        enqueue(.expire, bounded: false) { _ in }
+                    }
+                }
+                for await _ in wake {
+                    while let jobs = takeJobs() {
+                        await process(jobs, correlator: &correlator)
+                    }
+                    if queue.withLock({ $0.closed && $0.jobs.isEmpty }) { break }
+                }
+                // Drain whatever arrived before the queue closed.
+                while let jobs = takeJobs() { await process(jobs, correlator: &correlator) }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [self] in
+            queue.withLock { $0.closed = true }
+            wakeContinuation.yield()
+            wakeContinuation.finish()
+        }
+        logger.info("pipeline drained and stopped")
+    }
+
+    /// Takes waiting jobs up to the batch limit, or nil when none wait.
+    private func takeJobs() -> [PipelineJob]? {
+        queue.withLock { queue in
+            guard !queue.jobs.isEmpty else { return nil }
+            var weight = 0
+            var count = 0
+            for job in queue.jobs {
+                if count > 0, weight + job.weight > config.pipeline.maxBatchSignals { break }
+                weight += job.weight
+                count += 1
+            }
+            let taken = Array(queue.jobs.prefix(count))
+            queue.jobs.removeFirst(count)
+            return taken
+        }
+    }
+
+    private func process(_ jobs: [PipelineJob], correlator: inout Correlator) async {
+        var batch = StoreBatch()
+        var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
+        var signalCount = 0
+        for job in jobs {
+            switch job {
+            case .ingest(let request, let continuation):
+                var placed: [PlacedSignal] = []
+                placed.reserveCapacity(request.signals.count)
+                for (item, signal) in request.signals {
+                    let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
+                    placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
+                }
+                signalCount += placed.count
+                batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
+                let outcomes = placed.map(\.outcome)
+                replies.append { result in continuation.resume(with: result.map { outcomes }) }
+            case .command(let command, let continuation):
+                do {
+                    try await ensureKnown(command.incidentID, in: &correlator)
+                    let outcome = try correlator.apply(command, at: clock.now())
+                    batch.entries.append(.outcome(outcome))
+                    replies.append { result in continuation.resume(with: result.map { outcome }) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            case .edit(let edit, let continuation):
+                do {
+                    try await ensureKnown(edit.incidentID, in: &correlator)
+                    let outcome = try correlator.edit(
+                        incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner,
+                        title: edit.title, by: edit.by, at: clock.now())
+                    batch.entries.append(.outcome(outcome))
+                    replies.append { result in continuation.resume(with: result.map { outcome }) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            case .expire:
+                let outcome = correlator.expire(now: clock.now())
+                if !outcome.alerts.isEmpty || !outcome.incidents.isEmpty { batch.entries.append(.outcome(outcome)) }
+            }
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.commit(batch)
+            metrics.committed(batch: batch, signals: signalCount)
+            for reply in replies { reply(.success(())) }
+        } catch {
+            logger.error("commit failed; the batch is not stored and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
+            metrics.rejected("store_failed")
+            for reply in replies { reply(.failure(PipelineError.storeFailed("\(error)"))) }
+            do {
+                correlator = Correlator(config: config.correlation, state: try await store.loadCorrelatorState(
+                    now: clock.now(), reopenWindow: config.correlation.reopenWindow))
+            } catch {
+                logger.critical("cannot rebuild the correlator from the store", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Brings an incident the correlator has forgotten (closed, or resolved long ago) back
+    /// from the store so a command can act on it.
+    private func ensureKnown(_ incidentID: Int64, in correlator: inout Correlator) async throws {
+        guard correlator.state.incidents[incidentID] == nil else { return }
+        guard let incident = try await store.incident(id: incidentID) else {
+            throw CommandError(.notFound, "incident \(incidentID) does not exist")
+        }
+        let firing = try await store.alerts(incidentID: incidentID).filter { $0.status == .firing }
+        correlator.restore(incident, firingAlerts: firing)
+    }
+}

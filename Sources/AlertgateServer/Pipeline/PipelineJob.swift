@@ -1,0 +1,48 @@
+import AlertgateCore
+
+/// One unit of work for the pipeline, with the continuation that answers its caller after
+/// the transaction holding it has committed.
+enum PipelineJob: Sendable {
+    case ingest(IngestRequest, CheckedContinuation<[Outcome], any Error>)
+    case command(IncidentCommand, CheckedContinuation<Outcome, any Error>)
+    case edit(IncidentEdit, CheckedContinuation<Outcome, any Error>)
+    case expire
+
+    /// Signals this job adds to a transaction (for the group-commit limit).
+    var weight: Int {
+        switch self {
+        case .ingest(let request, _): max(1, request.signals.count)
+        case .command, .edit, .expire: 1
+        }
+    }
+}
+
+/// Decoded signals and the compressed original body they came in.
+public struct IngestRequest: Sendable {
+    public var payload: StoredPayload
+    public var signals: [(item: Int, signal: Signal)]
+
+    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)]) {
+        self.payload = payload
+        self.signals = signals
+    }
+}
+
+/// A person's change to an incident's classification.
+public struct IncidentEdit: Sendable {
+    public var incidentID: Int64
+    public var severity: IncidentSeverity?
+    public var type: IncidentType?
+    public var owner: String?
+    public var title: String?
+    public var by: String?
+
+    public init(incidentID: Int64, severity: IncidentSeverity? = nil, type: IncidentType? = nil, owner: String? = nil, title: String? = nil, by: String? = nil) {
+        self.incidentID = incidentID
+        self.severity = severity
+        self.type = type
+        self.owner = owner
+        self.title = title
+        self.by = by
+    }
+}

@@ -1,0 +1,37 @@
+import AlertgateCore
+import Hummingbird
+
+/// `GET /api/v1/signals/{id}` and its original bytes at `/raw`.
+struct SignalRoutes: Sendable {
+    let store: any GatewayStore
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/v1/signals/:id") { _, context in try await signal(try signalID(context)) }
+        router.get("/api/v1/signals/:id/raw") { _, context in try await raw(try signalID(context)) }
+    }
+
+    func signalID(_ context: BasicRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            throw APIError.invalidParameter("id", "must be an integer signal id")
+        }
+        return id
+    }
+
+    func signal(_ id: Int64) async throws -> Response {
+        guard let stored = try await store.signal(id: id) else { throw APIError.notFound("signal \(id)") }
+        var view = SignalView(stored: stored)
+        if let payload = try await store.payload(id: stored.payloadID) {
+            view.normalized = SignalNormalizer.signal(in: payload, item: stored.item)
+        }
+        return JSONOutput.response(view)
+    }
+
+    func raw(_ id: Int64) async throws -> Response {
+        guard let stored = try await store.signal(id: id), let payload = try await store.payload(id: stored.payloadID) else {
+            throw APIError.notFound("signal \(id)")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: payload.contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
+    }
+}
