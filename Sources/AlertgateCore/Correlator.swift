@@ -59,7 +59,8 @@ public struct Correlator: Sendable {
     public mutating func expire(now: Timestamp) -> Outcome {
         var outcome = Outcome(effectiveTime: now)
         let timeout = config.resolveTimeout
-        let expired = state.alerts.values.filter { $0.lastSeen + timeout <= now }.sorted { $0.id < $1.id }
+        // In the order they timed out, so an incident resolves with its last alert.
+        let expired = state.alerts.values.filter { $0.lastSeen + timeout <= now }.sorted { ($0.lastSeen, $0.id) < ($1.lastSeen, $1.id) }
         for alert in expired {
             resolveAlert(alert.id, at: alert.lastSeen + timeout, reason: "no repeat within resolve_timeout", into: &outcome)
         }

@@ -73,4 +73,20 @@ struct CorrelatorResolveTests {
         #expect(second.timeline.map(\.kind) == [.alertResolved, .resolved])
         #expect(correlator.state.alerts.isEmpty)
     }
+
+    @Test func aLateExpiryResolvesTheIncidentWhenItsLastAlertTimedOut() throws {
+        var correlator = Correlator()
+        let a = ingest(&correlator, alert("api", "HighLatency"), at: 0)
+        let b = ingest(&correlator, alert("api", "ErrorRate"), at: 10)
+        ingest(&correlator, alert("api", "HighLatency"), at: 100)  // the older alert repeats last
+        let incidentID = try #require(a.incidentID)
+
+        let outcome = correlator.expire(now: at(1000))
+        #expect(outcome.alerts.first { $0.id == a.alertID }?.resolvedAt == at(400))
+        #expect(outcome.alerts.first { $0.id == b.alertID }?.resolvedAt == at(310))
+        let incident = try #require(outcome.incidents.first { $0.id == incidentID })
+        #expect(incident.resolvedAt == at(400), "the incident resolves with its last alert")
+        #expect(outcome.timeline.map(\.at) == [at(310), at(400), at(400)])
+        #expect(outcome.timeline.map(\.kind) == [.alertResolved, .alertResolved, .resolved])
+    }
 }

@@ -1,0 +1,78 @@
+import AlertgateTesting
+import Foundation
+import Testing
+
+/// The `alertgate` command line against a real server.
+@Suite struct CommandLineLiveTests {
+    /// Runs the binary without blocking a thread of the cooperative pool, which the
+    /// in-process server needs to answer it.
+    func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let folder = try TemporaryDirectory(prefix: "alertgate-cli")
+        defer { folder.remove() }
+        let outPath = folder.file("out")
+        let errPath = folder.file("err")
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+        let exited = try await eventually(timeout: .seconds(60)) { !process.isRunning }
+        #expect(exited, "alertgate \(arguments) did not exit")
+        return (process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8), try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
+    @Test func incidentsListShowAckResolve() async throws {
+        try await withRunningGateway { gateway in
+            let reply = try await gateway.client.post("/api/v1/events", #"{"title": "Search index stale", "service": "search", "severity": "warning"}"#)
+            let id = try #require((reply.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
+
+            let list = try await run(["incidents", "list", "--server", gateway.baseURL])
+            #expect(list.status == 0)
+            #expect(list.out.contains("STATUS"))
+            #expect(list.out.contains("Search index stale"))
+            #expect(list.out.contains("SEV3"))
+
+            let json = try await run(["incidents", "list", "--json", "--server", gateway.baseURL])
+            let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+            #expect((object?["incidents"] as? [[String: Any]])?.first?["id"] as? Int == id)
+
+            let show = try await run(["incidents", "show", "\(id)", "--server", gateway.baseURL])
+            #expect(show.out.contains("Incident \(id): Search index stale"))
+            #expect(show.out.contains("Timeline"))
+
+            let ack = try await run(["incidents", "ack", "\(id)", "--by", "carol", "--server", gateway.baseURL])
+            #expect(ack.status == 0)
+            #expect(ack.out.contains("acknowledged"))
+            let resolve = try await run(["incidents", "resolve", "\(id)", "--server", gateway.baseURL])
+            #expect(resolve.out.contains("resolved"))
+            let again = try await run(["incidents", "ack", "\(id)", "--server", gateway.baseURL])
+            #expect(again.status != 0)
+            #expect(again.err.contains("409"))
+
+            let missing = try await run(["incidents", "show", "999", "--server", gateway.baseURL])
+            #expect(missing.status != 0)
+            #expect(missing.err.contains("does not exist"))
+        }
+    }
+
+    @Test func replaySendsRecordedPayloadsWithProgress() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let lines = (0..<1200).map { #"{"title": "replayed \#($0 % 7)", "service": "replay-\#($0 % 3)"}"# }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: folder.file("events.ndjson")))
+        try Data(#"[{"title": "from an array", "service": "replay-0"}, {"service": "no title"}]"#.utf8).write(to: URL(fileURLWithPath: folder.file("batch.json")))
+
+        try await withRunningGateway { gateway in
+            let result = try await run(["replay", "--server", gateway.baseURL, "--lines", "500", folder.file("events.ndjson"), folder.file("batch.json")])
+            #expect(result.status == 0)
+            #expect(result.err.contains("replayed 2/2 files: 4 requests, 1201 signals accepted, 1 items rejected, 0 requests failed"))
+            let stats = try await gateway.client.get("/api/v1/stats")
+            #expect(stats.json["signals"] as? Int == 1201)
+            let incidents = try await gateway.client.get("/api/v1/incidents")
+            #expect((incidents.json["incidents"] as? [Any])?.count == 3)
+        }
+    }
+}

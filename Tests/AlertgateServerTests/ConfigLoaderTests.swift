@@ -1,0 +1,77 @@
+import AlertgateCore
+import AlertgateServer
+import Testing
+
+/// The YAML config: every key optional, every error names its key.
+@Suite struct ConfigLoaderTests {
+    @Test func emptyFileGivesTheDefaults() throws {
+        let config = try ConfigLoader.parse(yaml: "")
+        #expect(config == GatewayConfig())
+        #expect(config.http.host == "127.0.0.1")
+        #expect(config.http.port == 9480)
+        #expect(config.storage.path == "./alertgate-data/alertgate.sqlite")
+        #expect(config.http.maxBodyBytes == 1 << 20)
+    }
+
+    @Test func everySectionIsRead() throws {
+        let config = try ConfigLoader.parse(yaml: """
+            http:
+              host: 0.0.0.0
+              port: 8080
+              max_body_bytes: 2097152
+            storage:
+              path: /var/lib/alertgate/db.sqlite
+              synchronous: FULL
+            pipeline:
+              queue_capacity: 100
+              max_batch_signals: 500
+              expiry_interval: 250ms
+            correlation:
+              correlation_window: 15m
+              resolve_timeout: 90s
+              reopen_window: 1h
+              max_clock_skew: 2m
+              group_by: [cluster, service]
+            """)
+        #expect(config.http.host == "0.0.0.0")
+        #expect(config.http.port == 8080)
+        #expect(config.http.maxBodyBytes == 2_097_152)
+        #expect(config.storage.path == "/var/lib/alertgate/db.sqlite")
+        #expect(config.storage.synchronous == "full")
+        #expect(config.pipeline.queueCapacity == 100)
+        #expect(config.pipeline.maxBatchSignals == 500)
+        #expect(config.pipeline.expiryInterval == .milliseconds(250))
+        #expect(config.correlation.correlationWindow == .seconds(900))
+        #expect(config.correlation.resolveTimeout == .seconds(90))
+        #expect(config.correlation.reopenWindow == .seconds(3600))
+        #expect(config.correlation.maxClockSkew == .seconds(120))
+        #expect(config.correlation.groupBy == ["cluster", "service"])
+    }
+
+    @Test(arguments: [
+        ("http:\n  prot: 80", "http.prot"),
+        ("http:\n  port: eighty", "http.port"),
+        ("http:\n  port: 70000", "http.port"),
+        ("http:\n  max_body_bytes: 10", "http.max_body_bytes"),
+        ("storage:\n  synchronous: sometimes", "storage.synchronous"),
+        ("storage:\n  path: ''", "storage.path"),
+        ("pipeline:\n  queue_capacity: 0", "pipeline.queue_capacity"),
+        ("correlation:\n  resolve_timeout: soon", "correlation.resolve_timeout"),
+        ("correlation:\n  group_by: cluster", "correlation.group_by"),
+        ("correlaton:\n  reopen_window: 1h", "correlaton"),
+        ("http: 5", "http"),
+        ("- just\n- a list", "(file)"),
+        ("http: [unclosed", "(file)"),
+    ])
+    func badConfigNamesTheKey(yaml: String, key: String) {
+        do {
+            _ = try ConfigLoader.parse(yaml: yaml)
+            Issue.record("\(yaml) was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == key)
+            #expect(error.description.contains(key))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import AlertgateTesting
+import Foundation
+import Testing
+
+/// The whole path on a real server: post, query, acknowledge, resolve.
+@Suite struct IncidentLifecycleLiveTests {
+    @Test func postQueryAcknowledgeResolve() async throws {
+        try await withRunningGateway { gateway in
+            let client = gateway.client
+            let first = try await client.post("/api/v1/events", #"{"title": "Checkout latency p99 > 2s", "service": "checkout", "severity": "critical", "labels": {"env": "prod"}}"#)
+            #expect(first.status == 202)
+            let result = try #require((first.json["results"] as? [[String: Any]])?.first)
+            #expect(result["decision"] as? String == "opened")
+            let incidentID = try #require(result["incident_id"] as? Int)
+
+            let again = try await client.post("/api/v1/events", #"[{"title": "Checkout latency p99 > 2s", "service": "checkout", "severity": "critical", "labels": {"env": "prod"}}, {"title": "Checkout 5xx rate", "service": "checkout"}]"#)
+            #expect(again.status == 202)
+            let decisions = (again.json["results"] as? [[String: Any]])?.compactMap { $0["decision"] as? String }
+            #expect(decisions == ["repeat", "attached"])
+            #expect((again.json["results"] as? [[String: Any]])?.allSatisfy { $0["incident_id"] as? Int == incidentID } == true)
+
+            let list = try await client.get("/api/v1/incidents?status=open&service=checkout")
+            let incidents = try #require(list.json["incidents"] as? [[String: Any]])
+            #expect(incidents.count == 1)
+            #expect(incidents[0]["severity"] as? String == "SEV1")
+            #expect(incidents[0]["signal_count"] as? Int == 3)
+            #expect(incidents[0]["alert_count"] as? Int == 2)
+
+            let ack = try await client.post("/api/v1/incidents/\(incidentID)/acknowledge", #"{"by": "alice", "note": "looking at the DB"}"#)
+            #expect(ack.status == 200)
+            #expect(ack.json["status"] as? String == "acknowledged")
+            #expect(ack.json["acknowledged_at"] is String)
+
+            let note = try await client.post("/api/v1/incidents/\(incidentID)/notes", #"{"by": "alice", "note": "rolled back 1.4.2"}"#)
+            #expect(note.status == 200)
+
+            let resolved = try await client.post("/api/v1/incidents/\(incidentID)/resolve", #"{"by": "bob"}"#)
+            #expect(resolved.status == 200)
+            #expect(resolved.json["status"] as? String == "resolved")
+            let alerts = try #require(resolved.json["alerts"] as? [[String: Any]])
+            #expect(alerts.allSatisfy { $0["status"] as? String == "resolved" })
+
+            let timeline = try #require(resolved.json["timeline"] as? [[String: Any]])
+            let kinds = timeline.compactMap { $0["kind"] as? String }
+            #expect(kinds.first == "opened")
+            let ackIndex = try #require(kinds.firstIndex(of: "acknowledged"))
+            let noteIndex = try #require(kinds.firstIndex(of: "note"))
+            let resolveIndex = try #require(kinds.firstIndex(of: "resolved"))
+            #expect(ackIndex < noteIndex && noteIndex < resolveIndex)
+            #expect(timeline[noteIndex]["text"] as? String == "rolled back 1.4.2")
+            #expect(timeline[ackIndex]["by"] as? String == "alice")
+
+            let closedFilter = try await client.get("/api/v1/incidents?status=open")
+            #expect((closedFilter.json["incidents"] as? [Any])?.isEmpty == true)
+
+            let conflict = try await client.post("/api/v1/incidents/\(incidentID)/acknowledge", "{}")
+            #expect(conflict.status == 409)
+            #expect((conflict.json["error"] as? [String: Any])?["code"] as? String == "invalid_transition")
+        }
+    }
+
+    @Test func signalShowsWhyAndRawBytes() async throws {
+        try await withRunningGateway { gateway in
+            let body = "{\"title\":\"Disk full\",  \"service\":\"db\", \"labels\":{\"host\":\"db-1\"}, \"description\":\"/var at 100%\"}\n"
+            let posted = try await gateway.client.post("/api/v1/events", body, headers: ["Content-Type": "application/json; charset=utf-8"])
+            let result = try #require((posted.json["results"] as? [[String: Any]])?.first)
+            let signalID = try #require(result["signal_id"] as? Int)
+
+            let signal = try await gateway.client.get("/api/v1/signals/\(signalID)")
+            #expect(signal.status == 200)
+            let why = try #require(signal.json["why"] as? [String: Any])
+            #expect(why["rule"] as? String == "correlate.new_incident")
+            #expect(why["key"] as? String == "db")
+            #expect(why["window"] as? String == "correlation_window")
+            #expect((signal.json["fingerprint"] as? String)?.count == 16)
+            let normalized = try #require(signal.json["signal"] as? [String: Any])
+            #expect(normalized["description"] as? String == "/var at 100%")
+            #expect((normalized["labels"] as? [String: String])?["host"] == "db-1")
+
+            let raw = try await gateway.client.get("/api/v1/signals/\(signalID)/raw")
+            #expect(raw.status == 200)
+            #expect(raw.body == Data(body.utf8))
+            #expect(raw.header("Content-Type") == "application/json; charset=utf-8")
+        }
+    }
+
+    @Test func incidentListFiltersAndCursor() async throws {
+        try await withRunningGateway { gateway in
+            for service in ["api", "web", "db", "cache", "queue"] {
+                let reply = try await gateway.client.post("/api/v1/events", #"{"title": "\#(service) down", "service": "\#(service)", "severity": "warning"}"#)
+                #expect(reply.status == 202)
+            }
+            let page1 = try await gateway.client.get("/api/v1/incidents?limit=2")
+            let first = try #require(page1.json["incidents"] as? [[String: Any]])
+            #expect(first.compactMap { $0["service"] as? String } == ["queue", "cache"])
+            let cursor = try #require(page1.json["next_cursor"] as? String)
+            let page2 = try await gateway.client.get("/api/v1/incidents?limit=2&cursor=\(cursor)")
+            #expect((page2.json["incidents"] as? [[String: Any]])?.compactMap { $0["service"] as? String } == ["db", "web"])
+            let page3 = try await gateway.client.get("/api/v1/incidents?limit=2&cursor=\(try #require(page2.json["next_cursor"] as? String))")
+            #expect((page3.json["incidents"] as? [[String: Any]])?.compactMap { $0["service"] as? String } == ["api"])
+            #expect(page3.json["next_cursor"] is NSNull)
+
+            let search = try await gateway.client.get("/api/v1/incidents?q=cache")
+            #expect((search.json["incidents"] as? [[String: Any]])?.count == 1)
+            let severity = try await gateway.client.get("/api/v1/incidents?severity=SEV3&service=db")
+            #expect((severity.json["incidents"] as? [[String: Any]])?.count == 1)
+            let none = try await gateway.client.get("/api/v1/incidents?severity=SEV1")
+            #expect((none.json["incidents"] as? [[String: Any]])?.isEmpty == true)
+            let bad = try await gateway.client.get("/api/v1/incidents?status=sleeping")
+            #expect(bad.status == 400)
+            #expect((bad.json["error"] as? [String: Any])?["field"] as? String == "status")
+        }
+    }
+
+    @Test func reportsAndChangesHaveTheirDefaults() async throws {
+        try await withRunningGateway { gateway in
+            let change = try await gateway.client.post("/api/v1/changes", #"{"title": "Deploy checkout 1.4.2", "service": "checkout", "version": "1.4.2"}"#)
+            #expect(change.status == 202)
+            #expect((change.json["results"] as? [[String: Any]])?.first?["decision"] as? String == "recorded")
+
+            let report = try await gateway.client.post("/api/v1/reports", #"{"title": "Cannot pay with card", "service": "checkout", "category": "payments", "reporter": "support-17"}"#)
+            let result = try #require((report.json["results"] as? [[String: Any]])?.first)
+            #expect(result["decision"] as? String == "opened")
+            let incidentID = try #require(result["incident_id"] as? Int)
+            let detail = try await gateway.client.get("/api/v1/incidents/\(incidentID)")
+            #expect(detail.json["type"] as? String == "user_issue")
+            #expect(detail.json["detected_by"] as? String == "user_report")
+            #expect(detail.json["report_count"] as? Int == 1)
+            #expect((detail.json["reports"] as? [Any])?.count == 1)
+            let suspects = try #require(detail.json["suspect_changes"] as? [[String: Any]])
+            #expect(suspects.first?["title"] as? String == "Deploy checkout 1.4.2")
+        }
+    }
+}

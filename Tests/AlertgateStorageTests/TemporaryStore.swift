@@ -1,0 +1,85 @@
+import AlertgateCore
+import AlertgateStorage
+import Foundation
+
+/// Hand-moved time: seconds after 2026-11-29T04:00:00Z.
+func at(_ seconds: Int64) -> Timestamp {
+    Timestamp(milliseconds: 1_795_924_800_000 + seconds * 1000)
+}
+
+/// A fresh database file in its own temporary folder, removed with the folder afterwards.
+struct TemporaryDatabase {
+    let folder: URL
+    let path: String
+
+    init() {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("alertgate-storage-tests-\(UUID().uuidString)")
+        path = folder.appendingPathComponent("alertgate.sqlite").path
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// Runs `body` with a store on a fresh temporary file and removes the file afterwards.
+func withTemporaryStore<R>(_ body: (SQLiteStore) async throws -> R) async throws -> R {
+    let database = TemporaryDatabase()
+    defer { database.remove() }
+    let store = try SQLiteStore(path: database.path)
+    return try await body(store)
+}
+
+/// Places signals through a real correlator and wraps them as the pipeline would store them.
+struct Feed {
+    var correlator: Correlator
+
+    init(config: CorrelationConfig = CorrelationConfig()) {
+        correlator = Correlator(config: config)
+    }
+
+    /// One payload holding `signals`, received at `seconds`; `bytes` are its original body.
+    mutating func record(
+        _ signals: [Signal], at seconds: Int64, bytes: [UInt8]? = nil, encoding: StoredPayload.Encoding = .zlib,
+        contentType: String = "application/json"
+    ) -> IngestRecord {
+        let received = at(seconds)
+        var placed: [PlacedSignal] = []
+        for (item, signal) in signals.enumerated() {
+            placed.append(PlacedSignal(signal: signal, item: item, outcome: correlator.ingest(signal, receivedAt: received), receivedAt: received))
+        }
+        let original = bytes ?? Array("{\"signals\":\(signals.count)}".utf8)
+        let stored = encoding == .zlib ? Zlib.compress(original) : original
+        let payload = StoredPayload(source: signals.first?.source ?? .events, contentType: contentType, encoding: encoding,
+                                    originalSize: original.count, bytes: stored, receivedAt: received)
+        return IngestRecord(payload: payload, signals: placed)
+    }
+
+    mutating func record(_ signal: Signal, at seconds: Int64, bytes: [UInt8]? = nil, encoding: StoredPayload.Encoding = .zlib) -> IngestRecord {
+        record([signal], at: seconds, bytes: bytes, encoding: encoding)
+    }
+}
+
+/// An alert-kind signal; its fingerprint comes from `name` and `service`.
+func alert(
+    _ service: String, _ name: String, status: SignalStatus = .firing, severity: Severity = .error,
+    labels: [String: String] = [:], occurredAt: Timestamp? = nil
+) -> Signal {
+    Signal(kind: .alert, source: .events, status: status, service: service, title: name,
+           severity: severity, labels: labels, occurredAt: occurredAt)
+}
+
+/// Deterministic pseudo-random bytes (xorshift64*), so a failure can be reproduced.
+func pseudoRandomBytes(count: Int, seed: UInt64) -> [UInt8] {
+    var state = seed | 1
+    var out: [UInt8] = []
+    out.reserveCapacity(count)
+    while out.count < count {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        let value = state &* 0x2545_F491_4F6C_DD1D
+        withUnsafeBytes(of: value) { out.append(contentsOf: $0.prefix(count - out.count)) }
+    }
+    return out
+}

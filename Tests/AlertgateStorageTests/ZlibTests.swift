@@ -1,0 +1,71 @@
+import AlertgateStorage
+import Testing
+
+@Suite("Zlib: compression with a hard output limit")
+struct ZlibTests {
+    static let inputs: [[UInt8]] = [
+        [],
+        Array("hello, hello, hello".utf8),
+        pseudoRandomBytes(count: 200_000, seed: 11),
+        [UInt8](repeating: 0x61, count: 300_000),
+    ]
+
+    @Test(arguments: inputs)
+    func compressThenDecompressRoundTrips(input: [UInt8]) throws {
+        let compressed = Zlib.compress(input)
+        #expect(try Zlib.decompress(compressed, format: .zlib, limit: input.count) == input)
+        #expect(try Zlib.decompress(compressed, format: .auto, limit: input.count + 1) == input)
+    }
+
+    @Test func rawDeflateDecodesTheStreamInsideTheZlibWrapper() throws {
+        let input = pseudoRandomBytes(count: 10_000, seed: 5) + [UInt8](repeating: 7, count: 10_000)
+        let compressed = Zlib.compress(input)
+        let raw = Array(compressed[2..<(compressed.count - 4)])
+        #expect(try Zlib.decompress(raw, format: .raw, limit: input.count) == input)
+    }
+
+    @Test func aLimitSmallerThanTheOutputThrows() {
+        let input = [UInt8](repeating: 0x61, count: 100)
+        #expect(throws: Zlib.Failure.outputLimitExceeded(limit: 99)) {
+            try Zlib.decompress(Zlib.compress(input), format: .zlib, limit: 99)
+        }
+    }
+
+    @Test func aBombStopsAtTheLimit() throws {
+        let bomb = Zlib.compress([UInt8](repeating: 0, count: 10 * 1024 * 1024))
+        #expect(bomb.count < 20_000)
+        #expect(throws: Zlib.Failure.outputLimitExceeded(limit: 1 << 20)) {
+            try Zlib.decompress(bomb, format: .auto, limit: 1 << 20)
+        }
+    }
+
+    @Test(arguments: [1, 4, 100, 5000])
+    func truncatedInputThrows(dropping: Int) {
+        let compressed = Zlib.compress(pseudoRandomBytes(count: 20_000, seed: 9))
+        let cut = Array(compressed.dropLast(dropping))
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(cut, format: .zlib, limit: 1 << 20) }
+        do {
+            _ = try Zlib.decompress(cut, format: .zlib, limit: 1 << 20)
+        } catch {
+            switch error {
+            case .truncated, .corrupt: break
+            case .outputLimitExceeded: Issue.record("a truncated stream is not a limit failure: \(error)")
+            }
+        }
+    }
+
+    @Test func emptyInputIsTruncated() {
+        #expect(throws: Zlib.Failure.truncated) { try Zlib.decompress([], format: .zlib, limit: 100) }
+    }
+
+    @Test func theWrongContainerIsAnErrorNotACrash() {
+        let input = Array(String(repeating: "alertgate payload ", count: 200).utf8)
+        let zlib = Zlib.compress(input)
+        let raw = Array(zlib[2..<(zlib.count - 4)])
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(raw, format: .zlib, limit: 1 << 20) }
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(raw, format: .auto, limit: 1 << 20) }
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .gzip, limit: 1 << 20) }
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .raw, limit: 1 << 20) }
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(pseudoRandomBytes(count: 512, seed: 1), format: .auto, limit: 1 << 20) }
+    }
+}
