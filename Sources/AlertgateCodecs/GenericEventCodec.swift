@@ -54,6 +54,7 @@ public struct GenericEventCodec: Sendable {
         let value = try JSONValue.parse(body)
         switch value {
         case .array(let items):
+            guard !items.isEmpty else { throw CodecError(code: "empty_body", message: "the array holds no events") }
             guard items.count <= Self.maxItems else {
                 throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxItems) items, got \(items.count)")
             }

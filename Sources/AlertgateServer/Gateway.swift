@@ -30,6 +30,7 @@ public struct Gateway: Sendable {
     /// `onListening` gets the bound address (useful with port 0).
     public func application(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorBodyMiddleware(logger: logger))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
         IngestRoutes(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)

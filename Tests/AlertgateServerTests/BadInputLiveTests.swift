@@ -42,6 +42,22 @@ import Testing
         }
     }
 
+    @Test func emptyBatchesAndUnknownRoutesGetJSONErrors() async throws {
+        try await withRunningGateway { gateway in
+            for path in ["/api/v1/events", "/api/v1/reports", "/api/v1/changes"] {
+                let empty = try await gateway.client.post(path, "[]")
+                #expect(empty.status == 400)
+                #expect(errorBody(empty)["code"] as? String == "empty_body")
+            }
+            let unknown = try await gateway.client.get("/api/v1/nothing-here")
+            #expect(unknown.status == 404)
+            #expect(errorBody(unknown)["code"] as? String == "not_found")
+            #expect((errorBody(unknown)["message"] as? String)?.contains("/api/v1/nothing-here") == true)
+            let health = try await gateway.client.get("/healthz")
+            #expect(health.status == 200)
+        }
+    }
+
     @Test func invalidUTF8IsRejectedByName() async throws {
         try await withRunningGateway { gateway in
             let bytes: [UInt8] = Array(#"{"title": ""#.utf8) + [0xC3, 0x28, 0xFF] + Array(#""}"#.utf8)

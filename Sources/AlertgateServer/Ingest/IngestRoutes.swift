@@ -18,7 +18,7 @@ struct IngestRoutes: Sendable {
 
     func ingest(_ request: Request, flavor: GenericEventCodec.Flavor) async throws -> Response {
         let body = try await read(request)
-        let contentType = request.headers[.contentType] ?? "application/json"
+        let contentType = request.headers[.contentType]
         let batch: DecodedBatch
         do {
             batch = try GenericEventCodec(flavor).decode(body, contentType: contentType)
@@ -28,12 +28,12 @@ struct IngestRoutes: Sendable {
         }
         if !batch.errors.isEmpty { metrics.rejected("invalid_item", count: Int64(batch.errors.count)) }
         guard !batch.signals.isEmpty else {
-            var error = APIError.badRequest(batch.errors[0])
+            var error = APIError.badRequest(batch.errors.first ?? CodecError(code: "empty_body", message: "the body holds no events"))
             error.items = batch.errors
             throw error
         }
         let source = batch.signals[0].signal.source
-        let payload = StoredPayload.compressing(body, source: source, contentType: contentType, receivedAt: clock.now())
+        let payload = StoredPayload.compressing(body, source: source, contentType: contentType ?? "", receivedAt: clock.now())
         let outcomes = try await submit(IngestRequest(payload: payload, signals: batch.signals))
         return JSONOutput.response(IngestResponse(items: batch.signals.map(\.item), outcomes: outcomes, errors: batch.errors), status: .accepted)
     }

@@ -10,7 +10,11 @@ struct OperationsRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in
-            _ = try await store.counts()
+            do {
+                _ = try await store.counts()
+            } catch {
+                throw APIError(.serviceUnavailable, code: "not_ready", message: "the database does not answer: \(error)")
+            }
             return JSONOutput.response(["status": "ready"])
         }
         router.get("/metrics") { _, _ in

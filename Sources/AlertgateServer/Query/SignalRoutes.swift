@@ -31,7 +31,7 @@ struct SignalRoutes: Sendable {
             throw APIError.notFound("signal \(id)")
         }
         return Response(
-            status: .ok, headers: [.contentType: payload.contentType],
+            status: .ok, headers: [.contentType: payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
     }
 }

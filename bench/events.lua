@@ -1,0 +1,34 @@
+-- wrk script: POST generic events to /api/v1/events, BATCH per request (env BENCH_BATCH).
+-- Every event has its own title, so each is a new alert: the heaviest path (new alert rows).
+-- Services rotate over 50 names, so alerts correlate into up to 50 incidents.
+local batch = tonumber(os.getenv("BENCH_BATCH") or "1")
+local counter = 0
+local thread_id = 0
+
+function setup(thread)
+  thread:set("thread_id", thread_id)
+  thread_id = thread_id + 1
+end
+
+function init(args)
+  counter = 0
+end
+
+local function event()
+  counter = counter + 1
+  return string.format(
+    '{"title":"bench alert %d-%d","service":"svc-%d","severity":"error","labels":{"env":"bench","pod":"pod-%d"},"description":"synthetic load from wrk"}',
+    thread_id, counter, counter % 50, counter % 1000)
+end
+
+function request()
+  local body
+  if batch == 1 then
+    body = event()
+  else
+    local items = {}
+    for i = 1, batch do items[i] = event() end
+    body = "[" .. table.concat(items, ",") .. "]"
+  end
+  return wrk.format("POST", "/api/v1/events", {["Content-Type"] = "application/json"}, body)
+end
