@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,10 @@ let package = Package(
         .target(name: "AlertgateCore"),
         .target(
             name: "AlertgateCodecs",
-            dependencies: ["AlertgateCore"]
+            dependencies: [
+                "AlertgateCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         .target(
             name: "AlertgateStorage",
@@ -61,14 +65,16 @@ let package = Package(
                 "AlertgateCodecs",
                 "AlertgateStorage",
                 "AlertgateServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "AlertgateCoreTests", dependencies: ["AlertgateCore", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCodecs", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateStorage", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateStorage", "AlertgateTesting"]),
         .testTarget(
             name: "AlertgateServerTests",
-            dependencies: ["AlertgateServer", "AlertgateTesting"]
+            dependencies: ["AlertgateCore", "AlertgateStorage", "AlertgateServer", "AlertgateTesting"]
         ),
     ]
 )

@@ -14,11 +14,14 @@ public struct AlertState: Hashable, Sendable {
     public var resolvedAt: Timestamp?
     /// Signals folded into this alert, the first included.
     public var count: Int64
+    /// When the sender says it ends unless sent again; it then resolves at this time rather
+    /// than `resolve_timeout` after `lastSeen`.
+    public var endsAt: Timestamp?
 
     public init(
         id: Int64, fingerprint: Fingerprint, incidentID: Int64, status: AlertStatus, kind: SignalKind,
         service: String, title: String, severity: Severity, labels: [String: String],
-        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64
+        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil
     ) {
         self.id = id
         self.fingerprint = fingerprint
@@ -33,5 +36,6 @@ public struct AlertState: Hashable, Sendable {
         self.lastSeen = lastSeen
         self.resolvedAt = resolvedAt
         self.count = count
+        self.endsAt = endsAt
     }
 }

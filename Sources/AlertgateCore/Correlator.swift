@@ -44,8 +44,8 @@ public struct Correlator: Sendable {
             outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
             return outcome
         }
-        if let live = state.liveAlert(fingerprint), time > live.lastSeen + config.resolveTimeout {
-            resolveAlert(live.id, at: live.lastSeen + config.resolveTimeout, reason: "no repeat within resolve_timeout", into: &outcome)
+        if let live = state.liveAlert(fingerprint), time > expiry(of: live) {
+            resolveAlert(live.id, at: expiry(of: live), reason: expiryReason(live), into: &outcome)
         }
         switch signal.status {
         case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
@@ -58,11 +58,10 @@ public struct Correlator: Sendable {
     /// resolved incidents whose reopen window has passed.
     public mutating func expire(now: Timestamp) -> Outcome {
         var outcome = Outcome(effectiveTime: now)
-        let timeout = config.resolveTimeout
         // In the order they timed out, so an incident resolves with its last alert.
-        let expired = state.alerts.values.filter { $0.lastSeen + timeout <= now }.sorted { ($0.lastSeen, $0.id) < ($1.lastSeen, $1.id) }
+        let expired = state.alerts.values.filter { expiry(of: $0) <= now }.sorted { (expiry(of: $0), $0.id) < (expiry(of: $1), $1.id) }
         for alert in expired {
-            resolveAlert(alert.id, at: alert.lastSeen + timeout, reason: "no repeat within resolve_timeout", into: &outcome)
+            resolveAlert(alert.id, at: expiry(of: alert), reason: expiryReason(alert), into: &outcome)
         }
         let stale = state.incidents.values.filter { incident in
             guard incident.status == .resolved, let resolvedAt = incident.resolvedAt else { return false }
@@ -70,6 +69,16 @@ public struct Correlator: Sendable {
         }
         for incident in stale { state.forget(incidentID: incident.id) }
         return outcome
+    }
+
+    /// When a firing alert resolves by itself: at its sender's `endsAt` if it gave one,
+    /// else `resolve_timeout` after it was last seen.
+    public func expiry(of alert: AlertState) -> Timestamp {
+        alert.endsAt ?? alert.lastSeen + config.resolveTimeout
+    }
+
+    private func expiryReason(_ alert: AlertState) -> String {
+        alert.endsAt == nil ? "no repeat within resolve_timeout" : "its endsAt passed with no resend"
     }
 
     /// Brings an incident that the correlator has forgotten back into its state, so that a
@@ -93,6 +102,7 @@ public struct Correlator: Sendable {
                 alert.title = signal.title
                 alert.severity = signal.severity
             }
+            if let endsAt = signal.endsAt { alert.endsAt = max(alert.endsAt ?? endsAt, endsAt) }
             state.insertLive(alert)
             outcome.record(alert)
             var incident = state.incidents[alert.incidentID]!
@@ -164,7 +174,7 @@ public struct Correlator: Sendable {
             id: state.takeAlertID(), fingerprint: fingerprint, incidentID: incident.id,
             status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
             severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
-            resolvedAt: live ? nil : incident.resolvedAt, count: 1)
+            resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt)
         if live { state.insertLive(alert) }
         outcome.record(alert)
         incident.alertCount += 1

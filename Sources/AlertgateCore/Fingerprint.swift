@@ -1,7 +1,10 @@
 /// The identity of an alert: signals with the same fingerprint are one alert.
 ///
 /// Version 1 of the scheme (`Fingerprint.schemeVersion`), stable across restarts:
-/// - a sender's explicit key (`dedup_key`, an Alertmanager webhook `fingerprint`) wins,
+/// - a fingerprint the codec already knows wins: Alertmanager's label fingerprint for
+///   `/api/v2/alerts`, the `fingerprint` of an Alertmanager or Grafana webhook, so one alert
+///   has one id whichever way it arrives;
+/// - then a sender's explicit key (`dedup_key`, an Alertmanager webhook `fingerprint`) wins,
 ///   namespaced by source: `pagerduty:<key>`;
 /// - label sets use Alertmanager's own algorithm (`Fingerprint.labels`), 16 hex digits;
 /// - traces hash service, span name and exception type; logs hash host, app and the
@@ -37,6 +40,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 
     /// The fingerprint of a normalized signal, following the scheme above.
     public static func of(_ signal: Signal) -> Fingerprint {
+        if let known = signal.fingerprint { return known }
         if let key = signal.dedupKey, !key.isEmpty {
             return explicit(key, source: signal.source)
         }

@@ -29,7 +29,30 @@ public struct GatewayConfig: Hashable, Sendable {
         public init() {}
     }
 
+    public struct OTLP: Hashable, Sendable {
+        /// Largest OTLP/HTTP request body, after decompression too (413 beyond).
+        public var maxBodyBytes = 8 << 20
+        /// Per service, spans slower than this become degradation signals (none by default).
+        public var slowSpanThresholds: [String: Duration] = [:]
+        public init() {}
+    }
+
+    public struct PagerDuty: Hashable, Sendable {
+        /// What a routing key stands for: the service its events belong to by default.
+        public struct Integration: Hashable, Sendable {
+            public var service: String?
+            public init(service: String? = nil) { self.service = service }
+        }
+
+        /// Known routing keys; events with other keys are accepted and take their service
+        /// from `payload.component` or `payload.source`.
+        public var integrations: [String: Integration] = [:]
+        public init() {}
+    }
+
     public var http = HTTP()
+    public var otlp = OTLP()
+    public var pagerduty = PagerDuty()
     public var storage = Storage()
     public var pipeline = Pipeline()
     public var correlation = CorrelationConfig()
@@ -40,6 +63,10 @@ public struct GatewayConfig: Hashable, Sendable {
     public func validate() throws(ConfigError) {
         guard (0...65535).contains(http.port) else { throw ConfigError(key: "http.port", message: "must be between 0 and 65535, got \(http.port)") }
         guard http.maxBodyBytes >= 1024 else { throw ConfigError(key: "http.max_body_bytes", message: "must be at least 1024, got \(http.maxBodyBytes)") }
+        guard otlp.maxBodyBytes >= 1024 else { throw ConfigError(key: "otlp.max_body_bytes", message: "must be at least 1024, got \(otlp.maxBodyBytes)") }
+        for (service, threshold) in otlp.slowSpanThresholds where threshold <= .zero {
+            throw ConfigError(key: "otlp.slow_span_thresholds.\(service)", message: "must be positive")
+        }
         guard !storage.path.isEmpty else { throw ConfigError(key: "storage.path", message: "must not be empty") }
         guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }

@@ -16,6 +16,12 @@ public struct Signal: Hashable, Sendable {
     public var links: [SignalLink]
     /// Free text naming who sent it (a host, a tool, a person).
     public var sender: String?
+    /// When the sender says the alert ends unless it is sent again (Alertmanager's `endsAt`).
+    /// A firing alert with one resolves at that time instead of after `resolve_timeout`.
+    public var endsAt: Timestamp?
+    /// The identity a codec already knows (Alertmanager's label fingerprint, a webhook's
+    /// `fingerprint`); when nil, `Fingerprint.of` computes it.
+    public var fingerprint: Fingerprint?
 
     public init(
         kind: SignalKind = .alert,
@@ -29,7 +35,9 @@ public struct Signal: Hashable, Sendable {
         dedupKey: String? = nil,
         occurredAt: Timestamp? = nil,
         links: [SignalLink] = [],
-        sender: String? = nil
+        sender: String? = nil,
+        endsAt: Timestamp? = nil,
+        fingerprint: Fingerprint? = nil
     ) {
         self.kind = kind
         self.source = source
@@ -43,5 +51,7 @@ public struct Signal: Hashable, Sendable {
         self.occurredAt = occurredAt
         self.links = links
         self.sender = sender
+        self.endsAt = endsAt
+        self.fingerprint = fingerprint
     }
 }

@@ -61,17 +61,17 @@ struct BatchWriter {
 
         let upsertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
-                                first_seen, last_seen, resolved_at, count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                first_seen, last_seen, resolved_at, count, ends_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET status = excluded.status, title = excluded.title, severity = excluded.severity,
                 first_seen = excluded.first_seen, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at,
-                count = excluded.count
+                count = excluded.count, ends_at = excluded.ends_at
             """)
         for alert in alerts.values.sorted(by: { $0.id < $1.id }) {
             try upsertAlert.execute(arguments: [
                 alert.id, alert.fingerprint.value, alert.incidentID, alert.status.code, alert.kind.code, alert.service,
                 alert.title, alert.severity.code, JSONText.encode(alert.labels), alert.firstSeen.milliseconds,
-                alert.lastSeen.milliseconds, alert.resolvedAt?.milliseconds, alert.count,
+                alert.lastSeen.milliseconds, alert.resolvedAt?.milliseconds, alert.count, alert.endsAt?.milliseconds,
             ])
         }
         let upsertIncident = try db.cachedStatement(sql: """

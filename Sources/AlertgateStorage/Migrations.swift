@@ -103,6 +103,9 @@ enum Migrations {
                 CREATE INDEX changes_by_service ON changes(service, at);
                 """)
         }
+        migrator.registerMigration("v2-alert-ends-at") { db in
+            try db.execute(sql: "ALTER TABLE alerts ADD COLUMN ends_at INTEGER")
+        }
         return migrator
     }
 }

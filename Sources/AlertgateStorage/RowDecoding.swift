@@ -13,7 +13,7 @@ enum RowDecoding {
             severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
             labels: try JSONText.decode([String: String].self, row["labels"]),
             firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
-            resolvedAt: time(row["resolved_at"]), count: row["count"])
+            resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]))
     }
 
     static func incident(_ row: Row) throws -> IncidentState {

@@ -9,7 +9,7 @@ struct MigrationsTests {
         defer { database.remove() }
 
         let store = try SQLiteStore(path: database.path)
-        #expect(try store.appliedMigrations() == ["v1-initial"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
         #expect(try store.integrityCheck() == "ok")
 
         // Every table of v1 answers a query.
@@ -25,7 +25,7 @@ struct MigrationsTests {
         try await store.commit(StoreBatch(entries: [.ingest(record)]))
 
         let reopened = try SQLiteStore(path: database.path)
-        #expect(try reopened.appliedMigrations() == ["v1-initial"])
+        #expect(try reopened.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
         #expect(try reopened.integrityCheck() == "ok")
         #expect(try await reopened.counts().signals == 1)
         #expect(try await reopened.incident(id: 1)?.key == "api")
@@ -36,6 +36,6 @@ struct MigrationsTests {
         defer { database.remove() }
         let nested = database.folder.appendingPathComponent("a/b/alertgate.sqlite").path
         let store = try SQLiteStore(path: nested)
-        #expect(try store.appliedMigrations() == ["v1-initial"])
+        #expect(try store.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
     }
 }

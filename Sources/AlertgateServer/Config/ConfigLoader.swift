@@ -7,6 +7,8 @@ import Yams
 ///
 /// ```yaml
 /// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576 }
+/// otlp:        { max_body_bytes: 8388608, slow_span_thresholds: { checkout: 500ms } }
+/// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
 /// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s }
 /// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
@@ -42,6 +44,34 @@ public enum ConfigLoader {
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
                     default: throw unknown("http.\(name)")
+                    }
+                }
+            case "otlp":
+                for (name, item) in try section(value, "otlp") {
+                    switch name {
+                    case "max_body_bytes": config.otlp.maxBodyBytes = try integer(item, "otlp.max_body_bytes")
+                    case "slow_span_thresholds":
+                        for (service, threshold) in try section(item, "otlp.slow_span_thresholds") {
+                            config.otlp.slowSpanThresholds[service] = try duration(threshold, "otlp.slow_span_thresholds.\(service)")
+                        }
+                    default: throw unknown("otlp.\(name)")
+                    }
+                }
+            case "pagerduty":
+                for (name, item) in try section(value, "pagerduty") {
+                    switch name {
+                    case "integrations":
+                        for (key, settings) in try section(item, "pagerduty.integrations") {
+                            var integration = GatewayConfig.PagerDuty.Integration()
+                            for (field, fieldValue) in try section(settings, "pagerduty.integrations.\(key)") {
+                                switch field {
+                                case "service": integration.service = try string(fieldValue, "pagerduty.integrations.\(key).service")
+                                default: throw unknown("pagerduty.integrations.\(key).\(field)")
+                                }
+                            }
+                            config.pagerduty.integrations[key] = integration
+                        }
+                    default: throw unknown("pagerduty.\(name)")
                     }
                 }
             case "storage":
