@@ -70,7 +70,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AlertgateCoreTests", dependencies: ["AlertgateCore", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateStorage", "AlertgateTesting"]),
         .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateStorage", "AlertgateTesting"]),
         .testTarget(
             name: "AlertgateServerTests",

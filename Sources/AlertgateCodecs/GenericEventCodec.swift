@@ -117,7 +117,7 @@ public struct GenericEventCodec: Sendable {
         let status: SignalStatus
         if let text = try event.string("status", maxBytes: 32) {
             guard let parsed = SignalStatus(rawValue: text.lowercased()) else {
-                throw .invalidValue("status", "must be firing or resolved, got \"\(text)\"")
+                throw .invalidValue("status", "must be firing, resolved or acknowledged, got \"\(text)\"")
             }
             status = parsed
         } else {

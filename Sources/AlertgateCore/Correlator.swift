@@ -15,6 +15,8 @@ public struct Correlator: Sendable {
         public static let resolveSignal = "resolve.signal"
         public static let resolveWithoutAlert = "resolve.no_firing_alert"
         public static let resolveTimeout = "resolve.timeout"
+        public static let acknowledgeSignal = "acknowledge.signal"
+        public static let acknowledgeWithoutAlert = "acknowledge.no_firing_alert"
         public static let change = "change.recorded"
     }
 
@@ -50,6 +52,7 @@ public struct Correlator: Sendable {
         switch signal.status {
         case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
         case .resolved: resolve(signal, fingerprint: fingerprint, at: time, into: &outcome)
+        case .acknowledged: acknowledge(signal, fingerprint: fingerprint, at: time, into: &outcome)
         }
         return outcome
     }
@@ -211,6 +214,34 @@ public struct Correlator: Sendable {
         }
         outcome.place(.resolved, alert: alert.id, incident: alert.incidentID, why: Why(
             rule: Rule.resolveSignal, key: fingerprint.value, detail: "The sender resolved alert \(alert.id)."))
+    }
+
+    /// The sender says someone is on it: the alert counts the signal and its incident is
+    /// acknowledged if it was open.
+    private mutating func acknowledge(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
+        guard var alert = state.liveAlert(fingerprint), var incident = state.incidents[alert.incidentID] else {
+            outcome.place(.recorded, alert: nil, incident: nil, why: Why(
+                rule: Rule.acknowledgeWithoutAlert, key: fingerprint.value,
+                detail: "No alert with this fingerprint is firing; the acknowledgement is kept and changes nothing."))
+            return
+        }
+        alert.count += 1
+        alert.lastSeen = max(alert.lastSeen, time)
+        state.insertLive(alert)
+        outcome.record(alert)
+        incident.signalCount += 1
+        incident.lastActivity = max(incident.lastActivity, time)
+        if incident.status == .open {
+            incident.status = .acknowledged
+            incident.acknowledgedAt = time
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .acknowledged, by: signal.sender ?? signal.source.rawValue,
+                                                  text: "acknowledged by its sender", signalID: outcome.signalID, alertID: alert.id))
+        }
+        state.incidents[incident.id] = incident
+        outcome.record(incident)
+        outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
+            rule: Rule.acknowledgeSignal, key: fingerprint.value,
+            detail: "The sender acknowledged alert \(alert.id); incident \(incident.id) is acknowledged."))
     }
 
     /// Resolves a live alert; its incident resolves with its last firing alert.

@@ -50,7 +50,15 @@ public struct GatewayConfig: Hashable, Sendable {
         public init() {}
     }
 
+    public struct Logs: Hashable, Sendable {
+        /// Log messages (GELF, syslog) of this syslog severity or worse become signals
+        /// (0 emergency … 7 debug; default 4, warning); the others are counted and dropped.
+        public var maxLevel = 4
+        public init() {}
+    }
+
     public var http = HTTP()
+    public var logs = Logs()
     public var otlp = OTLP()
     public var pagerduty = PagerDuty()
     public var storage = Storage()
@@ -67,6 +75,7 @@ public struct GatewayConfig: Hashable, Sendable {
         for (service, threshold) in otlp.slowSpanThresholds where threshold <= .zero {
             throw ConfigError(key: "otlp.slow_span_thresholds.\(service)", message: "must be positive")
         }
+        guard (0...7).contains(logs.maxLevel) else { throw ConfigError(key: "logs.max_level", message: "must be a syslog severity 0..7, got \(logs.maxLevel)") }
         guard !storage.path.isEmpty else { throw ConfigError(key: "storage.path", message: "must not be empty") }
         guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }

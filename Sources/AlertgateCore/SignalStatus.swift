@@ -1,14 +1,18 @@
-/// Whether a signal says a problem is happening or has ended.
+/// Whether a signal says a problem is happening, that someone is on it (PagerDuty's
+/// `acknowledge`), or that it has ended.
 public enum SignalStatus: String, CaseIterable, Codable, Sendable {
-    case firing, resolved
+    case firing, resolved, acknowledged
 
-    public var code: Int { self == .firing ? 1 : 2 }
+    public var code: Int {
+        switch self {
+        case .firing: 1
+        case .resolved: 2
+        case .acknowledged: 3
+        }
+    }
 
     public init?(code: Int) {
-        switch code {
-        case 1: self = .firing
-        case 2: self = .resolved
-        default: return nil
-        }
+        guard let status = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = status
     }
 }

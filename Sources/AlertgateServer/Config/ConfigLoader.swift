@@ -7,6 +7,7 @@ import Yams
 ///
 /// ```yaml
 /// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576 }
+/// logs:        { max_level: 4 }
 /// otlp:        { max_body_bytes: 8388608, slow_span_thresholds: { checkout: 500ms } }
 /// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
@@ -44,6 +45,13 @@ public enum ConfigLoader {
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
                     default: throw unknown("http.\(name)")
+                    }
+                }
+            case "logs":
+                for (name, item) in try section(value, "logs") {
+                    switch name {
+                    case "max_level": config.logs.maxLevel = try integer(item, "logs.max_level")
+                    default: throw unknown("logs.\(name)")
                     }
                 }
             case "otlp":

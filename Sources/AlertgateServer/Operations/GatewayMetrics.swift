@@ -10,7 +10,7 @@ public final class GatewayMetrics: Sendable {
         var payloads: Int64 = 0
         var payloadBytesIn: Int64 = 0
         var payloadBytesStored: Int64 = 0
-        var invalidItems: Int64 = 0
+        var droppedLogs: [String: Int64] = [:]
     }
 
     private let counters = Mutex(Counters())
@@ -37,6 +37,11 @@ public final class GatewayMetrics: Sendable {
         counters.withLock { $0.rejected[cause, default: 0] += count }
     }
 
+    /// Log messages accepted but not stored, by cause (`level`: below `logs.max_level`).
+    public func droppedLog(_ cause: String, count: Int64 = 1) {
+        counters.withLock { $0.droppedLogs[cause, default: 0] += count }
+    }
+
     /// Signals committed so far, all decisions together.
     public var signalsCommitted: Int64 {
         counters.withLock { $0.signalsByDecision.values.reduce(0, +) }
@@ -55,6 +60,11 @@ public final class GatewayMetrics: Sendable {
             lines.append("# TYPE alertgate_rejected_total counter")
             for (cause, count) in c.rejected.sorted(by: { $0.key < $1.key }) {
                 lines.append("alertgate_rejected_total{cause=\"\(cause)\"} \(count)")
+            }
+            lines.append("# HELP alertgate_logs_dropped_total Log messages accepted but not stored, by cause.")
+            lines.append("# TYPE alertgate_logs_dropped_total counter")
+            for (cause, count) in c.droppedLogs.sorted(by: { $0.key < $1.key }) {
+                lines.append("alertgate_logs_dropped_total{cause=\"\(cause)\"} \(count)")
             }
             lines.append("# HELP alertgate_batches_committed_total Transactions committed by the writer.")
             lines.append("# TYPE alertgate_batches_committed_total counter")

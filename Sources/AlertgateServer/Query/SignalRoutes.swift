@@ -1,3 +1,4 @@
+import AlertgateCodecs
 import AlertgateCore
 import Hummingbird
 
@@ -21,7 +22,7 @@ struct SignalRoutes: Sendable {
         guard let stored = try await store.signal(id: id) else { throw APIError.notFound("signal \(id)") }
         var view = SignalView(stored: stored)
         if let payload = try await store.payload(id: stored.payloadID) {
-            view.normalized = SignalNormalizer.signal(in: payload, item: stored.item)
+            view.normalized = (try? PayloadDecoder.decode(payload))?.signals.first(where: { $0.item == stored.item })?.signal
         }
         return JSONOutput.response(view)
     }

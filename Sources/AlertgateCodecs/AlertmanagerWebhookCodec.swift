@@ -1,0 +1,81 @@
+import AlertgateCore
+
+/// The Alertmanager webhook (version "4") and Grafana's alerting webhook, which shares its
+/// core. Each alert keeps the sender's `fingerprint` as its identity.
+///
+/// Webhooks are sent again only every `repeat_interval` (hours), and say "resolved" when an
+/// alert ends, so a firing webhook alert does not time out after `resolve_timeout`: it stays
+/// firing until its resolved notification, or `silenceAfter` without any notification.
+public struct AlertmanagerWebhookCodec: Sendable {
+    public enum Sender: Sendable {
+        case alertmanager, grafana
+
+        var source: SignalSource { self == .alertmanager ? .alertmanagerWebhook : .grafana }
+    }
+
+    public static let maxAlerts = 10_000
+    /// How long a firing webhook alert lives without any further notification.
+    public static let silenceAfter: Duration = .seconds(24 * 3600)
+
+    public let sender: Sender
+
+    public init(_ sender: Sender) {
+        self.sender = sender
+    }
+
+    public func decode(_ body: [UInt8], receivedAt: Timestamp) throws(CodecError) -> DecodedBatch {
+        let top = try JSONObjectReader(try JSONValue.parse(body))
+        if sender == .alertmanager, let version = try top.string("version", maxBytes: 16), version != "4" {
+            throw .invalidValue("version", "must be \"4\" (the Alertmanager webhook version this endpoint speaks), got \"\(version)\"")
+        }
+        guard case .array(let items)? = top.fields["alerts"] else {
+            if top.fields["alerts"] == nil { throw .missing("alerts") }
+            throw .wrongType("alerts", expected: "an array of alerts")
+        }
+        guard items.count <= Self.maxAlerts else {
+            throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxAlerts) alerts", field: "alerts")
+        }
+        guard !items.isEmpty else { throw CodecError(code: "empty_body", message: "`alerts` is empty", field: "alerts") }
+        let receiver = try top.string("receiver", maxBytes: 1024)
+        var batch = DecodedBatch()
+        for (index, item) in items.enumerated() {
+            do throws(CodecError) {
+                batch.signals.append((index, try signal(from: item, index: index, receiver: receiver, receivedAt: receivedAt)))
+            } catch {
+                batch.errors.append(error.at(index))
+            }
+        }
+        return batch
+    }
+
+    func signal(from value: JSONValue, index: Int, receiver: String?, receivedAt: Timestamp) throws(CodecError) -> Signal {
+        let alert = try AlertmanagerAlertReader(value, path: "alerts[\(index)]")
+        let statusText = try alert.reader.string("status", maxBytes: 32) ?? "firing"
+        guard let status = SignalStatus(rawValue: statusText) else {
+            throw .invalidValue(alert.reader.name("status"), "must be firing or resolved, got \"\(statusText)\"")
+        }
+        let fingerprint: Fingerprint
+        if let given = try alert.reader.string("fingerprint", maxBytes: 64), !given.isEmpty {
+            guard given.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }) else {
+                throw .invalidValue(alert.reader.name("fingerprint"), "must be hex digits, got \"\(given.prefix(64))\"")
+            }
+            fingerprint = Fingerprint(given.lowercased())
+        } else {
+            fingerprint = .labels(alert.labels)
+        }
+        var description = alert.description
+        if sender == .grafana, let valueString = try alert.reader.string("valueString", maxBytes: 16 * 1024), !valueString.isEmpty {
+            description = [description, "Values: \(valueString)"].compactMap { $0 }.joined(separator: "\n")
+        }
+        let extraLinks: [(String, String)] = sender == .grafana
+            ? [("dashboardURL", "dashboard"), ("panelURL", "panel"), ("silenceURL", "silence")]
+            : []
+        return Signal(
+            kind: .alert, source: sender.source, status: status, service: alert.service, title: alert.title,
+            description: description, severity: alert.severity, labels: alert.labels,
+            occurredAt: status == .resolved ? (alert.endsAt ?? receivedAt) : nil,
+            links: alert.links(extra: extraLinks), sender: receiver,
+            endsAt: status == .firing ? receivedAt + Self.silenceAfter : nil,
+            fingerprint: fingerprint)
+    }
+}

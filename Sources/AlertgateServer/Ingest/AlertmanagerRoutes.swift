@@ -1,0 +1,54 @@
+import AlertgateCodecs
+import AlertgateCore
+import Hummingbird
+
+/// What Prometheus and Alertmanager send: `POST /api/v2/alerts` (Prometheus's Alertmanager
+/// API) and the Alertmanager and Grafana webhooks.
+struct AlertmanagerRoutes: Sendable {
+    let ingestor: Ingestor
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v2/alerts") { request, _ in try await alerts(request) }
+        router.post("/api/v1/ingest/alertmanager") { request, _ in try await webhook(request, .alertmanager) }
+        router.post("/api/v1/ingest/grafana") { request, _ in try await webhook(request, .grafana) }
+    }
+
+    /// Answers as Alertmanager does: 200 with an empty body; 400 when an alert is invalid,
+    /// after storing the valid ones.
+    func alerts(_ request: Request) async throws -> Response {
+        let body = try await ingestor.read(request)
+        let receivedAt = ingestor.clock.now()
+        let batch: DecodedBatch
+        do {
+            batch = try AlertmanagerAPICodec().decode(body, receivedAt: receivedAt)
+        } catch {
+            throw ingestor.invalid(error)
+        }
+        if !batch.signals.isEmpty {
+            _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .alertmanagerAPI, signals: batch.signals, receivedAt: receivedAt)
+        }
+        if let first = batch.errors.first {
+            ingestor.metrics.rejected("invalid_item", count: Int64(batch.errors.count))
+            var error = APIError.badRequest(first)
+            error.message = batch.signals.isEmpty
+                ? "no alert was stored: \(first.description)"
+                : "\(batch.errors.count) of \(batch.itemCount) alerts are invalid and were not stored; the others were: \(first.description)"
+            error.items = batch.errors
+            throw error
+        }
+        return Response(status: .ok)
+    }
+
+    func webhook(_ request: Request, _ sender: AlertmanagerWebhookCodec.Sender) async throws -> Response {
+        let body = try await ingestor.read(request)
+        let receivedAt = ingestor.clock.now()
+        let batch: DecodedBatch
+        do {
+            batch = try AlertmanagerWebhookCodec(sender).decode(body, receivedAt: receivedAt)
+        } catch {
+            throw ingestor.invalid(error)
+        }
+        let source: SignalSource = sender == .alertmanager ? .alertmanagerWebhook : .grafana
+        return try await ingestor.storeBatch(batch, body: body, contentType: request.headers[.contentType], source: source, receivedAt: receivedAt)
+    }
+}

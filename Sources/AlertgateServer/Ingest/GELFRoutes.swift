@@ -1,0 +1,51 @@
+import AlertgateCodecs
+import AlertgateCore
+import AlertgateStorage
+import Hummingbird
+
+/// GELF over HTTP, `POST /gelf`: one message a request, plain, gzip or zlib (with or without
+/// a `Content-Encoding` header: GELF clients differ). Answers 202 with no body, as Graylog does.
+struct GELFRoutes: Sendable {
+    let ingestor: Ingestor
+    /// Messages of a higher (less severe) syslog level are counted and not stored.
+    let maxLevel: Int
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/gelf") { request, _ in try await gelf(request) }
+    }
+
+    func gelf(_ request: Request) async throws -> Response {
+        var body = try await ingestor.read(request)
+        let receivedAt = ingestor.clock.now()
+        if request.headers[.contentEncoding] == nil, let format = Self.compression(of: body) {
+            do {
+                body = try Zlib.decompress(body, format: format, limit: ingestor.bodyReader.maxBytes)
+            } catch .outputLimitExceeded {
+                ingestor.metrics.rejected("too_large")
+                throw APIError(.contentTooLarge, code: "body_too_large", message: "the decompressed body is larger than the limit of \(ingestor.bodyReader.maxBytes) bytes (http.max_body_bytes)")
+            } catch {
+                throw ingestor.invalid(CodecError(code: "invalid_encoding", message: "the body looks compressed but does not decompress"))
+            }
+        }
+        let signal: Signal
+        do {
+            signal = try GELFCodec().decode(body)
+        } catch {
+            throw ingestor.invalid(error)
+        }
+        if Int(signal.labels["level"] ?? "") ?? 0 > maxLevel {
+            ingestor.metrics.droppedLog("level")
+            return Response(status: .accepted)
+        }
+        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .gelf, signals: [(0, signal)], receivedAt: receivedAt)
+        return Response(status: .accepted)
+    }
+
+    /// gzip by its magic bytes, zlib by its header check (GELF's own detection rules).
+    static func compression(of body: [UInt8]) -> Zlib.Format? {
+        guard body.count >= 2 else { return nil }
+        if body[0] == 0x1F, body[1] == 0x8B { return .gzip }
+        if RequestBodyReader.looksLikeZlib(body) { return .zlib }
+        return nil
+    }
+}

@@ -1,0 +1,52 @@
+import AlertgateCodecs
+import AlertgateCore
+import AlertgateStorage
+import Hummingbird
+
+/// What every ingest route does around its codec: read the body within the limits, store the
+/// good signals with their original bytes through the pipeline, and map failures to answers.
+struct Ingestor: Sendable {
+    let pipeline: IngestPipeline
+    let bodyReader: RequestBodyReader
+    let clock: any WallClock
+    let metrics: GatewayMetrics
+
+    /// The body, decompressed within the limit; rejected bodies are counted.
+    func read(_ request: Request) async throws -> [UInt8] {
+        do {
+            return try await bodyReader.read(request)
+        } catch let error as APIError {
+            metrics.rejected(error.status == .contentTooLarge ? "too_large" : "invalid_encoding")
+            throw error
+        }
+    }
+
+    /// Counts a body that did not decode and turns it into a 400.
+    func invalid(_ error: CodecError) -> APIError {
+        metrics.rejected("invalid_body")
+        return APIError.badRequest(error)
+    }
+
+    /// Stores `signals` with the body they came in; returns after the commit.
+    func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
+        let payload = StoredPayload.compressing(body, source: source, contentType: contentType ?? "", receivedAt: receivedAt)
+        do {
+            return try await pipeline.submit(IngestRequest(payload: payload, signals: signals))
+        } catch {
+            throw APIError.from(error)
+        }
+    }
+
+    /// Stores the good items of a batch and answers like `/api/v1/events`: 202 with results and
+    /// errors, or 400 when no item was good.
+    func storeBatch(_ batch: DecodedBatch, body: [UInt8], contentType: String?, source: SignalSource, receivedAt: Timestamp) async throws -> Response {
+        if !batch.errors.isEmpty { metrics.rejected("invalid_item", count: Int64(batch.errors.count)) }
+        guard !batch.signals.isEmpty else {
+            var error = APIError.badRequest(batch.errors.first ?? CodecError(code: "empty_body", message: "the body holds no items"))
+            error.items = batch.errors
+            throw error
+        }
+        let outcomes = try await store(body, contentType: contentType, source: source, signals: batch.signals, receivedAt: receivedAt)
+        return JSONOutput.response(IngestResponse(items: batch.signals.map(\.item), outcomes: outcomes, errors: batch.errors), status: .accepted)
+    }
+}

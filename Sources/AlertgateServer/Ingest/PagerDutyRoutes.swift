@@ -1,0 +1,70 @@
+import AlertgateCodecs
+import AlertgateCore
+import Foundation
+import Hummingbird
+
+/// PagerDuty's Events API v2: `POST /v2/enqueue` and `POST /v2/change/enqueue`, answered as
+/// PagerDuty answers, so its client libraries work unchanged.
+struct PagerDutyRoutes: Sendable {
+    let ingestor: Ingestor
+    let integrations: [String: GatewayConfig.PagerDuty.Integration]
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v2/enqueue") { request, _ in try await enqueue(request) }
+        router.post("/v2/change/enqueue") { request, _ in try await change(request) }
+    }
+
+    func enqueue(_ request: Request) async throws -> Response {
+        let body = try await ingestor.read(request)
+        let receivedAt = ingestor.clock.now()
+        let event: PagerDutyEventCodec.Event
+        do {
+            event = try PagerDutyEventCodec(integrations: integrations).decode(body) {
+                UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            }
+        } catch {
+            ingestor.metrics.rejected("invalid_body")
+            throw PagerDutyError(error)
+        }
+        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, event.signal)], receivedAt: receivedAt)
+        return JSONOutput.response(["status": "success", "message": "Event processed", "dedup_key": event.dedupKey], status: .accepted)
+    }
+
+    func change(_ request: Request) async throws -> Response {
+        let body = try await ingestor.read(request)
+        let receivedAt = ingestor.clock.now()
+        let signal: Signal
+        do {
+            signal = try PagerDutyChangeCodec(integrations: integrations).decode(body)
+        } catch {
+            ingestor.metrics.rejected("invalid_body")
+            throw PagerDutyError(error)
+        }
+        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
+        return JSONOutput.response(["status": "success", "message": "Change event processed"], status: .accepted)
+    }
+}
+
+/// PagerDuty's error answer (`{"status": "invalid event", "message", "errors"}`) with
+/// alertgate's `error` object beside it.
+struct PagerDutyError: HTTPResponseError {
+    let codec: CodecError
+
+    init(_ codec: CodecError) {
+        self.codec = codec
+    }
+
+    var status: HTTPResponse.Status { .badRequest }
+
+    struct Body: Encodable {
+        var status = "invalid event"
+        var message = "Event object is invalid"
+        var errors: [String]
+        var error: APIError.ErrorBody.Detail
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let detail = APIError.ErrorBody.Detail(code: codec.code, message: codec.message, field: codec.field)
+        return JSONOutput.response(Body(errors: [codec.description], error: detail), status: .badRequest)
+    }
+}
