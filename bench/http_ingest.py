@@ -36,10 +36,14 @@ def rss_kib(pid):
     return 0
 
 
-def run_wrk(base, batch, seconds, connections, threads):
+WORKLOADS = {"events": ("events.lua", "POST /api/v1/events, generic events"),
+             "alerts": ("alerts.lua", "POST /api/v2/alerts, Prometheus's shape, distinct label sets")}
+
+
+def run_wrk(base, workload, batch, seconds, connections, threads):
     env = dict(os.environ, BENCH_BATCH=str(batch))
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
-           "-s", os.path.join(ROOT, "bench", "events.lua"), base]
+           "-s", os.path.join(ROOT, "bench", WORKLOADS[workload][0]), base]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -59,6 +63,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batches", default="1,100", help="comma-separated events per request")
+    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="events")
     parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
     args = parser.parse_args()
 
@@ -74,7 +79,7 @@ def main():
         try:
             before = committed(base)
             started = time.monotonic()
-            result = run_wrk(base, batch, args.seconds, args.connections, args.threads)
+            result = run_wrk(base, args.workload, batch, args.seconds, args.connections, args.threads)
             # The server answers only after commit, so every 2xx is already counted.
             elapsed = time.monotonic() - started
             events = committed(base) - before
@@ -95,8 +100,8 @@ def main():
         return
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    lines = [f"\n### HTTP ingest, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC\n",
-             f"Machine: {os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB. Command: `scripts/bench-http "
+    lines = [f"\n### HTTP ingest ({WORKLOADS[args.workload][1]}), {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC\n",
+             f"Machine: {os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB. Command: `scripts/bench-http --workload {args.workload} "
              f"--seconds {args.seconds} --connections {args.connections} --batches {args.batches}`; wrk with "
              f"{args.threads} threads and {args.connections} connections on 127.0.0.1, release build, fresh database per row, "
              f"every event a new alert. Events counted from the server's `alertgate_signals_total`.\n",

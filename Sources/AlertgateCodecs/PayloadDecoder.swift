@@ -3,7 +3,8 @@ import AlertgateCore
 /// Decodes a stored payload again by the source it came through, to show normalized signals.
 /// The stored bytes are the truth; normalized values are derived from them.
 public enum PayloadDecoder {
-    public static func decode(_ payload: RawPayload, pagerDuty: [String: GatewayConfig.PagerDuty.Integration] = [:]) throws(CodecError) -> DecodedBatch {
+    public static func decode(_ payload: RawPayload, config: GatewayConfig = GatewayConfig()) throws(CodecError) -> DecodedBatch {
+        let pagerDuty = config.pagerduty.integrations
         let contentType = payload.contentType.isEmpty ? nil : payload.contentType
         switch payload.source {
         case .events, .jsonDatagram: return try GenericEventCodec(.events).decode(payload.bytes, contentType: contentType)
@@ -18,7 +19,9 @@ public enum PayloadDecoder {
             }
             return DecodedBatch(signals: [(0, try PagerDutyChangeCodec(integrations: pagerDuty).decode(payload.bytes))])
         case .gelf: return DecodedBatch(signals: [(0, try GELFCodec().decode(payload.bytes))])
-        case .otlp, .syslog:
+        case .otlp:
+            return try OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds).decodedBatch(body: payload.bytes, contentType: contentType)
+        case .syslog:
             throw CodecError(code: "not_decodable", message: "payloads of \(payload.source.rawValue) are not decoded again yet")
         }
     }

@@ -11,6 +11,7 @@ public struct Gateway: Sendable {
     public let store: SQLiteStore
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
+    let spanCounters = SpanCounters()
     let clock: any WallClock
     let logger: Logger
 
@@ -32,10 +33,15 @@ public struct Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
-        IngestRoutes(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics).register(on: router)
+        let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
+        IngestRoutes(ingestor: ingestor).register(on: router)
+        AlertmanagerRoutes(ingestor: ingestor).register(on: router)
+        PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
+        GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)
+        OTLPRoutes(pipeline: pipeline, clock: clock, metrics: metrics, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)
-        SignalRoutes(store: store).register(on: router)
-        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics).register(on: router)
+        SignalRoutes(store: store, config: config).register(on: router)
+        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters).register(on: router)
         let host = config.http.host
         return Application(
             router: router,

@@ -6,6 +6,8 @@ import NIOCore
 /// limit on the decompressed size, so a compression bomb costs at most the limit.
 struct RequestBodyReader: Sendable {
     let maxBytes: Int
+    /// The config key of the limit, named in 413 answers.
+    var limitKey = "http.max_body_bytes"
 
     func read(_ request: Request) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
@@ -41,7 +43,7 @@ struct RequestBodyReader: Sendable {
     }
 
     private func tooLarge(_ what: String) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (http.max_body_bytes) and \(what)")
+        APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (\(limitKey)) and \(what)")
     }
 
     /// RFC 1950: CM 8 in the low nibble and the header a multiple of 31.

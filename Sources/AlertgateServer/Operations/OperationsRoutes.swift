@@ -6,6 +6,7 @@ struct OperationsRoutes: Sendable {
     let store: any GatewayStore
     let pipeline: IngestPipeline
     let metrics: GatewayMetrics
+    let spanCounters: SpanCounters
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
@@ -19,7 +20,7 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth))))
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth) + spanCounters.exposition())))
         }
         router.get("/api/v1/stats") { _, _ in
             let counts = try await store.counts()

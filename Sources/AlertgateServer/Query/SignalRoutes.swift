@@ -5,6 +5,7 @@ import Hummingbird
 /// `GET /api/v1/signals/{id}` and its original bytes at `/raw`.
 struct SignalRoutes: Sendable {
     let store: any GatewayStore
+    let config: GatewayConfig
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/signals/:id") { _, context in try await signal(try signalID(context)) }
@@ -22,7 +23,7 @@ struct SignalRoutes: Sendable {
         guard let stored = try await store.signal(id: id) else { throw APIError.notFound("signal \(id)") }
         var view = SignalView(stored: stored)
         if let payload = try await store.payload(id: stored.payloadID) {
-            view.normalized = (try? PayloadDecoder.decode(payload))?.signals.first(where: { $0.item == stored.item })?.signal
+            view.normalized = (try? PayloadDecoder.decode(payload, config: config))?.signals.first(where: { $0.item == stored.item })?.signal
         }
         return JSONOutput.response(view)
     }
