@@ -57,7 +57,36 @@ public struct GatewayConfig: Hashable, Sendable {
         public init() {}
     }
 
+    public struct UDP: Hashable, Sendable {
+        /// Address the UDP listeners bind to.
+        public var host = "127.0.0.1"
+        /// Syslog (RFC 5424 and 3164) port; nil turns the listener off.
+        public var syslogPort: Int? = 5514
+        /// GELF port (plain, zlib, gzip, chunked); nil turns the listener off.
+        public var gelfPort: Int? = 12201
+        /// Generic JSON event port; nil turns the listener off.
+        public var jsonPort: Int? = 5515
+        /// SO_RCVBUF asked of the kernel for each listener (it may double it or cap it at rmem_max).
+        public var receiveBufferBytes = 4 << 20
+        /// Datagrams read per wake-up (vector reads).
+        public var messagesPerRead = 16
+        /// Largest datagram accepted (64 KiB is the most UDP can carry).
+        public var maxDatagramBytes = 65_535
+        /// Datagrams waiting for the pipeline per listener; beyond it they are dropped and counted.
+        public var queueCapacity = 65_536
+        public init() {}
+    }
+
+    public struct Syslog: Hashable, Sendable {
+        /// APP-NAME (or, failing that, HOSTNAME) → service; unmapped messages take the app
+        /// name, else the host name, as their service.
+        public var services: [String: String] = [:]
+        public init() {}
+    }
+
     public var http = HTTP()
+    public var udp = UDP()
+    public var syslog = Syslog()
     public var logs = Logs()
     public var otlp = OTLP()
     public var pagerduty = PagerDuty()

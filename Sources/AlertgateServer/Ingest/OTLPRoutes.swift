@@ -42,7 +42,7 @@ struct OTLPRoutes: Sendable {
                 field: "Content-Type")
         }
         do {
-            let body = try await read(request)
+            let body = try await ingestor.read(request)
             let batch: OTLPTraceBatch
             do {
                 batch = try codec.decode(body: body, contentType: contentType)
@@ -58,15 +58,6 @@ struct OTLPRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: encoding.contentType], body: .init(byteBuffer: ByteBuffer(bytes: answer)))
         } catch let error as APIError where encoding == .protobuf {
             return Self.rpcStatusResponse(error)
-        }
-    }
-
-    private func read(_ request: Request) async throws -> [UInt8] {
-        do {
-            return try await ingestor.read(request)
-        } catch var error as APIError {
-            // The shared reader names the general limit; this route has its own.
-            throw error
         }
     }
 
