@@ -51,7 +51,7 @@ public struct AlertmanagerWebhookCodec: Sendable {
     func signal(from value: JSONValue, index: Int, receiver: String?, receivedAt: Timestamp) throws(CodecError) -> Signal {
         let alert = try AlertmanagerAlertReader(value, path: "alerts[\(index)]")
         let statusText = try alert.reader.string("status", maxBytes: 32) ?? "firing"
-        guard let status = SignalStatus(rawValue: statusText) else {
+        guard let status = SignalStatus(rawValue: statusText), status != .acknowledged else {
             throw .invalidValue(alert.reader.name("status"), "must be firing or resolved, got \"\(statusText)\"")
         }
         let fingerprint: Fingerprint

@@ -8,7 +8,7 @@ public struct JSONObjectReader: Sendable {
 
     public init(_ value: JSONValue, path: String = "") throws(CodecError) {
         guard case .object(let fields) = value else {
-            throw CodecError(code: "wrong_type", message: "\(path.isEmpty ? "each item" : "`\(path)`") must be a JSON object, got \(value.typeName)", field: path.isEmpty ? nil : path)
+            throw CodecError(code: "wrong_type", message: "\(path.isEmpty ? "the body (or each item of a batch)" : "`\(path)`") must be a JSON object, got \(value.typeName)", field: path.isEmpty ? nil : path)
         }
         self.fields = fields
         self.path = path

@@ -6,6 +6,9 @@ public enum PayloadDecoder {
     public static func decode(_ payload: RawPayload, config: GatewayConfig = GatewayConfig()) throws(CodecError) -> DecodedBatch {
         let pagerDuty = config.pagerduty.integrations
         let contentType = payload.contentType.isEmpty ? nil : payload.contentType
+        if payload.contentType == DatagramFrames.contentType {
+            return try datagrams(payload, config: config)
+        }
         switch payload.source {
         case .events, .jsonDatagram: return try GenericEventCodec(.events).decode(payload.bytes, contentType: contentType)
         case .reports: return try GenericEventCodec(.reports).decode(payload.bytes, contentType: contentType)
@@ -22,7 +25,33 @@ public enum PayloadDecoder {
         case .otlp:
             return try OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds).decodedBatch(body: payload.bytes, contentType: contentType)
         case .syslog:
-            throw CodecError(code: "not_decodable", message: "payloads of \(payload.source.rawValue) are not decoded again yet")
+            return DecodedBatch(signals: [(0, try SyslogCodec(services: config.syslog.services).decode(payload.bytes, receivedAt: payload.receivedAt))])
         }
+    }
+
+    /// A batch of datagrams from a UDP listener, one signal a frame.
+    static func datagrams(_ payload: RawPayload, config: GatewayConfig) throws(CodecError) -> DecodedBatch {
+        guard let frames = DatagramFrames.decode(payload.bytes) else {
+            throw CodecError(code: "corrupt_payload", message: "the stored datagrams do not unframe")
+        }
+        var batch = DecodedBatch()
+        for (item, frame) in frames.enumerated() {
+            do throws(CodecError) {
+                var signal: Signal
+                switch payload.source {
+                case .syslog: signal = try SyslogCodec(services: config.syslog.services).decode(frame, receivedAt: payload.receivedAt)
+                case .gelf: signal = try GELFCodec().decode(frame)
+                default:
+                    let decoded = try GenericEventCodec(.events).decode(frame, contentType: "application/json")
+                    guard let first = decoded.signals.first?.signal else { throw CodecError(code: "empty_body", message: "no event") }
+                    signal = first
+                }
+                signal.source = payload.source
+                batch.signals.append((item, signal))
+            } catch {
+                batch.errors.append(error.at(item))
+            }
+        }
+        return batch
     }
 }

@@ -105,6 +105,13 @@ public struct GatewayConfig: Hashable, Sendable {
             throw ConfigError(key: "otlp.slow_span_thresholds.\(service)", message: "must be positive")
         }
         guard (0...7).contains(logs.maxLevel) else { throw ConfigError(key: "logs.max_level", message: "must be a syslog severity 0..7, got \(logs.maxLevel)") }
+        for (key, port) in [("udp.syslog_port", udp.syslogPort), ("udp.gelf_port", udp.gelfPort), ("udp.json_port", udp.jsonPort)] {
+            if let port, !(0...65535).contains(port) { throw ConfigError(key: key, message: "must be a port 0...65535 or off, got \(port)") }
+        }
+        guard udp.receiveBufferBytes >= 65536 else { throw ConfigError(key: "udp.receive_buffer_bytes", message: "must be at least 65536") }
+        guard (1...64).contains(udp.messagesPerRead) else { throw ConfigError(key: "udp.messages_per_read", message: "must be between 1 and 64") }
+        guard (512...65535).contains(udp.maxDatagramBytes) else { throw ConfigError(key: "udp.max_datagram_bytes", message: "must be between 512 and 65535") }
+        guard udp.queueCapacity > 0 else { throw ConfigError(key: "udp.queue_capacity", message: "must be positive") }
         guard !storage.path.isEmpty else { throw ConfigError(key: "storage.path", message: "must not be empty") }
         guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }

@@ -12,6 +12,10 @@ public struct Gateway: Sendable {
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
     let spanCounters = SpanCounters()
+    /// Counters of the UDP listeners.
+    public let udpStats = UDPStats()
+    /// The ports the UDP listeners are bound to.
+    public let udpPorts = UDPPorts()
     let clock: any WallClock
     let logger: Logger
 
@@ -41,16 +45,28 @@ public struct Gateway: Sendable {
         OTLPRoutes(pipeline: pipeline, clock: clock, metrics: metrics, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
-        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters).register(on: router)
+        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats).register(on: router)
         let host = config.http.host
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline],
+            services: [pipeline] + udpListeners(),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? 0)
             },
             logger: logger)
+    }
+
+    /// A Service for each UDP port that is not turned off.
+    func udpListeners() -> [any Service] {
+        let udp = config.udp
+        func listener<D: DatagramDecoder>(_ decoder: D, _ port: Int?) -> (any Service)? {
+            port.map {
+                UDPListener(decoder: decoder, host: udp.host, port: $0, settings: udp, pipeline: pipeline, stats: udpStats,
+                            ports: udpPorts, clock: clock, logger: logger)
+            }
+        }
+        return [listener(JSONDatagramDecoder(), udp.jsonPort)].compactMap { $0 }
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.

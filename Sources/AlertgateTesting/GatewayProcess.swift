@@ -25,7 +25,8 @@ public final class GatewayProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binaryPath())
-        process.arguments = ["serve", "--port", "0"] + arguments
+        let udp = arguments.contains { $0.hasSuffix("-port") && $0 != "--port" } ? [] : ["--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"]
+        process.arguments = ["serve", "--port", "0"] + udp + arguments
         process.standardOutput = log
         process.standardError = log
         try process.run()

@@ -26,6 +26,10 @@ public func withRunningGateway<T: Sendable>(
     var config = GatewayConfig()
     config.http.port = 0
     config.storage.path = databasePath ?? folder!.file("alertgate.sqlite")
+    // UDP listeners are off unless a test turns them on (port 0 picks a free one).
+    config.udp.syslogPort = nil
+    config.udp.gelfPort = nil
+    config.udp.jsonPort = nil
     configure(&config)
     var logger = Logger(label: "alertgate-test")
     logger.logLevel = ProcessInfo.processInfo.environment["ALERTGATE_TEST_LOG"] == nil ? .critical : .debug

@@ -24,8 +24,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes, after decompression too (http.max_body_bytes).")
     var maxBodyBytes: Int?
 
+    @Option(help: "UDP port for syslog (udp.syslog_port, default 5514); 0 picks a free one, off turns it off.")
+    var syslogPort: String?
+
+    @Option(help: "UDP port for GELF (udp.gelf_port, default 12201); 0 picks a free one, off turns it off.")
+    var gelfPort: String?
+
+    @Option(help: "UDP port for JSON events (udp.json_port, default 5515); 0 picks a free one, off turns it off.")
+    var jsonPort: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    /// A port number, or `off`.
+    static func udpPort(_ text: String, _ flag: String) throws -> Int? {
+        if text == "off" { return nil }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("\(flag) must be a port number (0 picks a free one) or off, got \(text)")
+        }
+        return port
+    }
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -43,11 +61,17 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { settings.http.port = port }
             if let database { settings.storage.path = database }
             if let maxBodyBytes { settings.http.maxBodyBytes = maxBodyBytes }
+            if let syslogPort { settings.udp.syslogPort = try Self.udpPort(syslogPort, "--syslog-port") }
+            if let gelfPort { settings.udp.gelfPort = try Self.udpPort(gelfPort, "--gelf-port") }
+            if let jsonPort { settings.udp.jsonPort = try Self.udpPort(jsonPort, "--json-port") }
             try settings.validate()
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }
         let gateway = try Gateway(config: settings, logger: Logger(label: "alertgate"))
+        for (name, port) in [("syslog", settings.udp.syslogPort), ("gelf", settings.udp.gelfPort), ("json", settings.udp.jsonPort)] {
+            if port == nil { FileHandle.standardError.write(Data("alertgate: the \(name) UDP listener is off\n".utf8)) }
+        }
         try await gateway.run { host, port in
             // Scripts and tests wait for this line to learn the port.
             FileHandle.standardOutput.write(Data("alertgate listening on http://\(host):\(port)\n".utf8))

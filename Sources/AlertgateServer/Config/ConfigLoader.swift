@@ -8,6 +8,9 @@ import Yams
 /// ```yaml
 /// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576 }
 /// logs:        { max_level: 4 }
+/// udp:         { host: 127.0.0.1, syslog_port: 5514, gelf_port: 12201, json_port: 5515,
+///                receive_buffer_bytes: 4194304, messages_per_read: 16, queue_capacity: 65536 }
+/// syslog:      { services: { <app or host>: <service> } }
 /// otlp:        { max_body_bytes: 8388608, slow_span_thresholds: { checkout: 500ms } }
 /// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
@@ -82,6 +85,31 @@ public enum ConfigLoader {
                     default: throw unknown("pagerduty.\(name)")
                     }
                 }
+            case "udp":
+                for (name, item) in try section(value, "udp") {
+                    let key = "udp.\(name)"
+                    switch name {
+                    case "host": config.udp.host = try string(item, key)
+                    case "syslog_port": config.udp.syslogPort = try optionalPort(item, key)
+                    case "gelf_port": config.udp.gelfPort = try optionalPort(item, key)
+                    case "json_port": config.udp.jsonPort = try optionalPort(item, key)
+                    case "receive_buffer_bytes": config.udp.receiveBufferBytes = try integer(item, key)
+                    case "messages_per_read": config.udp.messagesPerRead = try integer(item, key)
+                    case "max_datagram_bytes": config.udp.maxDatagramBytes = try integer(item, key)
+                    case "queue_capacity": config.udp.queueCapacity = try integer(item, key)
+                    default: throw unknown(key)
+                    }
+                }
+            case "syslog":
+                for (name, item) in try section(value, "syslog") {
+                    switch name {
+                    case "services":
+                        for (app, service) in try section(item, "syslog.services") {
+                            config.syslog.services[app] = try string(service, "syslog.services.\(app)")
+                        }
+                    default: throw unknown("syslog.\(name)")
+                    }
+                }
             case "storage":
                 for (name, item) in try section(value, "storage") {
                     switch name {
@@ -127,6 +155,19 @@ public enum ConfigLoader {
             guard let name = entry.key as? String else { throw ConfigError(key: key, message: "has a key that is not text: \(entry.key)") }
             return (name, entry.value)
         }.sorted { $0.0 < $1.0 }
+    }
+
+    /// A port, or `off` (also `false` or null) for a listener that is turned off.
+    static func optionalPort(_ value: Any?, _ key: String) throws -> Int? {
+        switch value {
+        case nil, is NSNull: return nil
+        case let flag as Bool where flag == false: return nil
+        case let text as String where text == "off": return nil
+        default:
+            let port = try integer(value as Any, key)
+            guard (0...65535).contains(port) else { throw ConfigError(key: key, message: "must be a port 0...65535 or off, got \(port)") }
+            return port
+        }
     }
 
     static func string(_ value: Any, _ key: String) throws -> String {

@@ -7,6 +7,7 @@ struct OperationsRoutes: Sendable {
     let pipeline: IngestPipeline
     let metrics: GatewayMetrics
     let spanCounters: SpanCounters
+    let udpStats: UDPStats
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
@@ -20,11 +21,11 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth) + spanCounters.exposition())))
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth) + spanCounters.exposition() + udpStats.exposition())))
         }
         router.get("/api/v1/stats") { _, _ in
             let counts = try await store.counts()
-            return JSONOutput.response(StatsView(counts: counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth))
+            return JSONOutput.response(StatsView(counts: counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth, udp: udpStats.snapshot()))
         }
     }
 }
@@ -33,11 +34,18 @@ struct StatsView: Encodable {
     let counts: StoreCounts
     let committed: Int64
     let queueDepth: Int
+    let udp: [String: (received: Int64, stored: Int64, dropped: [String: Int64])]
+
+    struct ListenerView: Encodable {
+        var received: Int64
+        var stored: Int64
+        var dropped: [String: Int64]
+    }
 
     enum CodingKeys: String, CodingKey {
         case signals, alerts, incidents
         case openIncidents = "open_incidents", payloadBytes = "payload_bytes", originalBytes = "original_bytes"
-        case signalsCommittedSinceStart = "signals_committed_since_start", queueDepth = "queue_depth"
+        case signalsCommittedSinceStart = "signals_committed_since_start", queueDepth = "queue_depth", udp
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -50,5 +58,6 @@ struct StatsView: Encodable {
         try c.encode(counts.originalBytes, forKey: .originalBytes)
         try c.encode(committed, forKey: .signalsCommittedSinceStart)
         try c.encode(queueDepth, forKey: .queueDepth)
+        try c.encode(udp.mapValues { ListenerView(received: $0.received, stored: $0.stored, dropped: $0.dropped) }, forKey: .udp)
     }
 }

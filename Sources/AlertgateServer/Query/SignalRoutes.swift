@@ -32,6 +32,14 @@ struct SignalRoutes: Sendable {
         guard let stored = try await store.signal(id: id), let payload = try await store.payload(id: stored.payloadID) else {
             throw APIError.notFound("signal \(id)")
         }
+        if payload.contentType == DatagramFrames.contentType {
+            // A batch of datagrams: the signal's own datagram, alone.
+            guard let frames = DatagramFrames.decode(payload.bytes), frames.indices.contains(stored.item) else {
+                throw APIError(.internalServerError, code: "corrupt_payload", message: "the stored datagrams of signal \(id) do not unframe")
+            }
+            let type = payload.source == .syslog ? "text/plain; charset=utf-8" : "application/json"
+            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: frames[stored.item])))
+        }
         return Response(
             status: .ok, headers: [.contentType: payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))

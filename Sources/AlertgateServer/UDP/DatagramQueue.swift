@@ -1,0 +1,61 @@
+import Synchronization
+
+/// The bounded queue between a UDP socket and the pipeline. UDP cannot push back, so what
+/// does not fit is dropped and counted, never silently lost.
+final class DatagramQueue: Sendable {
+    private struct State {
+        var datagrams: [[UInt8]] = []
+        var closed = false
+    }
+
+    let capacity: Int
+    private let state = Mutex(State())
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Adds a datagram; false when the queue is full (the caller counts the drop).
+    func push(_ datagram: [UInt8]) -> Bool {
+        let accepted = state.withLock { state in
+            guard !state.closed, state.datagrams.count < capacity else { return false }
+            state.datagrams.append(datagram)
+            return true
+        }
+        if accepted { wakeContinuation.yield() }
+        return accepted
+    }
+
+    /// Takes up to `limit` datagrams, waiting until one is there; nil once closed and empty.
+    func take(upTo limit: Int) async -> [[UInt8]]? {
+        var iterator = wake.makeAsyncIterator()
+        while true {
+            let (batch, closed): ([[UInt8]], Bool) = state.withLock { state in
+                let count = min(limit, state.datagrams.count)
+                let batch = Array(state.datagrams.prefix(count))
+                state.datagrams.removeFirst(count)
+                return (batch, state.closed)
+            }
+            if !batch.isEmpty { return batch }
+            if closed { return nil }
+            if await iterator.next() == nil {
+                return state.withLock { state in
+                    let rest = state.datagrams
+                    state.datagrams.removeAll()
+                    return rest.isEmpty ? nil : rest
+                }
+            }
+        }
+    }
+
+    var count: Int { state.withLock { $0.datagrams.count } }
+
+    /// No more datagrams are taken in; what is queued can still be taken.
+    func close() {
+        state.withLock { $0.closed = true }
+        wakeContinuation.finish()
+    }
+}

@@ -1,0 +1,123 @@
+import AlertgateCodecs
+import AlertgateCore
+import AlertgateStorage
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// One UDP port: a NIO datagram channel with vector reads and a large receive buffer feeding
+/// a bounded queue, and a consumer that decodes batches of datagrams and stores them through
+/// the pipeline. Runs as a Service; on shutdown it stops reading and drains its queue.
+final class UDPListener<Decoder: DatagramDecoder>: Service {
+    let host: String
+    let port: Int
+    let settings: GatewayConfig.UDP
+    let pipeline: IngestPipeline
+    let stats: UDPStats
+    let clock: any WallClock
+    let logger: Logger
+    let ports: UDPPorts
+    private let decoder: Decoder
+    /// Most datagrams decoded and stored together.
+    static var batchLimit: Int { 4096 }
+
+    init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline,
+         stats: UDPStats, ports: UDPPorts, clock: any WallClock, logger: Logger) {
+        self.decoder = decoder
+        self.host = host
+        self.port = port
+        self.settings = settings
+        self.pipeline = pipeline
+        self.stats = stats
+        self.ports = ports
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let name = decoder.name
+        let queue = DatagramQueue(capacity: settings.queueCapacity)
+        let stats = self.stats
+        let perRead = max(1, settings.messagesPerRead)
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(settings.receiveBufferBytes))
+            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: perRead)
+            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: perRead * settings.maxDatagramBytes))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramQueueHandler(name: name, queue: queue, stats: stats))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        let bound = channel.localAddress?.port ?? port
+        ports.set(name, bound)
+        logger.info("UDP listener started", metadata: ["listener": "\(name)", "address": "\(host):\(bound)"])
+
+        await withGracefulShutdownHandler {
+            await consume(queue)
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+            queue.close()
+        }
+        try? await channel.closeFuture.get()
+        logger.info("UDP listener stopped", metadata: ["listener": "\(name)"])
+    }
+
+    private func consume(_ queue: DatagramQueue) async {
+        var decoder = self.decoder
+        let name = decoder.name
+        while let batch = await queue.take(upTo: Self.batchLimit) {
+            let now = clock.now()
+            var frames: [[UInt8]] = []
+            var signals: [(item: Int, signal: Signal)] = []
+            for datagram in batch {
+                switch decoder.decode(datagram, at: now) {
+                case .signal(let stored, let signal):
+                    signals.append((frames.count, signal))
+                    frames.append(stored)
+                case .pending:
+                    continue
+                case .dropped(let cause):
+                    stats.dropped(name, cause)
+                }
+            }
+            stats.dropped(name, .incompleteChunks, count: Int64(decoder.expire(now: now)))
+            guard !signals.isEmpty else { continue }
+            let payload = StoredPayload.compressing(DatagramFrames.encode(frames), source: decoder.source,
+                                                    contentType: DatagramFrames.contentType, receivedAt: now)
+            do {
+                _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals))
+                stats.stored(name, count: Int64(signals.count))
+            } catch {
+                stats.dropped(name, .pipeline, count: Int64(signals.count))
+                logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(signals.count)", "error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Counts each datagram and hands it to the queue, on the channel's event loop.
+final class DatagramQueueHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    let name: String
+    let queue: DatagramQueue
+    let stats: UDPStats
+
+    init(name: String, queue: DatagramQueue, stats: UDPStats) {
+        self.name = name
+        self.queue = queue
+        self.stats = stats
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        stats.received(name)
+        if !queue.push(Array(envelope.data.readableBytesView)) {
+            stats.dropped(name, .queueFull)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AlertgateTesting
+import Foundation
+import Testing
+
+/// UDP listeners on a real gateway: datagrams from real sockets become signals; garbage and
+/// floods are dropped and counted, and the process stays up.
+@Suite struct UDPLiveTests {
+    static func send(_ datagrams: [[UInt8]], to port: Int) throws {
+        try UDPSender(port: port).send(datagrams)
+    }
+
+    static func udpStats(_ gateway: RunningGateway, _ listener: String) async throws -> [String: Any] {
+        let stats = try await gateway.client.get("/api/v1/stats")
+        return ((stats.json["udp"] as? [String: Any])?[listener] as? [String: Any]) ?? [:]
+    }
+
+    static func port(_ gateway: RunningGateway, _ listener: String) async throws -> Int {
+        var port: Int?
+        _ = try await eventually { port = gateway.gateway.udpPorts.port(listener); return port != nil }
+        return try #require(port)
+    }
+
+    @Test func jsonDatagramsBecomeSignalsAndGarbageIsCounted() async throws {
+        try await withRunningGateway(configure: { $0.udp.jsonPort = 0 }) { gateway in
+            let port = try await Self.port(gateway, "json")
+            let event = Array(#"{"title": "Backup failed", "service": "backup", "severity": "critical"}"#.utf8)
+            try Self.send([event, event, Array("not json".utf8), [0xFF, 0x00, 0x13], Array(#"[{"title": "a"}, {"title": "b"}]"#.utf8)], to: port)
+
+            let stored = try await eventually { (try await Self.udpStats(gateway, "json")["stored"] as? Int) == 2 }
+            #expect(stored)
+            let stats = try await Self.udpStats(gateway, "json")
+            #expect(stats["received"] as? Int == 5)
+            #expect((stats["dropped"] as? [String: Int])?["invalid"] == 3)
+
+            let incidents = try await gateway.client.get("/api/v1/incidents?service=backup")
+            let incident = try #require((incidents.json["incidents"] as? [[String: Any]])?.first)
+            #expect(incident["signal_count"] as? Int == 2)
+            #expect(incident["alert_count"] as? Int == 1)
+            let signals = try await gateway.client.get("/api/v1/incidents/\(try #require(incident["id"] as? Int))/signals")
+            let signalID = try #require((signals.json["signals"] as? [[String: Any]])?.first?["id"] as? Int)
+            let raw = try await gateway.client.get("/api/v1/signals/\(signalID)/raw")
+            #expect([UInt8](raw.body) == event)
+            let detail = try await gateway.client.get("/api/v1/signals/\(signalID)")
+            #expect(detail.json["source"] as? String == "json_datagram")
+            #expect((detail.json["signal"] as? [String: Any]) != nil)
+        }
+    }
+}
