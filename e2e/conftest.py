@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from support import REPO, RULES, Alertgate, Daemon, find_binary, free_port
+from support import REPO, RULES, Alertgate, Daemon, find_binary, free_port, free_udp_port
 
 ALERTGATE_BIN = os.environ.get("ALERTGATE_BIN", os.path.join(REPO, ".build", "debug", "alertgate"))
 START_TIMEOUT = 30  # seconds for alertgate to print its listening line
@@ -34,8 +34,10 @@ def alertgate(workdir):
     assert os.access(ALERTGATE_BIN, os.X_OK), f"{ALERTGATE_BIN} is missing: run `swift build` first"
     stderr_path = os.path.join(workdir, "alertgate.stderr")
     stderr = open(stderr_path, "wb")
+    udp_ports = {name: free_udp_port() for name in ("syslog", "gelf", "json")}
     process = subprocess.Popen(
-        [ALERTGATE_BIN, "serve", "--port", "0", "--database", os.path.join(workdir, "db.sqlite")],
+        [ALERTGATE_BIN, "serve", "--port", "0", "--database", os.path.join(workdir, "db.sqlite"),
+         "--syslog-port", str(udp_ports["syslog"]), "--gelf-port", str(udp_ports["gelf"]), "--json-port", str(udp_ports["json"])],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
     lines = queue.Queue()
 
@@ -55,7 +57,7 @@ def alertgate(workdir):
             raise AssertionError(f"alertgate did not announce its port (first line {first!r}):\n"
                                  + open(stderr_path, "rb").read()[-3000:].decode("utf-8", "replace"))
         host, port = first[len(prefix):].strip().decode().rsplit(":", 1)
-        gateway = Alertgate(process, host, int(port), stderr_path)
+        gateway = Alertgate(process, host, int(port), stderr_path, udp_ports)
     except BaseException:
         process.kill()
         process.wait()

@@ -24,6 +24,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_udp_port():
+    """A UDP port on 127.0.0.1 that nothing is bound to right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def find_binary(*names):
     for name in names:
         path = shutil.which(name) or (f"/usr/bin/{name}" if os.path.exists(f"/usr/bin/{name}") else None)
@@ -134,8 +141,9 @@ def request(method, url, body=None, headers=None, timeout=10):
 class Alertgate:
     """A running alertgate binary (see the `alertgate` fixture) and its JSON API."""
 
-    def __init__(self, process, host, port, stderr_path):
+    def __init__(self, process, host, port, stderr_path, udp_ports=None):
         self.process = process
+        self.udp_ports = udp_ports or {}
         self.host = host
         self.port = port
         self.url = f"http://{host}:{port}"

@@ -1,3 +1,4 @@
+import AlertgateCodecs
 import AlertgateCore
 import AlertgateStorage
 import Hummingbird
@@ -66,7 +67,11 @@ public struct Gateway: Sendable {
                             ports: udpPorts, clock: clock, logger: logger)
             }
         }
-        return [listener(JSONDatagramDecoder(), udp.jsonPort)].compactMap { $0 }
+        return [
+            listener(SyslogDatagramDecoder(codec: SyslogCodec(services: config.syslog.services), maxLevel: config.logs.maxLevel), udp.syslogPort),
+            listener(GELFDatagramDecoder(maxLevel: config.logs.maxLevel), udp.gelfPort),
+            listener(JSONDatagramDecoder(), udp.jsonPort),
+        ].compactMap { $0 }
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.

@@ -54,6 +54,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             .get()
         let bound = channel.localAddress?.port ?? port
         ports.set(name, bound)
+        stats.listening(name)
         logger.info("UDP listener started", metadata: ["listener": "\(name)", "address": "\(host):\(bound)"])
 
         await withGracefulShutdownHandler {

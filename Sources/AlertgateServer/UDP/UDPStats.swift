@@ -29,6 +29,11 @@ public final class UDPStats: Sendable {
 
     public init() {}
 
+    /// A listener that is bound and reading: it shows (with zero counts) from now on.
+    func listening(_ listener: String) {
+        listeners.withLock { if $0[listener] == nil { $0[listener] = Listener() } }
+    }
+
     func received(_ listener: String, count: Int64 = 1) {
         listeners.withLock { $0[listener, default: Listener()].received += count }
     }

@@ -1,0 +1,93 @@
+import AlertgateCore
+
+/// Syslog datagrams (RFC 5424 and RFC 3164) as log signals.
+///
+/// The service is the configured mapping of APP-NAME, else of HOSTNAME (`syslog.services`),
+/// else the app name, else the host name. The title is the first line of the message;
+/// labels carry `host`, `app`, `facility`, `level` (the numeric severity), `procid` and
+/// `msgid` when sent, and structured data as `sd.<id>.<name>`, at most 32 labels in all.
+/// `Fingerprint.of` then keys the alert on host, app and the masked title, so repeats of
+/// one message with other numbers are one alert.
+public struct SyslogCodec: Sendable {
+    /// The most labels a signal gets; structured data past it is left out.
+    public static let maxLabels = 32
+    /// The longest title, in UTF-8 bytes; the full text goes to the description.
+    public static let maxTitleBytes = 1024
+    /// The longest label value taken from structured data, in UTF-8 bytes.
+    public static let maxLabelValueBytes = 1024
+
+    /// APP-NAME or HOSTNAME → service.
+    public var services: [String: String]
+
+    /// `services` maps APP-NAME or HOSTNAME to a service (config `syslog.services`).
+    public init(services: [String: String] = [:]) {
+        self.services = services
+    }
+
+    /// Parses one datagram and turns it into a signal.
+    public func decode(_ datagram: [UInt8], receivedAt: Timestamp) throws(CodecError) -> Signal {
+        signal(from: try SyslogParser.parse(datagram, receivedAt: receivedAt))
+    }
+
+    /// The log signal for a parsed message.
+    public func signal(from message: SyslogMessage) -> Signal {
+        let service = message.appName.flatMap { services[$0] } ?? message.hostname.flatMap { services[$0] }
+            ?? message.appName ?? message.hostname ?? "unknown"
+        var text = message.message.drop(while: \.isWhitespace)
+        while text.last?.isWhitespace == true { text.removeLast() }
+        var title = Self.prefix(text.prefix(while: { !$0.isNewline }), maxBytes: Self.maxTitleBytes)
+        while title.last?.isWhitespace == true { title.removeLast() }
+        if title.isEmpty { title = "\(message.appName ?? message.hostname ?? "unknown") syslog message" }
+        // The full text, when the title does not already say all of it.
+        let description = text.isEmpty || text == title[...] ? nil : message.message
+
+        var labels = [
+            "host": message.hostname ?? "-",
+            "app": message.appName ?? "-",
+            "facility": message.facility.name,
+            "level": String(message.severity),
+        ]
+        if let procID = message.procID { labels["procid"] = procID }
+        if let msgID = message.msgID { labels["msgid"] = msgID }
+        for element in message.structuredData {
+            for param in element.params where labels.count < Self.maxLabels {
+                let name = "sd.\(element.id).\(param.name)"
+                if labels[name] == nil { labels[name] = Self.prefix(param.value[...], maxBytes: Self.maxLabelValueBytes) }
+            }
+        }
+        return Signal(
+            kind: .log, source: .syslog, status: .firing, service: service, title: title, description: description,
+            severity: Self.severity(level: message.severity), labels: labels, occurredAt: message.timestamp,
+            sender: message.hostname)
+    }
+
+    /// The severity (0 emergency … 7 debug) in the PRI at the start of a datagram, reading
+    /// only the first few bytes; nil when it does not start with a valid `<PRI>`. Lets a
+    /// listener count and drop messages above `logs.maxLevel` without parsing them.
+    public static func level(of datagram: [UInt8]) -> Int? {
+        SyslogParser.severity(of: datagram)
+    }
+
+    /// Syslog severities: 0–2 critical, 3 error, 4 warning, 5–7 info.
+    public static func severity(level: Int) -> Severity {
+        switch level {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        default: .info
+        }
+    }
+
+    /// At most `maxBytes` of UTF-8, cut between Unicode scalars.
+    static func prefix(_ text: Substring, maxBytes: Int) -> String {
+        guard text.utf8.count > maxBytes else { return String(text) }
+        var scalars = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= maxBytes else { break }
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+}
