@@ -31,7 +31,7 @@ struct Ingestor: Sendable {
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
         let payload = StoredPayload.compressing(body, source: source, contentType: contentType ?? "", receivedAt: receivedAt)
         do {
-            return try await pipeline.submit(IngestRequest(payload: payload, signals: signals))
+            return try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
         } catch {
             throw APIError.from(error)
         }

@@ -90,7 +90,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             let payload = StoredPayload.compressing(DatagramFrames.encode(frames), source: decoder.source,
                                                     contentType: DatagramFrames.contentType, receivedAt: now)
             do {
-                _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals))
+                _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
                 stats.stored(name, count: Int64(signals.count))
             } catch {
                 stats.dropped(name, .pipeline, count: Int64(signals.count))
