@@ -9,12 +9,17 @@ struct ReplayCommand: AsyncParsableCommand {
         discussion: """
             Each FILE is sent as one request body. Files ending in .ndjson or .jsonl are sent in
             chunks of --lines lines as NDJSON. Progress goes to standard error each second.
+
+            With --udp HOST:PORT the files are captured datagrams instead (syslog, GELF, JSON
+            events): each file is sent as one datagram, except text files (.log, .syslog) whose
+            every line is one datagram. UDP has no answer: check `alertgate_udp_*` in /metrics.
             """)
 
     @OptionGroup var server: ServerOptions
     @Option(help: "The ingest path to post to.") var path: String = "/api/v1/events"
     @Option(help: "Content-Type for whole-file bodies.") var contentType: String = "application/json"
     @Option(help: "Lines per request for NDJSON files.") var lines: Int = 500
+    @Option(help: "Send the files as datagrams to this UDP address (e.g. 127.0.0.1:5514) instead of over HTTP.") var udp: String?
     @Argument(help: "Files of recorded payloads.") var files: [String]
 
     func validate() throws {
@@ -23,6 +28,9 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let udp {
+            return try replayDatagrams(to: udp)
+        }
         let client = APIClient(base: server.server)
         var progress = ReplayProgress(totalFiles: files.count)
         for file in files {

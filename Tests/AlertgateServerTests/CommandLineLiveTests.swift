@@ -75,4 +75,31 @@ import Testing
             #expect((incidents.json["incidents"] as? [Any])?.count == 3)
         }
     }
+
+    @Test func replaySendsCapturedDatagramsOverUDP() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/syslog")
+        let captured = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(!captured.isEmpty)
+        try Data("<11>1 - web-1 replayed-proxy - - - upstream timed out after 30 s\n<11>Nov 29 05:00:00 web-2 replayed-proxy: upstream timed out after 12 s\n".utf8)
+            .write(to: URL(fileURLWithPath: folder.file("tail.log")))
+
+        try await withRunningGateway(configure: { $0.udp.syslogPort = 0; $0.logs.maxLevel = 7 }) { gateway in
+            var port: Int?
+            _ = try await eventually { port = gateway.gateway.udpPorts.port("syslog"); return port != nil }
+            let files = captured.map { fixtures.appendingPathComponent($0).path } + [folder.file("tail.log")]
+            let result = try await run(["replay", "--udp", "127.0.0.1:\(try #require(port))"] + files)
+            #expect(result.status == 0)
+            #expect(result.err.contains("\(captured.count + 2) datagrams sent, 0 failed"))
+            let stored = try await eventually {
+                let stats = try await gateway.client.get("/api/v1/stats")
+                return ((stats.json["udp"] as? [String: Any])?["syslog"] as? [String: Any])?["stored"] as? Int == captured.count + 2
+            }
+            #expect(stored)
+            let nginx = try await gateway.client.get("/api/v1/incidents?service=replayed-proxy")
+            #expect((nginx.json["incidents"] as? [[String: Any]])?.first?["alert_count"] as? Int == 2)
+        }
+    }
 }
