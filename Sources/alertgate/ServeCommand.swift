@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes, after decompression too (http.max_body_bytes).")
     var maxBodyBytes: Int?
 
+    @Option(help: "Address the UDP listeners bind to (udp.host, default 127.0.0.1).")
+    var udpHost: String?
+
     @Option(help: "UDP port for syslog (udp.syslog_port, default 5514); 0 picks a free one, off turns it off.")
     var syslogPort: String?
 
@@ -61,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { settings.http.port = port }
             if let database { settings.storage.path = database }
             if let maxBodyBytes { settings.http.maxBodyBytes = maxBodyBytes }
+            if let udpHost { settings.udp.host = udpHost }
             if let syslogPort { settings.udp.syslogPort = try Self.udpPort(syslogPort, "--syslog-port") }
             if let gelfPort { settings.udp.gelfPort = try Self.udpPort(gelfPort, "--gelf-port") }
             if let jsonPort { settings.udp.jsonPort = try Self.udpPort(jsonPort, "--json-port") }
