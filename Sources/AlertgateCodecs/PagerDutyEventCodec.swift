@@ -1,5 +1,4 @@
 import AlertgateCore
-import Foundation
 
 /// PagerDuty Events API v2 (`POST /v2/enqueue`): `trigger`, `acknowledge` and `resolve` by
 /// `dedup_key`, with PagerDuty's required fields and severities.

@@ -266,12 +266,22 @@ public struct Correlator: Sendable {
 extension Outcome {
     /// Keeps the newest snapshot of an alert.
     mutating func record(_ alert: AlertState) {
-        if let index = alerts.firstIndex(where: { $0.id == alert.id }) { alerts[index] = alert } else { alerts.append(alert) }
+        if let index = alertPositions[alert.id] {
+            alerts[index] = alert
+        } else {
+            alertPositions[alert.id] = alerts.count
+            alerts.append(alert)
+        }
     }
 
     /// Keeps the newest snapshot of an incident.
     mutating func record(_ incident: IncidentState) {
-        if let index = incidents.firstIndex(where: { $0.id == incident.id }) { incidents[index] = incident } else { incidents.append(incident) }
+        if let index = incidentPositions[incident.id] {
+            incidents[index] = incident
+        } else {
+            incidentPositions[incident.id] = incidents.count
+            incidents.append(incident)
+        }
     }
 
     mutating func place(_ decision: Decision, alert: Int64?, incident: Int64?, why: Why) {

@@ -11,9 +11,13 @@ public struct Outcome: Hashable, Sendable {
     /// The alert and incident the signal was placed in.
     public var alertID: Int64?
     public var incidentID: Int64?
-    /// Alerts and incidents as they are after this outcome, to be stored.
-    public var alerts: [AlertState]
-    public var incidents: [IncidentState]
+    /// Alerts and incidents as they are after this outcome, to be stored (one snapshot each).
+    public internal(set) var alerts: [AlertState]
+    public internal(set) var incidents: [IncidentState]
+    /// Positions in `alerts` and `incidents` by id, so recording a snapshot stays O(1) even
+    /// when one expiry resolves a hundred thousand alerts.
+    var alertPositions: [Int64: Int] = [:]
+    var incidentPositions: [Int64: Int] = [:]
     public var timeline: [TimelineEntry]
 
     public init(
@@ -28,8 +32,10 @@ public struct Outcome: Hashable, Sendable {
         self.effectiveTime = effectiveTime
         self.alertID = alertID
         self.incidentID = incidentID
-        self.alerts = alerts
-        self.incidents = incidents
+        self.alerts = []
+        self.incidents = []
         self.timeline = timeline
+        for alert in alerts { record(alert) }
+        for incident in incidents { record(incident) }
     }
 }

@@ -69,7 +69,7 @@ public struct Gateway: Sendable {
         }
         return [
             listener(SyslogDatagramDecoder(codec: SyslogCodec(services: config.syslog.services), maxLevel: config.logs.maxLevel), udp.syslogPort),
-            listener(GELFDatagramDecoder(maxLevel: config.logs.maxLevel), udp.gelfPort),
+            listener(GELFDatagramDecoder(maxLevel: config.logs.maxLevel, maxMessageBytes: config.http.maxBodyBytes), udp.gelfPort),
             listener(JSONDatagramDecoder(), udp.jsonPort),
         ].compactMap { $0 }
     }

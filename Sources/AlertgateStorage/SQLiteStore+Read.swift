@@ -49,7 +49,7 @@ extension SQLiteStore {
 
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY id", arguments: [incidentID]).map(RowDecoding.timeline)
+            try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)
         }
     }
 

@@ -85,7 +85,16 @@ public enum Zlib {
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_STREAM_END:
-                    return
+                    guard stream.avail_in > 0 else { return }
+                    // More input after a complete stream: gzip allows several members in a row
+                    // (RFC 1952 2.2); anything else is trailing garbage.
+                    guard format == .gzip || format == .auto, inflateReset(&stream) == Z_OK,
+                          stream.next_in.map({ $0[0] == 0x1F }) == true
+                    else {
+                        failure = .corrupt("data after the end of the compressed stream")
+                        return
+                    }
+                    continue
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR:

@@ -1,3 +1,4 @@
+import Foundation
 import AlertgateStorage
 import Testing
 
@@ -67,5 +68,35 @@ struct ZlibTests {
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .gzip, limit: 1 << 20) }
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .raw, limit: 1 << 20) }
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(pseudoRandomBytes(count: 512, seed: 1), format: .auto, limit: 1 << 20) }
+    }
+}
+
+/// Streams that go on after their end: gzip members in a row, and trailing garbage.
+@Suite struct ZlibStreamEndTests {
+    func gzip(_ text: String) throws -> [UInt8] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zlib-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("member")
+        try Data(text.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = [file.path]
+        try process.run()
+        process.waitUntilExit()
+        return [UInt8](try Data(contentsOf: file.appendingPathExtension("gz")))
+    }
+
+    @Test func gzipMembersInARowAreAllDecoded() throws {
+        let body = try gzip("first half\n") + gzip("second half\n")
+        let decoded = try Zlib.decompress(body, format: .gzip, limit: 1024)
+        #expect(String(decoding: decoded, as: UTF8.self) == "first half\nsecond half\n")
+    }
+
+    @Test func trailingGarbageIsAnError() throws {
+        let zlib = Zlib.compress(Array("payload".utf8)) + [0x00, 0x01, 0x02]
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .zlib, limit: 1024) }
+        let gz = try gzip("payload") + Array("junk".utf8)
+        #expect(throws: Zlib.Failure.self) { try Zlib.decompress(gz, format: .gzip, limit: 1024) }
     }
 }

@@ -45,14 +45,14 @@ public final class IngestPipeline: Service, Sendable {
     /// Carries out a person's command; returns after the commit.
     public func perform(_ command: IncidentCommand) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.command(command, continuation), bounded: false) { continuation.resume(throwing: $0) }
+            enqueue(.command(command, continuation), bounded: true) { continuation.resume(throwing: $0) }
         }
     }
 
     /// Changes an incident's severity, type, owner or title; returns after the commit.
     public func perform(_ edit: IncidentEdit) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.edit(edit, continuation), bounded: false) { continuation.resume(throwing: $0) }
+            enqueue(.edit(edit, continuation), bounded: true) { continuation.resume(throwing: $0) }
         }
     }
 
@@ -107,6 +107,14 @@ public final class IngestPipeline: Service, Sendable {
             wakeContinuation.yield()
             wakeContinuation.finish()
         }
+        // However the loop ended (graceful shutdown or cancellation), take no more jobs and
+        // answer those that came too late, so no caller waits forever.
+        let late = queue.withLock { queue in
+            queue.closed = true
+            defer { queue.jobs.removeAll() }
+            return queue.jobs
+        }
+        for job in late { job.fail(PipelineError.shuttingDown) }
         logger.info("pipeline drained and stopped")
     }
 
@@ -146,7 +154,7 @@ public final class IngestPipeline: Service, Sendable {
                 replies.append { result in continuation.resume(with: result.map { outcomes }) }
             case .command(let command, let continuation):
                 do {
-                    try await ensureKnown(command.incidentID, in: &correlator)
+                    try await ensureKnown(command.incidentID, in: &correlator, batch: batch)
                     let outcome = try correlator.apply(command, at: clock.now())
                     batch.entries.append(.outcome(outcome))
                     replies.append { result in continuation.resume(with: result.map { outcome }) }
@@ -155,7 +163,7 @@ public final class IngestPipeline: Service, Sendable {
                 }
             case .edit(let edit, let continuation):
                 do {
-                    try await ensureKnown(edit.incidentID, in: &correlator)
+                    try await ensureKnown(edit.incidentID, in: &correlator, batch: batch)
                     let outcome = try correlator.edit(
                         incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner,
                         title: edit.title, by: edit.by, at: clock.now())
@@ -178,19 +186,33 @@ public final class IngestPipeline: Service, Sendable {
             logger.error("commit failed; the batch is not stored and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
             metrics.rejected("store_failed")
             for reply in replies { reply(.failure(PipelineError.storeFailed("\(error)"))) }
-            do {
-                correlator = Correlator(config: config.correlation, state: try await store.loadCorrelatorState(
-                    now: clock.now(), reopenWindow: config.correlation.reopenWindow))
-            } catch {
-                logger.critical("cannot rebuild the correlator from the store", metadata: ["error": "\(error)"])
+            // No further job is taken until the correlator again matches what the store holds.
+            var attempt = 0
+            while true {
+                do {
+                    correlator = Correlator(config: config.correlation, state: try await store.loadCorrelatorState(
+                        now: clock.now(), reopenWindow: config.correlation.reopenWindow))
+                    break
+                } catch {
+                    attempt += 1
+                    logger.critical("cannot rebuild the correlator from the store; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    try? await Task.sleep(for: .seconds(min(attempt, 10)))
+                }
             }
         }
     }
 
     /// Brings an incident the correlator has forgotten (closed, or resolved long ago) back
     /// from the store so a command can act on it.
-    private func ensureKnown(_ incidentID: Int64, in correlator: inout Correlator) async throws {
+    /// The batch being built is looked at first: a command that closed the incident earlier in
+    /// it has not committed yet, and the store would answer with the older row.
+    private func ensureKnown(_ incidentID: Int64, in correlator: inout Correlator, batch: StoreBatch) async throws {
         guard correlator.state.incidents[incidentID] == nil else { return }
+        if let pending = batch.latestSnapshot(ofIncident: incidentID) {
+            // Forgotten within this batch means closed: its alerts were resolved with it.
+            correlator.restore(pending)
+            return
+        }
         guard let incident = try await store.incident(id: incidentID) else {
             throw CommandError(.notFound, "incident \(incidentID) does not exist")
         }

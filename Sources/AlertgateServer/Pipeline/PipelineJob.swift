@@ -8,6 +8,16 @@ enum PipelineJob: Sendable {
     case edit(IncidentEdit, CheckedContinuation<Outcome, any Error>)
     case expire
 
+    /// Answers the caller with an error without carrying the job out.
+    func fail(_ error: PipelineError) {
+        switch self {
+        case .ingest(_, let continuation): continuation.resume(throwing: error)
+        case .command(_, let continuation): continuation.resume(throwing: error)
+        case .edit(_, let continuation): continuation.resume(throwing: error)
+        case .expire: break
+        }
+    }
+
     /// Signals this job adds to a transaction (for the group-commit limit).
     var weight: Int {
         switch self {

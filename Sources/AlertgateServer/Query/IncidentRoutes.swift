@@ -148,11 +148,22 @@ struct ActionBody: Decodable {
     var owner: String?
     var title: String?
 
+    /// Each text field with its longest length in bytes.
+    var limitedFields: [(String?, String, Int)] {
+        [(by, "by", 256), (note, "note", 64 * 1024), (text, "text", 64 * 1024), (owner, "owner", 256), (title, "title", 1024)]
+    }
+
     static func read(_ request: Request, _ reader: RequestBodyReader) async throws -> ActionBody {
         let bytes = try await reader.read(request)
         guard !bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) else { return ActionBody() }
         do {
-            return try JSONDecoder().decode(ActionBody.self, from: Data(bytes))
+            let body = try JSONDecoder().decode(ActionBody.self, from: Data(bytes))
+            for (value, name, limit) in body.limitedFields where (value?.utf8.count ?? 0) > limit {
+                throw APIError(.badRequest, code: "too_long", message: "`\(name)` is longer than \(limit) bytes", field: name)
+            }
+            return body
+        } catch let error as APIError {
+            throw error
         } catch DecodingError.typeMismatch(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError(.badRequest, code: "wrong_type", message: "`\(field)` must be a string", field: field)

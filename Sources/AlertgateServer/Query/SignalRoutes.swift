@@ -24,6 +24,12 @@ struct SignalRoutes: Sendable {
         var view = SignalView(stored: stored)
         if let payload = try await store.payload(id: stored.payloadID) {
             view.normalized = (try? PayloadDecoder.decode(payload, config: config))?.signals.first(where: { $0.item == stored.item })?.signal
+            // A key generated at receipt (a PagerDuty trigger without one) is in the stored
+            // fingerprint, not in the bytes.
+            let prefix = "\(stored.source.rawValue):"
+            if view.normalized?.dedupKey?.isEmpty != false, stored.fingerprint.hasPrefix(prefix) {
+                view.normalized?.dedupKey = String(stored.fingerprint.dropFirst(prefix.count))
+            }
         }
         return JSONOutput.response(view)
     }

@@ -5,24 +5,29 @@ import Synchronization
 final class DatagramQueue: Sendable {
     private struct State {
         var datagrams: [[UInt8]] = []
+        var bytes = 0
         var closed = false
     }
 
     let capacity: Int
+    /// Most bytes held at once, whatever the count: a flood of large datagrams stays bounded.
+    let byteCapacity: Int
     private let state = Mutex(State())
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(capacity: Int) {
+    init(capacity: Int, byteCapacity: Int = 64 << 20) {
         self.capacity = capacity
+        self.byteCapacity = byteCapacity
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Adds a datagram; false when the queue is full (the caller counts the drop).
     func push(_ datagram: [UInt8]) -> Bool {
         let accepted = state.withLock { state in
-            guard !state.closed, state.datagrams.count < capacity else { return false }
+            guard !state.closed, state.datagrams.count < capacity, state.bytes + datagram.count <= byteCapacity else { return false }
             state.datagrams.append(datagram)
+            state.bytes += datagram.count
             return true
         }
         if accepted { wakeContinuation.yield() }
@@ -37,6 +42,7 @@ final class DatagramQueue: Sendable {
                 let count = min(limit, state.datagrams.count)
                 let batch = Array(state.datagrams.prefix(count))
                 state.datagrams.removeFirst(count)
+                state.bytes -= batch.reduce(0) { $0 + $1.count }
                 return (batch, state.closed)
             }
             if !batch.isEmpty { return batch }
@@ -45,6 +51,7 @@ final class DatagramQueue: Sendable {
                 return state.withLock { state in
                     let rest = state.datagrams
                     state.datagrams.removeAll()
+                    state.bytes = 0
                     return rest.isEmpty ? nil : rest
                 }
             }

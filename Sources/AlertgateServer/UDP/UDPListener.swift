@@ -21,6 +21,9 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     private let decoder: Decoder
     /// Most datagrams decoded and stored together.
     static var batchLimit: Int { 4096 }
+    /// Most bytes kept for one stored batch: a batch is submitted early when it would pass it
+    /// (reassembled GELF messages can be much larger than their datagrams).
+    static var batchBytes: Int { 16 << 20 }
 
     init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline,
          stats: UDPStats, ports: UDPPorts, clock: any WallClock, logger: Logger) {
@@ -73,12 +76,20 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
         while let batch = await queue.take(upTo: Self.batchLimit) {
             let now = clock.now()
             var frames: [[UInt8]] = []
+            var frameBytes = 0
             var signals: [(item: Int, signal: Signal)] = []
             for datagram in batch {
                 switch decoder.decode(datagram, at: now) {
                 case .signal(let stored, let signal):
+                    if frameBytes + stored.count > Self.batchBytes, !signals.isEmpty {
+                        await store(frames, signals, name: name, source: decoder.source, at: now)
+                        frames.removeAll()
+                        signals.removeAll()
+                        frameBytes = 0
+                    }
                     signals.append((frames.count, signal))
                     frames.append(stored)
+                    frameBytes += stored.count
                 case .pending:
                     continue
                 case .dropped(let cause):
@@ -86,16 +97,20 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 }
             }
             stats.dropped(name, .incompleteChunks, count: Int64(decoder.expire(now: now)))
-            guard !signals.isEmpty else { continue }
-            let payload = StoredPayload.compressing(DatagramFrames.encode(frames), source: decoder.source,
-                                                    contentType: DatagramFrames.contentType, receivedAt: now)
-            do {
-                _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
-                stats.stored(name, count: Int64(signals.count))
-            } catch {
-                stats.dropped(name, .pipeline, count: Int64(signals.count))
-                logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(signals.count)", "error": "\(error)"])
-            }
+            if !signals.isEmpty { await store(frames, signals, name: name, source: decoder.source, at: now) }
+        }
+    }
+
+    /// Stores one batch of datagrams as one framed payload; a refusal is counted as a drop.
+    private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp) async {
+        let payload = StoredPayload.compressing(DatagramFrames.encode(frames), source: source,
+                                                contentType: DatagramFrames.contentType, receivedAt: now)
+        do {
+            _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
+            stats.stored(name, count: Int64(signals.count))
+        } catch {
+            stats.dropped(name, .pipeline, count: Int64(signals.count))
+            logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(signals.count)", "error": "\(error)"])
         }
     }
 }
