@@ -61,11 +61,6 @@ public struct GELFCodec: Sendable {
 
     /// Syslog severities: 0–2 critical, 3 error, 4 warning, 5–7 info.
     public static func severity(level: Int) -> Severity {
-        switch level {
-        case ...2: .critical
-        case 3: .error
-        case 4: .warning
-        default: .info
-        }
+        Severity(syslogLevel: level)
     }
 }

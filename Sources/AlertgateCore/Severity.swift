@@ -28,5 +28,16 @@ public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// A syslog severity (0 emergency … 7 debug, also GELF's `level`): 0–2 critical, 3 error,
+    /// 4 warning, 5–7 info.
+    public init(syslogLevel level: Int) {
+        switch level {
+        case ...2: self = .critical
+        case 3: self = .error
+        case 4: self = .warning
+        default: self = .info
+        }
+    }
+
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.code < rhs.code }
 }

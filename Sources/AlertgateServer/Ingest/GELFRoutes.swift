@@ -41,11 +41,12 @@ struct GELFRoutes: Sendable {
         return Response(status: .accepted)
     }
 
-    /// gzip by its magic bytes, zlib by its header check (GELF's own detection rules).
+    /// gzip or zlib by GELF's own detection rules (`GELFDatagram.kind`).
     static func compression(of body: [UInt8]) -> Zlib.Format? {
-        guard body.count >= 2 else { return nil }
-        if body[0] == 0x1F, body[1] == 0x8B { return .gzip }
-        if RequestBodyReader.looksLikeZlib(body) { return .zlib }
-        return nil
+        switch GELFDatagram.kind(of: body) {
+        case .gzip: .gzip
+        case .zlib: .zlib
+        case .chunk, .plain: nil
+        }
     }
 }
