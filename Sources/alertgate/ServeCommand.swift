@@ -1,4 +1,3 @@
-import AlertgateCore
 import AlertgateServer
 import ArgumentParser
 import Foundation
@@ -57,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        var settings = GatewayConfig()
+        var settings = ConfigLoader.defaults
         do {
             if let config { settings = try ConfigLoader.load(path: config) }
             if let host { settings.http.host = host }
@@ -69,8 +68,11 @@ struct ServeCommand: AsyncParsableCommand {
             if let gelfPort { settings.udp.gelfPort = try Self.udpPort(gelfPort, "--gelf-port") }
             if let jsonPort { settings.udp.jsonPort = try Self.udpPort(jsonPort, "--json-port") }
             try settings.validate()
-        } catch let error as ConfigError {
-            throw ValidationError(error.description)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            // Config errors name the key in their description.
+            throw ValidationError("\(error)")
         }
         let gateway = try Gateway(config: settings, logger: Logger(label: "alertgate"))
         for (name, port) in [("syslog", settings.udp.syslogPort), ("gelf", settings.udp.gelfPort), ("json", settings.udp.jsonPort)] {

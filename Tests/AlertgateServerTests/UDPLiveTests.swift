@@ -1,3 +1,4 @@
+import AlertgateServer
 import AlertgateTesting
 import Foundation
 import Testing

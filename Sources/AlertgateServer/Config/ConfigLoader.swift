@@ -19,6 +19,9 @@ import Yams
 ///                max_clock_skew: 10m, group_by: [] }
 /// ```
 public enum ConfigLoader {
+    /// Every setting at its default: what the bare `alertgate serve` runs with.
+    public static var defaults: GatewayConfig { GatewayConfig() }
+
     public static func load(path: String, into base: GatewayConfig = GatewayConfig()) throws -> GatewayConfig {
         let text: String
         do {

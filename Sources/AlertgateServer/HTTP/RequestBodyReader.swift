@@ -1,3 +1,4 @@
+import AlertgateCodecs
 import AlertgateStorage
 import Hummingbird
 import NIOCore
@@ -25,8 +26,8 @@ struct RequestBodyReader: Sendable {
         switch encoding {
         case "", "identity": return raw
         case "gzip", "x-gzip": format = .gzip
-        case "deflate": format = Self.looksLikeZlib(raw) ? .zlib : .raw
-        case "gzip,deflate", "deflate,gzip": format = Self.looksLikeZlib(raw) ? .zlib : .auto
+        case "deflate": format = GELFDatagram.kind(of: raw) == .zlib ? .zlib : .raw
+        case "gzip,deflate", "deflate,gzip": format = GELFDatagram.kind(of: raw) == .zlib ? .zlib : .auto
         default:
             throw APIError(.unsupportedMediaType, code: "unsupported_encoding",
                            message: "Content-Encoding \(encoding) is not supported; use gzip, deflate or none", field: "Content-Encoding")
@@ -44,11 +45,5 @@ struct RequestBodyReader: Sendable {
 
     private func tooLarge(_ what: String) -> APIError {
         APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (\(limitKey)) and \(what)")
-    }
-
-    /// RFC 1950: CM 8 in the low nibble and the header a multiple of 31.
-    static func looksLikeZlib(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 2 else { return false }
-        return bytes[0] & 0x0F == 8 && (UInt16(bytes[0]) << 8 | UInt16(bytes[1])) % 31 == 0
     }
 }
