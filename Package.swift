@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alertgate", targets: ["alertgate"]),
+        // For the micro-benchmarks in Benchmarks/, a package of its own.
+        .library(name: "AlertgateCore", targets: ["AlertgateCore"]),
+        .library(name: "AlertgateCodecs", targets: ["AlertgateCodecs"]),
+        .library(name: "AlertgateStorage", targets: ["AlertgateStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -57,6 +61,13 @@ let package = Package(
             dependencies: [
                 "AlertgateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "alertgate-ceiling",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
