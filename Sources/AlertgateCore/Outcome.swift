@@ -14,8 +14,8 @@ public struct Outcome: Hashable, Sendable {
     /// Alerts and incidents as they are after this outcome, to be stored (one snapshot each).
     public internal(set) var alerts: [AlertState]
     public internal(set) var incidents: [IncidentState]
-    /// Positions in `alerts` and `incidents` by id, so recording a snapshot stays O(1) even
-    /// when one expiry resolves a hundred thousand alerts.
+    /// Positions in `alerts` and `incidents` by id once there are more than a few, so
+    /// recording a snapshot stays O(1) even when one expiry resolves a hundred thousand alerts.
     var alertPositions: [Int64: Int] = [:]
     var incidentPositions: [Int64: Int] = [:]
     public var timeline: [TimelineEntry]

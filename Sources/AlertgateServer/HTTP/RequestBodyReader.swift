@@ -21,7 +21,8 @@ struct RequestBodyReader: Sendable {
             throw tooLarge("the body is larger than that")
         }
         let raw = Array(buffer.readableBytesView)
-        let encoding = (request.headers[.contentEncoding] ?? "identity").lowercased().replacingOccurrences(of: " ", with: "")
+        guard let header = request.headers[.contentEncoding] else { return raw }
+        let encoding = header.lowercased().replacingOccurrences(of: " ", with: "")
         let format: Zlib.Format
         switch encoding {
         case "", "identity": return raw

@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Each turn of the loop takes every waiting job (up to `maxBatchSignals` signals), runs the
 /// correlator over them in order, commits the result in one transaction (group commit) and
-/// only then answers the callers.
+/// only then answers the callers. The next batch is correlated while the previous one
+/// commits, so the correlator and the SQLite writer work at the same time; commits still
+/// happen one at a time and in order.
 public final class IngestPipeline: Service, Sendable {
     private struct Queue {
         var jobs: [PipelineJob] = []
@@ -92,14 +94,16 @@ public final class IngestPipeline: Service, Sendable {
                         enqueue(.expire, bounded: false) { _ in }
                     }
                 }
+                var inFlight: InFlightCommit?
                 for await _ in wake {
                     while let jobs = takeJobs() {
-                        await process(jobs, correlator: &correlator)
+                        await process(jobs, correlator: &correlator, inFlight: &inFlight)
                     }
                     if queue.withLock({ $0.closed && $0.jobs.isEmpty }) { break }
                 }
                 // Drain whatever arrived before the queue closed.
-                while let jobs = takeJobs() { await process(jobs, correlator: &correlator) }
+                while let jobs = takeJobs() { await process(jobs, correlator: &correlator, inFlight: &inFlight) }
+                await settle(&inFlight, correlator: &correlator)
                 group.cancelAll()
             }
         } onGracefulShutdown: { [self] in
@@ -135,26 +139,40 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    private func process(_ jobs: [PipelineJob], correlator: inout Correlator) async {
+    /// A batch handed to the store and not yet committed, with the answers that wait for it.
+    private struct InFlightCommit {
+        let commit: Task<Result<Void, any Error>, Never>
+        let replies: [@Sendable (Result<Void, any Error>) -> Void]
+        let batch: StoreBatch
+        let signalCount: Int
+    }
+
+    /// Correlates `jobs` into one batch, waits for the batch before it to commit, and starts
+    /// committing this one. Answers go out only after their own batch has committed.
+    private func process(_ jobs: [PipelineJob], correlator: inout Correlator, inFlight: inout InFlightCommit?) async {
         var batch = StoreBatch()
         var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
         var signalCount = 0
+        // Set when the batch in flight failed while this one was being built on top of it.
+        var dependsOnFailed = false
         for job in jobs {
             switch job {
             case .ingest(let request, let continuation):
+                var outcomes: [Outcome] = []
+                outcomes.reserveCapacity(request.signals.count)
                 var placed: [PlacedSignal] = []
                 placed.reserveCapacity(request.signals.count)
                 for (item, signal) in request.signals {
                     let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
+                    outcomes.append(outcome)
                     placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
                 }
                 signalCount += placed.count
                 batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
-                let outcomes = placed.map(\.outcome)
-                replies.append { result in continuation.resume(with: result.map { outcomes }) }
+                replies.append { [outcomes] result in continuation.resume(with: result.map { outcomes }) }
             case .command(let command, let continuation):
                 do {
-                    try await ensureKnown(command.incidentID, in: &correlator, batch: batch)
+                    try await ensureKnown(command.incidentID, in: &correlator, batch: batch, inFlight: &inFlight, failed: &dependsOnFailed)
                     let outcome = try correlator.apply(command, at: clock.now())
                     batch.entries.append(.outcome(outcome))
                     replies.append { result in continuation.resume(with: result.map { outcome }) }
@@ -163,7 +181,7 @@ public final class IngestPipeline: Service, Sendable {
                 }
             case .edit(let edit, let continuation):
                 do {
-                    try await ensureKnown(edit.incidentID, in: &correlator, batch: batch)
+                    try await ensureKnown(edit.incidentID, in: &correlator, batch: batch, inFlight: &inFlight, failed: &dependsOnFailed)
                     let outcome = try correlator.edit(
                         incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner,
                         title: edit.title, by: edit.by, at: clock.now())
@@ -177,15 +195,43 @@ public final class IngestPipeline: Service, Sendable {
                 if !outcome.alerts.isEmpty || !outcome.incidents.isEmpty { batch.entries.append(.outcome(outcome)) }
             }
         }
+        // This batch was correlated on top of the one in flight: if that one fails, this one
+        // must not be stored either.
+        if !(await settle(&inFlight, correlator: &correlator)) { dependsOnFailed = true }
+        if dependsOnFailed {
+            for reply in replies { reply(.failure(PipelineError.storeFailed("an earlier batch it depends on was not stored"))) }
+            return
+        }
         guard !batch.isEmpty else { return }
-        do {
-            try await store.commit(batch)
-            metrics.committed(batch: batch, signals: signalCount)
-            for reply in replies { reply(.success(())) }
-        } catch {
+        let store = store
+        let finalBatch = batch
+        inFlight = InFlightCommit(
+            commit: Task {
+                do {
+                    try await store.commit(finalBatch)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            },
+            replies: replies, batch: batch, signalCount: signalCount)
+    }
+
+    /// Waits for the batch in flight, if any, and answers its callers. After a failed commit
+    /// the correlator is rebuilt from the store before anything else happens; returns false then.
+    @discardableResult
+    private func settle(_ inFlight: inout InFlightCommit?, correlator: inout Correlator) async -> Bool {
+        guard let pending = inFlight else { return true }
+        inFlight = nil
+        switch await pending.commit.value {
+        case .success:
+            metrics.committed(batch: pending.batch, signals: pending.signalCount)
+            for reply in pending.replies { reply(.success(())) }
+            return true
+        case .failure(let error):
             logger.error("commit failed; the batch is not stored and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
             metrics.rejected("store_failed")
-            for reply in replies { reply(.failure(PipelineError.storeFailed("\(error)"))) }
+            for reply in pending.replies { reply(.failure(PipelineError.storeFailed("\(error)"))) }
             // No further job is taken until the correlator again matches what the store holds.
             var attempt = 0
             while true {
@@ -199,19 +245,28 @@ public final class IngestPipeline: Service, Sendable {
                     try? await Task.sleep(for: .seconds(min(attempt, 10)))
                 }
             }
+            return false
         }
     }
 
     /// Brings an incident the correlator has forgotten (closed, or resolved long ago) back
     /// from the store so a command can act on it.
     /// The batch being built is looked at first: a command that closed the incident earlier in
-    /// it has not committed yet, and the store would answer with the older row.
-    private func ensureKnown(_ incidentID: Int64, in correlator: inout Correlator, batch: StoreBatch) async throws {
+    /// it has not committed yet, and the store would answer with the older row. The batch in
+    /// flight is committed (or failed) before the store is read.
+    private func ensureKnown(
+        _ incidentID: Int64, in correlator: inout Correlator, batch: StoreBatch, inFlight: inout InFlightCommit?, failed: inout Bool
+    ) async throws {
         guard correlator.state.incidents[incidentID] == nil else { return }
         if let pending = batch.latestSnapshot(ofIncident: incidentID) {
             // Forgotten within this batch means closed: its alerts were resolved with it.
             correlator.restore(pending)
             return
+        }
+        // The store must hold the batch in flight before it is asked.
+        guard await settle(&inFlight, correlator: &correlator) else {
+            failed = true
+            throw PipelineError.storeFailed("an earlier batch it depends on was not stored")
         }
         guard let incident = try await store.incident(id: incidentID) else {
             throw CommandError(.notFound, "incident \(incidentID) does not exist")

@@ -1,0 +1,138 @@
+import AlertgateCore
+import AlertgateServer
+import AlertgateStorage
+import AlertgateTesting
+import Logging
+import Synchronization
+import Testing
+
+/// The pipeline correlates a batch while the one before it commits. These tests hold a
+/// commit open, fail it, and check that nothing built on top of it is stored or answered 2xx.
+@Suite struct IngestPipelineTests {
+    @Test func aBatchBuiltOnAFailedCommitIsNotStored() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let pipeline = IngestPipeline(store: store, config: GatewayConfig(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+
+            // The first batch reaches the store and is held there.
+            store.holdNextCommit()
+            let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
+            #expect(try await eventually { store.held })
+            // The second is a repeat of the first's alert: it is correlated on top of it.
+            let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
+            #expect(try await eventually { pipeline.queueDepth == 0 })
+            store.releaseHeldCommit(failing: true)
+
+            await #expect(throws: PipelineError.self) { try await first.value }
+            await #expect(throws: PipelineError.self) { try await second.value }
+            #expect(try await store.counts().signals == 0)
+
+            // The correlator was rebuilt from the store: the same signal opens a fresh incident
+            // with the ids the failed batches had been given.
+            let third = try await pipeline.submit(request(receivedAt: 3_000))
+            #expect(third.map(\.decision) == [.opened])
+            #expect(third.first?.signalID == 1)
+            #expect(third.first?.alertID == 1)
+            let counts = try await store.counts()
+            #expect(counts.signals == 1 && counts.alerts == 1 && counts.incidents == 1)
+            group.cancelAll()
+        }
+    }
+
+    @Test func commitsStayInOrderWhileTheNextBatchIsBuilt() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let pipeline = IngestPipeline(store: store, config: GatewayConfig(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+            store.holdNextCommit()
+            let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
+            #expect(try await eventually { store.held })
+            let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
+            #expect(try await eventually { pipeline.queueDepth == 0 })
+            // The second answer waits for the first commit.
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await store.counts().signals == 0)
+            store.releaseHeldCommit(failing: false)
+
+            #expect(try await first.value.map(\.decision) == [.opened])
+            #expect(try await second.value.map(\.decision) == [.repeat])
+            let stored = try await store.signal(id: 2)
+            #expect(stored?.decision == .repeat)
+            #expect(try await store.counts().signals == 2)
+            group.cancelAll()
+        }
+    }
+}
+
+private func request(receivedAt milliseconds: Int64) -> IngestRequest {
+    let signal = Signal(service: "checkout", title: "Checkout is slow", labels: ["alertname": "CheckoutSlow"])
+    let body = Array(#"{"service":"checkout","title":"Checkout is slow"}"#.utf8)
+    let at = Timestamp(milliseconds: milliseconds)
+    return IngestRequest(
+        payload: .compressing(body, source: .events, contentType: "application/json", receivedAt: at),
+        signals: [(0, signal)])
+}
+
+/// A store that can hold one commit open and then let it through or fail it.
+private final class HeldStore: GatewayStore, Sendable {
+    private struct Gate {
+        var holdNext = false
+        var held: CheckedContinuation<Bool, Never>?
+    }
+
+    private let base: SQLiteStore
+    private let gate = Mutex(Gate())
+
+    init(_ base: SQLiteStore) { self.base = base }
+
+    func holdNextCommit() { gate.withLock { $0.holdNext = true } }
+
+    var held: Bool { gate.withLock { $0.held != nil } }
+
+    func releaseHeldCommit(failing: Bool) {
+        gate.withLock { gate in
+            gate.held?.resume(returning: failing)
+            gate.held = nil
+        }
+    }
+
+    func commit(_ batch: StoreBatch) async throws {
+        let fail = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let hold = gate.withLock { gate in
+                guard gate.holdNext else { return false }
+                gate.holdNext = false
+                gate.held = continuation
+                return true
+            }
+            if !hold { continuation.resume(returning: false) }
+        }
+        if fail { throw HeldCommitFailed() }
+        try await base.commit(batch)
+    }
+
+    func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
+        try await base.loadCorrelatorState(now: now, reopenWindow: reopenWindow)
+    }
+    func incident(id: Int64) async throws -> IncidentState? { try await base.incident(id: id) }
+    func incidents(_ query: IncidentQuery) async throws -> [IncidentState] { try await base.incidents(query) }
+    func alerts(incidentID: Int64) async throws -> [AlertState] { try await base.alerts(incidentID: incidentID) }
+    func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] { try await base.timeline(incidentID: incidentID) }
+    func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
+        try await base.signals(incidentID: incidentID, beforeID: beforeID, limit: limit)
+    }
+    func signal(id: Int64) async throws -> StoredSignal? { try await base.signal(id: id) }
+    func payload(id: Int64) async throws -> RawPayload? { try await base.payload(id: id) }
+    func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange] {
+        try await base.changes(services: services, from: from, to: to, limit: limit)
+    }
+    func counts() async throws -> StoreCounts { try await base.counts() }
+}
+
+private struct HeldCommitFailed: Error {}
