@@ -1,124 +1,179 @@
-#!/usr/bin/env python3
-"""HTTP ingest benchmark: runs wrk against a release build of alertgate on 127.0.0.1.
+"""HTTP ingest with wrk: alertgate's own rows, the side-by-side with Alertmanager, and the
+ceiling of the HTTP layer (the trivial alertgate-ceiling server).
 
-For each workload it starts a fresh server on a fresh database, runs wrk for a fixed time,
-and counts the signals the server committed from its own /metrics counters (not from wrk).
-Every request must have been answered 2xx. Results are printed and appended to
-BENCHMARKS.md with the command, the machine and the date.
+Every row gets a fresh server (alertgate: on a fresh database). Items are counted from the
+server's own counters (alertgate_signals_total; Alertmanager's alerts received less invalid),
+not from wrk; every request must have been answered 2xx.
 """
-import argparse, datetime, os, platform, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
+import dataclasses, shutil
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import lib
 
-
-def committed(base):
-    text = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
-    return sum(int(v) for v in re.findall(r'^alertgate_signals_total\{[^}]*\} (\d+)$', text, re.M))
+CONNECTIONS, THREADS = 16, 2
 
 
-def start_server(binary, folder):
-    log = open(os.path.join(folder, "serve.log"), "w")
-    proc = subprocess.Popen([binary, "serve", "--port", "0", "--database", os.path.join(folder, "bench.sqlite"), "--log-level", "warning"],
-                            stdout=subprocess.PIPE, stderr=log, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"http://[0-9.]+:\d+", line)
-    if not match:
-        proc.kill()
-        sys.exit("server did not start: " + line)
-    return proc, match.group(0)
+@dataclasses.dataclass(frozen=True)
+class Workload:
+    script: str
+    route: str
+    what: str
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+WORKLOADS = {
+    "events": Workload("events.lua", "POST /api/v1/events", "events"),
+    "alerts": Workload("alerts.lua", "POST /api/v2/alerts", "alerts"),
+}
 
 
-WORKLOADS = {"events": ("events.lua", "POST /api/v1/events, generic events"),
-             "alerts": ("alerts.lua", "POST /api/v2/alerts, Prometheus's shape, distinct label sets")}
+@dataclasses.dataclass
+class HttpRun:
+    server: str
+    workload: str
+    batch: int
+    wrk: lib.WrkResult
+    items: int
+    rss_peak_kib: int
+    db_bytes: int | None
+
+    @property
+    def items_per_s(self):
+        return self.items / self.wrk.seconds
 
 
-def run_wrk(base, workload, batch, seconds, connections, threads):
-    env = dict(os.environ, BENCH_BATCH=str(batch))
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
-           "-s", os.path.join(ROOT, "bench", WORKLOADS[workload][0]), base]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    def pct(p):
-        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    return {"rps": rps, "requests": total, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": errors.group(1) if errors else "", "p50": pct(50), "p99": pct(99), "cmd": " ".join(cmd)}
+def _start(ctx, server):
+    if server == "alertgate":
+        return lib.alertgate_server(ctx.bins.alertgate, keep=True)  # its database is measured after it stops
+    if server == "Alertmanager":
+        return lib.alertmanager_server(ctx.bins.alertmanager)
+    return lib.ceiling_server(ctx.bins.ceiling)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batches", default="1,100", help="comma-separated events per request")
-    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="events")
-    parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
-    args = parser.parse_args()
+# How each server counts what it took in; the ceiling server counts nothing.
+COUNTERS = {"alertgate": lib.alertgate_committed, "Alertmanager": lib.alertmanager_accepted, "ceiling": None}
 
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
-    subprocess.run(["swift", "build", "-c", "release", "--product", "alertgate"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, ".build", "release", "alertgate")
 
+def measure(ctx, server, workload, batch):
+    """One wrk row against a fresh `server`; kept in ctx.report.runs for the other tables."""
+    spec = WORKLOADS[workload]
+    count = COUNTERS[server]
+    process = _start(ctx, server)
+    try:
+        with process:
+            before = count(process.url) if count else 0
+            result = lib.wrk(process.url, spec.script, ctx.http_seconds, CONNECTIONS, THREADS, env={"BENCH_BATCH": str(batch)})
+            answered = (result.requests - result.non2xx) * batch
+            # alertgate and Alertmanager answer after taking the items in, so the counters hold every 2xx by now.
+            items = count(process.url) - before if count else answered
+            rss = process.rss_peak_kib()
+        db_bytes = lib.stopped_database_bytes(process.folder) if server == "alertgate" else None
+    finally:
+        shutil.rmtree(process.folder, ignore_errors=True)
+    run = HttpRun(server, workload, batch, result, items, rss, db_bytes)
+    ctx.report.runs[(server, workload, batch)].append(run)
+    lib.log(f"{server:12} {spec.route} x{batch}: {result.rps:,.0f} req/s, {run.items_per_s:,.0f} {spec.what}/s counted, "
+            f"p50 {lib.ms(result.p50_ms)} ms, p99 {lib.ms(result.p99_ms)} ms, errors {result.errors_text()}, "
+            f"peak RSS {lib.mib(run.rss_peak_kib)} MiB")
+    if result.failed:
+        ctx.report.fail(f"{server}, {spec.route} x{batch}: not every request was answered 2xx ({result.errors_text()})")
+    if items < answered:
+        ctx.report.fail(f"{server}, {spec.route} x{batch}: {answered} {spec.what} answered 2xx but its counters show {items}")
+    return run
+
+
+def _runs(ctx, server, workload, batch):
+    return ctx.report.runs.get((server, workload, batch), [])
+
+
+def ingest_section(ctx):
+    """Section 1: alertgate alone, events in batches of 1, 100, 1000 and alerts in batches of 1, 10, 100."""
+    plan = [("events", b) for b in (1, 100, 1000)] + [("alerts", b) for b in (1, 10, 100)]
     rows = []
-    for batch in [int(b) for b in args.batches.split(",")]:
-        folder = tempfile.mkdtemp(prefix="alertgate-bench-")
-        proc, base = start_server(binary, folder)
-        try:
-            before = committed(base)
-            started = time.monotonic()
-            result = run_wrk(base, args.workload, batch, args.seconds, args.connections, args.threads)
-            # The server answers only after commit, so every 2xx is already counted.
-            elapsed = time.monotonic() - started
-            events = committed(base) - before
-            result.update(batch=batch, events=events, events_per_s=events / elapsed, rss_mib=rss_kib(proc.pid) / 1024,
-                          db_bytes=sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.startswith("bench.sqlite")))
-            expected = result["requests"] * batch
-            result["lost"] = expected - events
-            rows.append(result)
-            print(f"batch {batch}: {result['rps']:.0f} req/s, {result['events_per_s']:.0f} events/s committed, "
-                  f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, non-2xx {result['non2xx']}, "
-                  f"peak RSS {result['rss_mib']:.0f} MiB, committed {events} of {expected} sent", flush=True)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=60)
-            shutil.rmtree(folder, ignore_errors=True)
+    for workload, batch in plan:
+        run = measure(ctx, "alertgate", workload, batch)
+        per_item = run.db_bytes / run.items if run.items else 0
+        rows.append([WORKLOADS[workload].route, batch, lib.num(run.wrk.rps), lib.num(run.items_per_s),
+                     lib.ms(run.wrk.p50_ms), lib.ms(run.wrk.p99_ms), run.wrk.errors_text(), lib.mib(run.rss_peak_kib),
+                     lib.num(per_item)])
+    ctx.report.section("HTTP ingest (alertgate)", [
+        f"wrk, {THREADS} threads, {CONNECTIONS} keep-alive connections, {ctx.http_seconds} s per row, 127.0.0.1, a fresh "
+        "server and database per row. `/api/v1/events`: every event a new alert (50 services); `/api/v2/alerts`: "
+        "Prometheus's shape, every alert a distinct label set. Items counted from the server's `alertgate_signals_total` "
+        "(committed), requests and latency from wrk. DB bytes: the database after the server stopped, WAL checkpointed.", "",
+        *lib.table(["route", "items per POST", "requests/s", "items/s committed", "p50 ms", "p99 ms", "errors",
+                    "peak RSS MiB", "DB bytes/item"], rows)])
 
-    if args.no_write:
+
+def side_by_side_section(ctx):
+    """Section 2: /api/v2/alerts against Alertmanager A B A B, then the ceiling server."""
+    if not ctx.bins.alertmanager:
+        ctx.report.fail("Alertmanager is not installed (prometheus-alertmanager): no side-by-side")
         return
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    lines = [f"\n### HTTP ingest ({WORKLOADS[args.workload][1]}), {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC\n",
-             f"Machine: {os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB. Command: `scripts/bench-http --workload {args.workload} "
-             f"--seconds {args.seconds} --connections {args.connections} --batches {args.batches}`; wrk with "
-             f"{args.threads} threads and {args.connections} connections on 127.0.0.1, release build, fresh database per row, "
-             f"every event a new alert. Events counted from the server's `alertgate_signals_total`.\n",
-             "| events per POST | requests/s | events/s committed | p50 ms | p99 ms | non-2xx | peak RSS MiB | DB bytes/event |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        per_event = r["db_bytes"] / r["events"] if r["events"] else 0
-        lines.append(f"| {r['batch']} | {r['rps']:.0f} | {r['events_per_s']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']} | "
-                     f"{r['rss_mib']:.0f} | {per_event:.0f} |")
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    if not os.path.exists(path):
-        with open(path, "w") as f:
-            f.write("# alertgate benchmarks\n\nFigures measured on this project's machines; each section says the command, "
-                    "the machine and the date. Newest last.\n")
-    with open(path, "a") as f:
-        f.write("\n".join(lines) + "\n")
+    batches = (1, 100) if ctx.quick else (1, 10, 100)
+    run_rows = []
+    for batch in batches:
+        for round_number in (1, 2):
+            for server in ("alertgate", "Alertmanager"):
+                run = measure(ctx, server, "alerts", batch)
+                run_rows.append([batch, round_number, server, lib.num(run.wrk.rps), lib.num(run.items_per_s),
+                                 lib.ms(run.wrk.p50_ms), lib.ms(run.wrk.p99_ms), run.wrk.errors_text(), lib.mib(run.rss_peak_kib)])
+
+    summary = []
+    worst_rss_ratio = 0.0
+    for batch in batches:
+        ours, theirs = _side_by_side_runs(ctx, "alertgate", batch), _side_by_side_runs(ctx, "Alertmanager", batch)
+        rate, peer_rate = lib.mean([r.items_per_s for r in ours]), lib.mean([r.items_per_s for r in theirs])
+        rss, peer_rss = max(r.rss_peak_kib for r in ours), max(r.rss_peak_kib for r in theirs)
+        ratio = rate / peer_rate if peer_rate else 0.0
+        worst_p99 = _worst_p99(ours)
+        worst_rss_ratio = max(worst_rss_ratio, rss / peer_rss if peer_rss else 0.0)
+        summary.append([batch, lib.num(rate), lib.num(peer_rate), f"{ratio:.2f}×", lib.ms(worst_p99),
+                        lib.ms(_worst_p99(theirs)), lib.mib(rss), lib.mib(peer_rss), f"{rss / peer_rss:.2f}"])
+        if batch == 1:
+            ctx.report.target("`/api/v2/alerts`, 1 alert per POST, vs Alertmanager", f"{ratio:.2f}×", "≥ 3×", ratio >= 3)
+            ctx.report.target("`/api/v2/alerts`, 1 alert per POST, p99 (worst run)", f"{lib.ms(worst_p99)} ms", "≤ 5 ms",
+                              worst_p99 is not None and worst_p99 <= 5)
+        if batch == 100:
+            ctx.report.target("`/api/v2/alerts`, 100 alerts per POST, vs Alertmanager", f"{ratio:.2f}×", "≥ 2×", ratio >= 2)
+    ctx.report.target("peak RSS under the Alertmanager workload, alertgate ÷ Alertmanager (worst batch size)",
+                      f"{worst_rss_ratio:.2f}", "≤ 0.20", worst_rss_ratio <= 0.2)
+
+    lines = [
+        f"The same wrk workload (bench/alerts.lua: Prometheus's shape, distinct label sets, {ctx.http_seconds} s, "
+        f"{CONNECTIONS} connections) against alertgate and {lib.binary_version([ctx.bins.alertmanager, '--version'])} "
+        "(one null receiver, clustering off, 127.0.0.1), in the order A B A B per batch size, each run a fresh process. "
+        "Alertmanager's alerts are counted from its own `alertmanager_alerts_received_total` less "
+        "`alertmanager_alerts_invalid_total`; alertgate's from `alertgate_signals_total`.", "",
+        *lib.table(["alerts per POST", "round", "server", "requests/s", "alerts/s counted", "p50 ms", "p99 ms", "errors",
+                    "peak RSS MiB"], run_rows), "",
+        "Means of the two rounds (rates), worst of the two (p99, RSS):", "",
+        *lib.table(["alerts per POST", "alertgate alerts/s", "Alertmanager alerts/s", "ratio", "alertgate p99 ms",
+                    "Alertmanager p99 ms", "alertgate peak RSS MiB", "Alertmanager peak RSS MiB", "RSS ratio"], summary), "",
+        *_ceiling_lines(ctx)]
+    ctx.report.section("HTTP side by side: alertgate, Alertmanager, and the HTTP ceiling", lines)
 
 
-if __name__ == "__main__":
-    main()
+def _worst_p99(runs):
+    values = [r.wrk.p99_ms for r in runs if r.wrk.p99_ms is not None]
+    return max(values) if values else None
+
+
+def _side_by_side_runs(ctx, server, batch):
+    # A server's last two runs of this batch size are its A B A B ones (section 1 may have measured more before).
+    return _runs(ctx, server, "alerts", batch)[-2:]
+
+
+def _ceiling_lines(ctx):
+    rows = []
+    for workload in ("events", "alerts"):
+        ceiling = measure(ctx, "ceiling", workload, 1)
+        ours = _runs(ctx, "alertgate", workload, 1) or [measure(ctx, "alertgate", workload, 1)]
+        rps = lib.mean([r.wrk.rps for r in ours])
+        share = rps / ceiling.wrk.rps if ceiling.wrk.rps else 0.0
+        rows.append([f"{WORKLOADS[workload].route}, 1 per POST", lib.num(ceiling.wrk.rps), lib.num(rps), f"{share:.0%}",
+                     lib.ms(ceiling.wrk.p99_ms), lib.ms(_worst_p99(ours))])
+        if workload == "events":
+            ctx.report.target("single events, requests/s vs the ceiling server", f"{share:.0%}", "≥ 70 %", share >= 0.7)
+    return ["The ceiling: `alertgate-ceiling`, a Hummingbird 2 server that reads the body and answers 202, under the "
+            "same requests; alertgate's figure is the mean of its runs of that workload in this run.", "",
+            *lib.table(["request", "ceiling requests/s", "alertgate requests/s", "alertgate ÷ ceiling", "ceiling p99 ms",
+                        "alertgate p99 ms (worst)"], rows)]

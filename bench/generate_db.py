@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Fills an alertgate database with signals by POSTing to the real server: `/api/v1/events` in
+batches of 1000, from a few keep-alive connections.
+
+The signals spread over the last DAYS days: services svc-00000, svc-00001, ... each get
+SIGNALS_PER_SERVICE signals 3 s apart at their own point in that span, cycling over 4 alerts
+(titles), so each service makes one incident of 4 alerts. 8 services in 10 end with a resolved
+signal for each alert (their incidents resolve); the others stay open. Severities vary by service.
+
+The server must accept signal times that old: run it with the config of `server_config(days)`
+(max_clock_skew beyond DAYS, and a resolve_timeout long enough that the open incidents stay open).
+
+    python3 bench/generate_db.py --url http://127.0.0.1:9480 --signals 1000000
+"""
+import argparse, datetime, json, re, sys, threading, time
+
+import lib
+
+BATCH = 1000
+SIGNALS_PER_SERVICE = 100
+ALERTS_PER_SERVICE = 4
+TITLES = ["Error rate above 2%", "p99 latency above 800 ms", "Pods restarting", "Queue backlog growing"]
+SEVERITIES = ["critical", "error", "error", "error", "warning", "warning", "warning", "warning", "warning", "info"]
+REGIONS = ["eu-west-1", "us-east-1", "ap-south-1"]
+
+
+def server_config(days):
+    """The YAML config the server needs for this generator (queries.py describes it in its report)."""
+    return f"correlation:\n  max_clock_skew: {days + 2}d\n  resolve_timeout: 3650d\n"
+
+
+def service_events(index, services, days, now):
+    """The SIGNALS_PER_SERVICE events of service `index`, oldest first."""
+    span = days * 86400
+    start = now - span + index * span / services
+    service, severity = f"svc-{index:05d}", SEVERITIES[index % len(SEVERITIES)]
+    resolves = index % 10 < 8
+    events = []
+    for j in range(SIGNALS_PER_SERVICE):
+        alert = j % ALERTS_PER_SERVICE
+        at = datetime.datetime.fromtimestamp(start + 3 * j, datetime.timezone.utc)
+        event = {
+            "service": service, "title": TITLES[alert], "severity": severity,
+            "labels": {"env": "prod", "region": REGIONS[index % 3], "team": f"team-{index % 40:02d}",
+                       "instance": f"10.{index // 250 % 250}.{index % 250}.{alert}:9100"},
+            "description": f"{TITLES[alert]} on {service} in {REGIONS[index % 3]}: check the dashboard and the recent deploys.",
+            "occurred_at": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
+            "source": "bench/generate_db.py"}
+        if resolves and j >= SIGNALS_PER_SERVICE - ALERTS_PER_SERVICE:
+            event["status"] = "resolved"
+        events.append(event)
+    return events
+
+
+def bodies(services, days, now):
+    """POST bodies of BATCH events, services in time order."""
+    per_body = BATCH // SIGNALS_PER_SERVICE
+    for first in range(0, services, per_body):
+        events = [e for i in range(first, min(first + per_body, services)) for e in service_events(i, services, days, now)]
+        yield len(events), json.dumps(events, separators=(",", ":")).encode()
+
+
+def generate(base, signals, days=30, connections=3):
+    """POSTs `signals` signals (rounded to whole services); returns a summary dict. Raises on any
+    answer that is not 202 with every event accepted."""
+    services = max(1, signals // SIGNALS_PER_SERVICE)
+    work = bodies(services, days, time.time())
+    lock, done, total = threading.Lock(), [0], services * SIGNALS_PER_SERVICE
+    errors = []
+
+    def worker():
+        client = lib.KeepAliveClient(base, timeout=300)
+        try:
+            while not errors:
+                with lock:
+                    item = next(work, None)
+                if item is None:
+                    return
+                count, body = item
+                status, answer, _ = client.request("POST", "/api/v1/events", body, {"Content-Type": "application/json"})
+                accepted = re.search(rb'"accepted"\s*:\s*(\d+)', answer)
+                if status != 202 or not accepted or int(accepted.group(1)) != count:
+                    errors.append(f"POST /api/v1/events answered {status}: {answer[:300]!r}")
+                    return
+                with lock:
+                    before, done[0] = done[0], done[0] + count
+                    if before * 10 // total != done[0] * 10 // total:
+                        lib.log(f"generated {done[0]:,} of {total:,} signals")
+        except Exception as error:  # noqa: BLE001 — reported and re-raised below, in the caller's thread
+            errors.append(repr(error))
+        finally:
+            client.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise lib.BenchFailure("the generator failed: " + errors[0])
+    seconds = time.monotonic() - started
+    return {"services": services, "signals": done[0], "seconds": seconds, "signals_per_s": done[0] / seconds,
+            "posts": -(-done[0] // BATCH), "connections": connections}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True, help="the alertgate server, started with server_config's settings")
+    parser.add_argument("--signals", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--connections", type=int, default=3)
+    args = parser.parse_args()
+    summary = generate(args.url.rstrip("/"), args.signals, args.days, args.connections)
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,458 @@
+"""Shared helpers of the benchmark suite (Python 3 standard library only).
+
+One helper per concern: building and locating the binaries, starting and always stopping the
+servers under test, reading their counters and memory, running wrk and reading its output,
+timing plain HTTP requests, and writing Markdown. The sections (bench/http_ingest.py,
+resend.py, udp_load.py, queries.py) use these to talk to processes.
+"""
+import atexit, collections, dataclasses, http.client, json, os, platform, re, signal, socket, sqlite3, statistics, shutil
+import subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+
+
+def log(message):
+    """Progress on stdout, flushed at once so a long run shows where it is."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class BenchFailure(Exception):
+    """A measurement that must not be reported as a figure (a server that would not start, non-2xx answers)."""
+
+
+# --- binaries ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Binaries:
+    alertgate: str
+    ceiling: str
+    alertmanager: str | None
+
+
+def build_binaries():
+    """The release binaries: ALERTGATE_BIN / ALERTGATE_CEILING_BIN if set, else built from the repo.
+    Alertmanager is Debian's, under either of its names."""
+    alertgate, ceiling = os.environ.get("ALERTGATE_BIN"), os.environ.get("ALERTGATE_CEILING_BIN")
+    for product, given in (("alertgate", alertgate), ("alertgate-ceiling", ceiling)):
+        if not given:
+            log(f"building {product} (release)")
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+    release = os.path.join(ROOT, ".build", "release")
+    manager = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    return Binaries(alertgate or os.path.join(release, "alertgate"), ceiling or os.path.join(release, "alertgate-ceiling"), manager)
+
+
+def run_bounded(argv, timeout, cwd=ROOT):
+    """Runs a command to its end or for `timeout` seconds at most, then stops it with everything it
+    started (its own process group). Returns (returncode, or None if it timed out; stdout; stderr)."""
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, out, err
+    except subprocess.TimeoutExpired:
+        _stop_group(proc)
+        out, err = proc.communicate()
+        return None, out, err
+    except BaseException:
+        _stop_group(proc)
+        raise
+
+
+def _stop_group(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def binary_version(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        return (out.stdout + out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "unknown"
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+_live_servers = set()
+
+
+def _stop_all():
+    for server in list(_live_servers):
+        server.stop()
+
+
+def install_cleanup():
+    """Every server started is stopped on exit, on an exception, on Ctrl-C and on SIGTERM."""
+    atexit.register(_stop_all)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One server process under test, in its own temporary folder (removed when it stops unless
+    `keep`). Ready when its stdout prints a URL matching `ready_line`, or, for servers that print
+    none, when GET `url + ready_path` answers 200. Use it as a context manager."""
+
+    def __init__(self, name, argv, folder, url=None, ready_line=None, ready_path=None, keep=False, timeout=120):
+        self.name, self.argv, self.folder, self.url = name, argv, folder, url
+        self.ready_line, self.ready_path, self.keep, self.timeout = ready_line, ready_path, keep, timeout
+        self.proc = None
+        self.startup_seconds = None
+
+    def start(self):
+        started = time.monotonic()
+        self.stderr = open(os.path.join(self.folder, f"{self.name}.log"), "w")
+        # A session of its own: Ctrl-C reaches this script, which then stops the server itself.
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=self.stderr, text=True, start_new_session=True)
+        _live_servers.add(self)
+        deadline = started + self.timeout
+        watchdog = threading.Timer(self.timeout, self.proc.kill)  # a server that hangs before its address line
+        watchdog.start()
+        try:
+            if self.ready_line:
+                self.url = self._await_line()
+            threading.Thread(target=self._drain, daemon=True).start()
+            if self.ready_path:
+                wait_http_ok(self.url + self.ready_path, deadline, self.proc)
+        except BaseException:
+            log(f"{self.name} did not start: {self.tail_log()}")
+            self.stop()
+            raise
+        finally:
+            watchdog.cancel()
+        self.startup_seconds = time.monotonic() - started
+        return self
+
+    def _await_line(self):
+        for line in self.proc.stdout:
+            match = re.search(self.ready_line, line)
+            if match:
+                return match.group(1)
+        raise BenchFailure(f"{self.name} exited before it printed its address")
+
+    def _drain(self):
+        for _ in self.proc.stdout:
+            pass
+
+    def tail_log(self, lines=5):
+        try:
+            with open(self.stderr.name) as f:
+                return " | ".join(f.read().strip().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def status_kib(self, field):
+        """VmHWM (peak resident set) or VmRSS from /proc, in KiB."""
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def rss_peak_kib(self):
+        return self.status_kib("VmHWM")
+
+    def rss_kib(self):
+        return self.status_kib("VmRSS")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        _live_servers.discard(self)
+        if self.proc:
+            self.stderr.close()
+        if not self.keep and os.path.isdir(self.folder):
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def new_folder(prefix):
+    return tempfile.mkdtemp(prefix=f"alertgate-bench-{prefix}-")
+
+
+def alertgate_server(binary, folder=None, udp=None, config=None, keep=False, ready_path=None):
+    """`alertgate serve` on 127.0.0.1, a free port, its database in `folder` (a fresh temporary
+    one by default); UDP listeners off unless `udp` maps "syslog"/"gelf"/"json" to a port.
+    `config`: a YAML text for --config. `ready_path`: also wait for GET on it to answer 200."""
+    folder = folder or new_folder("alertgate")
+    udp = udp or {}
+    argv = [binary, "serve", "--port", "0", "--database", database_path(folder), "--log-level", "warning"]
+    for kind in ("syslog", "gelf", "json"):
+        argv += [f"--{kind}-port", str(udp.get(kind, "off"))]
+    if config:
+        path = os.path.join(folder, "bench-config.yaml")
+        with open(path, "w") as f:
+            f.write(config)
+        argv += ["--config", path]
+    return Server("alertgate", argv, folder, ready_line=r"alertgate listening on (http://[0-9.]+:\d+)", ready_path=ready_path,
+                  keep=keep)
+
+
+def database_path(folder):
+    return os.path.join(folder, "alertgate.sqlite")
+
+
+def database_bytes(folder):
+    """The database with its WAL and shared-memory files."""
+    return sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder) if f.startswith("alertgate.sqlite"))
+
+
+def stopped_database_bytes(folder):
+    """The size of a stopped server's database with its WAL checkpointed into it (a WAL left at
+    close would otherwise count its pages twice or not at all)."""
+    connection = sqlite3.connect(database_path(folder))
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return database_bytes(folder)
+
+
+def read_database(folder, sql):
+    """One row of a query on a stopped server's database (read-only)."""
+    connection = sqlite3.connect(f"file:{database_path(folder)}?mode=ro", uri=True)
+    try:
+        return connection.execute(sql).fetchone()
+    finally:
+        connection.close()
+
+
+def payload_bytes(folder):
+    """(stored bytes, original bytes) of the raw payloads: `data` as stored, `size` as received."""
+    stored, original = read_database(folder, "SELECT coalesce(sum(length(data)), 0), coalesce(sum(size), 0) FROM payloads")
+    return stored, original
+
+
+def ceiling_server(binary):
+    folder = new_folder("ceiling")
+    return Server("alertgate-ceiling", [binary, "0"], folder, ready_line=r"alertgate-ceiling listening on (http://[0-9.]+:\d+)")
+
+
+ALERTMANAGER_CONFIG = """route:
+  receiver: "null"
+receivers:
+  - name: "null"
+"""
+
+
+def alertmanager_server(binary):
+    """Alertmanager with one null receiver, clustering off, its storage in a temporary folder."""
+    folder = new_folder("alertmanager")
+    config = os.path.join(folder, "alertmanager.yml")
+    with open(config, "w") as f:
+        f.write(ALERTMANAGER_CONFIG)
+    port = free_port()
+    argv = [binary, f"--config.file={config}", f"--storage.path={folder}", f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=", "--log.level=warn"]
+    return Server("alertmanager", argv, folder, url=f"http://127.0.0.1:{port}", ready_path="/-/ready")
+
+
+def wait_http_ok(url, deadline, proc=None):
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise BenchFailure(f"the process exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.02)
+    raise BenchFailure(f"{url} did not answer 200 in time")
+
+
+# --- counters ---------------------------------------------------------------------------------
+
+def get_json(url, timeout=30):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def scrape(base):
+    with urllib.request.urlopen(base + "/metrics", timeout=30) as response:
+        return response.read().decode()
+
+
+def metric_sum(text, name, **labels):
+    """The sum of every sample of `name` whose labels include `labels`."""
+    total = 0.0
+    for match in re.finditer(rf"^{re.escape(name)}(\{{[^}}]*\}})?\s+(\S+)$", text, re.M):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1) or ""))
+        if all(found.get(k) == v for k, v in labels.items()):
+            total += float(match.group(2))
+    return total
+
+
+def alertgate_committed(base):
+    """Signals alertgate has committed, by its own counter."""
+    return int(metric_sum(scrape(base), "alertgate_signals_total"))
+
+
+def alertmanager_accepted(base):
+    """Alerts Alertmanager has accepted, by its own counters: received less invalid."""
+    text = scrape(base)
+    return int(metric_sum(text, "alertmanager_alerts_received_total") - metric_sum(text, "alertmanager_alerts_invalid_total"))
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    rps: float
+    non2xx: int
+    socket_errors: dict
+    p50_ms: float | None  # None when no request completed
+    p99_ms: float | None
+    command: str
+
+    @property
+    def failed(self):
+        return self.non2xx > 0 or any(self.socket_errors.values())
+
+    def errors_text(self):
+        parts = [f"non-2xx {self.non2xx}"] if self.non2xx else []
+        parts += [f"{k} {v}" for k, v in self.socket_errors.items() if v]
+        return ", ".join(parts) or "0"
+
+
+def wrk(base, script, seconds, connections=16, threads=2, env=None):
+    """wrk with keep-alive connections and a Lua script of bench/; latency percentiles in ms."""
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
+               "-s", os.path.join(BENCH, script), base]
+    out = subprocess.run(command, env=dict(os.environ, **(env or {})), capture_output=True, text=True, check=True,
+                         timeout=seconds + 60).stdout
+    summary = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return WrkResult(
+        requests=int(summary.group(1)), seconds=_to_ms(summary.group(2), summary.group(3)) / 1000,
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        non2xx=int(non2xx.group(1)) if non2xx else 0,
+        socket_errors=dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()))) if errors else {},
+        p50_ms=_percentile(out, 50, summary), p99_ms=_percentile(out, 99, summary), command=" ".join(command[:-1] + ["URL"]))
+
+
+def _to_ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def _percentile(out, p, summary):
+    if int(summary.group(1)) == 0:
+        return None  # no request completed within the run: no latency to report
+    match = re.search(rf"^\s+{p}(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+    return _to_ms(*match.groups())
+
+
+# --- plain HTTP timing ------------------------------------------------------------------------
+
+class KeepAliveClient:
+    """Sequential requests on one keep-alive connection (Python's http.client), each timed."""
+
+    def __init__(self, base, timeout=60):
+        host, port = re.match(r"http://([^:/]+):(\d+)", base).groups()
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None):
+        """Returns (status, body bytes, seconds)."""
+        started = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers or {})
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, data, time.perf_counter() - started
+
+    def close(self):
+        self.conn.close()
+
+
+def percentiles_ms(seconds):
+    """p50, p99 and max of a list of durations in seconds, in ms."""
+    ordered = sorted(seconds)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+    return pick(0.50), pick(0.99), ordered[-1] * 1000
+
+
+def mean(values):
+    return statistics.fmean(values) if values else 0.0
+
+
+# --- machine and Markdown ---------------------------------------------------------------------
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor() or "unknown CPU")
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB memory, Linux {platform.release()}"
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def mib(kib):
+    return f"{kib / 1024:.0f}"
+
+
+def ms(value):
+    """A latency in ms, or a dash when there is none."""
+    return "–" if value is None else f"{value:.2f}"
+
+
+def num(value, digits=0):
+    return f"{value:,.{digits}f}"
+
+
+@dataclasses.dataclass
+class Target:
+    measure: str
+    value: str
+    target: str
+    met: bool | None  # None: not measured in this run
+
+
+class Report:
+    """What a run found: Markdown per section, the targets, and the failures to shout about."""
+
+    def __init__(self):
+        self.sections = []
+        self.targets = []
+        self.failures = []
+        self.runs = collections.defaultdict(list)  # (server, workload, batch) -> [HTTP runs], shared by sections
+
+    def section(self, title, lines):
+        self.sections.append((title, lines))
+        print("\n" + "\n".join([f"### {title}", ""] + lines) + "\n", flush=True)
+
+    def target(self, measure, value, target, met):
+        self.targets.append(Target(measure, value, target, met))
+
+    def fail(self, message):
+        self.failures.append(message)
+        log("FAILURE: " + message)
