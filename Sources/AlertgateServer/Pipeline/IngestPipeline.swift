@@ -40,8 +40,14 @@ public final class IngestPipeline: Service, Sendable {
     /// Places and stores the signals of one request; returns after the commit.
     public func submit(_ request: IngestRequest) async throws -> [Outcome] {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.ingest(request, continuation), bounded: true) { continuation.resume(throwing: $0) }
+            submit(request) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Queues a request at once and calls `completion` after its commit, or with the reason it
+    /// was refused or failed. Requests queued one after another are placed in that order.
+    public func submit(_ request: IngestRequest, completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
+        enqueue(.ingest(request, completion), bounded: true) { completion(.failure($0)) }
     }
 
     /// Carries out a person's command; returns after the commit.
@@ -157,7 +163,7 @@ public final class IngestPipeline: Service, Sendable {
         var dependsOnFailed = false
         for job in jobs {
             switch job {
-            case .ingest(let request, let continuation):
+            case .ingest(let request, let reply):
                 var outcomes: [Outcome] = []
                 outcomes.reserveCapacity(request.signals.count)
                 var placed: [PlacedSignal] = []
@@ -169,7 +175,7 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 signalCount += placed.count
                 batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
-                replies.append { [outcomes] result in continuation.resume(with: result.map { outcomes }) }
+                replies.append { [outcomes] result in reply(result.map { outcomes }) }
             case .command(let command, let continuation):
                 do {
                     try await ensureKnown(command.incidentID, in: &correlator, batch: batch, inFlight: &inFlight, failed: &dependsOnFailed)

@@ -1,9 +1,9 @@
 import AlertgateCore
 
-/// One unit of work for the pipeline, with the continuation that answers its caller after
-/// the transaction holding it has committed.
+/// One unit of work for the pipeline, with what answers its caller after the transaction
+/// holding it has committed.
 enum PipelineJob: Sendable {
-    case ingest(IngestRequest, CheckedContinuation<[Outcome], any Error>)
+    case ingest(IngestRequest, @Sendable (Result<[Outcome], any Error>) -> Void)
     case command(IncidentCommand, CheckedContinuation<Outcome, any Error>)
     case edit(IncidentEdit, CheckedContinuation<Outcome, any Error>)
     case expire
@@ -11,7 +11,7 @@ enum PipelineJob: Sendable {
     /// Answers the caller with an error without carrying the job out.
     func fail(_ error: PipelineError) {
         switch self {
-        case .ingest(_, let continuation): continuation.resume(throwing: error)
+        case .ingest(_, let reply): reply(.failure(error))
         case .command(_, let continuation): continuation.resume(throwing: error)
         case .edit(_, let continuation): continuation.resume(throwing: error)
         case .expire: break
