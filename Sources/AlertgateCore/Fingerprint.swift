@@ -28,11 +28,16 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     /// Alertmanager's fingerprint of a label set: FNV-1a 64 over the names in sorted order,
     /// each name and value followed by the byte 0xFF, printed as 16 lowercase hex digits.
     public static func labels(_ labels: [String: String]) -> Fingerprint {
+        sorted(labels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+    }
+
+    /// The same hash over pairs already in the order of their names' bytes.
+    static func sorted(_ pairs: some Sequence<(key: String, value: String)>) -> Fingerprint {
         var hash = FNV1a64()
-        for name in labels.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        for (name, value) in pairs {
             hash.combine(name)
             hash.combine(byte: 0xFF)
-            hash.combine(labels[name]!)
+            hash.combine(value)
             hash.combine(byte: 0xFF)
         }
         return Fingerprint(hex16(hash.value))
@@ -50,28 +55,34 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
             if identity["alertname"] == nil { identity["alertname"] = signal.title }
             if identity["service"] == nil, !signal.service.isEmpty { identity["service"] = signal.service }
             return labels(identity)
+        // Fixed names, listed in byte order, as `labels` would sort them.
         case .trace:
-            return labels([
-                "service": signal.service,
-                "span": signal.labels["span.name"] ?? signal.title,
-                "exception.type": signal.labels["exception.type"] ?? "",
+            return sorted([
+                ("exception.type", signal.labels["exception.type"] ?? ""),
+                ("service", signal.service),
+                ("span", signal.labels["span.name"] ?? signal.title),
             ])
         case .log:
-            return labels([
-                "host": signal.labels["host"] ?? "",
-                "app": signal.labels["app"] ?? signal.service,
-                "message": MessageMask.mask(signal.title),
+            return sorted([
+                ("app", signal.labels["app"] ?? signal.service),
+                ("host", signal.labels["host"] ?? ""),
+                ("message", MessageMask.mask(signal.title)),
             ])
         case .report:
-            return labels([
-                "service": signal.service,
-                "category": signal.labels["category"] ?? "general",
+            return sorted([
+                ("category", signal.labels["category"] ?? "general"),
+                ("service", signal.service),
             ])
         }
     }
 
     static func hex16(_ value: UInt64) -> String {
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                buffer[index] = digits.utf8Start[Int(value >> (60 - 4 * UInt64(index)) & 0xF)]
+            }
+            return 16
+        }
     }
 }

@@ -33,13 +33,15 @@ public struct SyslogCodec: Sendable {
     public func signal(from message: SyslogMessage) -> Signal {
         let service = message.appName.flatMap { services[$0] } ?? message.hostname.flatMap { services[$0] }
             ?? message.appName ?? message.hostname ?? "unknown"
-        var text = message.message.drop(while: \.isWhitespace)
-        while text.last?.isWhitespace == true { text.removeLast() }
-        var title = Self.prefix(text.prefix(while: { !$0.isNewline }), maxBytes: Self.maxTitleBytes)
-        while title.last?.isWhitespace == true { title.removeLast() }
+        // By Unicode scalars, not Characters: the same cuts for log text, without grapheme breaking.
+        let scalars = message.message.unicodeScalars
+        let text = Self.trimmed(scalars[...])
+        let firstLine = text.prefix { !Self.isNewline($0) }
+        var title = Self.prefix(Substring(Self.trimmed(firstLine)), maxBytes: Self.maxTitleBytes)
+        while title.unicodeScalars.last?.properties.isWhitespace == true { title.unicodeScalars.removeLast() }
         if title.isEmpty { title = "\(message.appName ?? message.hostname ?? "unknown") syslog message" }
         // The full text, when the title does not already say all of it.
-        let description = text.isEmpty || text == title[...] ? nil : message.message
+        let description = text.isEmpty || text.elementsEqual(title.unicodeScalars) ? nil : message.message
 
         var labels = [
             "host": message.hostname ?? "-",
@@ -71,6 +73,19 @@ public struct SyslogCodec: Sendable {
     /// Syslog severities: 0–2 critical, 3 error, 4 warning, 5–7 info.
     public static func severity(level: Int) -> Severity {
         Severity(syslogLevel: level)
+    }
+
+    static func trimmed(_ scalars: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
+        var text = scalars.drop { $0.properties.isWhitespace }
+        while text.last?.properties.isWhitespace == true { text.removeLast() }
+        return text
+    }
+
+    static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": true
+        default: false
+        }
     }
 
     /// At most `maxBytes` of UTF-8, cut between Unicode scalars.
