@@ -34,14 +34,12 @@ public struct SyslogCodec: Sendable {
         let service = message.appName.flatMap { services[$0] } ?? message.hostname.flatMap { services[$0] }
             ?? message.appName ?? message.hostname ?? "unknown"
         // By Unicode scalars, not Characters: the same cuts for log text, without grapheme breaking.
-        let scalars = message.message.unicodeScalars
-        let text = Self.trimmed(scalars[...])
-        let firstLine = text.prefix { !Self.isNewline($0) }
-        var title = Self.prefix(Substring(Self.trimmed(firstLine)), maxBytes: Self.maxTitleBytes)
+        let text = Self.trimmed(message.message[...])
+        var title = Self.prefix(Self.trimmed(Self.firstLine(of: text)), maxBytes: Self.maxTitleBytes)
         while title.unicodeScalars.last?.properties.isWhitespace == true { title.unicodeScalars.removeLast() }
         if title.isEmpty { title = "\(message.appName ?? message.hostname ?? "unknown") syslog message" }
         // The full text, when the title does not already say all of it.
-        let description = text.isEmpty || text.elementsEqual(title.unicodeScalars) ? nil : message.message
+        let description = text.isEmpty || text.utf8.elementsEqual(title.utf8) ? nil : message.message
 
         var labels = [
             "host": message.hostname ?? "-",
@@ -75,17 +73,31 @@ public struct SyslogCodec: Sendable {
         Severity(syslogLevel: level)
     }
 
-    static func trimmed(_ scalars: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
-        var text = scalars.drop { $0.properties.isWhitespace }
-        while text.last?.properties.isWhitespace == true { text.removeLast() }
-        return text
+    /// The text without whitespace (Unicode's) at either end.
+    static func trimmed(_ text: Substring) -> Substring {
+        var scalars = text.unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return Substring(scalars)
     }
 
-    static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": true
-        default: false
+    /// The text up to its first line break (LF, CR, VT, FF, NEL, LS or PS), found by bytes.
+    static func firstLine(of text: Substring) -> Substring {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte < 0x80 {
+                if (0x0A...0x0D).contains(byte) { return text[..<index] }
+            } else if byte == 0xC2 || byte == 0xE2 {
+                // NEL is C2 85; LS and PS are E2 80 A8 and E2 80 A9.
+                let rest = utf8[index...].dropFirst()
+                if byte == 0xC2, rest.first == 0x85 { return text[..<index] }
+                if byte == 0xE2, rest.first == 0x80, let third = rest.dropFirst().first, third == 0xA8 || third == 0xA9 { return text[..<index] }
+            }
+            utf8.formIndex(after: &index)
         }
+        return text
     }
 
     /// At most `maxBytes` of UTF-8, cut between Unicode scalars.
