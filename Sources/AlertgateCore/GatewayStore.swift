@@ -4,7 +4,8 @@ public protocol GatewayStore: Sendable {
     /// The correlator's state as of the last commit: firing alerts, incidents that may still
     /// take signals (resolved ones within `reopenWindow` of `now`), and the last ids.
     func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState
-    /// Writes a batch in one transaction; returns after it has committed.
+    /// Writes a batch in one transaction; returns after it has committed, and after telling
+    /// each payload's `commitObserver` the id the payload got.
     func commit(_ batch: StoreBatch) async throws
 
     func incident(id: Int64) async throws -> IncidentState?

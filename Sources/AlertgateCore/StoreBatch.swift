@@ -5,6 +5,17 @@ public struct StoredPayload: Hashable, Sendable {
         case identity = 0
         /// zlib (RFC 1950) of the original bytes.
         case zlib = 1
+        /// zlib streams in a row, each compressed against a window of another payload's
+        /// original bytes as preset dictionary: that payload is `dictionaryID`, always stored
+        /// as `identity` or `zlib`, so restoring takes at most two inflates.
+        case zlibDictionary = 2
+    }
+
+    /// Told the id a payload got, once the transaction holding it has committed. The payload
+    /// compressor learns this way the id of a payload it keeps as a dictionary: ids exist only
+    /// after the insert, and only a committed id can be referred to.
+    public protocol CommitObserver: AnyObject, Sendable {
+        func payloadCommitted(id: Int64)
     }
 
     public var source: SignalSource
@@ -14,14 +25,36 @@ public struct StoredPayload: Hashable, Sendable {
     public var originalSize: Int
     public var bytes: [UInt8]
     public var receivedAt: Timestamp
+    /// For `.zlibDictionary`: the stored payload whose original bytes are the dictionary.
+    public var dictionaryID: Int64?
+    /// Told this payload's id after the commit (see `CommitObserver`).
+    public var commitObserver: (any CommitObserver)?
 
-    public init(source: SignalSource, contentType: String, encoding: Encoding, originalSize: Int, bytes: [UInt8], receivedAt: Timestamp) {
+    public init(source: SignalSource, contentType: String, encoding: Encoding, originalSize: Int, bytes: [UInt8], receivedAt: Timestamp,
+                dictionaryID: Int64? = nil, commitObserver: (any CommitObserver)? = nil) {
         self.source = source
         self.contentType = contentType
         self.encoding = encoding
         self.originalSize = originalSize
         self.bytes = bytes
         self.receivedAt = receivedAt
+        self.dictionaryID = dictionaryID
+        self.commitObserver = commitObserver
+    }
+
+    public static func == (lhs: StoredPayload, rhs: StoredPayload) -> Bool {
+        lhs.source == rhs.source && lhs.contentType == rhs.contentType && lhs.encoding == rhs.encoding
+            && lhs.originalSize == rhs.originalSize && lhs.bytes == rhs.bytes && lhs.receivedAt == rhs.receivedAt
+            && lhs.dictionaryID == rhs.dictionaryID && lhs.commitObserver.map(ObjectIdentifier.init) == rhs.commitObserver.map(ObjectIdentifier.init)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(encoding)
+        hasher.combine(originalSize)
+        hasher.combine(bytes)
+        hasher.combine(receivedAt)
+        hasher.combine(dictionaryID)
     }
 }
 

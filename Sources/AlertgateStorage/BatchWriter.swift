@@ -4,21 +4,28 @@ import GRDB
 
 /// Writes one `StoreBatch` inside the writer's transaction with cached statements.
 /// Alerts and incidents changed many times in a batch are written once, as last seen.
+///
+/// The hot rows (payloads, signals, alerts) bind their values directly (`StatementBinder`).
+/// An alert is inserted once with its labels and afterwards only updated: labels never
+/// change, so a repeat does not encode them again.
 struct BatchWriter {
     let db: Database
 
-    func write(_ batch: StoreBatch) throws {
-        var alerts: [Int64: AlertState] = [:]
-        var incidents: [Int64: IncidentState] = [:]
+    /// Writes `batch`; returns the payloads' commit observers with the ids those payloads got,
+    /// to be told once the transaction has committed.
+    func write(_ batch: StoreBatch) throws -> [(any StoredPayload.CommitObserver, Int64)] {
+        var observers: [(any StoredPayload.CommitObserver, Int64)] = []
+        var alerts = LatestByID<AlertState>()
+        var incidents = LatestByID<IncidentState>()
         var timeline: [TimelineEntry] = []
         func collect(_ outcome: Outcome) {
-            for alert in outcome.alerts { alerts[alert.id] = alert }
-            for incident in outcome.incidents { incidents[incident.id] = incident }
+            for alert in outcome.alerts { alerts.set(alert, id: alert.id) }
+            for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
             timeline.append(contentsOf: outcome.timeline)
         }
 
         let insertPayload = try db.cachedStatement(sql: """
-            INSERT INTO payloads (received_at, source, content_type, encoding, size, data) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO payloads (received_at, source, content_type, encoding, size, data, dictionary_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let insertSignal = try db.cachedStatement(sql: """
             INSERT INTO signals (id, payload_id, item, kind, source, status, decision, severity, received_at, at,
@@ -34,22 +41,40 @@ struct BatchWriter {
                 continue
             }
             let payload = record.payload
-            try insertPayload.execute(arguments: [
-                payload.receivedAt.milliseconds, payload.source.code, payload.contentType,
-                payload.encoding.rawValue, payload.originalSize, Data(payload.bytes),
-            ])
+            var row = StatementBinder(insertPayload)
+            row.bind(payload.receivedAt.milliseconds)
+            row.bind(payload.source.code)
+            row.bind(payload.contentType)
+            row.bind(payload.encoding.rawValue)
+            row.bind(payload.originalSize)
+            row.bind(blob: payload.bytes)
+            row.bind(payload.dictionaryID)
+            try row.execute()
             let payloadID = db.lastInsertedRowID
+            if let observer = payload.commitObserver { observers.append((observer, payloadID)) }
             for placed in record.signals {
                 let outcome = placed.outcome
                 collect(outcome)
                 guard let signalID = outcome.signalID, let decision = outcome.decision, let why = outcome.why else { continue }
                 let signal = placed.signal
-                try insertSignal.execute(arguments: [
-                    signalID, payloadID, placed.item, signal.kind.code, signal.source.code, signal.status.code,
-                    decision.code, signal.severity.code, placed.receivedAt.milliseconds, outcome.effectiveTime.milliseconds,
-                    outcome.alertID, outcome.incidentID, outcome.fingerprint?.value ?? "", signal.service, signal.title,
-                    JSONText.encode(why),
-                ])
+                var row = StatementBinder(insertSignal)
+                row.bind(signalID)
+                row.bind(payloadID)
+                row.bind(placed.item)
+                row.bind(signal.kind.code)
+                row.bind(signal.source.code)
+                row.bind(signal.status.code)
+                row.bind(decision.code)
+                row.bind(signal.severity.code)
+                row.bind(placed.receivedAt.milliseconds)
+                row.bind(outcome.effectiveTime.milliseconds)
+                row.bind(outcome.alertID)
+                row.bind(outcome.incidentID)
+                row.bind(outcome.fingerprint?.value ?? "")
+                row.bind(signal.service)
+                row.bind(signal.title)
+                row.bind(JSONText.encode(why))
+                try row.execute()
                 if signal.kind == .change {
                     try insertChange.execute(arguments: [
                         signalID, signal.service, signal.title, signal.description, outcome.effectiveTime.milliseconds,
@@ -59,21 +84,70 @@ struct BatchWriter {
             }
         }
 
-        let upsertAlert = try db.cachedStatement(sql: """
+        try writeAlerts(alerts.sorted(by: \.id))
+        try writeIncidents(incidents.sorted(by: \.id))
+        let insertTimeline = try db.cachedStatement(sql: """
+            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in timeline {
+            try insertTimeline.execute(arguments: [
+                entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID,
+            ])
+        }
+        return observers
+    }
+
+    /// Alerts, ascending by id. The correlator hands out ids in ascending order, so one past the
+    /// largest stored id starts the new ones: those are inserted with their labels, older ones
+    /// updated. An update that finds no row (never expected) inserts instead.
+    private func writeAlerts(_ alerts: [AlertState]) throws {
+        guard !alerts.isEmpty else { return }
+        let firstNewID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
+        let insertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
                                 first_seen, last_seen, resolved_at, count, ends_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET status = excluded.status, title = excluded.title, severity = excluded.severity,
-                first_seen = excluded.first_seen, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at,
-                count = excluded.count, ends_at = excluded.ends_at
             """)
-        for alert in alerts.values.sorted(by: { $0.id < $1.id }) {
-            try upsertAlert.execute(arguments: [
-                alert.id, alert.fingerprint.value, alert.incidentID, alert.status.code, alert.kind.code, alert.service,
-                alert.title, alert.severity.code, JSONText.encode(alert.labels), alert.firstSeen.milliseconds,
-                alert.lastSeen.milliseconds, alert.resolvedAt?.milliseconds, alert.count, alert.endsAt?.milliseconds,
-            ])
+        let updateAlert = try db.cachedStatement(sql: """
+            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?
+            WHERE id = ?
+            """)
+        for alert in alerts {
+            if alert.id < firstNewID {
+                var row = StatementBinder(updateAlert)
+                row.bind(alert.status.code)
+                row.bind(alert.title)
+                row.bind(alert.severity.code)
+                row.bind(alert.firstSeen.milliseconds)
+                row.bind(alert.lastSeen.milliseconds)
+                row.bind(alert.resolvedAt?.milliseconds)
+                row.bind(alert.count)
+                row.bind(alert.endsAt?.milliseconds)
+                row.bind(alert.id)
+                try row.execute()
+                if db.changesCount > 0 { continue }
+            }
+            var row = StatementBinder(insertAlert)
+            row.bind(alert.id)
+            row.bind(alert.fingerprint.value)
+            row.bind(alert.incidentID)
+            row.bind(alert.status.code)
+            row.bind(alert.kind.code)
+            row.bind(alert.service)
+            row.bind(alert.title)
+            row.bind(alert.severity.code)
+            row.bind(JSONText.encode(alert.labels))
+            row.bind(alert.firstSeen.milliseconds)
+            row.bind(alert.lastSeen.milliseconds)
+            row.bind(alert.resolvedAt?.milliseconds)
+            row.bind(alert.count)
+            row.bind(alert.endsAt?.milliseconds)
+            try row.execute()
         }
+    }
+
+    /// Incidents: few per batch, upserted.
+    private func writeIncidents(_ incidents: [IncidentState]) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
                                    opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
@@ -85,21 +159,13 @@ struct BatchWriter {
                 last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
                 report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand
             """)
-        for incident in incidents.values.sorted(by: { $0.id < $1.id }) {
+        for incident in incidents {
             try upsertIncident.execute(arguments: [
                 incident.id, incident.key, incident.title, incident.status.code, incident.severity.code, incident.type.code,
                 incident.service, JSONText.encode(incident.services), incident.owner, incident.detectedBy.code,
                 incident.openedAt.milliseconds, incident.acknowledgedAt?.milliseconds, incident.resolvedAt?.milliseconds,
                 incident.closedAt?.milliseconds, incident.lastActivity.milliseconds, incident.signalCount,
                 incident.alertCount, incident.reportCount, incident.classifiedByHand,
-            ])
-        }
-        let insertTimeline = try db.cachedStatement(sql: """
-            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for entry in timeline {
-            try insertTimeline.execute(arguments: [
-                entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID,
             ])
         }
     }

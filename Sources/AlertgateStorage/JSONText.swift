@@ -3,59 +3,83 @@ import Foundation
 
 /// The small JSON columns (labels, services, links, why), written by hand with sorted keys so
 /// equal values give equal text. The writer runs for every signal in the one writer's
-/// transaction; JSONEncoder cost several times more there (measured with `perf`). Reading
-/// back uses JSONDecoder: reads are off the ingest path.
+/// transaction; JSONEncoder cost several times more there (measured with `perf`), and so did
+/// appending to a `String` piece by piece: the text is built as UTF-8 bytes and made a
+/// `String` once. Reading back uses JSONDecoder: reads are off the ingest path.
 enum JSONText {
     static func encode(_ map: [String: String]) -> String {
-        var out = "{"
-        for (index, key) in map.keys.sorted().enumerated() {
-            if index > 0 { out += "," }
-            quote(key, into: &out)
-            out += ":"
-            quote(map[key]!, into: &out)
+        var out: [UInt8] = []
+        out.reserveCapacity(map.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        out.append(UInt8(ascii: "{"))
+        for (index, pair) in map.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            quote(pair.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            quote(pair.value, into: &out)
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func encode(_ list: [String]) -> String {
-        var out = "["
+        var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, item) in list.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             quote(item, into: &out)
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func encode(_ links: [SignalLink]) -> String {
-        "[" + links.map { link in
-            var out = "{\"href\":"
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, link) in links.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            append("{\"href\":", to: &out)
             quote(link.href, into: &out)
             if let text = link.text {
-                out += ",\"text\":"
+                append(",\"text\":", to: &out)
                 quote(text, into: &out)
             }
-            return out + "}"
-        }.joined(separator: ",") + "]"
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The keys of `Why`'s Codable form, sorted.
     static func encode(_ why: Why) -> String {
-        var out = "{\"detail\":"
+        var out: [UInt8] = []
+        out.reserveCapacity(why.detail.utf8.count + why.key.utf8.count + why.rule.utf8.count + (why.window?.utf8.count ?? 0) + 72)
+        append("{\"detail\":", to: &out)
         quote(why.detail, into: &out)
-        out += ",\"key\":"
+        append(",\"key\":", to: &out)
         quote(why.key, into: &out)
-        out += ",\"rule\":"
+        append(",\"rule\":", to: &out)
         quote(why.rule, into: &out)
         if let window = why.window {
-            out += ",\"window\":"
+            append(",\"window\":", to: &out)
             quote(window, into: &out)
         }
-        if let seconds = why.windowSeconds { out += ",\"window_seconds\":\(seconds)" }
-        return out + "}"
+        if let seconds = why.windowSeconds { append(",\"window_seconds\":\(seconds)", to: &out) }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func quote(_ text: String, into out: inout String) {
-        JSONQuoting.append(text, to: &out)
+    /// Appends `text` as a JSON string literal. Most label values and reasons need no escape
+    /// and are copied whole; the others go through `JSONQuoting`, the one escaping rule.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: JSONQuoting.quoted(text).utf8)
+        }
+    }
+
+    private static func append(_ literal: String, to out: inout [UInt8]) {
+        out.append(contentsOf: literal.utf8)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

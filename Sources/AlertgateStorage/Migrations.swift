@@ -106,6 +106,15 @@ enum Migrations {
         migrator.registerMigration("v2-alert-ends-at") { db in
             try db.execute(sql: "ALTER TABLE alerts ADD COLUMN ends_at INTEGER")
         }
+        migrator.registerMigration("v3-payload-dictionary") { db in
+            // The payload whose original bytes a `.zlibDictionary` payload is compressed against.
+            try db.execute(sql: "ALTER TABLE payloads ADD COLUMN dictionary_id INTEGER")
+        }
+        migrator.registerMigration("v4-drop-signals-by-alert") { db in
+            // No query reads signals by alert (reads go by incident or by id): the index only
+            // cost every signal insert a second B-tree write.
+            try db.execute(sql: "DROP INDEX signals_by_alert")
+        }
         return migrator
     }
 }

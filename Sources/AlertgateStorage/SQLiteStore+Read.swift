@@ -68,22 +68,38 @@ extension SQLiteStore {
     }
 
     public func payload(id: Int64) async throws -> RawPayload? {
-        let stored = try await pool.read { db -> (RawPayload, encoding: Int, size: Int)? in
+        let rows = try await pool.read { db -> (payload: Row, dictionary: Row?)? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payloads WHERE id = ?", arguments: [id]) else { return nil }
-            let data: Data = row["data"]
-            let payload = RawPayload(
-                id: row["id"], source: try RowDecoding.code(SignalSource(code: row["source"]), "payloads.source", row),
-                contentType: row["content_type"], receivedAt: Timestamp(milliseconds: row["received_at"]), bytes: [UInt8](data))
-            return (payload, row["encoding"], row["size"])
+            guard let dictionaryID: Int64 = row["dictionary_id"] else { return (row, nil) }
+            guard let dictionary = try Row.fetchOne(db, sql: "SELECT * FROM payloads WHERE id = ?", arguments: [dictionaryID]) else {
+                throw StoreError.corruptRow("payload \(id) is compressed against payload \(dictionaryID), which does not exist")
+            }
+            return (row, dictionary)
         }
-        guard let (stored, encoding, size) = stored else { return nil }
-        var payload = stored
-        switch StoredPayload.Encoding(rawValue: encoding) {
-        case .identity: break
-        case .zlib: payload.bytes = try Zlib.decompress(payload.bytes, format: .zlib, limit: size)
-        case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(encoding) in payload \(id)")
+        guard let rows else { return nil }
+        let row = rows.payload
+        let dictionary = try rows.dictionary.map { try Self.originalBytes(of: $0, dictionary: nil) }
+        return RawPayload(
+            id: row["id"], source: try RowDecoding.code(SignalSource(code: row["source"]), "payloads.source", row),
+            contentType: row["content_type"], receivedAt: Timestamp(milliseconds: row["received_at"]),
+            bytes: try Self.originalBytes(of: row, dictionary: dictionary))
+    }
+
+    /// The original bytes of a payload row; `dictionary` holds those of its dictionary payload.
+    private static func originalBytes(of row: Row, dictionary: [UInt8]?) throws -> [UInt8] {
+        let id: Int64 = row["id"]
+        let code: Int = row["encoding"]
+        let size: Int = row["size"]
+        let data = [UInt8](row["data"] as Data)
+        switch StoredPayload.Encoding(rawValue: code) {
+        case .identity: return data
+        case .zlib: return try Zlib.decompress(data, format: .zlib, limit: size)
+        case .zlibDictionary:
+            // A dictionary payload is itself stored without one: restoring takes two inflates at most.
+            guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
+            return try DictionaryDelta.decompress(data, against: dictionary, size: size)
+        case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(code) in payload \(id)")
         }
-        return payload
     }
 
     public func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange] {

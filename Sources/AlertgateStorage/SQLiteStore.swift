@@ -56,8 +56,9 @@ public final class SQLiteStore: GatewayStore {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        try await pool.write { db in
+        let committed = try await pool.write { db in
             try BatchWriter(db: db).write(batch)
         }
+        for (observer, id) in committed { observer.payloadCommitted(id: id) }
     }
 }

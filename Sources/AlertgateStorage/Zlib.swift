@@ -35,30 +35,19 @@ public enum Zlib {
 
     /// Compresses `input` into the zlib format.
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit_(&stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            preconditionFailure("deflateInit failed: out of memory")
-        }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        let written: Int = input.withUnsafeBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                let status = deflate(&stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "deflate into deflateBound space must finish")
-                return outBuf.count - Int(stream.avail_out)
-            }
-        }
-        output.removeSubrange(written...)
+        var output: [UInt8] = []
+        Deflater(level: level).compress(input[...], appendingTo: &output)
         return output
     }
 
     /// Decompresses `input`, failing as soon as the output would pass `limit` bytes.
-    public static func decompress(_ input: [UInt8], format: Format = .auto, limit: Int) throws(Failure) -> [UInt8] {
+    ///
+    /// With `dictionary`, `input` may hold several zlib streams in a row, each compressed
+    /// against a preset dictionary: `dictionary(n)` gives the one of the stream whose output
+    /// starts at offset `n` (zlib checks it against the Adler-32 the stream names).
+    public static func decompress(
+        _ input: [UInt8], format: Format = .auto, limit: Int, dictionary: ((Int) -> ArraySlice<UInt8>)? = nil
+    ) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, format.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("inflateInit failed")
@@ -84,8 +73,20 @@ public enum Zlib {
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
+                case Z_NEED_DICT:
+                    guard let dictionary else { failure = .corrupt("the stream needs a preset dictionary"); return }
+                    let status = dictionary(output.count).withUnsafeBufferPointer { dict in
+                        inflateSetDictionary(&stream, dict.baseAddress, uInt(dict.count))
+                    }
+                    guard status == Z_OK else { failure = .corrupt("the preset dictionary does not match the stream"); return }
+                    continue
                 case Z_STREAM_END:
                     guard stream.avail_in > 0 else { return }
+                    if dictionary != nil {
+                        // The next stream of a payload compressed in segments.
+                        guard inflateReset(&stream) == Z_OK else { failure = .corrupt("inflateReset failed"); return }
+                        continue
+                    }
                     // More input after a complete stream: gzip allows several members in a row
                     // (RFC 1952 2.2); anything else is trailing garbage.
                     guard format == .gzip || format == .auto, inflateReset(&stream) == Z_OK,

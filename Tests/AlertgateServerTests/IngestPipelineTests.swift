@@ -17,14 +17,18 @@ import Testing
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
+            defer {
+                store.stopHolding()
+                group.cancelAll()
+            }
 
             // The first batch reaches the store and is held there.
             store.holdNextCommit()
             let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
-            #expect(try await eventually { store.held })
+            try #require(try await eventually(timeout: .seconds(60)) { store.held })
             // The second is a repeat of the first's alert: it is correlated on top of it.
             let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
-            #expect(try await eventually { pipeline.queueDepth == 0 })
+            try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 0 })
             store.releaseHeldCommit(failing: true)
 
             await #expect(throws: PipelineError.self) { try await first.value }
@@ -39,7 +43,6 @@ import Testing
             #expect(third.first?.alertID == 1)
             let counts = try await store.counts()
             #expect(counts.signals == 1 && counts.alerts == 1 && counts.incidents == 1)
-            group.cancelAll()
         }
     }
 
@@ -51,11 +54,15 @@ import Testing
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
+            defer {
+                store.stopHolding()
+                group.cancelAll()
+            }
             store.holdNextCommit()
             let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
-            #expect(try await eventually { store.held })
+            try #require(try await eventually(timeout: .seconds(60)) { store.held })
             let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
-            #expect(try await eventually { pipeline.queueDepth == 0 })
+            try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 0 })
             // The second answer waits for the first commit.
             try await Task.sleep(for: .milliseconds(50))
             #expect(try await store.counts().signals == 0)
@@ -66,7 +73,6 @@ import Testing
             let stored = try await store.signal(id: 2)
             #expect(stored?.decision == .repeat)
             #expect(try await store.counts().signals == 2)
-            group.cancelAll()
         }
     }
 }
@@ -93,6 +99,16 @@ private final class HeldStore: GatewayStore, Sendable {
     init(_ base: SQLiteStore) { self.base = base }
 
     func holdNextCommit() { gate.withLock { $0.holdNext = true } }
+
+    /// Holds nothing more and lets a held commit through, so no task waits forever when a
+    /// test gives up early.
+    func stopHolding() {
+        gate.withLock { gate in
+            gate.holdNext = false
+            gate.held?.resume(returning: false)
+            gate.held = nil
+        }
+    }
 
     var held: Bool { gate.withLock { $0.held != nil } }
 

@@ -4,12 +4,14 @@ import Testing
 
 @Suite("Migrations: a new file gets the schema")
 struct MigrationsTests {
+    static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert"]
+
     @Test func aNewFileIsMigratedAndReopensCleanly() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
 
         let store = try SQLiteStore(path: database.path)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
+        #expect(try store.appliedMigrations() == MigrationsTests.all)
         #expect(try store.integrityCheck() == "ok")
 
         // Every table of v1 answers a query.
@@ -25,7 +27,7 @@ struct MigrationsTests {
         try await store.commit(StoreBatch(entries: [.ingest(record)]))
 
         let reopened = try SQLiteStore(path: database.path)
-        #expect(try reopened.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
+        #expect(try reopened.appliedMigrations() == MigrationsTests.all)
         #expect(try reopened.integrityCheck() == "ok")
         #expect(try await reopened.counts().signals == 1)
         #expect(try await reopened.incident(id: 1)?.key == "api")
@@ -36,6 +38,6 @@ struct MigrationsTests {
         defer { database.remove() }
         let nested = database.folder.appendingPathComponent("a/b/alertgate.sqlite").path
         let store = try SQLiteStore(path: nested)
-        #expect(try store.appliedMigrations() == ["v1-initial", "v2-alert-ends-at"])
+        #expect(try store.appliedMigrations() == MigrationsTests.all)
     }
 }

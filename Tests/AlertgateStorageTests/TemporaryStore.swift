@@ -58,6 +58,13 @@ struct Feed {
     mutating func record(_ signal: Signal, at seconds: Int64, bytes: [UInt8]? = nil, encoding: StoredPayload.Encoding = .zlib) -> IngestRecord {
         record([signal], at: seconds, bytes: bytes, encoding: encoding)
     }
+
+    /// One signal stored with `payload` as the compressor made it.
+    mutating func record(_ signal: Signal, payload: StoredPayload) -> IngestRecord {
+        let placed = PlacedSignal(signal: signal, item: 0, outcome: correlator.ingest(signal, receivedAt: payload.receivedAt),
+                                  receivedAt: payload.receivedAt)
+        return IngestRecord(payload: payload, signals: [placed])
+    }
 }
 
 /// An alert-kind signal; its fingerprint comes from `name` and `service`.

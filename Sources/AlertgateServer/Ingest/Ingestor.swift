@@ -29,9 +29,12 @@ struct Ingestor: Sendable {
 
     /// Stores `signals` with the body they came in; returns after the commit.
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
-        let payload = StoredPayload.compressing(body, source: source, contentType: contentType ?? "", receivedAt: receivedAt)
+        let fingerprinted = signals.map { (item: $0.item, signal: $0.signal.fingerprinted) }
+        // A resend repeats its first alert: compress against the last body that started with it.
+        let payload = PayloadCompressor.shared.compress(body, scope: pipeline, key: fingerprinted.first?.signal.fingerprint?.value ?? "",
+                                                        source: source, contentType: contentType ?? "", receivedAt: receivedAt)
         do {
-            return try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
+            return try await pipeline.submit(IngestRequest(payload: payload, signals: fingerprinted))
         } catch {
             throw APIError.from(error)
         }

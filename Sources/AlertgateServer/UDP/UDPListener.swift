@@ -24,6 +24,11 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Most bytes kept for one stored batch: a batch is submitted early when it would pass it
     /// (reassembled GELF messages can be much larger than their datagrams).
     static var batchBytes: Int { 16 << 20 }
+    /// Most signals in one stored payload: smaller batches let the pipeline correlate one
+    /// while the writer commits another.
+    static var signalsPerPayload: Int { 1024 }
+    /// Batches of this listener queued in the pipeline and not yet committed.
+    static var batchesInFlight: Int { 3 }
 
     init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline,
          stats: UDPStats, ports: UDPPorts, clock: any WallClock, logger: Logger) {
@@ -73,6 +78,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     private func consume(_ queue: DatagramQueue) async {
         var decoder = self.decoder
         let name = decoder.name
+        var window = CommitWindow(limit: Self.batchesInFlight)
         while let batch = await queue.take(upTo: Self.batchLimit) {
             let now = clock.now()
             var frames: [[UInt8]] = []
@@ -81,8 +87,8 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             for datagram in batch {
                 switch decoder.decode(datagram, at: now) {
                 case .signal(let stored, let signal):
-                    if frameBytes + stored.count > Self.batchBytes, !signals.isEmpty {
-                        await store(frames, signals, name: name, source: decoder.source, at: now)
+                    if !signals.isEmpty, frameBytes + stored.count > Self.batchBytes || signals.count == Self.signalsPerPayload {
+                        await store(frames, signals, name: name, source: decoder.source, at: now, window: &window)
                         frames.removeAll()
                         signals.removeAll()
                         frameBytes = 0
@@ -97,20 +103,62 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 }
             }
             stats.dropped(name, .incompleteChunks, count: Int64(decoder.expire(now: now)))
-            if !signals.isEmpty { await store(frames, signals, name: name, source: decoder.source, at: now) }
+            if !signals.isEmpty { await store(frames, signals, name: name, source: decoder.source, at: now, window: &window) }
         }
+        await window.drain()
     }
 
     /// Stores one batch of datagrams as one framed payload; a refusal is counted as a drop.
-    private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp) async {
-        let payload = StoredPayload.compressing(DatagramFrames.encode(frames), source: source,
-                                                contentType: DatagramFrames.contentType, receivedAt: now)
-        do {
-            _ = try await pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) }))
-            stats.stored(name, count: Int64(signals.count))
-        } catch {
-            stats.dropped(name, .pipeline, count: Int64(signals.count))
-            logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(signals.count)", "error": "\(error)"])
+    /// Returns once the batch is queued in the pipeline (and no more than `batchesInFlight`
+    /// wait for their commit), so the next datagrams are decoded while it is stored.
+    private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp,
+                       window: inout CommitWindow) async {
+        let payload = PayloadCompressor.shared.compress(DatagramFrames.encode(frames), scope: pipeline, key: name, source: source,
+                                                        contentType: DatagramFrames.contentType, receivedAt: now)
+        await window.reserve()
+        let (stats, logger, count, release) = (stats, logger, Int64(signals.count), window.release)
+        pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) })) { result in
+            switch result {
+            case .success: stats.stored(name, count: count)
+            case .failure(let error):
+                stats.dropped(name, .pipeline, count: count)
+                logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(count)", "error": "\(error)"])
+            }
+            release()
+        }
+    }
+}
+
+/// Bounds the batches of one listener that wait for their commit: decoding goes on while up
+/// to `limit` batches are being stored, and waits when that many are.
+struct CommitWindow {
+    let limit: Int
+    private var waiting = 0
+    private var next: AsyncStream<Void>.Iterator
+    /// Called once by each batch when its commit (or failure) is known.
+    let release: @Sendable () -> Void
+
+    init(limit: Int) {
+        self.limit = max(1, limit)
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        next = stream.makeAsyncIterator()
+        release = { continuation.yield() }
+    }
+
+    /// Waits until fewer than `limit` batches wait, then counts one more.
+    mutating func reserve() async {
+        while waiting >= limit {
+            _ = await next.next()
+            waiting -= 1
+        }
+        waiting += 1
+    }
+
+    /// Waits for every batch still waiting.
+    mutating func drain() async {
+        while waiting > 0 {
+            _ = await next.next()
+            waiting -= 1
         }
     }
 }

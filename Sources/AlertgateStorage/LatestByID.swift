@@ -1,0 +1,21 @@
+/// The last value seen for each id, in first-seen order: the writer stores each alert and
+/// incident of a batch once. Values stay in one array (replaced in place) rather than in a
+/// dictionary's values, which the writer's profile showed being copied on every insert and sort.
+struct LatestByID<Value> {
+    private var values: [Value] = []
+    private var positions: [Int64: Int] = [:]
+
+    mutating func set(_ value: Value, id: Int64) {
+        if let position = positions[id] {
+            values[position] = value
+        } else {
+            positions[id] = values.count
+            values.append(value)
+        }
+    }
+
+    /// The values ascending by `id` (ids mostly arrive ascending already).
+    func sorted(by id: (Value) -> Int64) -> [Value] {
+        values.sorted { id($0) < id($1) }
+    }
+}

@@ -1,0 +1,66 @@
+/// The latest base of each compression key, bounded by the total bytes of the bases.
+///
+/// Two generations stand in for LRU at O(1) a step: new and used entries go to `current`;
+/// when it holds half the budget it becomes `previous` and the old `previous` is dropped. A
+/// hit in `previous` moves back to `current`. So at most `budget` bytes are kept, and an
+/// entry survives as long as it is used at least once per half-budget of newer entries.
+///
+/// Payload ids belong to one database, so every entry remembers the scope (the object that
+/// submits payloads to that database's writer, held weakly): an entry is found only for the
+/// very scope that made it, never for a later object at a reused address.
+struct PayloadBaseCache {
+    struct Key: Hashable {
+        var scope: ObjectIdentifier
+        var name: String
+    }
+
+    struct Entry: Sendable {
+        weak var scope: (any AnyObject & Sendable)?
+        var base: PayloadBase
+        /// Dictionary attempts in a row that gained too little.
+        var failures = 0
+        /// Payloads still to store in full before the next attempt (backs off after failures).
+        var skips = 0
+    }
+
+    let budget: Int
+    private var current: [Key: Entry] = [:]
+    private var previous: [Key: Entry] = [:]
+    private var currentBytes = 0
+
+    init(budget: Int) {
+        self.budget = budget
+    }
+
+    /// The entry of `key` made for `scope`, marked as used.
+    mutating func entry(_ key: Key, scope: any AnyObject & Sendable) -> Entry? {
+        if let entry = current[key] {
+            return entry.scope === scope ? entry : nil
+        }
+        guard let entry = previous.removeValue(forKey: key), entry.scope === scope else { return nil }
+        put(key, entry)
+        return entry
+    }
+
+    /// Sets the entry of `key`; bases too big for the budget are not kept.
+    mutating func set(_ key: Key, _ entry: Entry) {
+        previous.removeValue(forKey: key)
+        if let old = current.removeValue(forKey: key) { currentBytes -= old.base.bytes.count }
+        guard entry.base.bytes.count <= budget / 4 else { return }
+        put(key, entry)
+    }
+
+    var totalBytes: Int {
+        currentBytes + previous.values.reduce(0) { $0 + $1.base.bytes.count }
+    }
+
+    private mutating func put(_ key: Key, _ entry: Entry) {
+        current[key] = entry
+        currentBytes += entry.base.bytes.count
+        if currentBytes > budget / 2 {
+            previous = current
+            current = [:]
+            currentBytes = 0
+        }
+    }
+}
