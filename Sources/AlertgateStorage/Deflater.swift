@@ -1,9 +1,28 @@
 import CZlib
+import Synchronization
 
 /// One zlib deflate stream, reused for several compressions. `deflateReset` between them costs
 /// far less than `deflateInit` (which allocates and clears ~260 KB), and each compression may
-/// start from a preset dictionary. Not thread-safe: one owner at a time.
-final class Deflater {
+/// start from a preset dictionary. Not thread-safe: one owner at a time, which `withPooled`
+/// guarantees (hence `@unchecked Sendable`).
+final class Deflater: @unchecked Sendable {
+    /// Idle streams by compression level, for `withPooled`.
+    private static let pool = Mutex<[Int32: [Deflater]]>([:])
+    /// Idle streams kept per level; more are freed (about 260 KB each).
+    private static let poolLimit = 8
+
+    /// Runs `body` with an idle stream of `level`, made if none is idle, and keeps it for the
+    /// next caller. Request tasks compress their bodies this way.
+    static func withPooled<Result>(level: Int32 = 6, _ body: (Deflater) -> Result) -> Result {
+        let deflater = pool.withLock { $0[level]?.popLast() } ?? Deflater(level: level)
+        defer {
+            pool.withLock { pool in
+                if pool[level, default: []].count < poolLimit { pool[level, default: []].append(deflater) }
+            }
+        }
+        return body(deflater)
+    }
+
     /// Heap-allocated because zlib's state points back at its `z_stream`: it must not move.
     private let stream: UnsafeMutablePointer<z_stream>
 

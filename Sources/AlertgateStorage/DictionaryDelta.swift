@@ -21,14 +21,16 @@ enum DictionaryDelta {
         return dictionary[max(0, end - windowBytes)..<end]
     }
 
-    static func compress(_ bytes: [UInt8], against dictionary: [UInt8], with deflater: Deflater = Deflater()) -> [UInt8] {
+    static func compress(_ bytes: [UInt8], against dictionary: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
-        var offset = 0
-        repeat {
-            let end = min(bytes.count, offset + segmentBytes)
-            deflater.compress(bytes[offset..<end], dictionary: window(of: dictionary, forSegmentAt: offset), appendingTo: &output)
-            offset = end
-        } while offset < bytes.count
+        Deflater.withPooled { deflater in
+            var offset = 0
+            repeat {
+                let end = min(bytes.count, offset + segmentBytes)
+                deflater.compress(bytes[offset..<end], dictionary: window(of: dictionary, forSegmentAt: offset), appendingTo: &output)
+                offset = end
+            } while offset < bytes.count
+        }
         return output
     }
 
