@@ -9,11 +9,41 @@ import Testing
 /// The pipeline correlates a batch while the one before it commits. These tests hold a
 /// commit open, fail it, and check that nothing built on top of it is stored or answered 2xx.
 @Suite struct IngestPipelineTests {
+    /// A lone request is answered after its own commit, not when some later job (such as the
+    /// expiry tick, here an hour away) happens to come.
+    @Test func aLoneRequestIsAnsweredWithoutWaitingForAnotherJob() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var config = GatewayConfig()
+        config.pipeline.expiryInterval = .seconds(3600)
+        let pipeline = IngestPipeline(store: try SQLiteStore(path: folder.file("db.sqlite")), config: config,
+                                      metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+            defer { group.cancelAll() }
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { race in
+                race.addTask { try await pipeline.submit(request(receivedAt: 1_000)).map(\.decision) == [.opened] }
+                race.addTask {
+                    try await Task.sleep(for: .seconds(60))
+                    return false
+                }
+                defer { race.cancelAll() }
+                return try await race.next() ?? false
+            }
+            #expect(answered, "the request was not answered within a minute")
+        }
+    }
+
     @Test func aBatchBuiltOnAFailedCommitIsNotStored() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
-        let pipeline = IngestPipeline(store: store, config: GatewayConfig(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = oneJobPerBatch(store)
+        // Both wait before the loop starts: the first batch is held at the store, and the
+        // second, a repeat of the first's alert, is correlated on top of it meanwhile.
+        store.holdNextCommit()
+        let first = enqueue(pipeline, request(receivedAt: 1_000))
+        let second = enqueue(pipeline, request(receivedAt: 2_000))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
@@ -21,18 +51,11 @@ import Testing
                 store.stopHolding()
                 group.cancelAll()
             }
-
-            // The first batch reaches the store and is held there.
-            store.holdNextCommit()
-            let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
-            try #require(try await eventually(timeout: .seconds(60)) { store.held })
-            // The second is a repeat of the first's alert: it is correlated on top of it.
-            let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
-            try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 0 })
+            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
             store.releaseHeldCommit(failing: true)
 
-            await #expect(throws: PipelineError.self) { try await first.value }
-            await #expect(throws: PipelineError.self) { try await second.value }
+            await #expect(throws: PipelineError.self) { try await answer(first) }
+            await #expect(throws: PipelineError.self) { try await answer(second) }
             #expect(try await store.counts().signals == 0)
 
             // The correlator was rebuilt from the store: the same signal opens a fresh incident
@@ -50,7 +73,10 @@ import Testing
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
-        let pipeline = IngestPipeline(store: store, config: GatewayConfig(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = oneJobPerBatch(store)
+        store.holdNextCommit()
+        let first = enqueue(pipeline, request(receivedAt: 1_000))
+        let second = enqueue(pipeline, request(receivedAt: 2_000))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
@@ -58,23 +84,39 @@ import Testing
                 store.stopHolding()
                 group.cancelAll()
             }
-            store.holdNextCommit()
-            let first = Task { try await pipeline.submit(request(receivedAt: 1_000)) }
-            try #require(try await eventually(timeout: .seconds(60)) { store.held })
-            let second = Task { try await pipeline.submit(request(receivedAt: 2_000)) }
-            try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 0 })
-            // The second answer waits for the first commit.
-            try await Task.sleep(for: .milliseconds(50))
+            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+            // The second is correlated but not stored before the first.
             #expect(try await store.counts().signals == 0)
             store.releaseHeldCommit(failing: false)
 
-            #expect(try await first.value.map(\.decision) == [.opened])
-            #expect(try await second.value.map(\.decision) == [.repeat])
-            let stored = try await store.signal(id: 2)
-            #expect(stored?.decision == .repeat)
+            #expect(try await answer(first).map(\.decision) == [.opened])
+            #expect(try await answer(second).map(\.decision) == [.repeat])
+            #expect(try await store.signal(id: 2)?.decision == .repeat)
             #expect(try await store.counts().signals == 2)
         }
     }
+}
+
+/// A pipeline that commits each job in a batch of its own.
+private func oneJobPerBatch(_ store: HeldStore) -> IngestPipeline {
+    var config = GatewayConfig()
+    config.pipeline.maxBatchSignals = 1
+    return IngestPipeline(store: store, config: config, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+}
+
+/// Queues a request at once (in call order) and gives its answer as a one-element stream.
+private func enqueue(_ pipeline: IngestPipeline, _ request: IngestRequest) -> AsyncThrowingStream<[Outcome], any Error> {
+    let (answer, continuation) = AsyncThrowingStream<[Outcome], any Error>.makeStream()
+    pipeline.submit(request) { result in
+        continuation.yield(with: result)
+        continuation.finish()
+    }
+    return answer
+}
+
+private func answer(_ stream: AsyncThrowingStream<[Outcome], any Error>) async throws -> [Outcome] {
+    for try await outcomes in stream { return outcomes }
+    throw CancellationError()
 }
 
 private func request(receivedAt milliseconds: Int64) -> IngestRequest {

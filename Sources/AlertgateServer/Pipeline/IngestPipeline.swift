@@ -105,6 +105,9 @@ public final class IngestPipeline: Service, Sendable {
                     while let jobs = takeJobs() {
                         await process(jobs, correlator: &correlator, inFlight: &inFlight)
                     }
+                    // Nothing waits to be correlated: answer the batch in flight now, not when
+                    // the next job comes.
+                    await settle(&inFlight, correlator: &correlator)
                     if queue.withLock({ $0.closed && $0.jobs.isEmpty }) { break }
                 }
                 // Drain whatever arrived before the queue closed.
