@@ -13,6 +13,8 @@ public struct Gateway: Sendable {
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
     let spanCounters = SpanCounters()
+    /// Compresses raw payloads for this gateway's store (see `PayloadCompressor`).
+    let payloadCompressor = PayloadCompressor()
     /// Counters of the UDP listeners.
     public let udpStats = UDPStats()
     /// The ports the UDP listeners are bound to.
@@ -38,12 +40,12 @@ public struct Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
-        let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
+        let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics, compressor: payloadCompressor)
         IngestRoutes(ingestor: ingestor).register(on: router)
         AlertmanagerRoutes(ingestor: ingestor).register(on: router)
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
         GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)
-        OTLPRoutes(pipeline: pipeline, clock: clock, metrics: metrics, config: config, spanCounters: spanCounters).register(on: router)
+        OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
         OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats).register(on: router)
@@ -63,7 +65,7 @@ public struct Gateway: Sendable {
         let udp = config.udp
         func listener<D: DatagramDecoder>(_ decoder: D, _ port: Int?) -> (any Service)? {
             port.map {
-                UDPListener(decoder: decoder, host: udp.host, port: $0, settings: udp, pipeline: pipeline, stats: udpStats,
+                UDPListener(decoder: decoder, host: udp.host, port: $0, settings: udp, pipeline: pipeline, compressor: payloadCompressor, stats: udpStats,
                             ports: udpPorts, clock: clock, logger: logger)
             }
         }

@@ -5,6 +5,7 @@ import Synchronization
 /// in full: Prometheus resends every firing alert each interval with only `endsAt` changed,
 /// and against its previous version such a body shrinks to a few percent.
 ///
+/// A gateway owns one, for its store, and hands it to its ingest routes and UDP listeners.
 /// Runs in the caller's task (the request's), never on the writer. Keeps in memory, per key,
 /// the last payload stored in full (a base) and compresses the next one against it
 /// (`DictionaryDelta`); the writer tells a base its id after the commit (`PayloadBase`).
@@ -12,10 +13,6 @@ import Synchronization
 /// inflates. A new base is started when the dictionary gains too little. After a restart the
 /// cache is empty: the first payload of each key is stored in full again.
 public final class PayloadCompressor: Sendable {
-    /// The compressor of this process. Entries are kept apart by scope, so several gateways
-    /// (tests) can share it.
-    public static let shared = PayloadCompressor()
-
     /// A payload compressed against a base must come to at most this share of what the base's
     /// own compression ratio promises; otherwise the payload becomes the new base.
     static let requiredShare = 0.5

@@ -10,6 +10,8 @@ struct Ingestor: Sendable {
     let bodyReader: RequestBodyReader
     let clock: any WallClock
     let metrics: GatewayMetrics
+    /// The gateway's compressor: repeats are stored against earlier bodies of the same key.
+    let compressor: PayloadCompressor
 
     /// The body, decompressed within the limit; rejected bodies are counted.
     func read(_ request: Request) async throws -> [UInt8] {
@@ -31,7 +33,7 @@ struct Ingestor: Sendable {
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
         let fingerprinted = signals.map { (item: $0.item, signal: $0.signal.fingerprinted) }
         // A resend repeats its first alert: compress against the last body that started with it.
-        let payload = PayloadCompressor.shared.compress(body, scope: pipeline, key: fingerprinted.first?.signal.fingerprint?.value ?? "",
+        let payload = compressor.compress(body, scope: pipeline, key: fingerprinted.first?.signal.fingerprint?.value ?? "",
                                                         source: source, contentType: contentType ?? "", receivedAt: receivedAt)
         do {
             return try await pipeline.submit(IngestRequest(payload: payload, signals: fingerprinted))

@@ -20,10 +20,12 @@ struct OTLPRoutes: Sendable {
     let spanCounters: SpanCounters
     let codec: OTLPTraceCodec
 
-    init(pipeline: IngestPipeline, clock: any WallClock, metrics: GatewayMetrics, config: GatewayConfig, spanCounters: SpanCounters = SpanCounters()) {
-        ingestor = Ingestor(pipeline: pipeline, bodyReader: RequestBodyReader(maxBytes: config.otlp.maxBodyBytes, limitKey: "otlp.max_body_bytes"), clock: clock, metrics: metrics)
-        self.clock = clock
-        self.metrics = metrics
+    init(ingestor base: Ingestor, config: GatewayConfig, spanCounters: SpanCounters = SpanCounters()) {
+        // OTLP bodies have a limit of their own.
+        ingestor = Ingestor(pipeline: base.pipeline, bodyReader: RequestBodyReader(maxBytes: config.otlp.maxBodyBytes, limitKey: "otlp.max_body_bytes"),
+                            clock: base.clock, metrics: base.metrics, compressor: base.compressor)
+        clock = base.clock
+        metrics = base.metrics
         self.spanCounters = spanCounters
         codec = OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds)
     }

@@ -14,6 +14,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     let port: Int
     let settings: GatewayConfig.UDP
     let pipeline: IngestPipeline
+    let compressor: PayloadCompressor
     let stats: UDPStats
     let clock: any WallClock
     let logger: Logger
@@ -30,13 +31,14 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Batches of this listener queued in the pipeline and not yet committed.
     static var batchesInFlight: Int { 3 }
 
-    init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline,
+    init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline, compressor: PayloadCompressor,
          stats: UDPStats, ports: UDPPorts, clock: any WallClock, logger: Logger) {
         self.decoder = decoder
         self.host = host
         self.port = port
         self.settings = settings
         self.pipeline = pipeline
+        self.compressor = compressor
         self.stats = stats
         self.ports = ports
         self.clock = clock
@@ -113,7 +115,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// wait for their commit), so the next datagrams are decoded while it is stored.
     private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp,
                        window: inout CommitWindow) async {
-        let payload = PayloadCompressor.shared.compress(DatagramFrames.encode(frames), scope: pipeline, key: name, source: source,
+        let payload = compressor.compress(DatagramFrames.encode(frames), scope: pipeline, key: name, source: source,
                                                         contentType: DatagramFrames.contentType, receivedAt: now)
         await window.reserve()
         let (stats, logger, count, release) = (stats, logger, Int64(signals.count), window.release)
