@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AlertgateCore", targets: ["AlertgateCore"]),
         .library(name: "AlertgateCodecs", targets: ["AlertgateCodecs"]),
         .library(name: "AlertgateStorage", targets: ["AlertgateStorage"]),
+        .library(name: "AlertgateCompression", targets: ["AlertgateCompression"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
@@ -27,6 +28,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "AlertgateCore"),
+        // zlib for stored payloads and for request bodies: used by Storage and Server alike.
+        .target(name: "AlertgateCompression", dependencies: ["CZlib"]),
         .target(
             name: "AlertgateCodecs",
             dependencies: [
@@ -38,7 +41,7 @@ let package = Package(
             name: "AlertgateStorage",
             dependencies: [
                 "AlertgateCore",
-                "CZlib",
+                "AlertgateCompression",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
             dependencies: [
                 "AlertgateCore",
                 "AlertgateCodecs",
+                "AlertgateCompression",
                 "AlertgateStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,6 +79,7 @@ let package = Package(
             dependencies: [
                 "AlertgateCore",
                 "AlertgateCodecs",
+                "AlertgateCompression",
                 "AlertgateStorage",
                 "AlertgateServer",
                 .product(name: "Logging", package: "swift-log"),
@@ -82,11 +87,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AlertgateCoreTests", dependencies: ["AlertgateCore", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateStorage", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateStorage", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateCompression", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateCompressionTests", dependencies: ["AlertgateCompression", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgateTesting"]),
         .testTarget(
             name: "AlertgateServerTests",
-            dependencies: ["AlertgateCore", "AlertgateStorage", "AlertgateServer", "AlertgateTesting"]
+            dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgateServer", "AlertgateTesting"]
         ),
     ]
 )

@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "AlertgateCore", package: alertgate),
                 .product(name: "AlertgateCodecs", package: alertgate),
                 .product(name: "AlertgateStorage", package: alertgate),
+                .product(name: "AlertgateCompression", package: alertgate),
             ],
             path: "Benchmarks/AlertgateBenchmarks",
             plugins: [

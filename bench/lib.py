@@ -5,11 +5,14 @@ servers under test, reading their counters and memory, running wrk and reading i
 timing plain HTTP requests, and writing Markdown. The sections (bench/http_ingest.py,
 resend.py, udp_load.py, queries.py) use these to talk to processes.
 """
-import atexit, collections, dataclasses, http.client, json, os, platform, re, signal, socket, sqlite3, statistics, shutil
-import subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
+import atexit, collections, dataclasses, http.client, json, os, platform, re, signal, sqlite3, statistics, shutil
+import subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib"))
+
+import childproc  # noqa: E402  (child processes, free ports, binaries: shared with e2e/ and scripts/)
 
 
 def log(message):
@@ -33,14 +36,12 @@ class Binaries:
 def build_binaries():
     """The release binaries: ALERTGATE_BIN / ALERTGATE_CEILING_BIN if set, else built from the repo.
     Alertmanager is Debian's, under either of its names."""
-    alertgate, ceiling = os.environ.get("ALERTGATE_BIN"), os.environ.get("ALERTGATE_CEILING_BIN")
-    for product, given in (("alertgate", alertgate), ("alertgate-ceiling", ceiling)):
-        if not given:
+    for product in ("alertgate", "alertgate-ceiling"):
+        if not os.environ.get(childproc.binary_variable(product)):
             log(f"building {product} (release)")
             subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
-    release = os.path.join(ROOT, ".build", "release")
-    manager = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-    return Binaries(alertgate or os.path.join(release, "alertgate"), ceiling or os.path.join(release, "alertgate-ceiling"), manager)
+    return Binaries(childproc.swift_binary("alertgate", "release"), childproc.swift_binary("alertgate-ceiling", "release"),
+                    childproc.find_binary("prometheus-alertmanager", "alertmanager"))
 
 
 def run_bounded(argv, timeout, cwd=ROOT):
@@ -92,68 +93,45 @@ def install_cleanup():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
-    """One server process under test, in its own temporary folder (removed when it stops unless
-    `keep`). Ready when its stdout prints a URL matching `ready_line`, or, for servers that print
-    none, when GET `url + ready_path` answers 200. Use it as a context manager."""
+    """One server process under test (a childproc.Child, its stderr in `<folder>/<name>.log`), in
+    its own temporary folder (removed when it stops unless `keep`). Ready when its stdout prints a
+    URL matching `ready_line` and/or, when `ready_path` is given, GET `url + ready_path` answers
+    2xx, within `timeout` seconds. Use it as a context manager."""
 
     def __init__(self, name, argv, folder, url=None, ready_line=None, ready_path=None, keep=False, timeout=120):
         self.name, self.argv, self.folder, self.url = name, argv, folder, url
         self.ready_line, self.ready_path, self.keep, self.timeout = ready_line, ready_path, keep, timeout
-        self.proc = None
+        self.child = None
         self.startup_seconds = None
 
     def start(self):
         started = time.monotonic()
-        self.stderr = open(os.path.join(self.folder, f"{self.name}.log"), "w")
-        # A session of its own: Ctrl-C reaches this script, which then stops the server itself.
-        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=self.stderr, text=True, start_new_session=True)
-        _live_servers.add(self)
         deadline = started + self.timeout
-        watchdog = threading.Timer(self.timeout, self.proc.kill)  # a server that hangs before its address line
-        watchdog.start()
+        # A session of its own: Ctrl-C reaches this script, which then stops the server itself.
+        self.child = childproc.Child(self.name, self.argv, os.path.join(self.folder, f"{self.name}.log"),
+                                     pipe_stdout=bool(self.ready_line))
+        _live_servers.add(self)
         try:
             if self.ready_line:
-                self.url = self._await_line()
-            threading.Thread(target=self._drain, daemon=True).start()
+                self.url = self.child.wait_line(self.ready_line, deadline).group(1)
             if self.ready_path:
-                wait_http_ok(self.url + self.ready_path, deadline, self.proc)
-        except BaseException:
+                self.child.wait_ready(self.url + self.ready_path, deadline, interval=0.02)
+        except BaseException as error:
             log(f"{self.name} did not start: {self.tail_log()}")
             self.stop()
+            if isinstance(error, childproc.NotReady):
+                raise BenchFailure(str(error)) from error
             raise
-        finally:
-            watchdog.cancel()
         self.startup_seconds = time.monotonic() - started
         return self
 
-    def _await_line(self):
-        for line in self.proc.stdout:
-            match = re.search(self.ready_line, line)
-            if match:
-                return match.group(1)
-        raise BenchFailure(f"{self.name} exited before it printed its address")
-
-    def _drain(self):
-        for _ in self.proc.stdout:
-            pass
-
     def tail_log(self, lines=5):
-        try:
-            with open(self.stderr.name) as f:
-                return " | ".join(f.read().strip().splitlines()[-lines:])
-        except OSError:
-            return ""
+        return " | ".join(self.child.log_tail(lines).splitlines())
 
     @property
     def pid(self):
-        return self.proc.pid
+        return self.child.pid
 
     def status_kib(self, field):
         """VmHWM (peak resident set) or VmRSS from /proc, in KiB."""
@@ -170,16 +148,9 @@ class Server:
         return self.status_kib("VmRSS")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.child:
+            self.child.stop(grace=60)
         _live_servers.discard(self)
-        if self.proc:
-            self.stderr.close()
         if not self.keep and os.path.isdir(self.folder):
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -265,24 +236,10 @@ def alertmanager_server(binary):
     config = os.path.join(folder, "alertmanager.yml")
     with open(config, "w") as f:
         f.write(ALERTMANAGER_CONFIG)
-    port = free_port()
+    port = childproc.free_port()
     argv = [binary, f"--config.file={config}", f"--storage.path={folder}", f"--web.listen-address=127.0.0.1:{port}",
             "--cluster.listen-address=", "--log.level=warn"]
     return Server("alertmanager", argv, folder, url=f"http://127.0.0.1:{port}", ready_path="/-/ready")
-
-
-def wait_http_ok(url, deadline, proc=None):
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise BenchFailure(f"the process exited with {proc.returncode} before {url} answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        time.sleep(0.02)
-    raise BenchFailure(f"{url} did not answer 200 in time")
 
 
 # --- counters ---------------------------------------------------------------------------------

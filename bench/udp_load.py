@@ -88,7 +88,7 @@ def settled_stats(base, kind, timeout=60):
 
 def measure(ctx, kind, rate):
     messages = datagrams(kind)
-    port = lib.free_port(socket.SOCK_DGRAM)
+    port = lib.childproc.free_udp_port()
     with lib.alertgate_server(ctx.bins.alertgate, udp={kind: port}) as server:
         deadline = time.monotonic() + 15
         while kind not in lib.get_json(server.url + "/api/v1/stats")["udp"]:

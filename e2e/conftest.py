@@ -5,20 +5,17 @@ every process is stopped at teardown, every temporary directory removed.
 """
 
 import os
-import queue
 import shutil
-import signal
-import subprocess
 import tempfile
-import threading
+import time
 
 import pytest
 
-from support import REPO, RULES, Alertgate, Daemon, find_binary, free_port, free_udp_port
+from support import ALERTGATE_BIN, RULES, Alertgate, childproc, find_binary
 
-ALERTGATE_BIN = os.environ.get("ALERTGATE_BIN", os.path.join(REPO, ".build", "debug", "alertgate"))
 START_TIMEOUT = 30  # seconds for alertgate to print its listening line
 STOP_TIMEOUT = 20  # seconds for alertgate to drain and exit on SIGTERM
+READY_TIMEOUT = 30  # seconds for a third-party daemon to answer on /-/ready
 
 
 @pytest.fixture
@@ -32,49 +29,33 @@ def workdir():
 def alertgate(workdir):
     """The real binary: `alertgate serve --port 0 --database <tmp>/db.sqlite`; SIGTERM at teardown, exit 0."""
     assert os.access(ALERTGATE_BIN, os.X_OK), f"{ALERTGATE_BIN} is missing: run `swift build` first"
-    stderr_path = os.path.join(workdir, "alertgate.stderr")
-    stderr = open(stderr_path, "wb")
-    udp_ports = {name: free_udp_port() for name in ("syslog", "gelf", "json")}
-    process = subprocess.Popen(
-        [ALERTGATE_BIN, "serve", "--port", "0", "--database", os.path.join(workdir, "db.sqlite"),
-         "--syslog-port", str(udp_ports["syslog"]), "--gelf-port", str(udp_ports["gelf"]), "--json-port", str(udp_ports["json"])],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
-    lines = queue.Queue()
-
-    def drain():  # the first line gives the port; later output must not fill the pipe
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=drain, daemon=True).start()
+    udp_ports = {name: childproc.free_udp_port() for name in ("syslog", "gelf", "json")}
+    child = childproc.Child("alertgate", [
+        ALERTGATE_BIN, "serve", "--port", "0", "--database", os.path.join(workdir, "db.sqlite"),
+        "--syslog-port", str(udp_ports["syslog"]), "--gelf-port", str(udp_ports["gelf"]), "--json-port", str(udp_ports["json"]),
+    ], os.path.join(workdir, "alertgate.stderr"), pipe_stdout=True)
     try:
-        try:
-            first = lines.get(timeout=START_TIMEOUT)
-        except queue.Empty:
-            first = None
-        prefix = b"alertgate listening on http://"
-        if not first or not first.startswith(prefix):
-            raise AssertionError(f"alertgate did not announce its port (first line {first!r}):\n"
-                                 + open(stderr_path, "rb").read()[-3000:].decode("utf-8", "replace"))
-        host, port = first[len(prefix):].strip().decode().rsplit(":", 1)
-        gateway = Alertgate(process, host, int(port), stderr_path, udp_ports)
+        # The line it prints once it listens gives the port (its only stdout output).
+        listening = child.wait_line(r"^alertgate listening on http://(.+):(\d+)$", time.monotonic() + START_TIMEOUT)
     except BaseException:
-        process.kill()
-        process.wait()
-        stderr.close()
+        child.stop()
         raise
+    gateway = Alertgate(child, listening.group(1), int(listening.group(2)), udp_ports)
 
     yield gateway
 
-    process.send_signal(signal.SIGTERM)
-    try:
-        code = process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        code = "killed after no exit within %d s of SIGTERM" % STOP_TIMEOUT
-    stderr.close()
-    assert code == 0, f"alertgate exit code {code} on SIGTERM:\n{gateway.stderr_tail()}"
+    code = child.stop(grace=STOP_TIMEOUT)
+    assert code == 0, (f"alertgate exit code {code} on SIGTERM (None: killed after no exit within {STOP_TIMEOUT} s):\n"
+                       f"{gateway.stderr_tail()}")
+
+
+def start_daemon(name, argv, workdir, daemons, port):
+    """Starts a third-party daemon listening on 127.0.0.1:port, stopped at teardown; waits for /-/ready."""
+    daemon = childproc.Child(name, argv, os.path.join(workdir, f"{name}.log"))
+    daemons.append(daemon)
+    daemon.wait_ready(f"http://127.0.0.1:{port}/-/ready", time.monotonic() + READY_TIMEOUT)
+    daemon.port = port
+    return daemon
 
 
 @pytest.fixture
@@ -93,7 +74,7 @@ def start_prometheus(workdir, daemons):
     binary = find_binary("prometheus")
 
     def start(alertmanager_targets):
-        port = free_port()
+        port = childproc.free_port()
         rules = os.path.join(workdir, "rules.yml")
         with open(rules, "w") as f:
             f.write(RULES)
@@ -114,18 +95,14 @@ scrape_configs:
     static_configs:
       - targets: ["127.0.0.1:{port}"]
 """)
-        daemon = Daemon("prometheus", [
+        return start_daemon("prometheus", [
             binary,
             f"--config.file={config}",
             f"--storage.tsdb.path={os.path.join(workdir, 'prometheus-data')}",
             f"--web.listen-address=127.0.0.1:{port}",
             f"--web.external-url=http://127.0.0.1:{port}",
             "--rules.alert.resend-delay=1s",
-        ], workdir)
-        daemons.append(daemon)
-        daemon.wait_ready(f"http://127.0.0.1:{port}/-/ready")
-        daemon.port = port
-        return daemon
+        ], workdir, daemons, port)
 
     return start
 
@@ -137,7 +114,7 @@ def start_alertmanager(workdir, daemons):
     binary = find_binary("prometheus-alertmanager", "alertmanager")
 
     def start(webhook_url):
-        port = free_port()
+        port = childproc.free_port()
         config = os.path.join(workdir, "alertmanager.yml")
         with open(config, "w") as f:
             f.write(f"""route:
@@ -152,17 +129,13 @@ receivers:
       - url: {webhook_url}
         send_resolved: true
 """)
-        daemon = Daemon("alertmanager", [
+        return start_daemon("alertmanager", [
             binary,
             f"--config.file={config}",
             f"--storage.path={os.path.join(workdir, 'alertmanager-data')}",
             f"--web.listen-address=127.0.0.1:{port}",
             f"--web.external-url=http://127.0.0.1:{port}",
             "--cluster.listen-address=",
-        ], workdir)
-        daemons.append(daemon)
-        daemon.wait_ready(f"http://127.0.0.1:{port}/-/ready")
-        daemon.port = port
-        return daemon
+        ], workdir, daemons, port)
 
     return start

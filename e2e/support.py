@@ -1,95 +1,31 @@
-"""Helpers for the end-to-end tests: child processes, free ports, polling, alertgate's JSON API.
+"""Helpers for the end-to-end tests: alertgate's JSON API, polling, the Prometheus rules.
 
-Every child process runs in its own session with its output in a log file inside a temporary
-directory, and is stopped by its own pid (SIGTERM, then SIGKILL after a grace period).
+Child processes, free ports and binaries come from scripts/lib/childproc.py: every child runs in
+its own session with its output in a log file inside a temporary directory, and is stopped by
+its own pid (SIGTERM, then SIGKILL after a grace period).
 """
 
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts", "lib"))
 
+import childproc  # noqa: E402  (conftest starts its processes with it too)
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_udp_port():
-    """A UDP port on 127.0.0.1 that nothing is bound to right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# $ALERTGATE_BIN, else what `swift build` makes (scripts/test builds it before these tests).
+ALERTGATE_BIN = childproc.swift_binary("alertgate", "debug")
 
 
 def find_binary(*names):
-    for name in names:
-        path = shutil.which(name) or (f"/usr/bin/{name}" if os.path.exists(f"/usr/bin/{name}") else None)
-        if path:
-            return path
-    raise AssertionError(f"none of {', '.join(names)} is installed: scripts/test installs the Debian packages")
-
-
-def log_tail(path, lines=25):
-    try:
-        with open(path, "rb") as f:
-            return b"\n".join(f.read().splitlines()[-lines:]).decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-class Daemon:
-    """A third-party daemon (Prometheus, Alertmanager) started for one test."""
-
-    def __init__(self, name, argv, workdir):
-        self.name = name
-        self.log_path = os.path.join(workdir, f"{name}.log")
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-
-    def alive(self):
-        return self.process.poll() is None
-
-    def stop(self, grace=10.0):
-        """Stops the daemon; returns its exit code (None when it had to be killed)."""
-        code = self.process.poll()
-        if code is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                code = self.process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=grace)
-                code = None
-        self._log.close()
-        return code
-
-    def log_tail(self, lines=25):
-        return log_tail(self.log_path, lines)
-
-    def wait_ready(self, url, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise AssertionError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"{self.name} was not ready at {url} within {timeout} s:\n{self.log_tail()}")
+    """The first of `names` installed; fails the test when none is."""
+    path = childproc.find_binary(*names)
+    assert path, f"none of {', '.join(names)} is installed: scripts/test installs the Debian packages"
+    return path
 
 
 def eventually(probe, timeout, what, interval=0.25, diagnostics=None):
@@ -139,15 +75,15 @@ def request(method, url, body=None, headers=None, timeout=10):
 
 
 class Alertgate:
-    """A running alertgate binary (see the `alertgate` fixture) and its JSON API."""
+    """A running alertgate binary (a childproc.Child, see the `alertgate` fixture) and its JSON API."""
 
-    def __init__(self, process, host, port, stderr_path, udp_ports=None):
-        self.process = process
+    def __init__(self, child, host, port, udp_ports=None):
+        self.child = child
+        self.process = child.process
         self.udp_ports = udp_ports or {}
         self.host = host
         self.port = port
         self.url = f"http://{host}:{port}"
-        self.stderr_path = stderr_path
 
     def get(self, path):
         return request("GET", self.url + path)
@@ -168,7 +104,7 @@ class Alertgate:
         return self.get_json(f"/api/v1/incidents/{incident_id}/signals?limit=1000")["signals"]
 
     def stderr_tail(self, lines=25):
-        return log_tail(self.stderr_path, lines)
+        return self.child.log_tail(lines)
 
 
 def alertmanager_fingerprint(labels):

@@ -27,7 +27,7 @@ extension Correlator {
                 incident.status = .resolved
                 incident.resolvedAt = time
                 outcome.timeline.append(entry(.resolved))
-                state.insert(incident)
+                save(incident, at: time, into: &outcome)
                 resolveFiringAlerts(of: incident.id, at: time, into: &outcome)
             }
         case .close:
@@ -38,7 +38,7 @@ extension Correlator {
             if incident.resolvedAt == nil { incident.resolvedAt = time }
             incident.closedAt = time
             outcome.timeline.append(entry(.closed))
-            state.incidents[incident.id] = incident
+            save(incident, at: time, into: &outcome)
             resolveFiringAlerts(of: incident.id, at: time, into: &outcome)
         case .reopen:
             guard !incident.status.isActive else {
@@ -56,12 +56,8 @@ extension Correlator {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .note, by: command.by, text: note))
         }
 
-        if command.action == .close {
-            state.forget(incidentID: incident.id)
-        } else {
-            state.insert(incident)
-        }
-        outcome.record(incident)
+        save(incident, at: time, into: &outcome)
+        if command.action == .close { state.forget(incidentID: incident.id) }
         return outcome
     }
 
@@ -79,8 +75,8 @@ extension Correlator {
         if !changes.isEmpty {
             outcome.timeline.append(TimelineEntry(incidentID: incidentID, at: time, kind: .changed, by: by, text: changes.joined(separator: ", ")))
         }
-        if incident.status == .closed { state.forget(incidentID: incidentID) } else { state.insert(incident) }
-        outcome.record(incident)
+        save(incident, at: time, into: &outcome)
+        if incident.status == .closed { state.forget(incidentID: incidentID) }
         return outcome
     }
 

@@ -3,6 +3,10 @@
 ///
 /// It never reads a clock or a database: the caller passes the receipt time and carries out
 /// the returned `Outcome` (store the snapshots, answer the client).
+///
+/// It runs the stages after enrichment in order: mute (`Muter`) → correlate (itself) →
+/// classify (`Classifier`) → announce (`Announcer`): every snapshot it stores is compared
+/// with the one before, and the outcome carries the transitions.
 public struct Correlator: Sendable {
     /// Stable names of the rules that decide, as shown in a signal's `why`.
     public enum Rule {
@@ -21,10 +25,15 @@ public struct Correlator: Sendable {
     }
 
     public let config: CorrelationConfig
+    public let classifier: Classifier
+    public let muter: Muter
     public internal(set) var state: CorrelatorState
 
-    public init(config: CorrelationConfig = CorrelationConfig(), state: CorrelatorState = CorrelatorState()) {
+    public init(config: CorrelationConfig = CorrelationConfig(), classifier: Classifier = Classifier(), muter: Muter = Muter(),
+                state: CorrelatorState = CorrelatorState()) {
         self.config = config
+        self.classifier = classifier
+        self.muter = muter
         self.state = state
     }
 
@@ -44,6 +53,10 @@ public struct Correlator: Sendable {
         if signal.kind == .change {
             outcome.decision = .recorded
             outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
+            return outcome
+        }
+        if let verdict = muter.mute(signal, at: time) {
+            outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
             return outcome
         }
         if let live = state.liveAlert(fingerprint), time > expiry(of: live) {
@@ -106,12 +119,10 @@ public struct Correlator: Sendable {
                 alert.severity = signal.severity
             }
             if let endsAt = signal.endsAt { alert.endsAt = max(alert.endsAt ?? endsAt, endsAt) }
-            state.insertLive(alert)
-            outcome.record(alert)
             var incident = state.incidents[alert.incidentID]!
             touch(&incident, with: signal, at: time)
-            outcome.record(incident)
-            state.incidents[incident.id] = incident
+            save(alert, severity: incident.severity, at: time, into: &outcome)
+            save(incident, at: time, into: &outcome)
             outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
                 rule: Rule.repeatOfAlert, key: fingerprint.value, window: "resolve_timeout",
                 windowSeconds: config.resolveTimeout.wholeSeconds,
@@ -156,11 +167,11 @@ public struct Correlator: Sendable {
     }
 
     private mutating func open(_ signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp, into outcome: inout Outcome) {
+        // The classifier raises the weakest classification to the signal's in `attach`.
         var incident = IncidentState(
             id: state.takeIncidentID(), key: key, title: signal.title, status: .open,
-            severity: Classifier.severity(of: signal), type: Classifier.type(of: signal),
-            service: signal.service, services: signal.service.isEmpty ? [] : [signal.service],
-            owner: Classifier.owner(of: signal), detectedBy: DetectedBy(kind: signal.kind),
+            severity: Classifier.weakest.severity, type: Classifier.weakest.type,
+            service: signal.service, services: [], owner: nil, detectedBy: DetectedBy(kind: signal.kind),
             openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0)
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
@@ -178,15 +189,13 @@ public struct Correlator: Sendable {
             status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
             severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
             resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt)
-        if live { state.insertLive(alert) }
-        outcome.record(alert)
         incident.alertCount += 1
         touch(&incident, with: signal, at: time)
         if outcome.decision == nil, incident.signalCount > 1 {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .attached, text: signal.title, signalID: outcome.signalID, alertID: alert.id))
         }
-        state.insert(incident)
-        outcome.record(incident)
+        save(incident, at: time, into: &outcome)
+        save(alert, severity: incident.severity, at: time, into: &outcome)
         outcome.place(.attached, alert: alert.id, incident: incident.id, why: why)
     }
 
@@ -195,7 +204,7 @@ public struct Correlator: Sendable {
         if signal.kind == .report { incident.reportCount += 1 }
         incident.lastActivity = max(incident.lastActivity, time)
         incident.openedAt = min(incident.openedAt, time)
-        Classifier.update(&incident, with: signal)
+        classifier.classify(&incident, with: signal)
     }
 
     private mutating func resolve(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
@@ -209,8 +218,7 @@ public struct Correlator: Sendable {
         if var incident = state.incidents[alert.incidentID] {
             incident.signalCount += 1
             incident.lastActivity = max(incident.lastActivity, time)
-            state.incidents[incident.id] = incident
-            outcome.record(incident)
+            save(incident, at: time, into: &outcome)
         }
         outcome.place(.resolved, alert: alert.id, incident: alert.incidentID, why: Why(
             rule: Rule.resolveSignal, key: fingerprint.value, detail: "The sender resolved alert \(alert.id)."))
@@ -227,8 +235,7 @@ public struct Correlator: Sendable {
         }
         alert.count += 1
         alert.lastSeen = max(alert.lastSeen, time)
-        state.insertLive(alert)
-        outcome.record(alert)
+        save(alert, severity: incident.severity, at: time, into: &outcome)
         incident.signalCount += 1
         incident.lastActivity = max(incident.lastActivity, time)
         if incident.status == .open {
@@ -237,8 +244,7 @@ public struct Correlator: Sendable {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .acknowledged, by: signal.sender ?? signal.source.rawValue,
                                                   text: "acknowledged by its sender", signalID: outcome.signalID, alertID: alert.id))
         }
-        state.incidents[incident.id] = incident
-        outcome.record(incident)
+        save(incident, at: time, into: &outcome)
         outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
             rule: Rule.acknowledgeSignal, key: fingerprint.value,
             detail: "The sender acknowledged alert \(alert.id); incident \(incident.id) is acknowledged."))
@@ -247,10 +253,9 @@ public struct Correlator: Sendable {
     /// Resolves a live alert; its incident resolves with its last firing alert.
     mutating func resolveAlert(_ alertID: Int64, at time: Timestamp, reason: String, signalID: Int64? = nil, into outcome: inout Outcome) {
         guard var alert = state.alerts[alertID] else { return }
-        state.removeLive(alert)
         alert.status = .resolved
         alert.resolvedAt = time
-        outcome.record(alert)
+        save(alert, severity: state.incidents[alert.incidentID]?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
         guard var incident = state.incidents[alert.incidentID] else { return }
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: "\(alert.title): \(reason)", signalID: signalID, alertID: alert.id))
         if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
@@ -258,8 +263,29 @@ public struct Correlator: Sendable {
             incident.resolvedAt = time
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .resolved, text: "All alerts resolved.", signalID: signalID))
         }
-        state.incidents[incident.id] = incident
+        save(incident, at: time, into: &outcome)
+    }
+
+    // MARK: - Storing snapshots
+
+    /// Keeps `incident` in the state and the outcome, with the transitions from the snapshot
+    /// it replaces (the announce stage).
+    mutating func save(_ incident: IncidentState, at time: Timestamp, into outcome: inout Outcome) {
+        outcome.transitions += Announcer.transitions(from: state.incidents[incident.id], to: incident, at: time)
+        state.insert(incident)
         outcome.record(incident)
+    }
+
+    /// Keeps `alert` live while it fires and records it in the outcome, with its transitions.
+    mutating func save(_ alert: AlertState, severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
+        let before = state.alerts[alert.id]
+        outcome.transitions += Announcer.transitions(from: before, to: alert, severity: severity, at: time)
+        if alert.status == .firing {
+            state.insertLive(alert)
+        } else if let before {
+            state.removeLive(before)
+        }
+        outcome.record(alert)
     }
 }
 

@@ -19,6 +19,8 @@ public struct Outcome: Hashable, Sendable {
     var alertPositions: [Int64: Int] = [:]
     var incidentPositions: [Int64: Int] = [:]
     public var timeline: [TimelineEntry]
+    /// What changed for those outside the pipeline, in order (the announce stage).
+    public var transitions: [Transition] = []
 
     public init(
         signalID: Int64? = nil, decision: Decision? = nil, why: Why? = nil, fingerprint: Fingerprint? = nil,

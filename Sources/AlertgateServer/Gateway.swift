@@ -9,12 +9,11 @@ import ServiceLifecycle
 /// A whole alertgate: the store, the pipeline and the HTTP application, wired together.
 public struct Gateway: Sendable {
     public let config: GatewayConfig
+    /// The store: the pipeline writes it, the query routes read it.
     public let store: SQLiteStore
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
     let spanCounters = SpanCounters()
-    /// Compresses raw payloads for this gateway's store (see `PayloadCompressor`).
-    let payloadCompressor = PayloadCompressor()
     /// Counters of the UDP listeners.
     public let udpStats = UDPStats()
     /// The ports the UDP listeners are bound to.
@@ -40,7 +39,7 @@ public struct Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
-        let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics, compressor: payloadCompressor)
+        let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)
         AlertmanagerRoutes(ingestor: ingestor).register(on: router)
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
@@ -65,7 +64,7 @@ public struct Gateway: Sendable {
         let udp = config.udp
         func listener<D: DatagramDecoder>(_ decoder: D, _ port: Int?) -> (any Service)? {
             port.map {
-                UDPListener(decoder: decoder, host: udp.host, port: $0, settings: udp, pipeline: pipeline, compressor: payloadCompressor, stats: udpStats,
+                UDPListener(decoder: decoder, host: udp.host, port: $0, settings: udp, pipeline: pipeline, stats: udpStats,
                             ports: udpPorts, clock: clock, logger: logger)
             }
         }

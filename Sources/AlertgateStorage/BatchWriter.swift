@@ -18,10 +18,12 @@ struct BatchWriter {
         var alerts = LatestByID<AlertState>()
         var incidents = LatestByID<IncidentState>()
         var timeline: [TimelineEntry] = []
+        var transitions: [Transition] = []
         func collect(_ outcome: Outcome) {
             for alert in outcome.alerts { alerts.set(alert, id: alert.id) }
             for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
             timeline.append(contentsOf: outcome.timeline)
+            transitions.append(contentsOf: outcome.transitions)
         }
 
         let insertPayload = try db.cachedStatement(sql: """
@@ -94,7 +96,26 @@ struct BatchWriter {
                 entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID,
             ])
         }
+        try writeTransitions(transitions)
         return observers
+    }
+
+    /// Transitions in the order they were made: their sequence numbers follow it.
+    private func writeTransitions(_ transitions: [Transition]) throws {
+        guard !transitions.isEmpty else { return }
+        let insertTransition = try db.cachedStatement(sql: """
+            INSERT INTO transitions (at, kind, incident_id, alert_id, severity, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for transition in transitions {
+            var row = StatementBinder(insertTransition)
+            row.bind(transition.at.milliseconds)
+            row.bind(transition.kind.code)
+            row.bind(transition.incidentID)
+            row.bind(transition.alertID)
+            row.bind(transition.severity.code)
+            row.bind(transition.detail)
+            try row.execute()
+        }
     }
 
     /// Alerts, ascending by id. The correlator hands out ids in ascending order, so one past the

@@ -1,3 +1,4 @@
+import AlertgateCompression
 /// The layout of `.zlibDictionary` payloads: the original bytes cut into 16 KiB segments,
 /// each one zlib stream compressed against a window of the dictionary payload's bytes around
 /// the same offset.

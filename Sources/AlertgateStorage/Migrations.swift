@@ -115,6 +115,22 @@ enum Migrations {
             // cost every signal insert a second B-tree write.
             try db.execute(sql: "DROP INDEX signals_by_alert")
         }
+        migrator.registerMigration("v5-transitions") { db in
+            // What the announce stage reports, in the transaction of the rows that caused it.
+            // AUTOINCREMENT: a sequence number is never handed out twice, even after the newest
+            // rows are deleted, so a consumer's "last handled" stays meaningful.
+            try db.execute(sql: """
+                CREATE TABLE transitions (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    kind INTEGER NOT NULL,
+                    incident_id INTEGER NOT NULL,
+                    alert_id INTEGER,
+                    severity INTEGER NOT NULL,
+                    detail TEXT
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -4,18 +4,11 @@
 /// when it holds half the budget it becomes `previous` and the old `previous` is dropped. A
 /// hit in `previous` moves back to `current`. So at most `budget` bytes are kept, and an
 /// entry survives as long as it is used at least once per half-budget of newer entries.
-///
-/// Payload ids belong to one database, so every entry remembers the scope (the object that
-/// submits payloads to that database's writer, held weakly): an entry is found only for the
-/// very scope that made it, never for a later object at a reused address.
 struct PayloadBaseCache {
-    struct Key: Hashable {
-        var scope: ObjectIdentifier
-        var name: String
-    }
+    /// `source code/key`.
+    typealias Key = String
 
     struct Entry: Sendable {
-        weak var scope: (any AnyObject & Sendable)?
         var base: PayloadBase
         /// Dictionary attempts in a row that gained too little.
         var failures = 0
@@ -32,12 +25,10 @@ struct PayloadBaseCache {
         self.budget = budget
     }
 
-    /// The entry of `key` made for `scope`, marked as used.
-    mutating func entry(_ key: Key, scope: any AnyObject & Sendable) -> Entry? {
-        if let entry = current[key] {
-            return entry.scope === scope ? entry : nil
-        }
-        guard let entry = previous.removeValue(forKey: key), entry.scope === scope else { return nil }
+    /// The entry of `key`, marked as used.
+    mutating func entry(_ key: Key) -> Entry? {
+        if let entry = current[key] { return entry }
+        guard let entry = previous.removeValue(forKey: key) else { return nil }
         put(key, entry)
         return entry
     }

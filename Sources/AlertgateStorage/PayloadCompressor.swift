@@ -5,8 +5,8 @@ import Synchronization
 /// in full: Prometheus resends every firing alert each interval with only `endsAt` changed,
 /// and against its previous version such a body shrinks to a few percent.
 ///
-/// A gateway owns one, for its store, and hands it to its ingest routes and UDP listeners.
-/// Runs in the caller's task (the request's), never on the writer. Keeps in memory, per key,
+/// Each store owns one (`StoreWriter.preparePayload`): a base's id is only valid in its own
+/// database. Runs in the caller's task (the request's), never on the writer. Keeps in memory, per key,
 /// the last payload stored in full (a base) and compresses the next one against it
 /// (`DictionaryDelta`); the writer tells a base its id after the commit (`PayloadBase`).
 /// A base is always stored without dictionary, so restoring any payload takes at most two
@@ -20,6 +20,8 @@ public final class PayloadCompressor: Sendable {
     static let minimumBaseBytes = 64
 
     private let cache: Mutex<PayloadBaseCache>
+    /// Compressions tried against a base, successful or not (for tests of the back-off).
+    let attempts = Atomic<Int>(0)
 
     /// `budgetBytes` bounds the original bytes of all bases kept.
     public init(budgetBytes: Int = 16 << 20) {
@@ -28,20 +30,15 @@ public final class PayloadCompressor: Sendable {
 
     /// The payload to store for `bytes`.
     ///
-    /// - Parameters:
-    ///   - scope: the object whose store will write the payload (the pipeline it is submitted
-    ///     to). A base's id is only valid in its own database: payloads of one scope are only
-    ///     compressed against bases of that scope.
-    ///   - key: what makes payloads alike within the source: for HTTP the fingerprint of the
-    ///     payload's first signal, for UDP the listener.
-    public func compress(
-        _ bytes: [UInt8], scope: any AnyObject & Sendable, key: String, source: SignalSource, contentType: String, receivedAt: Timestamp
-    ) -> StoredPayload {
-        let cacheKey = PayloadBaseCache.Key(scope: ObjectIdentifier(scope), name: "\(source.code)/\(key)")
-        let entry = cache.withLock { $0.entry(cacheKey, scope: scope) }
+    /// - Parameter key: what makes payloads alike within the source: for HTTP the fingerprint
+    ///   of the payload's first signal, for UDP the listener.
+    public func compress(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {
+        let cacheKey = "\(source.code)/\(key)"
+        let entry = cache.withLock { $0.entry(cacheKey) }
         var attempted = false
         if let current = entry, current.skips == 0, let baseID = current.base.id {
             attempted = true
+            attempts.add(1, ordering: .relaxed)
             let compressed = DictionaryDelta.compress(bytes, against: current.base.bytes)
             let promised = Double(bytes.count) * current.base.plainRatio
             if Double(compressed.count) <= promised * Self.requiredShare {
@@ -60,8 +57,8 @@ public final class PayloadCompressor: Sendable {
         let base = PayloadBase(bytes: bytes, storedSize: payload.bytes.count)
         payload.commitObserver = base
         // Concurrent payloads of one key may race here; the last base set wins, which is harmless.
-        var next = entry.map { PayloadBaseCache.Entry(scope: scope, base: base, failures: $0.failures, skips: max(0, $0.skips - 1)) }
-            ?? PayloadBaseCache.Entry(scope: scope, base: base)
+        var next = entry.map { PayloadBaseCache.Entry(base: base, failures: $0.failures, skips: max(0, $0.skips - 1)) }
+            ?? PayloadBaseCache.Entry(base: base)
         if attempted {
             // Back off: after n failures in a row, store 2^n - 1 payloads in full before trying again.
             next.failures += 1

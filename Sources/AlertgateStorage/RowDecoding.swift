@@ -30,6 +30,14 @@ enum RowDecoding {
             alertCount: row["alert_count"], reportCount: row["report_count"], classifiedByHand: row["classified_by_hand"])
     }
 
+    static func transition(_ row: Row) throws -> StoredTransition {
+        StoredTransition(sequence: row["seq"], transition: Transition(
+            kind: try code(Transition.Kind(code: row["kind"]), "transitions.kind", row),
+            at: Timestamp(milliseconds: row["at"]), incidentID: row["incident_id"], alertID: row["alert_id"],
+            severity: try code(IncidentSeverity(code: row["severity"]), "transitions.severity", row),
+            detail: row["detail"]))
+    }
+
     static func signal(_ row: Row) throws -> StoredSignal {
         StoredSignal(
             id: row["id"], payloadID: row["payload_id"], item: row["item"],

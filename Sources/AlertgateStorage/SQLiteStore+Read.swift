@@ -1,3 +1,4 @@
+import AlertgateCompression
 import AlertgateCore
 import Foundation
 import GRDB
@@ -112,6 +113,13 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM changes WHERE service IN (\(marks)) AND at >= ? AND at <= ? ORDER BY at DESC LIMIT ?
                 """, arguments: finalArguments).map(RowDecoding.change)
+        }
+    }
+
+    public func transitions(after sequence: Int64, limit: Int) async throws -> [StoredTransition] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [sequence, limit])
+                .map(RowDecoding.transition)
         }
     }
 

@@ -3,10 +3,12 @@ import Foundation
 import GRDB
 
 /// The SQLite store: one WAL database file, one writer connection (the pipeline's), and a
-/// pool of readers.
-public final class SQLiteStore: GatewayStore {
+/// pool of readers. It owns the compressor of its payloads: payload ids, which compressed
+/// payloads refer to, belong to this file alone.
+public final class SQLiteStore: StoreWriter, StoreReader {
     public let path: String
     let pool: DatabasePool
+    let payloadCompressor = PayloadCompressor()
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     /// `synchronous` is `normal` (survives a process crash) or `full` (also a power loss).
@@ -38,20 +40,42 @@ public final class SQLiteStore: GatewayStore {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
     }
 
-    public func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
+    public func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState {
         let horizon = (now - reopenWindow).milliseconds
         return try await pool.read { db in
-            let alerts = try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1").map(RowDecoding.alert)
-            let incidents = try Row.fetchAll(db, sql: """
+            var incidents = try Row.fetchAll(db, sql: """
                 SELECT * FROM incidents
                 WHERE status IN (1, 2) OR (status = 3 AND resolved_at >= ?)
                    OR id IN (SELECT incident_id FROM alerts WHERE status = 1)
                 """, arguments: [horizon]).map(RowDecoding.incident)
+            var alerts = try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1").map(RowDecoding.alert)
+            if let keys {
+                // Few incidents are live at a time, so filtering here reads no more than the
+                // whole state would.
+                incidents.removeAll { !keys.contains($0.key) }
+                let kept = Set(incidents.map(\.id))
+                alerts.removeAll { !kept.contains($0.incidentID) }
+            }
             let lastSignal = try Int64.fetchOne(db, sql: "SELECT max(id) FROM signals") ?? 0
             let lastAlert = try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0
             let lastIncident = try Int64.fetchOne(db, sql: "SELECT max(id) FROM incidents") ?? 0
             return CorrelatorState(alerts: alerts, incidents: incidents, lastSignalID: lastSignal, lastAlertID: lastAlert, lastIncidentID: lastIncident)
         }
+    }
+
+    public func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])? {
+        try await pool.read { db in
+            guard let incident = try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map(RowDecoding.incident) else {
+                return nil
+            }
+            let firing = try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE incident_id = ? AND status = 1 ORDER BY id", arguments: [id])
+                .map(RowDecoding.alert)
+            return (incident, firing)
+        }
+    }
+
+    public func preparePayload(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {
+        payloadCompressor.compress(bytes, key: key, source: source, contentType: contentType, receivedAt: receivedAt)
     }
 
     public func commit(_ batch: StoreBatch) async throws {

@@ -1,3 +1,4 @@
+import AlertgateCompression
 import AlertgateCore
 
 extension StoredPayload {

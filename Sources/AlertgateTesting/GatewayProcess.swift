@@ -6,9 +6,9 @@ public final class GatewayProcess: @unchecked Sendable {
     public let logPath: String
     public private(set) var baseURL = ""
 
-    /// The built `alertgate` executable: `$ALERTGATE_BINARY`, or the one next to the test bundle.
+    /// The built `alertgate` executable: `$ALERTGATE_BIN`, or the one next to the test bundle.
     public static func binaryPath() -> String {
-        if let path = ProcessInfo.processInfo.environment["ALERTGATE_BINARY"] { return path }
+        if let path = ProcessInfo.processInfo.environment["ALERTGATE_BIN"] { return path }
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<3 {
             let candidate = folder.appendingPathComponent("alertgate").path

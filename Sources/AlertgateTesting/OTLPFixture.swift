@@ -1,4 +1,4 @@
-import AlertgateStorage
+import AlertgateCompression
 import Foundation
 
 /// One OTLP/HTTP request captured from the real OpenTelemetry Python SDK by

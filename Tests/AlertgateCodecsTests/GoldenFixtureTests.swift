@@ -1,6 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
-import AlertgateStorage
+import AlertgateCompression
 import Foundation
 import Testing
 

@@ -7,21 +7,21 @@ struct ClassifierTests {
         (Severity.critical, IncidentSeverity.sev1), (.error, .sev2), (.warning, .sev3), (.info, .sev4),
     ])
     func severityMapsToSEV(severity: Severity, expected: IncidentSeverity) {
-        #expect(Classifier.severity(of: Signal(service: "api", title: "x", severity: severity)) == expected)
+        #expect(Classifier().severity(of: Signal(service: "api", title: "x", severity: severity)) == expected)
     }
 
     @Test func aSevLabelWins() {
         let signal = Signal(service: "api", title: "x", severity: .critical, labels: ["sev": "sev3"])
-        #expect(Classifier.severity(of: signal) == .sev3)
+        #expect(Classifier().severity(of: signal) == .sev3)
     }
 
     @Test func types() {
-        #expect(Classifier.type(of: Signal(kind: .report, source: .reports, service: "web", title: "x")) == .userIssue)
-        #expect(Classifier.type(of: Signal(service: "api", title: "x", labels: ["category": "security"])) == .security)
-        #expect(Classifier.type(of: Signal(kind: .report, service: "web", title: "x", labels: ["category": "Security"])) == .security)
-        #expect(Classifier.type(of: Signal(service: "api", title: "x", severity: .critical)) == .outage)
-        #expect(Classifier.type(of: Signal(service: "api", title: "x", severity: .warning)) == .degradation)
-        #expect(Classifier.type(of: Signal(kind: .trace, service: "api", title: "x", severity: .warning)) == .outage)
+        #expect(Classifier().type(of: Signal(kind: .report, source: .reports, service: "web", title: "x")) == .userIssue)
+        #expect(Classifier().type(of: Signal(service: "api", title: "x", labels: ["category": "security"])) == .security)
+        #expect(Classifier().type(of: Signal(kind: .report, service: "web", title: "x", labels: ["category": "Security"])) == .security)
+        #expect(Classifier().type(of: Signal(service: "api", title: "x", severity: .critical)) == .outage)
+        #expect(Classifier().type(of: Signal(service: "api", title: "x", severity: .warning)) == .degradation)
+        #expect(Classifier().type(of: Signal(kind: .trace, service: "api", title: "x", severity: .warning)) == .outage)
     }
 
     @Test func theIncidentKeepsTheWorstSeverityAndStrongestType() throws {
@@ -48,5 +48,33 @@ struct ClassifierTests {
         #expect(incident.type == .userIssue)
         #expect(incident.detectedBy == .userReport)
         #expect(incident.reportCount == 1)
+    }
+
+    @Test func rulesInTheConfigReplaceTheBuiltInMapping() throws {
+        var rules = ClassificationRules()
+        rules.severities[.warning] = .sev2
+        rules.severityLabel = nil
+        rules.securityCategories = ["security", "abuse"]
+        rules.ownerLabels = ["squad"]
+        let classifier = Classifier(rules: rules)
+        #expect(classifier.severity(of: Signal(service: "api", title: "x", severity: .warning, labels: ["sev": "SEV4"])) == .sev2,
+                "the sev label is off")
+        #expect(classifier.type(of: Signal(service: "api", title: "x", labels: ["type": "Abuse"])) == .security)
+        #expect(classifier.owner(of: Signal(service: "api", title: "x", labels: ["team": "a", "squad": "b"])) == "b")
+
+        var correlator = Correlator(classifier: classifier)
+        let outcome = ingest(&correlator, alert("api", "Slow", severity: .warning, labels: ["squad": "core"]), at: 0)
+        let incident = try #require(outcome.incidents.first)
+        #expect(incident.severity == .sev2)
+        #expect(incident.owner == "core")
+    }
+
+    @Test func aSeverityOrTypeSetByHandIsLeftAlone() throws {
+        var correlator = Correlator()
+        let id = try #require(ingest(&correlator, alert("api", "Slow", severity: .warning), at: 0).incidentID)
+        _ = try correlator.edit(incidentID: id, severity: .sev4, type: .security, owner: nil, title: nil, by: "ana", at: at(1))
+        ingest(&correlator, alert("api", "Down", severity: .critical), at: 2)
+        #expect(correlator.state.incidents[id]?.severity == .sev4)
+        #expect(correlator.state.incidents[id]?.type == .security)
     }
 }

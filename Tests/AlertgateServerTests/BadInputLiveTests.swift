@@ -1,4 +1,4 @@
-import AlertgateStorage
+import AlertgateCompression
 import AlertgateTesting
 import Foundation
 import Testing

@@ -17,7 +17,7 @@ import Testing
         var config = GatewayConfig()
         config.pipeline.expiryInterval = .seconds(3600)
         let pipeline = IngestPipeline(store: try SQLiteStore(path: folder.file("db.sqlite")), config: config,
-                                      metrics: GatewayMetrics(), logger: Logger(label: "test"))
+                                      clock: ManualClock(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
             defer { group.cancelAll() }
@@ -37,7 +37,8 @@ import Testing
     @Test func aBatchBuiltOnAFailedCommitIsNotStored() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        let store = HeldStore(sqlite)
         let pipeline = oneJobPerBatch(store)
         // Both wait before the loop starts: the first batch is held at the store, and the
         // second, a repeat of the first's alert, is correlated on top of it meanwhile.
@@ -56,7 +57,7 @@ import Testing
 
             await #expect(throws: PipelineError.self) { try await answer(first) }
             await #expect(throws: PipelineError.self) { try await answer(second) }
-            #expect(try await store.counts().signals == 0)
+            #expect(try await sqlite.counts().signals == 0)
 
             // The correlator was rebuilt from the store: the same signal opens a fresh incident
             // with the ids the failed batches had been given.
@@ -64,7 +65,7 @@ import Testing
             #expect(third.map(\.decision) == [.opened])
             #expect(third.first?.signalID == 1)
             #expect(third.first?.alertID == 1)
-            let counts = try await store.counts()
+            let counts = try await sqlite.counts()
             #expect(counts.signals == 1 && counts.alerts == 1 && counts.incidents == 1)
         }
     }
@@ -72,7 +73,8 @@ import Testing
     @Test func commitsStayInOrderWhileTheNextBatchIsBuilt() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        let store = HeldStore(sqlite)
         let pipeline = oneJobPerBatch(store)
         store.holdNextCommit()
         let first = enqueue(pipeline, request(receivedAt: 1_000))
@@ -86,22 +88,22 @@ import Testing
             }
             try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
             // The second is correlated but not stored before the first.
-            #expect(try await store.counts().signals == 0)
+            #expect(try await sqlite.counts().signals == 0)
             store.releaseHeldCommit(failing: false)
 
             #expect(try await answer(first).map(\.decision) == [.opened])
             #expect(try await answer(second).map(\.decision) == [.repeat])
-            #expect(try await store.signal(id: 2)?.decision == .repeat)
-            #expect(try await store.counts().signals == 2)
+            #expect(try await sqlite.signal(id: 2)?.decision == .repeat)
+            #expect(try await sqlite.counts().signals == 2)
         }
     }
 }
 
 /// A pipeline that commits each job in a batch of its own.
-private func oneJobPerBatch(_ store: HeldStore) -> IngestPipeline {
+private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock()) -> IngestPipeline {
     var config = GatewayConfig()
     config.pipeline.maxBatchSignals = 1
-    return IngestPipeline(store: store, config: config, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+    return IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
 }
 
 /// Queues a request at once (in call order) and gives its answer as a one-element stream.
@@ -119,20 +121,25 @@ private func answer(_ stream: AsyncThrowingStream<[Outcome], any Error>) async t
     throw CancellationError()
 }
 
-private func request(receivedAt milliseconds: Int64) -> IngestRequest {
-    let signal = Signal(service: "checkout", title: "Checkout is slow", labels: ["alertname": "CheckoutSlow"])
-    let body = Array(#"{"service":"checkout","title":"Checkout is slow"}"#.utf8)
+private func request(receivedAt milliseconds: Int64, service: String = "checkout", alerts: Int = 1) -> IngestRequest {
+    let signals = (0..<alerts).map { n in
+        (n, Signal(service: service, title: "\(service) is slow", labels: ["alertname": "Slow\(n)"]))
+    }
+    let body = Array(#"{"service":"\#(service)","title":"slow"}"#.utf8)
     let at = Timestamp(milliseconds: milliseconds)
     return IngestRequest(
         payload: .compressing(body, source: .events, contentType: "application/json", receivedAt: at),
-        signals: [(0, signal)])
+        signals: signals)
 }
 
-/// A store that can hold one commit open and then let it through or fail it.
-private final class HeldStore: GatewayStore, Sendable {
+/// The write side of a SQLite store that can hold one commit open and then let it through or
+/// fail it, and can make loading the correlator's state fail.
+private final class HeldStore: StoreWriter, Sendable {
     private struct Gate {
         var holdNext = false
         var held: CheckedContinuation<Bool, Never>?
+        var failLoads = false
+        var loads = 0
     }
 
     private let base: SQLiteStore
@@ -161,6 +168,12 @@ private final class HeldStore: GatewayStore, Sendable {
         }
     }
 
+    /// Loading the correlator's state fails while set.
+    func failLoads(_ fail: Bool) { gate.withLock { $0.failLoads = fail } }
+
+    /// Attempts to load the correlator's state so far.
+    var loads: Int { gate.withLock { $0.loads } }
+
     func commit(_ batch: StoreBatch) async throws {
         let fail = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let hold = gate.withLock { gate in
@@ -171,26 +184,22 @@ private final class HeldStore: GatewayStore, Sendable {
             }
             if !hold { continuation.resume(returning: false) }
         }
-        if fail { throw HeldCommitFailed() }
+        if fail { throw HeldStoreFailure() }
         try await base.commit(batch)
     }
 
-    func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
-        try await base.loadCorrelatorState(now: now, reopenWindow: reopenWindow)
+    func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState {
+        let fail = gate.withLock { gate in
+            gate.loads += 1
+            return gate.failLoads
+        }
+        if fail { throw HeldStoreFailure() }
+        return try await base.loadCorrelatorState(now: now, reopenWindow: reopenWindow, keys: keys)
     }
-    func incident(id: Int64) async throws -> IncidentState? { try await base.incident(id: id) }
-    func incidents(_ query: IncidentQuery) async throws -> [IncidentState] { try await base.incidents(query) }
-    func alerts(incidentID: Int64) async throws -> [AlertState] { try await base.alerts(incidentID: incidentID) }
-    func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] { try await base.timeline(incidentID: incidentID) }
-    func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
-        try await base.signals(incidentID: incidentID, beforeID: beforeID, limit: limit)
+
+    func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])? {
+        try await base.loadIncident(id: id)
     }
-    func signal(id: Int64) async throws -> StoredSignal? { try await base.signal(id: id) }
-    func payload(id: Int64) async throws -> RawPayload? { try await base.payload(id: id) }
-    func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange] {
-        try await base.changes(services: services, from: from, to: to, limit: limit)
-    }
-    func counts() async throws -> StoreCounts { try await base.counts() }
 }
 
-private struct HeldCommitFailed: Error {}
+private struct HeldStoreFailure: Error {}

@@ -1,5 +1,5 @@
 import AlertgateCore
-import AlertgateStorage
+import AlertgateCompression
 import AlertgateTesting
 import Foundation
 import Testing

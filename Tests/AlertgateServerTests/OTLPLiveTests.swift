@@ -1,6 +1,5 @@
 import AlertgateCore
 import AlertgateServer
-import AlertgateStorage
 import AlertgateTesting
 import Foundation
 import Testing

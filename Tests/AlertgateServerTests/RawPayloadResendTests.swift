@@ -1,5 +1,4 @@
 import AlertgateCore
-import AlertgateStorage
 import AlertgateTesting
 import Foundation
 import Testing

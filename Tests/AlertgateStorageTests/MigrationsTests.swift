@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Migrations: a new file gets the schema")
 struct MigrationsTests {
-    static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert"]
+    static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions"]
 
     @Test func aNewFileIsMigratedAndReopensCleanly() async throws {
         let database = TemporaryDatabase()

@@ -1,18 +1,17 @@
+import AlertgateTesting
+import AlertgateCompression
 @testable import AlertgateStorage
 import AlertgateCore
 import Testing
-
-/// Stands for the pipeline a payload is submitted to: payload ids belong to its database.
-final class TestScope: Sendable {}
 
 @Suite("Payload compression against the previous payload of a key")
 struct PayloadCompressorTests {
     let resend = PrometheusResend(alerts: 64)
 
     /// Compresses `bytes`, stores it with one signal, and returns what was stored.
-    func store(_ bytes: [UInt8], _ compressor: PayloadCompressor, scope: TestScope, key: String = "fp",
+    func store(_ bytes: [UInt8], _ compressor: PayloadCompressor, key: String = "fp",
                in store: SQLiteStore, feed: inout Feed, at seconds: Int64 = 0) async throws -> (payload: StoredPayload, id: Int64) {
-        let payload = compressor.compress(bytes, scope: scope, key: key, source: .alertmanagerAPI, contentType: "application/json",
+        let payload = compressor.compress(bytes, key: key, source: .alertmanagerAPI, contentType: "application/json",
                                           receivedAt: at(seconds))
         let record = feed.record(alert("api", "HighLatency"), payload: payload)
         try await store.commit(StoreBatch(entries: [.ingest(record)]))
@@ -26,14 +25,13 @@ struct PayloadCompressorTests {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let compressor = PayloadCompressor()
-            let scope = TestScope()
-            let first = try await store(resend.batches(round: 0)[0], compressor, scope: scope, in: sqlite, feed: &feed)
+            let first = try await store(resend.batches(round: 0)[0], compressor, in: sqlite, feed: &feed)
             #expect(first.payload.encoding == .zlib)
             #expect(first.payload.dictionaryID == nil)
 
             for round in 1...3 {
                 let body = resend.batches(round: round)[0]
-                let next = try await store(body, compressor, scope: scope, in: sqlite, feed: &feed, at: Int64(round))
+                let next = try await store(body, compressor, in: sqlite, feed: &feed, at: Int64(round))
                 #expect(next.payload.encoding == .zlibDictionary)
                 #expect(next.payload.dictionaryID == first.id, "always the base: a chain is one step deep")
                 #expect(next.payload.bytes.count * 5 < first.payload.bytes.count, "\(next.payload.bytes.count) vs \(first.payload.bytes.count)")
@@ -53,9 +51,8 @@ struct PayloadCompressorTests {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let compressor = PayloadCompressor()
-            let scope = TestScope()
-            _ = try await store(first, compressor, scope: scope, in: sqlite, feed: &feed)
-            let next = try await store(second, compressor, scope: scope, in: sqlite, feed: &feed, at: 1)
+            _ = try await store(first, compressor, in: sqlite, feed: &feed)
+            let next = try await store(second, compressor, in: sqlite, feed: &feed, at: 1)
             #expect(next.payload.encoding == .zlibDictionary)
         }
     }
@@ -84,21 +81,26 @@ struct PayloadCompressorTests {
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(delta, format: .zlib, limit: 1 << 20) }
     }
 
-    @Test func aBaseIsUsedOnlyOnceCommittedAndOnlyInItsScope() async throws {
+    @Test func aBaseIsUsedOnlyOnceCommittedAndOnlyByItsOwnStore() async throws {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let compressor = PayloadCompressor()
-            let scope = TestScope()
             let body = resend.batches(round: 0)[0]
             // Not committed yet: its id is unknown, so the next body is stored in full.
-            let pending = compressor.compress(body, scope: scope, key: "fp", source: .alertmanagerAPI, contentType: "", receivedAt: at(0))
+            let pending = compressor.compress(body, key: "fp", source: .alertmanagerAPI, contentType: "", receivedAt: at(0))
             #expect(pending.commitObserver != nil)
-            let next = try await store(resend.batches(round: 1)[0], compressor, scope: scope, in: sqlite, feed: &feed)
+            let next = try await store(resend.batches(round: 1)[0], compressor, in: sqlite, feed: &feed)
             #expect(next.payload.encoding == .zlib)
 
-            let other = try await store(resend.batches(round: 2)[0], compressor, scope: TestScope(), in: sqlite, feed: &feed)
-            #expect(other.payload.encoding == .zlib, "another scope writes another database")
-            let again = try await store(resend.batches(round: 2)[0], compressor, scope: scope, in: sqlite, feed: &feed)
+            // Each store owns its compressor: payload ids belong to one database.
+            let round2 = resend.batches(round: 2)[0]
+            #expect(sqlite.preparePayload(round2, key: "fp", source: .alertmanagerAPI, contentType: "", receivedAt: at(2)).dictionaryID == nil,
+                    "the store's own compressor has no base yet")
+            try await withTemporaryStore { otherStore in
+                let other = otherStore.preparePayload(round2, key: "fp", source: .alertmanagerAPI, contentType: "", receivedAt: at(2))
+                #expect(other.encoding == .zlib, "another store keeps bases of its own")
+            }
+            let again = try await store(resend.batches(round: 2)[0], compressor, in: sqlite, feed: &feed)
             #expect(again.payload.dictionaryID == next.id)
         }
     }
@@ -108,16 +110,15 @@ struct PayloadCompressorTests {
             var feed = Feed()
             let body = resend.batches(round: 0)[0]
             let compressor = PayloadCompressor(budgetBytes: body.count * 8)
-            let scope = TestScope()
-            let base = try await store(body, compressor, scope: scope, key: "a", in: sqlite, feed: &feed)
-            let delta = try await store(resend.batches(round: 1)[0], compressor, scope: scope, key: "a", in: sqlite, feed: &feed)
+            let base = try await store(body, compressor, key: "a", in: sqlite, feed: &feed)
+            let delta = try await store(resend.batches(round: 1)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(delta.payload.dictionaryID == base.id)
             for key in "bcdefghijklm".map(String.init) {
-                _ = try await store(PrometheusResend(alerts: 64).body(Array(100..<164), round: 0), compressor, scope: scope, key: key,
+                _ = try await store(PrometheusResend(alerts: 64).body(Array(100..<164), round: 0), compressor, key: key,
                                     in: sqlite, feed: &feed)
             }
             #expect(compressor.keptBytes <= body.count * 8 + body.count / 2)
-            let after = try await store(resend.batches(round: 2)[0], compressor, scope: scope, key: "a", in: sqlite, feed: &feed)
+            let after = try await store(resend.batches(round: 2)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(after.payload.encoding == .zlib, "the base left the cache: stored in full")
             #expect(try await sqlite.payload(id: delta.id)?.bytes == resend.batches(round: 1)[0])
         }
@@ -127,16 +128,15 @@ struct PayloadCompressorTests {
         let database = TemporaryDatabase()
         defer { database.remove() }
         var feed = Feed()
-        let scope = TestScope()
         let compressor = PayloadCompressor()
         let before = try SQLiteStore(path: database.path)
-        _ = try await store(resend.batches(round: 0)[0], compressor, scope: scope, in: before, feed: &feed)
-        let delta = try await store(resend.batches(round: 1)[0], compressor, scope: scope, in: before, feed: &feed)
+        _ = try await store(resend.batches(round: 0)[0], compressor, in: before, feed: &feed)
+        let delta = try await store(resend.batches(round: 1)[0], compressor, in: before, feed: &feed)
         #expect(delta.payload.encoding == .zlibDictionary)
 
         let reopened = try SQLiteStore(path: database.path)
         #expect(try await reopened.payload(id: delta.id)?.bytes == resend.batches(round: 1)[0])
-        let first = try await store(resend.batches(round: 2)[0], PayloadCompressor(), scope: TestScope(), in: reopened, feed: &feed)
+        let first = try await store(resend.batches(round: 2)[0], PayloadCompressor(), in: reopened, feed: &feed)
         #expect(first.payload.encoding == .zlib)
     }
 
@@ -144,21 +144,30 @@ struct PayloadCompressorTests {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let compressor = PayloadCompressor()
-            let scope = TestScope()
             let noise = pseudoRandomBytes(count: 3000, seed: 5)
-            let base = try await store(noise, compressor, scope: scope, in: sqlite, feed: &feed)
+            let base = try await store(noise, compressor, in: sqlite, feed: &feed)
             #expect(base.payload.encoding == .identity)
-            let repeated = try await store(noise, compressor, scope: scope, in: sqlite, feed: &feed)
+            let repeated = try await store(noise, compressor, in: sqlite, feed: &feed)
             #expect(repeated.payload.encoding == .zlibDictionary, "an identical binary body compresses against an identity base")
             #expect(repeated.payload.dictionaryID == base.id)
 
-            // Unlike bodies: each attempt gains nothing, so attempts back off (1, then 3 skipped).
-            var encodings: [StoredPayload.Encoding] = []
-            for seed in 10..<16 {
-                encodings.append(try await store(pseudoRandomBytes(count: 3000, seed: UInt64(seed)), compressor, scope: scope,
-                                                 in: sqlite, feed: &feed).payload.encoding)
+            // Unlike bodies: each attempt gains nothing, so attempts back off. After n failures
+            // in a row, 2^n - 1 bodies are stored in full without trying: try, skip 1, try,
+            // skip 3, try.
+            var tried: [Bool] = []
+            for seed in 10..<19 {
+                let attemptsBefore = compressor.attempts.load(ordering: .relaxed)
+                let stored = try await store(pseudoRandomBytes(count: 3000, seed: UInt64(seed)), compressor, in: sqlite, feed: &feed)
+                #expect(stored.payload.encoding == .identity)
+                tried.append(compressor.attempts.load(ordering: .relaxed) > attemptsBefore)
             }
-            #expect(encodings.allSatisfy { $0 == .identity })
+            #expect(tried == [true, false, true, false, false, false, true, false, false])
+
+            // While the back-off lasts, even a body identical to the base is not tried.
+            let attemptsBefore = compressor.attempts.load(ordering: .relaxed)
+            let same = try await store(pseudoRandomBytes(count: 3000, seed: 18), compressor, in: sqlite, feed: &feed)
+            #expect(same.payload.encoding == .identity)
+            #expect(compressor.attempts.load(ordering: .relaxed) == attemptsBefore)
             #expect(try await sqlite.counts().payloadBytes > 0)
         }
     }

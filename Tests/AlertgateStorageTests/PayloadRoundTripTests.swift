@@ -1,3 +1,5 @@
+import AlertgateTesting
+import AlertgateCompression
 import AlertgateCore
 import AlertgateStorage
 import Testing

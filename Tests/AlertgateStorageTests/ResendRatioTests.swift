@@ -38,9 +38,8 @@ struct ResendRatioTests {
             StoredPayload.compressing(body, source: .alertmanagerAPI, contentType: "application/json", receivedAt: at(0))
         }
         let compressor = PayloadCompressor()
-        let scope = TestScope()
         let after = try await ratio(workload) { body, key in
-            compressor.compress(body, scope: scope, key: key, source: .alertmanagerAPI, contentType: "application/json", receivedAt: at(0))
+            compressor.compress(body, key: key, source: .alertmanagerAPI, contentType: "application/json", receivedAt: at(0))
         }
         let batch = workload.body(Array(0..<workload.batchSize), round: 0).count
         print(String(format: "resend ratio, %d alerts in batches of %d (%d B per batch), %d rounds: per-body zlib %.3f, against the previous payload %.3f",

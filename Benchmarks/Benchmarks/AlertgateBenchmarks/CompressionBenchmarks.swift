@@ -1,4 +1,4 @@
-import AlertgateStorage
+import AlertgateCompression
 import Benchmark
 
 /// zlib on the payload path: every raw payload is compressed before it is stored, and

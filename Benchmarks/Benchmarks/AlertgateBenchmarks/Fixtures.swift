@@ -1,5 +1,5 @@
 import AlertgateCore
-import AlertgateStorage
+import AlertgateCompression
 import Foundation
 
 /// The captured payloads under the repository's `fixtures/`, the same bytes the golden tests

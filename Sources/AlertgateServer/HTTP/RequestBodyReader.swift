@@ -1,5 +1,5 @@
 import AlertgateCodecs
-import AlertgateStorage
+import AlertgateCompression
 import Hummingbird
 import NIOCore
 

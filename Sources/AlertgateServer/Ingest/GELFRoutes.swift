@@ -1,6 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
-import AlertgateStorage
+import AlertgateCompression
 import Hummingbird
 
 /// GELF over HTTP, `POST /gelf`: one message a request, plain, gzip or zlib (with or without

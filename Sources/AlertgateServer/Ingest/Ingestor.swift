@@ -1,6 +1,5 @@
 import AlertgateCodecs
 import AlertgateCore
-import AlertgateStorage
 import Hummingbird
 
 /// What every ingest route does around its codec: read the body within the limits, store the
@@ -10,8 +9,6 @@ struct Ingestor: Sendable {
     let bodyReader: RequestBodyReader
     let clock: any WallClock
     let metrics: GatewayMetrics
-    /// The gateway's compressor: repeats are stored against earlier bodies of the same key.
-    let compressor: PayloadCompressor
 
     /// The body, decompressed within the limit; rejected bodies are counted.
     func read(_ request: Request) async throws -> [UInt8] {
@@ -31,12 +28,11 @@ struct Ingestor: Sendable {
 
     /// Stores `signals` with the body they came in; returns after the commit.
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
-        let fingerprinted = signals.map { (item: $0.item, signal: $0.signal.fingerprinted) }
-        // A resend repeats its first alert: compress against the last body that started with it.
-        let payload = compressor.compress(body, scope: pipeline, key: fingerprinted.first?.signal.fingerprint?.value ?? "",
-                                                        source: source, contentType: contentType ?? "", receivedAt: receivedAt)
+        // A resend repeats its first alert: by default the body is compressed against the last
+        // one that started with it.
+        let request = pipeline.request(body: body, source: source, contentType: contentType ?? "", receivedAt: receivedAt, signals: signals)
         do {
-            return try await pipeline.submit(IngestRequest(payload: payload, signals: fingerprinted))
+            return try await pipeline.submit(request)
         } catch {
             throw APIError.from(error)
         }

@@ -23,7 +23,7 @@ struct OTLPRoutes: Sendable {
     init(ingestor base: Ingestor, config: GatewayConfig, spanCounters: SpanCounters = SpanCounters()) {
         // OTLP bodies have a limit of their own.
         ingestor = Ingestor(pipeline: base.pipeline, bodyReader: RequestBodyReader(maxBytes: config.otlp.maxBodyBytes, limitKey: "otlp.max_body_bytes"),
-                            clock: base.clock, metrics: base.metrics, compressor: base.compressor)
+                            clock: base.clock, metrics: base.metrics)
         clock = base.clock
         metrics = base.metrics
         self.spanCounters = spanCounters

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// `/healthz`, `/readyz`, `/metrics` and `/api/v1/stats`.
 struct OperationsRoutes: Sendable {
-    let store: any GatewayStore
+    let store: any StoreReader
     let pipeline: IngestPipeline
     let metrics: GatewayMetrics
     let spanCounters: SpanCounters

@@ -6,36 +6,57 @@ import Synchronization
 /// The one place where decisions are made and written: a bounded queue in front of the
 /// correlator and the store's single writer.
 ///
-/// Each turn of the loop takes every waiting job (up to `maxBatchSignals` signals), runs the
-/// correlator over them in order, commits the result in one transaction (group commit) and
-/// only then answers the callers. The next batch is correlated while the previous one
-/// commits, so the correlator and the SQLite writer work at the same time; commits still
-/// happen one at a time and in order.
+/// Each batch takes the waiting jobs (up to `maxBatchSignals` signals), runs the correlator
+/// over them in order, commits the result in one transaction (group commit) and only then
+/// answers the callers. When to build, commit, answer and rebuild is decided by
+/// `PipelineStateMachine`; this service carries its actions out.
 public final class IngestPipeline: Service, Sendable {
-    private struct Queue {
-        var jobs: [PipelineJob] = []
-        var closed = false
-    }
+    typealias Action = PipelineStateMachine.Action
+    typealias BatchID = PipelineStateMachine.BatchID
 
-    private let store: any GatewayStore
-    private let clock: any WallClock
-    private let config: GatewayConfig
-    private let logger: Logger
+    let store: any StoreWriter
+    let clock: any WallClock
+    let config: GatewayConfig
+    /// The stages a signal passes; enrich runs in the callers' tasks (`request`), the others
+    /// inside the correlator.
+    let enricher: Enricher
+    let muter: Muter
+    let logger: Logger
     let metrics: GatewayMetrics
-    private let queue = Mutex(Queue())
+    let queue: Mutex<PipelineQueue>
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// Expiry passes carried out (tests wait for one).
+    private let expiryPasses = Atomic<Int>(0)
 
-    public init(store: any GatewayStore, config: GatewayConfig, clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics, logger: Logger) {
+    public init(
+        store: any StoreWriter, config: GatewayConfig, clock: any WallClock = SystemWallClock(), muter: Muter = Muter(),
+        metrics: GatewayMetrics, logger: Logger
+    ) {
         self.store = store
         self.config = config
         self.clock = clock
+        self.enricher = Enricher(catalog: config.catalog)
+        self.muter = muter
         self.metrics = metrics
         self.logger = logger
+        queue = Mutex(PipelineQueue(capacity: config.pipeline.queueCapacity, maxBatchSignals: config.pipeline.maxBatchSignals))
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: - Callers
+
+    /// The request for a body and the signals decoded from it, made in the caller's task:
+    /// each signal enriched (service catalog) and fingerprinted, the body packed by the store.
+    /// `key` tells alike bodies apart for compression; by default the first signal's fingerprint.
+    public func request(
+        body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)]
+    ) -> IngestRequest {
+        let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal).fingerprinted) }
+        let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
+                                           contentType: contentType, receivedAt: receivedAt)
+        return IngestRequest(payload: payload, signals: prepared)
+    }
 
     /// Places and stores the signals of one request; returns after the commit.
     public func submit(_ request: IngestRequest) async throws -> [Outcome] {
@@ -47,36 +68,33 @@ public final class IngestPipeline: Service, Sendable {
     /// Queues a request at once and calls `completion` after its commit, or with the reason it
     /// was refused or failed. Requests queued one after another are placed in that order.
     public func submit(_ request: IngestRequest, completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
-        enqueue(.ingest(request, completion), bounded: true) { completion(.failure($0)) }
+        enqueue(.ingest(request, completion))
     }
 
     /// Carries out a person's command; returns after the commit.
     public func perform(_ command: IncidentCommand) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.command(command, continuation), bounded: true) { continuation.resume(throwing: $0) }
+            enqueue(.command(command, continuation))
         }
     }
 
     /// Changes an incident's severity, type, owner or title; returns after the commit.
     public func perform(_ edit: IncidentEdit) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.edit(edit, continuation), bounded: true) { continuation.resume(throwing: $0) }
+            enqueue(.edit(edit, continuation))
         }
     }
 
     /// Jobs waiting for the writer.
     public var queueDepth: Int { queue.withLock { $0.jobs.count } }
 
-    private func enqueue(_ job: PipelineJob, bounded: Bool, reject: (PipelineError) -> Void) {
-        let refusal: PipelineError? = queue.withLock { queue in
-            if queue.closed { return .shuttingDown }
-            if bounded, queue.jobs.count >= config.pipeline.queueCapacity { return .overloaded }
-            queue.jobs.append(job)
-            return nil
-        }
-        if let refusal {
+    /// Expiry passes carried out since the start.
+    public var expiryPassCount: Int { expiryPasses.load(ordering: .acquiring) }
+
+    private func enqueue(_ job: PipelineJob) {
+        if let refusal = queue.withLock({ $0.append(job) }) {
             metrics.rejected(refusal == .overloaded ? "queue_full" : "shutting_down")
-            reject(refusal)
+            job.fail(refusal)
             return
         }
         wakeContinuation.yield()
@@ -85,202 +103,155 @@ public final class IngestPipeline: Service, Sendable {
     // MARK: - The loop
 
     public func run() async throws {
-        var correlator = Correlator(
-            config: config.correlation,
-            state: try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow))
+        var correlator = try await loadCorrelator()
         logger.info("pipeline started", metadata: [
             "firing_alerts": "\(correlator.state.alerts.count)", "incidents": "\(correlator.state.incidents.count)",
         ])
-        let interval = config.pipeline.expiryInterval
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        enqueue(.expire, bounded: false) { _ in }
-                    }
-                }
-                var inFlight: InFlightCommit?
-                for await _ in wake {
-                    while let jobs = takeJobs() {
-                        await process(jobs, correlator: &correlator, inFlight: &inFlight)
-                    }
-                    // Nothing waits to be correlated: answer the batch in flight now, not when
-                    // the next job comes.
-                    await settle(&inFlight, correlator: &correlator)
-                    if queue.withLock({ $0.closed && $0.jobs.isEmpty }) { break }
-                }
-                // Drain whatever arrived before the queue closed.
-                while let jobs = takeJobs() { await process(jobs, correlator: &correlator, inFlight: &inFlight) }
-                await settle(&inFlight, correlator: &correlator)
+                group.addTask { [self] in await tickExpiry() }
+                await loop(&correlator)
                 group.cancelAll()
             }
         } onGracefulShutdown: { [self] in
-            queue.withLock { $0.closed = true }
+            queue.withLock { $0.closeForDraining() }
             wakeContinuation.yield()
-            wakeContinuation.finish()
         }
-        // However the loop ended (graceful shutdown or cancellation), take no more jobs and
-        // answer those that came too late, so no caller waits forever.
-        let late = queue.withLock { queue in
-            queue.closed = true
-            defer { queue.jobs.removeAll() }
-            return queue.jobs
-        }
-        for job in late { job.fail(PipelineError.shuttingDown) }
+        // However the loop ended (drained, cancelled, or the store unreadable at shutdown),
+        // take no more jobs and answer those left, so no caller waits forever.
+        for job in queue.withLock({ $0.close() }) { job.fail(PipelineError.shuttingDown) }
         logger.info("pipeline drained and stopped")
     }
 
-    /// Takes waiting jobs up to the batch limit, or nil when none wait.
-    private func takeJobs() -> [PipelineJob]? {
-        queue.withLock { queue in
-            guard !queue.jobs.isEmpty else { return nil }
-            var weight = 0
-            var count = 0
-            for job in queue.jobs {
-                if count > 0, weight + job.weight > config.pipeline.maxBatchSignals { break }
-                weight += job.weight
-                count += 1
+    /// Carries out the state machine's actions until it stops.
+    private func loop(_ correlator: inout Correlator) async {
+        var machine = PipelineStateMachine()
+        var batches: [BatchID: PipelineBatch] = [:]
+        var commits: [BatchID: Task<Bool, Never>] = [:]
+        var wakeups = wake.makeAsyncIterator()
+        var actions: [Action] = []
+        while !machine.isStopped {
+            let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing) : actions.removeFirst()
+            switch action {
+            case .waitForWork:
+                _ = await wakeups.next()
+            case .build(let id):
+                let work = queue.withLock { $0.take() }
+                batches[id] = PipelineBatch(jobs: work.jobs, expire: work.expire)
+                actions += await correlate(id, &batches[id]!, &correlator, &machine)
+            case .resumeBuilding(let id):
+                actions += await correlate(id, &batches[id]!, &correlator, &machine)
+            case .awaitCommit(let id):
+                let stored = await commits.removeValue(forKey: id)!.value
+                actions += machine.commitEnded(id, stored: stored)
+            case .commit(let id):
+                commits[id] = commit(batches[id]!.batch)
+            case .reply(let id, let stored):
+                reply(batches.removeValue(forKey: id)!, stored: stored)
+            case .abandon(let id):
+                batches.removeValue(forKey: id)!.fail(PipelineError.storeFailed("an earlier batch it was built on was not stored"))
+            case .rebuild(let attempt, let delay):
+                actions += machine.rebuildEnded(succeeded: await rebuild(&correlator, attempt: attempt, after: delay), closing: closing)
+            case .stop:
+                break
             }
-            let taken = Array(queue.jobs.prefix(count))
-            queue.jobs.removeFirst(count)
-            return taken
         }
     }
 
-    /// A batch handed to the store and not yet committed, with the answers that wait for it.
-    private struct InFlightCommit {
-        let commit: Task<Result<Void, any Error>, Never>
-        let replies: [@Sendable (Result<Void, any Error>) -> Void]
-        let batch: StoreBatch
-        let signalCount: Int
+    /// Shutting down: drain what is queued, start nothing that waits.
+    private var closing: Bool {
+        queue.withLock { $0.closed } || Task.isCancelled || Task.isShuttingDownGracefully
     }
 
-    /// Correlates `jobs` into one batch, waits for the batch before it to commit, and starts
-    /// committing this one. Answers go out only after their own batch has committed.
-    private func process(_ jobs: [PipelineJob], correlator: inout Correlator, inFlight: inout InFlightCommit?) async {
-        var batch = StoreBatch()
-        var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
-        var signalCount = 0
-        // Set when the batch in flight failed while this one was being built on top of it.
-        var dependsOnFailed = false
-        for job in jobs {
-            switch job {
-            case .ingest(let request, let reply):
-                var outcomes: [Outcome] = []
-                outcomes.reserveCapacity(request.signals.count)
-                var placed: [PlacedSignal] = []
-                placed.reserveCapacity(request.signals.count)
-                for (item, signal) in request.signals {
-                    let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
-                    outcomes.append(outcome)
-                    placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
+    /// Correlates the jobs of batch `id` not yet correlated. Stops early when a command needs
+    /// the store to hold the batch in flight first (`storeNeeded`); `resumeBuilding` goes on.
+    private func correlate(_ id: BatchID, _ building: inout PipelineBatch, _ correlator: inout Correlator, _ machine: inout PipelineStateMachine) async -> [Action] {
+        if building.expire {
+            building.expire = false
+            building.add(correlator.expire(now: clock.now()))
+            expiryPasses.add(1, ordering: .releasing)
+        }
+        while building.next < building.jobs.count {
+            let job = building.jobs[building.next]
+            if let incidentID = job.incidentID, correlator.state.incidents[incidentID] == nil {
+                if let pending = building.batch.latestSnapshot(ofIncident: incidentID) {
+                    // Forgotten within this batch means closed: its alerts were resolved with it.
+                    correlator.restore(pending)
+                } else {
+                    let action = machine.storeNeeded()
+                    guard action == .resumeBuilding(id) else { return [action] }
+                    do {
+                        if let (incident, firing) = try await store.loadIncident(id: incidentID) {
+                            correlator.restore(incident, firingAlerts: firing)
+                        }
+                    } catch {
+                        job.fail(error)
+                        building.next += 1
+                        continue
+                    }
                 }
-                signalCount += placed.count
-                batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
-                replies.append { [outcomes] result in reply(result.map { outcomes }) }
-            case .command(let command, let continuation):
-                do {
-                    try await ensureKnown(command.incidentID, in: &correlator, batch: batch, inFlight: &inFlight, failed: &dependsOnFailed)
-                    let outcome = try correlator.apply(command, at: clock.now())
-                    batch.entries.append(.outcome(outcome))
-                    replies.append { result in continuation.resume(with: result.map { outcome }) }
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            case .edit(let edit, let continuation):
-                do {
-                    try await ensureKnown(edit.incidentID, in: &correlator, batch: batch, inFlight: &inFlight, failed: &dependsOnFailed)
-                    let outcome = try correlator.edit(
-                        incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner,
-                        title: edit.title, by: edit.by, at: clock.now())
-                    batch.entries.append(.outcome(outcome))
-                    replies.append { result in continuation.resume(with: result.map { outcome }) }
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            case .expire:
-                let outcome = correlator.expire(now: clock.now())
-                if !outcome.alerts.isEmpty || !outcome.incidents.isEmpty { batch.entries.append(.outcome(outcome)) }
             }
+            building.place(job, in: &correlator, at: clock.now())
+            building.next += 1
         }
-        // This batch was correlated on top of the one in flight: if that one fails, this one
-        // must not be stored either.
-        if !(await settle(&inFlight, correlator: &correlator)) { dependsOnFailed = true }
-        if dependsOnFailed {
-            for reply in replies { reply(.failure(PipelineError.storeFailed("an earlier batch it depends on was not stored"))) }
-            return
-        }
-        guard !batch.isEmpty else { return }
+        return machine.batchBuilt(empty: building.batch.isEmpty)
+    }
+
+    private func commit(_ batch: StoreBatch) -> Task<Bool, Never> {
         let store = store
-        let finalBatch = batch
-        inFlight = InFlightCommit(
-            commit: Task {
-                do {
-                    try await store.commit(finalBatch)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            },
-            replies: replies, batch: batch, signalCount: signalCount)
+        let logger = logger
+        return Task {
+            do {
+                try await store.commit(batch)
+                return true
+            } catch {
+                logger.error("commit failed; nothing built on it is stored, and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
+                return false
+            }
+        }
     }
 
-    /// Waits for the batch in flight, if any, and answers its callers. After a failed commit
-    /// the correlator is rebuilt from the store before anything else happens; returns false then.
-    @discardableResult
-    private func settle(_ inFlight: inout InFlightCommit?, correlator: inout Correlator) async -> Bool {
-        guard let pending = inFlight else { return true }
-        inFlight = nil
-        switch await pending.commit.value {
-        case .success:
-            metrics.committed(batch: pending.batch, signals: pending.signalCount)
-            for reply in pending.replies { reply(.success(())) }
-            return true
-        case .failure(let error):
-            logger.error("commit failed; the batch is not stored and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
+    private func reply(_ batch: PipelineBatch, stored: Bool) {
+        if stored {
+            metrics.committed(batch: batch.batch, signals: batch.signalCount)
+            for reply in batch.replies { reply(.success(())) }
+        } else {
             metrics.rejected("store_failed")
-            for reply in pending.replies { reply(.failure(PipelineError.storeFailed("\(error)"))) }
-            // No further job is taken until the correlator again matches what the store holds.
-            var attempt = 0
-            while true {
-                do {
-                    correlator = Correlator(config: config.correlation, state: try await store.loadCorrelatorState(
-                        now: clock.now(), reopenWindow: config.correlation.reopenWindow))
-                    break
-                } catch {
-                    attempt += 1
-                    logger.critical("cannot rebuild the correlator from the store; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                    try? await Task.sleep(for: .seconds(min(attempt, 10)))
-                }
-            }
+            for reply in batch.replies { reply(.failure(PipelineError.storeFailed("the transaction failed"))) }
+        }
+    }
+
+    /// Replaces the correlator with one rebuilt from the store; false when the store could
+    /// not be read or the gateway began shutting down during the wait.
+    private func rebuild(_ correlator: inout Correlator, attempt: Int, after delay: Duration) async -> Bool {
+        if delay > .zero {
+            let clock = clock
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
+        }
+        guard !closing else { return false }
+        do {
+            correlator = try await loadCorrelator()
+            if attempt > 1 { logger.notice("correlator rebuilt from the store", metadata: ["attempt": "\(attempt)"]) }
+            return true
+        } catch {
+            logger.critical("cannot rebuild the correlator from the store; no job is taken until it can", metadata: [
+                "error": "\(error)", "attempt": "\(attempt)",
+            ])
             return false
         }
     }
 
-    /// Brings an incident the correlator has forgotten (closed, or resolved long ago) back
-    /// from the store so a command can act on it.
-    /// The batch being built is looked at first: a command that closed the incident earlier in
-    /// it has not committed yet, and the store would answer with the older row. The batch in
-    /// flight is committed (or failed) before the store is read.
-    private func ensureKnown(
-        _ incidentID: Int64, in correlator: inout Correlator, batch: StoreBatch, inFlight: inout InFlightCommit?, failed: inout Bool
-    ) async throws {
-        guard correlator.state.incidents[incidentID] == nil else { return }
-        if let pending = batch.latestSnapshot(ofIncident: incidentID) {
-            // Forgotten within this batch means closed: its alerts were resolved with it.
-            correlator.restore(pending)
-            return
+    private func loadCorrelator() async throws -> Correlator {
+        let state = try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow)
+        return Correlator(config: config.correlation, classifier: Classifier(rules: config.classification), muter: muter, state: state)
+    }
+
+    /// The expiry tick, on the injected clock: asks for an expiry pass every `expiry_interval`.
+    private func tickExpiry() async {
+        let interval = config.pipeline.expiryInterval
+        while (try? await clock.sleep(for: interval)) != nil {
+            queue.withLock { $0.expiryTick() }
+            wakeContinuation.yield()
         }
-        // The store must hold the batch in flight before it is asked.
-        guard await settle(&inFlight, correlator: &correlator) else {
-            failed = true
-            throw PipelineError.storeFailed("an earlier batch it depends on was not stored")
-        }
-        guard let incident = try await store.incident(id: incidentID) else {
-            throw CommandError(.notFound, "incident \(incidentID) does not exist")
-        }
-        let firing = try await store.alerts(incidentID: incidentID).filter { $0.status == .firing }
-        correlator.restore(incident, firingAlerts: firing)
     }
 }

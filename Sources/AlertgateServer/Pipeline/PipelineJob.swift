@@ -6,15 +6,22 @@ enum PipelineJob: Sendable {
     case ingest(IngestRequest, @Sendable (Result<[Outcome], any Error>) -> Void)
     case command(IncidentCommand, CheckedContinuation<Outcome, any Error>)
     case edit(IncidentEdit, CheckedContinuation<Outcome, any Error>)
-    case expire
+
+    /// The incident a command or edit acts on.
+    var incidentID: Int64? {
+        switch self {
+        case .ingest: nil
+        case .command(let command, _): command.incidentID
+        case .edit(let edit, _): edit.incidentID
+        }
+    }
 
     /// Answers the caller with an error without carrying the job out.
-    func fail(_ error: PipelineError) {
+    func fail(_ error: any Error) {
         switch self {
         case .ingest(_, let reply): reply(.failure(error))
         case .command(_, let continuation): continuation.resume(throwing: error)
         case .edit(_, let continuation): continuation.resume(throwing: error)
-        case .expire: break
         }
     }
 
@@ -22,7 +29,7 @@ enum PipelineJob: Sendable {
     var weight: Int {
         switch self {
         case .ingest(let request, _): max(1, request.signals.count)
-        case .command, .edit, .expire: 1
+        case .command, .edit: 1
         }
     }
 }

@@ -5,7 +5,7 @@ import Hummingbird
 /// Reading incidents and acting on them. Reads go to the store's readers; every action is a
 /// command through the pipeline, so the timeline keeps one order.
 struct IncidentRoutes: Sendable {
-    let store: any GatewayStore
+    let store: any StoreReader
     let pipeline: IngestPipeline
     let bodyReader: RequestBodyReader
     /// How far before an incident opened a change counts as a suspect.

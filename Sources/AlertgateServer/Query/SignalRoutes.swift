@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `GET /api/v1/signals/{id}` and its original bytes at `/raw`.
 struct SignalRoutes: Sendable {
-    let store: any GatewayStore
+    let store: any StoreReader
     let config: GatewayConfig
 
     func register(on router: Router<BasicRequestContext>) {

@@ -1,6 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
-import AlertgateStorage
+import AlertgateCompression
 
 /// GELF 1.0/1.1 over UDP: plain, zlib, gzip and chunked datagrams. Chunks are reassembled
 /// with bounded memory; what is kept for a signal is the whole message's JSON, after

@@ -1,6 +1,5 @@
 import AlertgateCodecs
 import AlertgateCore
-import AlertgateStorage
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,7 +13,6 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     let port: Int
     let settings: GatewayConfig.UDP
     let pipeline: IngestPipeline
-    let compressor: PayloadCompressor
     let stats: UDPStats
     let clock: any WallClock
     let logger: Logger
@@ -31,14 +29,13 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Batches of this listener queued in the pipeline and not yet committed.
     static var batchesInFlight: Int { 3 }
 
-    init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline, compressor: PayloadCompressor,
+    init(decoder: Decoder, host: String, port: Int, settings: GatewayConfig.UDP, pipeline: IngestPipeline,
          stats: UDPStats, ports: UDPPorts, clock: any WallClock, logger: Logger) {
         self.decoder = decoder
         self.host = host
         self.port = port
         self.settings = settings
         self.pipeline = pipeline
-        self.compressor = compressor
         self.stats = stats
         self.ports = ports
         self.clock = clock
@@ -115,11 +112,12 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// wait for their commit), so the next datagrams are decoded while it is stored.
     private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp,
                        window: inout CommitWindow) async {
-        let payload = compressor.compress(DatagramFrames.encode(frames), scope: pipeline, key: name, source: source,
-                                                        contentType: DatagramFrames.contentType, receivedAt: now)
+        // Batches of one listener are alike: each is compressed against the one before.
+        let request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
+                                       receivedAt: now, signals: signals)
         await window.reserve()
         let (stats, logger, count, release) = (stats, logger, Int64(signals.count), window.release)
-        pipeline.submit(IngestRequest(payload: payload, signals: signals.map { ($0.item, $0.signal.fingerprinted) })) { result in
+        pipeline.submit(request) { result in
             switch result {
             case .success: stats.stored(name, count: count)
             case .failure(let error):

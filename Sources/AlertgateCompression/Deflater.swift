@@ -5,7 +5,7 @@ import Synchronization
 /// far less than `deflateInit` (which allocates and clears ~260 KB), and each compression may
 /// start from a preset dictionary. Not thread-safe: one owner at a time, which `withPooled`
 /// guarantees (hence `@unchecked Sendable`).
-final class Deflater: @unchecked Sendable {
+package final class Deflater: @unchecked Sendable {
     /// Idle streams by compression level, for `withPooled`.
     private static let pool = Mutex<[Int32: [Deflater]]>([:])
     /// Idle streams kept per level; more are freed (about 260 KB each).
@@ -13,7 +13,7 @@ final class Deflater: @unchecked Sendable {
 
     /// Runs `body` with an idle stream of `level`, made if none is idle, and keeps it for the
     /// next caller. Request tasks compress their bodies this way.
-    static func withPooled<Result>(level: Int32 = 6, _ body: (Deflater) -> Result) -> Result {
+    package static func withPooled<Result>(level: Int32 = 6, _ body: (Deflater) -> Result) -> Result {
         let deflater = pool.withLock { $0[level]?.popLast() } ?? Deflater(level: level)
         defer {
             pool.withLock { pool in
@@ -26,7 +26,7 @@ final class Deflater: @unchecked Sendable {
     /// Heap-allocated because zlib's state points back at its `z_stream`: it must not move.
     private let stream: UnsafeMutablePointer<z_stream>
 
-    init(level: Int32 = 6) {
+    package init(level: Int32 = 6) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         guard deflateInit_(stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -42,7 +42,7 @@ final class Deflater: @unchecked Sendable {
 
     /// Appends one complete zlib stream of `input` to `output`; with `dictionary`, the stream
     /// is compressed against it (and names its Adler-32, so a wrong dictionary is detected).
-    func compress(_ input: ArraySlice<UInt8>, dictionary: ArraySlice<UInt8>? = nil, appendingTo output: inout [UInt8]) {
+    package func compress(_ input: ArraySlice<UInt8>, dictionary: ArraySlice<UInt8>? = nil, appendingTo output: inout [UInt8]) {
         precondition(deflateReset(stream) == Z_OK, "deflateReset on a valid stream")
         if let dictionary, !dictionary.isEmpty {
             let status = dictionary.withUnsafeBufferPointer { deflateSetDictionary(stream, $0.baseAddress, uInt($0.count)) }

@@ -1,5 +1,6 @@
 import Foundation
-import AlertgateStorage
+import AlertgateCompression
+import AlertgateTesting
 import Testing
 
 @Suite("Zlib: compression with a hard output limit")

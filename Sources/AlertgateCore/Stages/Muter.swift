@@ -1,0 +1,16 @@
+/// The mute stage: asks each rule in turn whether a signal is silenced or suppressed; the
+/// first verdict wins. No rules by default: every signal goes on to the correlator.
+public struct Muter: Sendable {
+    public var rules: [any MuteRule]
+
+    public init(rules: [any MuteRule] = []) {
+        self.rules = rules
+    }
+
+    public func mute(_ signal: Signal, at time: Timestamp) -> MuteVerdict? {
+        for rule in rules {
+            if let verdict = rule.verdict(for: signal, at: time) { return verdict }
+        }
+        return nil
+    }
+}

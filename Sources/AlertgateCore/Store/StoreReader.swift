@@ -1,0 +1,16 @@
+/// What the query API, the CLI and (later) the status page and the notifier read. Readers
+/// never write: commands go through the pipeline and `StoreWriter`.
+public protocol StoreReader: Sendable {
+    func incident(id: Int64) async throws -> IncidentState?
+    func incidents(_ query: IncidentQuery) async throws -> [IncidentState]
+    func alerts(incidentID: Int64) async throws -> [AlertState]
+    func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry]
+    func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal]
+    func signal(id: Int64) async throws -> StoredSignal?
+    func payload(id: Int64) async throws -> RawPayload?
+    func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange]
+    func counts() async throws -> StoreCounts
+    /// Transitions numbered after `sequence`, oldest first: a consumer passes the last number
+    /// it handled (0 at first) and resumes there after a restart.
+    func transitions(after sequence: Int64, limit: Int) async throws -> [StoredTransition]
+}

@@ -1,0 +1,36 @@
+/// What the pipeline needs of a store: the correlator's state to start from, incidents to
+/// bring back for commands, a transaction per batch, and the store's own way of packing raw
+/// payloads. The pipeline is the only writer. SQLite implements it; a shared database server
+/// can implement it (and `StoreReader`) for several replicas.
+public protocol StoreWriter: Sendable {
+    /// The correlator's state as of the last commit: firing alerts, incidents that may still
+    /// take signals (resolved ones within `reopenWindow` of `now`), and the last ids given.
+    /// With `keys`, only the incidents of those correlation keys and their firing alerts; the
+    /// last ids are the store's in any case.
+    func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState
+
+    /// An incident the correlator may have forgotten (closed, or resolved long ago) with its
+    /// firing alerts, so a command can act on it; nil when there is no such incident.
+    func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])?
+
+    /// Writes a batch in one transaction; returns after it has committed, and after telling
+    /// each payload's `commitObserver` the id the payload got.
+    func commit(_ batch: StoreBatch) async throws
+
+    /// The payload to commit for a request's original bytes. Runs in the caller's task, never
+    /// on the writer: `key` tells alike payloads apart (for HTTP the fingerprint of the first
+    /// signal, for UDP the listener), so a store may compress a repeat against the last one.
+    func preparePayload(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload
+}
+
+extension StoreWriter {
+    /// The whole correlator state (see `loadCorrelatorState(now:reopenWindow:keys:)`).
+    public func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
+        try await loadCorrelatorState(now: now, reopenWindow: reopenWindow, keys: nil)
+    }
+
+    /// Keeps the bytes as they are: for a store that does not compress.
+    public func preparePayload(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {
+        StoredPayload(source: source, contentType: contentType, encoding: .identity, originalSize: bytes.count, bytes: bytes, receivedAt: receivedAt)
+    }
+}

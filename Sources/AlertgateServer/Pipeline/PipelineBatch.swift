@@ -1,0 +1,70 @@
+import AlertgateCore
+
+/// A batch being correlated, then committed: its jobs, what they write, and the answers that
+/// wait for the commit.
+struct PipelineBatch {
+    let jobs: [PipelineJob]
+    /// Jobs before this position have been correlated (or answered with an error).
+    var next = 0
+    /// An expiry pass is due before the jobs.
+    var expire: Bool
+    private(set) var batch = StoreBatch()
+    private(set) var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
+    private(set) var signalCount = 0
+
+    init(jobs: [PipelineJob], expire: Bool) {
+        self.jobs = jobs
+        self.expire = expire
+    }
+
+    /// Keeps an outcome of no job (an expiry pass) if it changed anything.
+    mutating func add(_ outcome: Outcome) {
+        if !outcome.alerts.isEmpty || !outcome.incidents.isEmpty || !outcome.transitions.isEmpty {
+            batch.entries.append(.outcome(outcome))
+        }
+    }
+
+    /// Runs `job` through the correlator. Its answer waits for the commit; a command the
+    /// correlator refuses is answered at once.
+    mutating func place(_ job: PipelineJob, in correlator: inout Correlator, at now: Timestamp) {
+        switch job {
+        case .ingest(let request, let reply):
+            var outcomes: [Outcome] = []
+            outcomes.reserveCapacity(request.signals.count)
+            var placed: [PlacedSignal] = []
+            placed.reserveCapacity(request.signals.count)
+            for (item, signal) in request.signals {
+                let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
+                outcomes.append(outcome)
+                placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
+            }
+            signalCount += placed.count
+            batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
+            replies.append { [outcomes] result in reply(result.map { outcomes }) }
+        case .command(let command, let continuation):
+            do {
+                let outcome = try correlator.apply(command, at: now)
+                batch.entries.append(.outcome(outcome))
+                replies.append { result in continuation.resume(with: result.map { outcome }) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        case .edit(let edit, let continuation):
+            do {
+                let outcome = try correlator.edit(
+                    incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner, title: edit.title,
+                    by: edit.by, at: now)
+                batch.entries.append(.outcome(outcome))
+                replies.append { result in continuation.resume(with: result.map { outcome }) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Answers every caller with `error`: those correlated, and the jobs not yet correlated.
+    func fail(_ error: PipelineError) {
+        for reply in replies { reply(.failure(error)) }
+        for job in jobs[next...] { job.fail(error) }
+    }
+}

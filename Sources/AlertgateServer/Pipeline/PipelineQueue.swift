@@ -1,0 +1,64 @@
+/// The jobs waiting for the pipeline, and whether the expiry tick asked for a pass. Bounded:
+/// a full queue refuses (HTTP answers 503 with Retry-After), it never accepts and drops.
+struct PipelineQueue {
+    /// What one batch takes: jobs up to the signal limit, and the expiry pass if due.
+    struct Work {
+        var jobs: [PipelineJob]
+        var expire: Bool
+    }
+
+    let capacity: Int
+    /// Most signals taken into one batch (group commit); one job always fits.
+    let maxBatchSignals: Int
+    private(set) var jobs: [PipelineJob] = []
+    private(set) var expiryDue = false
+    private(set) var closed = false
+
+    init(capacity: Int, maxBatchSignals: Int) {
+        self.capacity = capacity
+        self.maxBatchSignals = maxBatchSignals
+    }
+
+    var hasWork: Bool { !jobs.isEmpty || (expiryDue && !closed) }
+
+    /// Queues `job`, or says why not.
+    mutating func append(_ job: PipelineJob) -> PipelineError? {
+        if closed { return .shuttingDown }
+        if jobs.count >= capacity { return .overloaded }
+        jobs.append(job)
+        return nil
+    }
+
+    /// The expiry tick fired. Ticks do not pile up while the pipeline is busy: one pass covers
+    /// them all, since it expires by the time it runs at.
+    mutating func expiryTick() {
+        if !closed { expiryDue = true }
+    }
+
+    /// Takes the work of one batch: waiting jobs in order, up to `maxBatchSignals` signals.
+    mutating func take() -> Work {
+        var weight = 0
+        var count = 0
+        for job in jobs {
+            if count > 0, weight + job.weight > maxBatchSignals { break }
+            weight += job.weight
+            count += 1
+        }
+        let taken = Array(jobs.prefix(count))
+        jobs.removeFirst(count)
+        defer { expiryDue = false }
+        return Work(jobs: taken, expire: expiryDue && !closed)
+    }
+
+    /// Takes no more jobs; returns those still waiting, to be answered.
+    mutating func close() -> [PipelineJob] {
+        closed = true
+        defer { jobs.removeAll() }
+        return jobs
+    }
+
+    /// Takes no more jobs but keeps those waiting, to be drained.
+    mutating func closeForDraining() {
+        closed = true
+    }
+}

@@ -1,0 +1,168 @@
+/// The pipeline's bookkeeping: when to correlate a batch, when to commit it, when to answer
+/// its callers, and what to do after a failed commit. Pure: it takes events and returns the
+/// actions `IngestPipeline` carries out, and holds no job, store or clock.
+///
+/// ```
+///            next: work waiting                  batchBuilt
+///   idle ───────────────────────> building ─────────────────────> idle (batch in flight)
+///     ^                              │  ^                              │
+///     │          storeNeeded,        │  │ commit of the batch          │ next: no work waiting
+///     │          a batch in flight   v  │ before it stored             v
+///     │                        waitingForStore                    awaitCommit ──> reply
+///     │
+///     │   rebuilt      any commit failed: reply(failed), abandon whatever was built on it
+///     └──────────── rebuilding <─────────────────────────────────────────
+///                     │  ^  the store still unreadable: again, after a growing delay;
+///                     └──┘  closing: stop
+/// ```
+///
+/// At most two batches exist at once: one in flight (committing) and one being built on top
+/// of it, so correlation and the SQLite writer work at the same time while commits stay
+/// serial and in order. Nothing built on a failed commit is stored or kept: its callers are
+/// answered, and the correlator is rebuilt from the store before any other job is taken.
+struct PipelineStateMachine {
+    typealias BatchID = Int
+
+    enum Action: Hashable {
+        /// Nothing to do until a job is queued, the expiry tick fires or the queue closes.
+        case waitForWork
+        /// Take the waiting work (jobs, a due expiry) and correlate it into batch `id`.
+        case build(BatchID)
+        /// Go on correlating batch `id`: the store now holds every batch before it.
+        case resumeBuilding(BatchID)
+        /// Wait for batch `id`, in flight, to commit or fail, and report it (`commitEnded`).
+        case awaitCommit(BatchID)
+        /// Hand batch `id` to the store.
+        case commit(BatchID)
+        /// Answer the callers of batch `id`, which has committed or failed.
+        case reply(BatchID, stored: Bool)
+        /// Batch `id` was built (or was being built) on a failed commit: answer its callers
+        /// that nothing was stored, including its jobs not yet correlated, and forget it.
+        case abandon(BatchID)
+        /// Rebuild the correlator from the store, after waiting `delay` on the clock.
+        case rebuild(attempt: Int, delay: Duration)
+        /// Stop: answer whatever is still queued that the gateway is shutting down.
+        case stop
+    }
+
+    private enum State: Hashable {
+        case idle(inFlight: BatchID?)
+        case building(BatchID, inFlight: BatchID?)
+        /// Built, waiting for the batch in flight to commit before it is committed itself.
+        case waitingToCommit(BatchID, empty: Bool, inFlight: BatchID)
+        /// A command in the batch being built needs the store to hold the batch in flight.
+        case waitingForStore(BatchID, inFlight: BatchID)
+        case rebuilding(attempt: Int)
+        case stopped
+    }
+
+    /// The first retry of a rebuild waits this long; each further one twice as long.
+    let initialBackoff: Duration
+    /// The longest wait between rebuild attempts.
+    let maximumBackoff: Duration
+    private var state = State.idle(inFlight: nil)
+    private var lastBatchID: BatchID = 0
+
+    init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30)) {
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+    }
+
+    var isStopped: Bool { state == .stopped }
+
+    /// The pipeline is free: what next, given whether work waits and whether the queue closed.
+    /// Work queued before the queue closed is still done (drained) before stopping.
+    mutating func next(workWaiting: Bool, closing: Bool) -> Action {
+        guard case .idle(let inFlight) = state else { preconditionFailure("next() while \(state)") }
+        if workWaiting {
+            lastBatchID += 1
+            state = .building(lastBatchID, inFlight: inFlight)
+            return .build(lastBatchID)
+        }
+        // Nothing waits to be correlated: answer the batch in flight now, not at the next job.
+        if let inFlight { return .awaitCommit(inFlight) }
+        if closing {
+            state = .stopped
+            return .stop
+        }
+        return .waitForWork
+    }
+
+    /// A command in the batch being built acts on an incident the correlator does not hold,
+    /// and the store is to be asked: it must first hold the batch in flight.
+    mutating func storeNeeded() -> Action {
+        guard case .building(let id, let inFlight) = state else { preconditionFailure("storeNeeded() while \(state)") }
+        guard let inFlight else { return .resumeBuilding(id) }
+        state = .waitingForStore(id, inFlight: inFlight)
+        return .awaitCommit(inFlight)
+    }
+
+    /// The batch being built is complete; `empty` when it holds nothing to write.
+    mutating func batchBuilt(empty: Bool) -> [Action] {
+        guard case .building(let id, let inFlight) = state else { preconditionFailure("batchBuilt() while \(state)") }
+        if let inFlight {
+            state = .waitingToCommit(id, empty: empty, inFlight: inFlight)
+            return [.awaitCommit(inFlight)]
+        }
+        if empty {
+            state = .idle(inFlight: nil)
+            return []
+        }
+        state = .idle(inFlight: id)
+        return [.commit(id)]
+    }
+
+    /// The batch in flight committed (`stored`) or failed.
+    mutating func commitEnded(_ id: BatchID, stored: Bool) -> [Action] {
+        let built: BatchID?
+        switch state {
+        case .idle(let inFlight) where inFlight == id:
+            built = nil
+            if stored {
+                state = .idle(inFlight: nil)
+                return [.reply(id, stored: true)]
+            }
+        case .waitingToCommit(let next, let empty, let inFlight) where inFlight == id:
+            built = next
+            if stored {
+                state = .idle(inFlight: empty ? nil : next)
+                return [.reply(id, stored: true)] + (empty ? [] : [.commit(next)])
+            }
+        case .waitingForStore(let next, let inFlight) where inFlight == id:
+            built = next
+            if stored {
+                state = .building(next, inFlight: nil)
+                return [.reply(id, stored: true), .resumeBuilding(next)]
+            }
+        default:
+            preconditionFailure("commitEnded(\(id)) while \(state)")
+        }
+        state = .rebuilding(attempt: 1)
+        return [.reply(id, stored: false)] + (built.map { [.abandon($0)] } ?? []) + [.rebuild(attempt: 1, delay: .zero)]
+    }
+
+    /// The correlator was rebuilt from the store (`succeeded`), or the store could not be read.
+    /// An unreadable store is tried again after a delay that doubles up to `maximumBackoff`,
+    /// unless the gateway is closing.
+    mutating func rebuildEnded(succeeded: Bool, closing: Bool) -> [Action] {
+        guard case .rebuilding(let attempt) = state else { preconditionFailure("rebuildEnded() while \(state)") }
+        if succeeded {
+            state = .idle(inFlight: nil)
+            return []
+        }
+        if closing {
+            state = .stopped
+            return [.stop]
+        }
+        state = .rebuilding(attempt: attempt + 1)
+        return [.rebuild(attempt: attempt + 1, delay: backoff(beforeAttempt: attempt + 1))]
+    }
+
+    /// The wait before rebuild attempt `attempt` (the first goes at once).
+    func backoff(beforeAttempt attempt: Int) -> Duration {
+        guard attempt > 1 else { return .zero }
+        var delay = initialBackoff
+        for _ in 2..<attempt where delay < maximumBackoff { delay *= 2 }
+        return min(delay, maximumBackoff)
+    }
+}

@@ -1,0 +1,54 @@
+import AlertgateCore
+import Testing
+
+/// A silence for the tests: signals of one service, until a time.
+private struct ServiceSilence: MuteRule {
+    var service: String
+    var until: Timestamp
+
+    func verdict(for signal: Signal, at time: Timestamp) -> MuteVerdict? {
+        guard signal.service == service, time < until else { return nil }
+        return MuteVerdict(.silenced, rule: "silence.test", key: "s-1", reason: "\(service) is in maintenance")
+    }
+}
+
+/// Suppresses everything: stands for an inhibition rule.
+private struct SuppressAll: MuteRule {
+    func verdict(for signal: Signal, at time: Timestamp) -> MuteVerdict? {
+        MuteVerdict(.suppressed, rule: "inhibit.test", key: "DatacenterDown", reason: "the datacenter is down")
+    }
+}
+
+@Suite("Muter: silenced and suppressed signals are kept out of incidents")
+struct MuterTests {
+    @Test func theFirstRuleWithAVerdictWins() {
+        let muter = Muter(rules: [ServiceSilence(service: "db", until: at(60)), SuppressAll()])
+        #expect(muter.mute(alert("db", "Disk"), at: at(0))?.effect == .silenced)
+        #expect(muter.mute(alert("db", "Disk"), at: at(61))?.effect == .suppressed)
+        #expect(Muter().mute(alert("db", "Disk"), at: at(0)) == nil)
+    }
+
+    @Test func aSilencedSignalIsStoredWithItsReasonAndTouchesNothing() throws {
+        var correlator = Correlator(muter: Muter(rules: [ServiceSilence(service: "db", until: at(60))]))
+        let muted = ingest(&correlator, alert("db", "Disk full"), at: 10)
+        #expect(muted.decision == .silenced)
+        #expect(muted.signalID == 1)
+        #expect(muted.why?.rule == "silence.test")
+        #expect(muted.why?.detail == "db is in maintenance")
+        #expect(muted.alertID == nil && muted.incidentID == nil)
+        #expect(muted.alerts.isEmpty && muted.incidents.isEmpty && muted.transitions.isEmpty)
+        #expect(correlator.state.alerts.isEmpty && correlator.state.incidents.isEmpty)
+
+        // Placed by its own time: after the silence ends, the same alert opens an incident.
+        let after = ingest(&correlator, alert("db", "Disk full"), at: 61)
+        #expect(after.decision == .opened)
+        #expect(after.signalID == 2)
+    }
+
+    @Test func aSuppressedSignalSaysSo() {
+        var correlator = Correlator(muter: Muter(rules: [SuppressAll()]))
+        let outcome = ingest(&correlator, alert("api", "Down"), at: 0)
+        #expect(outcome.decision == .suppressed)
+        #expect(outcome.why?.key == "DatacenterDown")
+    }
+}
