@@ -99,6 +99,164 @@ import Testing
     }
 }
 
+/// After a failed commit, nothing built on it is stored or kept in memory, the callers get
+/// an error (503 with Retry-After over HTTP), and a store that stays unreadable is retried on
+/// the injected clock with growing delays, not in a loop.
+@Suite struct PipelineFailureTests {
+    @Test func aCommandWaitingOnAFailedCommitTakesItsWholeBatchDownAndTheCorrelatorIsRebuilt() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        // Incident 1 exists, closed: the correlator forgets it, so a command on it asks the store.
+        try await runPipeline(IngestPipeline(store: sqlite, config: GatewayConfig(), clock: ManualClock(), metrics: GatewayMetrics(),
+                                             logger: Logger(label: "test"))) { pipeline in
+            _ = try await pipeline.submit(request(receivedAt: 1_000, service: "w"))
+            _ = try await pipeline.perform(IncidentCommand(incidentID: 1, action: .close, by: "ana"))
+        }
+
+        let store = HeldStore(sqlite)
+        var config = GatewayConfig()
+        config.pipeline.maxBatchSignals = 3
+        let pipeline = IngestPipeline(store: store, config: config, clock: ManualClock(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        // Batch A holds x's three signals and is held at the store; batch B is y, the command, z.
+        store.holdNextCommit()
+        let x = enqueue(pipeline, request(receivedAt: 2_000, service: "x", alerts: 3))
+        let y = enqueue(pipeline, request(receivedAt: 2_001, service: "y"))
+        let note = Task { try await pipeline.perform(IncidentCommand(incidentID: 1, action: .note, by: "ana", note: "still broken")) }
+        try #require(try await eventually { pipeline.queueDepth == 3 })
+        let z = enqueue(pipeline, request(receivedAt: 2_002, service: "z"))
+
+        try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
+            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+            store.releaseHeldCommit(failing: true)
+            for stream in [x, y, z] {
+                await #expect(throws: PipelineError.self) { try await answer(stream) }
+            }
+            await #expect(throws: PipelineError.self) { try await note.value }
+
+            #expect(try await sqlite.counts().signals == 1)
+            #expect(try await sqlite.timeline(incidentID: 1).allSatisfy { $0.entry.kind != .note })
+            // The correlator is a fresh rebuild: y's service opens incident 2 with the ids that
+            // follow what the store holds, as if neither batch had been built.
+            let again = try await pipeline.submit(request(receivedAt: 3_000, service: "y"))
+            #expect(again.map(\.decision) == [.opened])
+            #expect(again.first?.signalID == 2 && again.first?.alertID == 2 && again.first?.incidentID == 2)
+        }
+    }
+
+    @Test func anUnreadableStoreIsRetriedOnTheClockWithGrowingDelays() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let clock = ManualClock()
+        let pipeline = unreadableAfterAFailedCommit(store, clock: clock)
+        try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
+            try await failACommitAndLoseTheStore(store, pipeline, clock)
+            let waiting = enqueue(pipeline, request(receivedAt: 2_000))
+
+            // Waiting 500 ms on the clock: nothing happens before it has passed.
+            clock.advance(by: .milliseconds(499))
+            #expect(store.loads == 2 && clock.sleeperCount == 2)
+            clock.advance(by: .milliseconds(1))
+            try #require(try await eventually { store.loads == 3 && clock.sleeperCount == 2 })
+            // Then 1 s.
+            clock.advance(by: .milliseconds(999))
+            #expect(store.loads == 3)
+            store.failLoads(false)
+            clock.advance(by: .milliseconds(1))
+            #expect(try await answer(waiting).map(\.decision) == [.opened], "the job waited for the store, not failed")
+            #expect(store.loads == 4)
+        }
+    }
+
+    @Test func anUnreadableStoreStopsBeingRetriedOnShutdown() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        let clock = ManualClock()
+        let pipeline = unreadableAfterAFailedCommit(store, clock: clock)
+        var waiting: AsyncThrowingStream<[Outcome], any Error>?
+        try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
+            try await failACommitAndLoseTheStore(store, pipeline, clock)
+            waiting = enqueue(pipeline, request(receivedAt: 2_000))
+        }
+        // runPipeline returned: the loop stopped while it waited to retry, and answered the job.
+        await #expect(throws: PipelineError.shuttingDown) { try await answer(waiting!) }
+        #expect(store.loads == 2)
+    }
+
+    /// A pipeline whose expiry tick is an hour away, so the only other sleeper on `clock` is
+    /// the rebuild's back-off.
+    private func unreadableAfterAFailedCommit(_ store: HeldStore, clock: ManualClock) -> IngestPipeline {
+        var config = GatewayConfig()
+        config.pipeline.expiryInterval = .seconds(3600)
+        return IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+    }
+
+    /// Fails a commit and makes the store unreadable: the first rebuild (at once) fails, and
+    /// the second waits on the clock.
+    private func failACommitAndLoseTheStore(_ store: HeldStore, _ pipeline: IngestPipeline, _ clock: ManualClock) async throws {
+        store.holdNextCommit()
+        let first = enqueue(pipeline, request(receivedAt: 1_000))
+        try #require(try await eventually(timeout: .seconds(60)) { store.held })
+        store.failLoads(true)
+        store.releaseHeldCommit(failing: true)
+        await #expect(throws: PipelineError.self) { try await answer(first) }
+        try #require(try await eventually { store.loads == 2 && clock.sleeperCount == 2 })
+    }
+}
+
+@Suite struct PipelineExpiryTests {
+    @Test func theExpiryTickRunsOnTheInjectedClock() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        let clock = ManualClock(Timestamp(milliseconds: 1_000))
+        var config = GatewayConfig()
+        config.correlation.resolveTimeout = .seconds(300)
+        config.pipeline.expiryInterval = .seconds(1)
+        let pipeline = IngestPipeline(store: sqlite, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        try await runPipeline(pipeline) { pipeline in
+            let opened = try await pipeline.submit(request(receivedAt: 1_000))
+            let incidentID = try #require(opened.first?.incidentID)
+            try #require(try await eventually { clock.sleeperCount == 1 })
+            #expect(pipeline.expiryPassCount == 0, "no pass before the clock moves")
+
+            clock.advance(by: .seconds(200))
+            try #require(try await eventually { pipeline.expiryPassCount == 1 && clock.sleeperCount == 1 })
+            #expect(try await sqlite.incident(id: incidentID)?.status == .open, "200 s of silence is within resolve_timeout")
+
+            clock.advance(by: .seconds(101))
+            try #require(try await eventually { pipeline.expiryPassCount == 2 })
+            try #require(try await eventually { try await sqlite.incident(id: incidentID)?.status == .resolved })
+            let resolvedAt = Timestamp(milliseconds: 1_000 + 300_000)
+            #expect(try await sqlite.transitions(after: 2, limit: 10).map(\.transition) == [
+                Transition(kind: .alertResolved, at: resolvedAt, incidentID: incidentID, alertID: 1, severity: .sev2),
+                Transition(kind: .incidentResolved, at: resolvedAt, incidentID: incidentID, severity: .sev2),
+            ])
+        }
+    }
+}
+
+/// Runs `pipeline` while `body` runs, then cancels it and waits for it to stop.
+private func runPipeline(
+    _ pipeline: IngestPipeline, onExit: @escaping @Sendable () -> Void = {}, _ body: (IngestPipeline) async throws -> Void
+) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await pipeline.run() }
+        do {
+            try await body(pipeline)
+        } catch {
+            group.cancelAll()
+            onExit()
+            throw error
+        }
+        group.cancelAll()
+        onExit()
+        try await group.waitForAll()
+    }
+}
+
 /// A pipeline that commits each job in a batch of its own.
 private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock()) -> IngestPipeline {
     var config = GatewayConfig()

@@ -42,12 +42,15 @@ import Testing
         let clock = ManualClock(Timestamp(Date()))
         try await withRunningGateway(clock: clock, configure: {
             $0.correlation.resolveTimeout = .seconds(300)
-            $0.pipeline.expiryInterval = .milliseconds(20)
+            $0.pipeline.expiryInterval = .seconds(1)
         }) { gateway in
             let reply = try await gateway.client.post("/api/v1/events", #"{"title": "Cache miss storm", "service": "cache"}"#)
             let incidentID = try #require((reply.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
+            // The expiry tick sleeps on the injected clock: each advance wakes it once, and the
+            // pass it asks for runs at the clock's time.
+            try #require(try await eventually { clock.sleeperCount == 1 })
             clock.advance(by: .seconds(200))
-            try await Task.sleep(for: .milliseconds(100))
+            try #require(try await eventually { gateway.gateway.pipeline.expiryPassCount == 1 && clock.sleeperCount == 1 })
             #expect(try await gateway.client.get("/api/v1/incidents/\(incidentID)").json["status"] as? String == "open")
             clock.advance(by: .seconds(101))
             let resolved = try await eventually {

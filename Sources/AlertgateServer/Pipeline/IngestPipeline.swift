@@ -146,6 +146,8 @@ public final class IngestPipeline: Service, Sendable {
                 actions += machine.commitEnded(id, stored: stored)
             case .commit(let id):
                 commits[id] = commit(batches[id]!.batch)
+            case .discard(let id):
+                batches[id] = nil
             case .reply(let id, let stored):
                 reply(batches.removeValue(forKey: id)!, stored: stored)
             case .abandon(let id):
@@ -156,6 +158,7 @@ public final class IngestPipeline: Service, Sendable {
                 break
             }
         }
+        assert(batches.isEmpty && commits.isEmpty, "the state machine stopped with batches unanswered")
     }
 
     /// Shutting down: drain what is queued, start nothing that waits.

@@ -2,19 +2,19 @@
 /// its callers, and what to do after a failed commit. Pure: it takes events and returns the
 /// actions `IngestPipeline` carries out, and holds no job, store or clock.
 ///
-/// ```
-///            next: work waiting                  batchBuilt
-///   idle ───────────────────────> building ─────────────────────> idle (batch in flight)
-///     ^                              │  ^                              │
-///     │          storeNeeded,        │  │ commit of the batch          │ next: no work waiting
-///     │          a batch in flight   v  │ before it stored             v
-///     │                        waitingForStore                    awaitCommit ──> reply
-///     │
-///     │   rebuilt      any commit failed: reply(failed), abandon whatever was built on it
-///     └──────────── rebuilding <─────────────────────────────────────────
-///                     │  ^  the store still unreadable: again, after a growing delay;
-///                     └──┘  closing: stop
-/// ```
+/// | state | event | actions | next state |
+/// |---|---|---|---|
+/// | idle | `next`, work waits | build | building |
+/// | idle, a batch in flight | `next`, no work waits | awaitCommit (answer it now) | idle |
+/// | idle | `next`, closing, nothing in flight | stop | stopped |
+/// | building | `storeNeeded`, a batch in flight | awaitCommit | waitingForStore |
+/// | building | `batchBuilt` | commit, or discard if empty | idle |
+/// | building on a batch in flight | `batchBuilt` | awaitCommit | waitingToCommit |
+/// | waitingToCommit | `commitEnded`, stored | reply; commit (or discard) the built one | idle |
+/// | waitingForStore | `commitEnded`, stored | reply, resumeBuilding | building |
+/// | any with a batch in flight | `commitEnded`, failed | reply, abandon what was built on it, rebuild | rebuilding |
+/// | rebuilding | `rebuildEnded`, rebuilt | – | idle |
+/// | rebuilding | `rebuildEnded`, failed | rebuild after a doubled delay, or stop when closing | rebuilding, stopped |
 ///
 /// At most two batches exist at once: one in flight (committing) and one being built on top
 /// of it, so correlation and the SQLite writer work at the same time while commits stay
@@ -34,6 +34,8 @@ struct PipelineStateMachine {
         case awaitCommit(BatchID)
         /// Hand batch `id` to the store.
         case commit(BatchID)
+        /// Batch `id` holds nothing to write (an expiry pass that expired nothing): forget it.
+        case discard(BatchID)
         /// Answer the callers of batch `id`, which has committed or failed.
         case reply(BatchID, stored: Bool)
         /// Batch `id` was built (or was being built) on a failed commit: answer its callers
@@ -106,7 +108,7 @@ struct PipelineStateMachine {
         }
         if empty {
             state = .idle(inFlight: nil)
-            return []
+            return [.discard(id)]
         }
         state = .idle(inFlight: id)
         return [.commit(id)]
@@ -126,7 +128,7 @@ struct PipelineStateMachine {
             built = next
             if stored {
                 state = .idle(inFlight: empty ? nil : next)
-                return [.reply(id, stored: true)] + (empty ? [] : [.commit(next)])
+                return [.reply(id, stored: true), empty ? .discard(next) : .commit(next)]
             }
         case .waitingForStore(let next, let inFlight) where inFlight == id:
             built = next
