@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "AlertgateServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -72,6 +73,15 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Writes fixtures/schema: a database of each released schema (scripts/make-schema-fixtures).
+        .executableTarget(
+            name: "schema-fixtures",
+            dependencies: [
+                "AlertgateCore",
+                "AlertgateStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(

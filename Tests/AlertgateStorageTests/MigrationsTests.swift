@@ -1,10 +1,20 @@
 import AlertgateCore
 import AlertgateStorage
+import Foundation
 import Testing
 
-@Suite("Migrations: a new file gets the schema")
+@Suite("Migrations: a new file gets the schema; a file of each release upgrades")
 struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions"]
+    /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
+    /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
+    /// scripts/make-schema-fixtures.
+    static let released = Array(all.prefix(4))
+
+    /// `fixtures/schema` in the package, found from this source file's path.
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures/schema")
 
     @Test func aNewFileIsMigratedAndReopensCleanly() async throws {
         let database = TemporaryDatabase()
@@ -39,5 +49,163 @@ struct MigrationsTests {
         let nested = database.folder.appendingPathComponent("a/b/alertgate.sqlite").path
         let store = try SQLiteStore(path: nested)
         #expect(try store.appliedMigrations() == MigrationsTests.all)
+    }
+
+    // MARK: - Files written by older releases
+
+    @Test func everyReleasedVersionHasAFixture() throws {
+        #expect(SchemaHistory.migrations == Self.all)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".sqlite") }
+        #expect(files.sorted() == Self.released.map { "\($0).sqlite" })
+    }
+
+    /// Opens a copy of what an older release wrote (see Sources/schema-fixtures/main.swift for
+    /// the story and what each release wrote) with the current code.
+    @Test(arguments: released)
+    func aFileOfAnOlderReleaseUpgrades(_ migration: String) async throws {
+        let version = try #require(Self.released.firstIndex(of: migration)) + 1
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        try FileManager.default.createDirectory(at: database.folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("\(migration).sqlite"),
+                                         to: URL(fileURLWithPath: database.path))
+
+        let store = try SQLiteStore(path: database.path)
+        #expect(try store.appliedMigrations() == Self.all)
+        #expect(try store.integrityCheck() == "ok")
+        // The upgraded schema is a new file's, to the letter: no shipped migration was edited.
+        let fresh = database.folder.appendingPathComponent("fresh.sqlite").path
+        try SchemaHistory.createDatabase(at: fresh, upTo: try #require(Self.all.last))
+        #expect(try SchemaHistory.schema(ofDatabaseAt: database.path) == SchemaHistory.schema(ofDatabaseAt: fresh))
+
+        try await Self.expectTheStory(in: store, version: version)
+        try await Self.expectANewCommit(on: store)
+    }
+
+    // MARK: - The story the fixtures hold
+
+    static let highLatencyLabels = ["alertname": "HighLatency", "instance": "api-1:9090", "service": "api", "severity": "error"]
+    static let diskFullLabels = ["alertname": "DiskFull", "instance": "db-1:9100", "service": "db", "severity": "critical", "team": "storage"]
+
+    static let openIncident = IncidentState(
+        id: 1, key: "api", title: "HighLatency", status: .open, severity: .sev2, type: .degradation, service: "api", services: ["api"],
+        owner: nil, detectedBy: .monitoring, openedAt: at(0), lastActivity: at(60), signalCount: 2, alertCount: 1, reportCount: 0)
+    static let resolvedIncident = IncidentState(
+        id: 2, key: "db", title: "DiskFull", status: .resolved, severity: .sev1, type: .outage, service: "db", services: ["db"],
+        owner: "storage", detectedBy: .monitoring, openedAt: at(0), acknowledgedAt: at(45), resolvedAt: at(60),
+        lastActivity: at(60), signalCount: 2, alertCount: 1, reportCount: 0)
+
+    /// Alerts got `ends_at` in v2: a v1 file holds none.
+    static func firingAlert(version: Int) -> AlertState {
+        AlertState(id: 1, fingerprint: Fingerprint("0967c5e33ca57adf"), incidentID: 1, status: .firing, kind: .alert, service: "api",
+                   title: "HighLatency", severity: .error, labels: highLatencyLabels, firstSeen: at(0), lastSeen: at(60),
+                   resolvedAt: nil, count: 2, endsAt: version >= 2 ? at(300) : nil)
+    }
+
+    static func resolvedAlert(version: Int) -> AlertState {
+        AlertState(id: 2, fingerprint: Fingerprint("c82448530022f7d2"), incidentID: 2, status: .resolved, kind: .alert, service: "db",
+                   title: "DiskFull", severity: .critical, labels: diskFullLabels, firstSeen: at(0), lastSeen: at(0),
+                   resolvedAt: at(60), count: 1, endsAt: version >= 2 ? at(240) : nil)
+    }
+
+    /// The original bodies the generator compressed, kept next to the databases.
+    static func body(ofPayload id: Int64) throws -> [UInt8] {
+        Array(try Data(contentsOf: fixtures.appendingPathComponent("payload-\(id).json")))
+    }
+
+    static func expectTheStory(in store: SQLiteStore, version: Int) async throws {
+        #expect(try await store.incident(id: 1) == openIncident)
+        #expect(try await store.incident(id: 2) == resolvedIncident)
+        #expect(try await store.incidents(IncidentQuery()).map(\.id) == [2, 1])
+        var open = IncidentQuery()
+        open.statuses = [.open, .acknowledged]
+        #expect(try await store.incidents(open) == [openIncident])
+        #expect(try await store.alerts(incidentID: 1) == [firingAlert(version: version)])
+        #expect(try await store.alerts(incidentID: 2) == [resolvedAlert(version: version)])
+
+        #expect(try await store.signals(incidentID: 1, beforeID: nil, limit: 10).map(\.id) == [4, 1])
+        #expect(try await store.signals(incidentID: 2, beforeID: nil, limit: 10).map(\.id) == [5, 2])
+        #expect(try await store.signal(id: 3) == StoredSignal(
+            id: 3, payloadID: 2, item: 0, kind: .change, source: .changes, status: .firing, decision: .recorded, severity: .info,
+            receivedAt: at(30), at: at(30), alertID: nil, incidentID: nil, fingerprint: "4a3f585727ef7c3d", service: "api",
+            title: "Deploy api v2.4.1",
+            why: Why(rule: "change.recorded", key: "api", detail: "Change events are kept as rollback candidates and open no incident.")))
+        #expect(try await store.signal(id: 5) == StoredSignal(
+            id: 5, payloadID: 3, item: 1, kind: .alert, source: .alertmanagerAPI, status: .resolved, decision: .resolved,
+            severity: .critical, receivedAt: at(60), at: at(60), alertID: 2, incidentID: 2, fingerprint: "c82448530022f7d2",
+            service: "db", title: "DiskFull", why: Why(rule: "resolve.signal", key: "c82448530022f7d2", detail: "The sender resolved alert 2.")))
+        let repeated = try #require(try await store.signal(id: 4))
+        #expect(repeated.decision == .repeat && repeated.why.window == "resolve_timeout" && repeated.why.windowSeconds == 300)
+
+        #expect(try await store.timeline(incidentID: 1).map(\.entry) == [
+            TimelineEntry(incidentID: 1, at: at(0), kind: .opened, text: "HighLatency", signalID: 1),
+        ])
+        let timeline = try await store.timeline(incidentID: 2)
+        #expect(timeline.map(\.id) == [2, 3, 4, 5])
+        #expect(timeline.map(\.entry) == [
+            TimelineEntry(incidentID: 2, at: at(0), kind: .opened, text: "DiskFull", signalID: 2),
+            TimelineEntry(incidentID: 2, at: at(45), kind: .acknowledged, by: "bob", text: "on it: clearing old WAL segments"),
+            TimelineEntry(incidentID: 2, at: at(60), kind: .alertResolved, text: "DiskFull: resolved by its sender", signalID: 5, alertID: 2),
+            TimelineEntry(incidentID: 2, at: at(60), kind: .resolved, text: "All alerts resolved.", signalID: 5),
+        ])
+        #expect(try await store.changes(services: ["api", "db"], from: at(0), to: at(600), limit: 10) == [
+            StoredChange(signalID: 3, service: "api", title: "Deploy api v2.4.1", description: "Rolling update to v2.4.1", at: at(30),
+                         sender: "ci", links: [SignalLink(href: "https://ci.example.com/runs/4242", text: "CI run 4242")]),
+        ])
+
+        // Every payload restores byte for byte; from v3 on, payload 3 is stored against payload 1.
+        let sources: [SignalSource] = [.alertmanagerAPI, .changes, .alertmanagerAPI]
+        var originalBytes = 0
+        var compressedOneByOne: [Int] = []
+        for (index, source) in sources.enumerated() {
+            let id = Int64(index + 1)
+            let body = try body(ofPayload: id)
+            let receivedAt = at(30 * Int64(index))
+            #expect(try await store.payload(id: id) == RawPayload(id: id, source: source, contentType: "application/json",
+                                                                  receivedAt: receivedAt, bytes: body))
+            originalBytes += body.count
+            compressedOneByOne.append(StoredPayload.compressing(body, source: source, contentType: "", receivedAt: receivedAt).bytes.count)
+        }
+        #expect(try await store.payload(id: 4) == nil)
+        let counts = try await store.counts()
+        #expect(counts.signals == 5 && counts.alerts == 2 && counts.incidents == 2 && counts.openIncidents == 1)
+        #expect(counts.originalBytes == Int64(originalBytes))
+        #expect(counts.payloadBytes > 0 && counts.payloadBytes < Int64(originalBytes))
+        // The dictionary saves more than half of what zlib alone makes of the resend.
+        let saved = compressedOneByOne.reduce(0, +) - Int(counts.payloadBytes)
+        #expect(version >= 3 ? saved > compressedOneByOne[2] / 2 : saved < compressedOneByOne[2] / 2)
+
+        let state = try await store.loadCorrelatorState(now: at(120), reopenWindow: .seconds(30))
+        #expect(state.alerts == [1: firingAlert(version: version)])
+        #expect(state.incidents == [1: openIncident])
+        #expect(state.nextSignalID == 6 && state.nextAlertID == 3 && state.nextIncidentID == 3)
+        // Within its reopen window, the resolved incident is held too.
+        #expect(try await store.loadCorrelatorState(now: at(120), reopenWindow: .seconds(1800)).incidents.keys.sorted() == [1, 2])
+    }
+
+    /// A correlator started from the upgraded file repeats its firing alert and opens a new
+    /// incident; the commit's ids follow the old ones and it writes transitions.
+    static func expectANewCommit(on store: SQLiteStore) async throws {
+        #expect(try await store.transitions(after: 0, limit: 10).isEmpty)
+        var feed = Feed()
+        feed.correlator = Correlator(state: try await store.loadCorrelatorState(now: at(120), reopenWindow: .seconds(1800)))
+        let record = feed.record([alert("api", "HighLatency", labels: highLatencyLabels), alert("web", "Down", severity: .critical)], at: 120)
+        try await store.commit(StoreBatch(entries: [.ingest(record)]))
+
+        let repeated = try #require(try await store.signal(id: 6))
+        #expect(repeated.payloadID == 4 && repeated.decision == .repeat && repeated.alertID == 1 && repeated.incidentID == 1)
+        let opened = try #require(try await store.signal(id: 7))
+        #expect(opened.payloadID == 4 && opened.decision == .opened && opened.alertID == 3 && opened.incidentID == 3)
+        #expect(try await store.alerts(incidentID: 1).map(\.count) == [3])
+        #expect(try await store.incident(id: 3)?.key == "web")
+        #expect(try await store.payload(id: 4)?.bytes == Array("{\"signals\":2}".utf8))
+        let counts = try await store.counts()
+        #expect(counts.signals == 7 && counts.alerts == 3 && counts.incidents == 3 && counts.openIncidents == 2)
+
+        let transitions = try await store.transitions(after: 0, limit: 10)
+        #expect(transitions.map(\.sequence) == Array(1...Int64(transitions.count)))
+        #expect(transitions.contains { $0.transition.kind == .incidentOpened && $0.transition.incidentID == 3 })
+        #expect(transitions.contains { $0.transition.kind == .alertFiring && $0.transition.alertID == 3 })
+        #expect(try store.integrityCheck() == "ok")
     }
 }
