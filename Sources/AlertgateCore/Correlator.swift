@@ -55,12 +55,14 @@ public struct Correlator: Sendable {
             outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
             return outcome
         }
-        if let verdict = muter.mute(signal, at: time) {
-            outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
-            return outcome
-        }
         if let live = state.liveAlert(fingerprint), time > expiry(of: live) {
             resolveAlert(live.id, at: expiry(of: live), reason: expiryReason(live), into: &outcome)
+        }
+        // Muting keeps new alerts out; an alert already firing goes on living (repeats) and
+        // resolving, so a silence set while it fires does not swallow its resolve.
+        if signal.status == .firing, state.liveAlert(fingerprint) == nil, let verdict = muter.mute(signal, at: time) {
+            outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
+            return outcome
         }
         switch signal.status {
         case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
@@ -271,8 +273,14 @@ public struct Correlator: Sendable {
     /// Keeps `incident` in the state and the outcome, with the transitions from the snapshot
     /// it replaces (the announce stage).
     mutating func save(_ incident: IncidentState, at time: Timestamp, into outcome: inout Outcome) {
-        outcome.transitions += Announcer.transitions(from: state.incidents[incident.id], to: incident, at: time)
-        state.insert(incident)
+        let before = state.incidents[incident.id]
+        outcome.transitions += Announcer.transitions(from: before, to: incident, at: time)
+        if let before, before.key == incident.key, (before.status == .closed) == (incident.status == .closed) {
+            // Its place in the key index stays as it is.
+            state.incidents[incident.id] = incident
+        } else {
+            state.insert(incident)
+        }
         outcome.record(incident)
     }
 

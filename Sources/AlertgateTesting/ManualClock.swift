@@ -55,8 +55,17 @@ public final class ManualClock: WallClock {
 
     /// Moves the clock forward and wakes the sleepers whose deadline it reached.
     public func advance(by duration: Duration) {
+        move { $0 + duration }
+    }
+
+    /// Sets the time; sleepers wake if it moved past their deadline.
+    public func set(_ time: Timestamp) {
+        move { _ in time }
+    }
+
+    private func move(_ to: (Timestamp) -> Timestamp) {
         let woken = state.withLock { state -> [Sleeper] in
-            state.now = state.now + duration
+            state.now = to(state.now)
             let now = state.now
             let due = state.sleepers.filter { $0.deadline <= now }
             state.sleepers.removeAll { $0.deadline <= now }
@@ -64,11 +73,6 @@ public final class ManualClock: WallClock {
             return due
         }
         for sleeper in woken { sleeper.continuation.resume() }
-    }
-
-    /// Sets the time; sleepers wake if it moved past their deadline.
-    public func set(_ time: Timestamp) {
-        advance(by: .milliseconds(time.milliseconds - now().milliseconds))
     }
 
     /// Tasks sleeping on this clock now.

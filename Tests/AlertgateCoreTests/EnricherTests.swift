@@ -35,11 +35,27 @@ struct EnricherTests {
         #expect(Enricher().enrich(signal) == signal)
     }
 
+    @Test func anAliasInTheServiceLabelBecomesTheName() {
+        #expect(Enricher(catalog: catalog).enrich(alert("", "Slow", labels: ["service": "Checkout-API"])).labels["service"] == "checkout")
+    }
+
+    /// As the pipeline does: fingerprinted first, so the catalog never changes an alert's identity.
+    func fingerprinted(_ signal: Signal) -> Signal {
+        var copy = signal
+        copy.fingerprint = Fingerprint.of(signal)
+        return copy
+    }
+
+    @Test func theFingerprintIsTheOneTheSenderSent() {
+        let signal = fingerprinted(alert("payment page", "Slow"))
+        #expect(Enricher(catalog: catalog).enrich(signal).fingerprint == signal.fingerprint)
+    }
+
     @Test func anAliasAndItsNameMakeOneIncident() {
         var correlator = Correlator()
         let enricher = Enricher(catalog: catalog)
-        let first = ingest(&correlator, enricher.enrich(alert("checkout-api", "Slow")), at: 0)
-        let second = ingest(&correlator, enricher.enrich(alert("checkout", "Errors")), at: 1)
+        let first = ingest(&correlator, enricher.enrich(fingerprinted(alert("checkout-api", "Slow"))), at: 0)
+        let second = ingest(&correlator, enricher.enrich(fingerprinted(alert("checkout", "Errors"))), at: 1)
         #expect(first.incidentID == second.incidentID)
         #expect(second.decision == .attached)
         #expect(correlator.state.incidents[first.incidentID!]?.owner == "payments")

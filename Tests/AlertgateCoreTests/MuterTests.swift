@@ -51,4 +51,16 @@ struct MuterTests {
         #expect(outcome.decision == .suppressed)
         #expect(outcome.why?.key == "DatacenterDown")
     }
+
+    @Test func anAlertFiringBeforeASilenceGoesOnRepeatingAndResolving() {
+        var correlator = Correlator(muter: Muter(rules: [ServiceSilence(service: "db", until: at(3600))]))
+        // Restored state: the alert fired before the silence began (here: a muter-less correlator's).
+        var before = Correlator()
+        ingest(&before, alert("db", "Disk full"), at: 0)
+        correlator = Correlator(muter: Muter(rules: [ServiceSilence(service: "db", until: at(3600))]), state: before.state)
+        #expect(ingest(&correlator, alert("db", "Disk full"), at: 10).decision == .repeat)
+        #expect(ingest(&correlator, alert("db", "Disk full", status: .resolved), at: 20).decision == .resolved)
+        // A new alert of the service is silenced.
+        #expect(ingest(&correlator, alert("db", "Disk slow"), at: 30).decision == .silenced)
+    }
 }

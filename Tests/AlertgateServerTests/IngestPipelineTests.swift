@@ -3,6 +3,7 @@ import AlertgateServer
 import AlertgateStorage
 import AlertgateTesting
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -123,7 +124,7 @@ import Testing
         let x = enqueue(pipeline, request(receivedAt: 2_000, service: "x", alerts: 3))
         let y = enqueue(pipeline, request(receivedAt: 2_001, service: "y"))
         let note = Task { try await pipeline.perform(IncidentCommand(incidentID: 1, action: .note, by: "ana", note: "still broken")) }
-        try #require(try await eventually { pipeline.queueDepth == 3 })
+        try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 3 })
         let z = enqueue(pipeline, request(receivedAt: 2_002, service: "z"))
 
         try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
@@ -144,7 +145,7 @@ import Testing
         }
     }
 
-    @Test func anUnreadableStoreIsRetriedOnTheClockWithGrowingDelays() async throws {
+    @Test func anUnreadableStoreIsRetriedOnTheClockWithGrowingDelaysAndTurnsWorkAwayMeanwhile() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
@@ -152,37 +153,87 @@ import Testing
         let pipeline = unreadableAfterAFailedCommit(store, clock: clock)
         try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
             try await failACommitAndLoseTheStore(store, pipeline, clock)
-            let waiting = enqueue(pipeline, request(receivedAt: 2_000))
+            // No caller waits on the back-off: it is answered at once, 503 over HTTP.
+            await #expect(throws: PipelineError.storeUnavailable) { try await answer(enqueue(pipeline, request(receivedAt: 2_000))) }
 
             // Waiting 500 ms on the clock: nothing happens before it has passed.
             clock.advance(by: .milliseconds(499))
             #expect(store.loads == 2 && clock.sleeperCount == 2)
             clock.advance(by: .milliseconds(1))
-            try #require(try await eventually { store.loads == 3 && clock.sleeperCount == 2 })
+            try #require(try await eventually(timeout: .seconds(60)) { store.loads == 3 && clock.sleeperCount == 2 })
             // Then 1 s.
             clock.advance(by: .milliseconds(999))
             #expect(store.loads == 3)
             store.failLoads(false)
             clock.advance(by: .milliseconds(1))
-            #expect(try await answer(waiting).map(\.decision) == [.opened], "the job waited for the store, not failed")
-            #expect(store.loads == 4)
+            try #require(try await eventually(timeout: .seconds(60)) { store.loads == 4 })
+            // Readable again: work is taken, on a correlator rebuilt from the store.
+            let stored = try await eventually(timeout: .seconds(60)) {
+                (try? await pipeline.submit(request(receivedAt: 3_000)))?.first?.decision == .opened
+            }
+            #expect(stored)
         }
     }
 
-    @Test func anUnreadableStoreStopsBeingRetriedOnShutdown() async throws {
+    @Test func anUnreadableStoreStopsBeingRetriedOnGracefulShutdown() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
         let clock = ManualClock()
         let pipeline = unreadableAfterAFailedCommit(store, clock: clock)
-        var waiting: AsyncThrowingStream<[Outcome], any Error>?
-        try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
-            try await failACommitAndLoseTheStore(store, pipeline, clock)
-            waiting = enqueue(pipeline, request(receivedAt: 2_000))
+        let group = ServiceGroup(configuration: .init(services: [pipeline], gracefulShutdownSignals: [], logger: Logger(label: "test")))
+        let running = Task { try await group.run() }
+        defer {
+            store.stopHolding()
+            running.cancel()
         }
-        // runPipeline returned: the loop stopped while it waited to retry, and answered the job.
-        await #expect(throws: PipelineError.shuttingDown) { try await answer(waiting!) }
+        try await failACommitAndLoseTheStore(store, pipeline, clock)
+        await group.triggerGracefulShutdown()
+        // The back-off's wait on the clock ends with the shutdown; the clock never moved.
+        let stopped = try await withThrowingTaskGroup(of: Bool.self) { race in
+            race.addTask { try await running.value; return true }
+            race.addTask {
+                try await Task.sleep(for: .seconds(60))
+                running.cancel()
+                return false
+            }
+            defer { race.cancelAll() }
+            return try await race.next() ?? false
+        }
+        #expect(stopped, "the pipeline did not stop within a minute of the shutdown")
         #expect(store.loads == 2)
+        await #expect(throws: PipelineError.shuttingDown) { try await answer(enqueue(pipeline, request(receivedAt: 2_000))) }
+    }
+
+    @Test func aCommandRefusedOnTheStateOfAFailedCommitIsAnsweredAsNotStored() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        try await runPipeline(IngestPipeline(store: sqlite, config: GatewayConfig(), clock: ManualClock(), metrics: GatewayMetrics(),
+                                             logger: Logger(label: "test"))) { pipeline in
+            _ = try await pipeline.submit(request(receivedAt: 1_000))
+        }
+        let store = HeldStore(sqlite)
+        let pipeline = oneJobPerBatch(store)
+        // The resolve is held at the store; the acknowledge, built on it, is refused by the
+        // correlator (a resolved incident cannot be acknowledged) while the resolve is not stored.
+        store.holdNextCommit()
+        let resolve = Task { try await pipeline.perform(IncidentCommand(incidentID: 1, action: .resolve, by: "ana")) }
+        try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 1 })
+        let acknowledge = Task { try await pipeline.perform(IncidentCommand(incidentID: 1, action: .acknowledge, by: "bo")) }
+        try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 2 })
+
+        try await runPipeline(pipeline, onExit: store.stopHolding) { pipeline in
+            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+            store.releaseHeldCommit(failing: true)
+            await #expect(throws: PipelineError.self) { try await resolve.value }
+            await #expect(throws: PipelineError.self, "not 409: the state it was refused on was never stored") {
+                try await acknowledge.value
+            }
+            // On the state the store holds, the incident is open and can be acknowledged.
+            let acknowledged = try await pipeline.perform(IncidentCommand(incidentID: 1, action: .acknowledge, by: "bo"))
+            #expect(acknowledged.transitions.map(\.kind) == [.incidentAcknowledged])
+        }
     }
 
     /// A pipeline whose expiry tick is an hour away, so the only other sleeper on `clock` is
@@ -202,7 +253,7 @@ import Testing
         store.failLoads(true)
         store.releaseHeldCommit(failing: true)
         await #expect(throws: PipelineError.self) { try await answer(first) }
-        try #require(try await eventually { store.loads == 2 && clock.sleeperCount == 2 })
+        try #require(try await eventually(timeout: .seconds(60)) { store.loads == 2 && clock.sleeperCount == 2 })
     }
 }
 
@@ -219,16 +270,16 @@ import Testing
         try await runPipeline(pipeline) { pipeline in
             let opened = try await pipeline.submit(request(receivedAt: 1_000))
             let incidentID = try #require(opened.first?.incidentID)
-            try #require(try await eventually { clock.sleeperCount == 1 })
+            try #require(try await eventually(timeout: .seconds(60)) { clock.sleeperCount == 1 })
             #expect(pipeline.expiryPassCount == 0, "no pass before the clock moves")
 
             clock.advance(by: .seconds(200))
-            try #require(try await eventually { pipeline.expiryPassCount == 1 && clock.sleeperCount == 1 })
+            try #require(try await eventually(timeout: .seconds(60)) { pipeline.expiryPassCount == 1 && clock.sleeperCount == 1 })
             #expect(try await sqlite.incident(id: incidentID)?.status == .open, "200 s of silence is within resolve_timeout")
 
             clock.advance(by: .seconds(101))
-            try #require(try await eventually { pipeline.expiryPassCount == 2 })
-            try #require(try await eventually { try await sqlite.incident(id: incidentID)?.status == .resolved })
+            try #require(try await eventually(timeout: .seconds(60)) { pipeline.expiryPassCount == 2 })
+            try #require(try await eventually(timeout: .seconds(60)) { try await sqlite.incident(id: incidentID)?.status == .resolved })
             let resolvedAt = Timestamp(milliseconds: 1_000 + 300_000)
             #expect(try await sqlite.transitions(after: 2, limit: 10).map(\.transition) == [
                 Transition(kind: .alertResolved, at: resolvedAt, incidentID: incidentID, alertID: 1, severity: .sev2),

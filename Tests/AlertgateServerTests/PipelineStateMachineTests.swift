@@ -1,3 +1,4 @@
+import AlertgateCore
 @testable import AlertgateServer
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
     @Test func anEmptyBatchIsNotCommitted() {
         var machine = Machine()
         #expect(machine.next(workWaiting: true, closing: false) == .build(1))
-        #expect(machine.batchBuilt(empty: true) == [.discard(1)])
+        #expect(machine.batchBuilt(empty: true) == [.reply(1, stored: true)], "answered at once: nothing to write")
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
 
@@ -49,7 +50,7 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: true, closing: false)
         #expect(machine.batchBuilt(empty: true) == [.awaitCommit(1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .discard(2)])
+        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .reply(2, stored: true)])
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
 
@@ -114,8 +115,10 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: false, closing: false)
         #expect(machine.commitEnded(1, stored: false).last == .rebuild(attempt: 1, delay: .zero))
+        // The first failed rebuild turns work away until the store is readable again.
+        #expect(machine.rebuildEnded(succeeded: false, closing: false) == [.refuseWork, .rebuild(attempt: 2, delay: .milliseconds(500))])
         var delays: [Duration] = []
-        for attempt in 2...7 {
+        for attempt in 3...7 {
             let actions = machine.rebuildEnded(succeeded: false, closing: false)
             guard case .rebuild(let number, let delay) = actions.first, actions.count == 1, number == attempt else {
                 Issue.record("attempt \(attempt): \(actions)")
@@ -123,8 +126,8 @@ import Testing
             }
             delays.append(delay)
         }
-        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4)])
-        #expect(machine.rebuildEnded(succeeded: true, closing: false) == [])
+        #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4)])
+        #expect(machine.rebuildEnded(succeeded: true, closing: false) == [.acceptWork])
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
 
@@ -152,6 +155,24 @@ import Testing
 }
 
 @Suite struct PipelineQueueTests {
+    @Test func aRefusingQueueAnswersWhatWaitsAndTurnsNewJobsAway() {
+        var queue = PipelineQueue(capacity: 2, maxBatchSignals: 10)
+        #expect(queue.append(Self.job()) == nil)
+        #expect(queue.refuse().count == 1)
+        #expect(queue.append(Self.job()) == .storeUnavailable)
+        queue.accept()
+        #expect(queue.append(Self.job()) == nil)
+        #expect(queue.append(Self.job()) == nil)
+        #expect(queue.append(Self.job()) == .overloaded)
+        #expect(queue.close().count == 2)
+        #expect(queue.append(Self.job()) == .shuttingDown)
+    }
+
+    static func job() -> PipelineJob {
+        let payload = StoredPayload(source: .events, contentType: "", encoding: .identity, originalSize: 0, bytes: [], receivedAt: Timestamp(milliseconds: 0))
+        return .ingest(IngestRequest(payload: payload, signals: []), { _ in })
+    }
+
     @Test func ticksDoNotPileUpAndAClosedQueueTakesNoExpiry() {
         var queue = PipelineQueue(capacity: 2, maxBatchSignals: 10)
         #expect(!queue.hasWork)

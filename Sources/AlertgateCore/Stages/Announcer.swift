@@ -8,6 +8,10 @@ public enum Announcer {
             Transition(kind: kind, at: time, incidentID: after.id, severity: after.severity, detail: detail)
         }
         guard let before else { return [transition(.incidentOpened)] }
+        // Most snapshots (a repeat, one more alert) change none of what is announced.
+        let worse = after.severity < before.severity
+        let spread = after.services.count > before.services.count
+        guard before.status != after.status || (after.status.isActive && (worse || spread)) else { return [] }
         var transitions: [Transition] = []
         if before.status != after.status {
             switch after.status {
@@ -17,12 +21,13 @@ public enum Announcer {
             case .closed: transitions.append(transition(.incidentClosed))
             }
         }
-        if after.status.isActive {
+        if after.status.isActive, worse || spread {
             var changes: [String] = []
-            if after.severity < before.severity { changes.append("\(before.severity.rawValue) → \(after.severity.rawValue)") }
+            if worse { changes.append("\(before.severity.rawValue) → \(after.severity.rawValue)") }
+            // Services are only ever added to an incident.
             let added = after.services.filter { !before.services.contains($0) }
             if !added.isEmpty { changes.append(added.map { "+\($0)" }.joined(separator: " ")) }
-            if !changes.isEmpty { transitions.append(transition(.incidentEscalated, changes.joined(separator: ", "))) }
+            transitions.append(transition(.incidentEscalated, changes.joined(separator: ", ")))
         }
         return transitions
     }

@@ -6,7 +6,9 @@ public protocol StoreWriter: Sendable {
     /// The correlator's state as of the last commit: firing alerts, incidents that may still
     /// take signals (resolved ones within `reopenWindow` of `now`), and the last ids given.
     /// With `keys`, only the incidents of those correlation keys and their firing alerts; the
-    /// last ids are the store's in any case.
+    /// last ids are the store's in any case. Such a part is complete only for signals of those
+    /// keys whose fingerprints belong to them: an explicit fingerprint (a `dedup_key`) firing
+    /// under another key would not find its alert.
     func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState
 
     /// An incident the correlator may have forgotten (closed, or resolved long ago) with its

@@ -74,6 +74,10 @@ public struct APIError: HTTPResponseError, Sendable {
             var answer = APIError(.serviceUnavailable, code: "shutting_down", message: "alertgate is shutting down; retry against another instance or later")
             answer.retryAfterSeconds = 5
             return answer
+        case PipelineError.storeUnavailable:
+            var answer = APIError(.serviceUnavailable, code: "store_unavailable", message: "the database cannot be read; nothing was stored, retry later")
+            answer.retryAfterSeconds = 5
+            return answer
         case PipelineError.storeFailed(let detail):
             var answer = APIError(.serviceUnavailable, code: "store_failed", message: "nothing was stored: \(detail)")
             answer.retryAfterSeconds = 1

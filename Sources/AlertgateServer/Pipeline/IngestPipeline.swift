@@ -47,12 +47,12 @@ public final class IngestPipeline: Service, Sendable {
     // MARK: - Callers
 
     /// The request for a body and the signals decoded from it, made in the caller's task:
-    /// each signal enriched (service catalog) and fingerprinted, the body packed by the store.
+    /// each signal fingerprinted and enriched (service catalog), the body packed by the store.
     /// `key` tells alike bodies apart for compression; by default the first signal's fingerprint.
     public func request(
         body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)]
     ) -> IngestRequest {
-        let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal).fingerprinted) }
+        let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal.fingerprinted)) }
         let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
                                            contentType: contentType, receivedAt: receivedAt)
         return IngestRequest(payload: payload, signals: prepared)
@@ -93,7 +93,7 @@ public final class IngestPipeline: Service, Sendable {
 
     private func enqueue(_ job: PipelineJob) {
         if let refusal = queue.withLock({ $0.append(job) }) {
-            metrics.rejected(refusal == .overloaded ? "queue_full" : "shutting_down")
+            metrics.rejected(refusal.rejectionCause)
             job.fail(refusal)
             return
         }
@@ -103,7 +103,13 @@ public final class IngestPipeline: Service, Sendable {
     // MARK: - The loop
 
     public func run() async throws {
-        var correlator = try await loadCorrelator()
+        var correlator: Correlator
+        do {
+            correlator = try await loadCorrelator()
+        } catch {
+            for job in queue.withLock({ $0.close() }) { job.fail(PipelineError.shuttingDown) }
+            throw error
+        }
         logger.info("pipeline started", metadata: [
             "firing_alerts": "\(correlator.state.alerts.count)", "incidents": "\(correlator.state.incidents.count)",
         ])
@@ -146,14 +152,18 @@ public final class IngestPipeline: Service, Sendable {
                 actions += machine.commitEnded(id, stored: stored)
             case .commit(let id):
                 commits[id] = commit(batches[id]!.batch)
-            case .discard(let id):
-                batches[id] = nil
             case .reply(let id, let stored):
                 reply(batches.removeValue(forKey: id)!, stored: stored)
             case .abandon(let id):
                 batches.removeValue(forKey: id)!.fail(PipelineError.storeFailed("an earlier batch it was built on was not stored"))
             case .rebuild(let attempt, let delay):
                 actions += machine.rebuildEnded(succeeded: await rebuild(&correlator, attempt: attempt, after: delay), closing: closing)
+            case .refuseWork:
+                let refused = queue.withLock { $0.refuse() }
+                metrics.rejected(PipelineError.storeUnavailable.rejectionCause, count: Int64(refused.count))
+                for job in refused { job.fail(PipelineError.storeUnavailable) }
+            case .acceptWork:
+                queue.withLock { $0.accept() }
             case .stop:
                 break
             }
@@ -161,9 +171,14 @@ public final class IngestPipeline: Service, Sendable {
         assert(batches.isEmpty && commits.isEmpty, "the state machine stopped with batches unanswered")
     }
 
-    /// Shutting down: drain what is queued, start nothing that waits.
+    /// Shutting down (gracefully, or the task was cancelled): take no new jobs, drain those
+    /// queued, start nothing that waits.
     private var closing: Bool {
-        queue.withLock { $0.closed } || Task.isCancelled || Task.isShuttingDownGracefully
+        let stopping = Task.isCancelled || Task.isShuttingDownGracefully
+        return queue.withLock { queue in
+            if stopping { queue.closeForDraining() }
+            return queue.closed
+        }
     }
 
     /// Correlates the jobs of batch `id` not yet correlated. Stops early when a command needs
@@ -216,7 +231,7 @@ public final class IngestPipeline: Service, Sendable {
 
     private func reply(_ batch: PipelineBatch, stored: Bool) {
         if stored {
-            metrics.committed(batch: batch.batch, signals: batch.signalCount)
+            if !batch.batch.isEmpty { metrics.committed(batch: batch.batch, signals: batch.signalCount) }
             for reply in batch.replies { reply(.success(())) }
         } else {
             metrics.rejected("store_failed")

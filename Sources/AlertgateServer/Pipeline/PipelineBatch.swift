@@ -24,8 +24,9 @@ struct PipelineBatch {
         }
     }
 
-    /// Runs `job` through the correlator. Its answer waits for the commit; a command the
-    /// correlator refuses is answered at once.
+    /// Runs `job` through the correlator. Its answer waits for the commit, a refusal too: the
+    /// correlator refused on the state the batch in flight left, which counts only once that
+    /// batch is stored.
     mutating func place(_ job: PipelineJob, in correlator: inout Correlator, at now: Timestamp) {
         switch job {
         case .ingest(let request, let reply):
@@ -43,23 +44,24 @@ struct PipelineBatch {
             replies.append { [outcomes] result in reply(result.map { outcomes }) }
         case .command(let command, let continuation):
             do {
-                let outcome = try correlator.apply(command, at: now)
-                batch.entries.append(.outcome(outcome))
-                replies.append { result in continuation.resume(with: result.map { outcome }) }
+                answer(continuation, with: .success(try correlator.apply(command, at: now)))
             } catch {
-                continuation.resume(throwing: error)
+                answer(continuation, with: .failure(error))
             }
         case .edit(let edit, let continuation):
             do {
-                let outcome = try correlator.edit(
+                answer(continuation, with: .success(try correlator.edit(
                     incidentID: edit.incidentID, severity: edit.severity, type: edit.type, owner: edit.owner, title: edit.title,
-                    by: edit.by, at: now)
-                batch.entries.append(.outcome(outcome))
-                replies.append { result in continuation.resume(with: result.map { outcome }) }
+                    by: edit.by, at: now)))
             } catch {
-                continuation.resume(throwing: error)
+                answer(continuation, with: .failure(error))
             }
         }
+    }
+
+    private mutating func answer(_ continuation: CheckedContinuation<Outcome, any Error>, with decided: Result<Outcome, CommandError>) {
+        if case .success(let outcome) = decided { batch.entries.append(.outcome(outcome)) }
+        replies.append { stored in continuation.resume(with: stored.flatMap { decided.mapError { $0 as any Error } }) }
     }
 
     /// Answers every caller with `error`: those correlated, and the jobs not yet correlated.

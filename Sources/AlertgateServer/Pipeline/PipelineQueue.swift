@@ -13,6 +13,8 @@ struct PipelineQueue {
     private(set) var jobs: [PipelineJob] = []
     private(set) var expiryDue = false
     private(set) var closed = false
+    /// Jobs are turned away while the store cannot be read.
+    private(set) var refusing = false
 
     init(capacity: Int, maxBatchSignals: Int) {
         self.capacity = capacity
@@ -24,6 +26,7 @@ struct PipelineQueue {
     /// Queues `job`, or says why not.
     mutating func append(_ job: PipelineJob) -> PipelineError? {
         if closed { return .shuttingDown }
+        if refusing { return .storeUnavailable }
         if jobs.count >= capacity { return .overloaded }
         jobs.append(job)
         return nil
@@ -48,6 +51,17 @@ struct PipelineQueue {
         jobs.removeFirst(count)
         defer { expiryDue = false }
         return Work(jobs: taken, expire: expiryDue && !closed)
+    }
+
+    /// Turns jobs away until `accept`; returns those waiting, to be answered.
+    mutating func refuse() -> [PipelineJob] {
+        refusing = true
+        defer { jobs.removeAll() }
+        return jobs
+    }
+
+    mutating func accept() {
+        refusing = false
     }
 
     /// Takes no more jobs; returns those still waiting, to be answered.

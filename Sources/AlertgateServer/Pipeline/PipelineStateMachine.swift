@@ -8,13 +8,13 @@
 /// | idle, a batch in flight | `next`, no work waits | awaitCommit (answer it now) | idle |
 /// | idle | `next`, closing, nothing in flight | stop | stopped |
 /// | building | `storeNeeded`, a batch in flight | awaitCommit | waitingForStore |
-/// | building | `batchBuilt` | commit, or discard if empty | idle |
+/// | building | `batchBuilt` | commit; if empty, reply at once | idle |
 /// | building on a batch in flight | `batchBuilt` | awaitCommit | waitingToCommit |
-/// | waitingToCommit | `commitEnded`, stored | reply; commit (or discard) the built one | idle |
+/// | waitingToCommit | `commitEnded`, stored | reply; commit the built one (reply if empty) | idle |
 /// | waitingForStore | `commitEnded`, stored | reply, resumeBuilding | building |
 /// | any with a batch in flight | `commitEnded`, failed | reply, abandon what was built on it, rebuild | rebuilding |
-/// | rebuilding | `rebuildEnded`, rebuilt | – | idle |
-/// | rebuilding | `rebuildEnded`, failed | rebuild after a doubled delay, or stop when closing | rebuilding, stopped |
+/// | rebuilding | `rebuildEnded`, rebuilt | acceptWork if work was refused | idle |
+/// | rebuilding | `rebuildEnded`, failed | refuseWork (the first time), rebuild after a doubled delay; stop when closing | rebuilding, stopped |
 ///
 /// At most two batches exist at once: one in flight (committing) and one being built on top
 /// of it, so correlation and the SQLite writer work at the same time while commits stay
@@ -34,8 +34,6 @@ struct PipelineStateMachine {
         case awaitCommit(BatchID)
         /// Hand batch `id` to the store.
         case commit(BatchID)
-        /// Batch `id` holds nothing to write (an expiry pass that expired nothing): forget it.
-        case discard(BatchID)
         /// Answer the callers of batch `id`, which has committed or failed.
         case reply(BatchID, stored: Bool)
         /// Batch `id` was built (or was being built) on a failed commit: answer its callers
@@ -43,6 +41,12 @@ struct PipelineStateMachine {
         case abandon(BatchID)
         /// Rebuild the correlator from the store, after waiting `delay` on the clock.
         case rebuild(attempt: Int, delay: Duration)
+        /// The store stays unreadable: answer the queued jobs that nothing was stored and turn
+        /// new ones away at once (503 with Retry-After), so no caller waits on the back-off
+        /// and a shutdown is not held up by requests that cannot be answered.
+        case refuseWork
+        /// The store is readable again: take jobs again.
+        case acceptWork
         /// Stop: answer whatever is still queued that the gateway is shutting down.
         case stop
     }
@@ -64,6 +68,8 @@ struct PipelineStateMachine {
     let maximumBackoff: Duration
     private var state = State.idle(inFlight: nil)
     private var lastBatchID: BatchID = 0
+    /// Work is turned away while the store stays unreadable.
+    private var refusing = false
 
     init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30)) {
         self.initialBackoff = initialBackoff
@@ -107,8 +113,9 @@ struct PipelineStateMachine {
             return [.awaitCommit(inFlight)]
         }
         if empty {
+            // Nothing to write; its callers (commands the correlator refused) are answered now.
             state = .idle(inFlight: nil)
-            return [.discard(id)]
+            return [.reply(id, stored: true)]
         }
         state = .idle(inFlight: id)
         return [.commit(id)]
@@ -128,7 +135,7 @@ struct PipelineStateMachine {
             built = next
             if stored {
                 state = .idle(inFlight: empty ? nil : next)
-                return [.reply(id, stored: true), empty ? .discard(next) : .commit(next)]
+                return [.reply(id, stored: true), empty ? .reply(next, stored: true) : .commit(next)]
             }
         case .waitingForStore(let next, let inFlight) where inFlight == id:
             built = next
@@ -150,14 +157,18 @@ struct PipelineStateMachine {
         guard case .rebuilding(let attempt) = state else { preconditionFailure("rebuildEnded() while \(state)") }
         if succeeded {
             state = .idle(inFlight: nil)
-            return []
+            defer { refusing = false }
+            return refusing ? [.acceptWork] : []
         }
         if closing {
             state = .stopped
             return [.stop]
         }
         state = .rebuilding(attempt: attempt + 1)
-        return [.rebuild(attempt: attempt + 1, delay: backoff(beforeAttempt: attempt + 1))]
+        let retry = Action.rebuild(attempt: attempt + 1, delay: backoff(beforeAttempt: attempt + 1))
+        if refusing { return [retry] }
+        refusing = true
+        return [.refuseWork, retry]
     }
 
     /// The wait before rebuild attempt `attempt` (the first goes at once).
