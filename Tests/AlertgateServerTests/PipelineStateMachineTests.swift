@@ -154,6 +154,107 @@ import Testing
     }
 }
 
+/// Random orders of events, driven the way `IngestPipeline` drives the machine, with the rules
+/// every order must keep: commits one at a time and in batch order, every batch answered
+/// exactly once, nothing committed that was built on a failed commit, work refused only between
+/// a failed rebuild and a successful one, and a stop that leaves nothing unanswered.
+@Suite struct PipelineStateMachineRandomOrderTests {
+    /// xorshift64*: seeded, so a failing order can be replayed.
+    struct Dice {
+        var state: UInt64
+        mutating func roll(_ sides: Int) -> Int {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return Int((state &* 0x2545_F491_4F6C_DD1D) >> 33) % sides
+        }
+    }
+
+    @Test(arguments: 1...200)
+    func everyOrderKeepsTheRules(seed: Int) {
+        var dice = Dice(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1)
+        var machine = PipelineStateMachine()
+        var actions: [PipelineStateMachine.Action] = []
+        var building: Int?
+        var inFlight: Int?
+        var lastCommitted = 0
+        var answered: Set<Int> = []
+        var built: Set<Int> = []
+        /// Batches built after a commit that then failed: none of them may be committed.
+        var builtOnFailure: Set<Int> = []
+        var refusing = false
+        var closing = false
+        var steps = 0
+
+        while !machine.isStopped {
+            steps += 1
+            guard steps < 10_000 else {
+                Issue.record("seed \(seed): no stop after \(steps) steps")
+                return
+            }
+            if steps > 300 { closing = true }
+            let action: PipelineStateMachine.Action
+            if !actions.isEmpty {
+                action = actions.removeFirst()
+            } else if let id = building {
+                // A batch being correlated: finish it, or meet a command that needs the store.
+                if dice.roll(4) == 0 {
+                    action = machine.storeNeeded()
+                    if action == .resumeBuilding(id) { continue }
+                } else {
+                    actions = machine.batchBuilt(empty: dice.roll(5) == 0)
+                    building = nil
+                    continue
+                }
+            } else {
+                action = machine.next(workWaiting: !refusing && !closing ? dice.roll(3) != 0 : closing && dice.roll(4) == 0, closing: closing)
+            }
+
+            switch action {
+            case .waitForWork:
+                #expect(!closing && inFlight == nil, "seed \(seed): waits with a batch in flight or while closing")
+            case .build(let id):
+                #expect(building == nil && !built.contains(id), "seed \(seed): build \(id)")
+                #expect(!refusing, "seed \(seed): built while refusing work")
+                building = id
+                built.insert(id)
+            case .resumeBuilding(let id):
+                #expect(inFlight == nil, "seed \(seed): resumes \(id) with a commit in flight")
+                building = id
+            case .awaitCommit(let id):
+                #expect(inFlight == id, "seed \(seed): awaits \(id), in flight \(String(describing: inFlight))")
+                let stored = dice.roll(6) != 0
+                inFlight = nil
+                if !stored { builtOnFailure.formUnion(built.subtracting(answered).subtracting([id])) }
+                actions += machine.commitEnded(id, stored: stored)
+                if !stored { building = nil }
+            case .commit(let id):
+                #expect(inFlight == nil, "seed \(seed): two commits in flight")
+                #expect(id > lastCommitted, "seed \(seed): commit \(id) after \(lastCommitted)")
+                #expect(!builtOnFailure.contains(id), "seed \(seed): commits \(id), built on a failed commit")
+                inFlight = id
+                lastCommitted = id
+            case .reply(let id, _), .abandon(let id):
+                #expect(answered.insert(id).inserted, "seed \(seed): \(id) answered twice")
+                if case .reply(_, true) = action { #expect(!builtOnFailure.contains(id), "seed \(seed): \(id) stored on a failed commit") }
+            case .rebuild:
+                #expect(building == nil && inFlight == nil, "seed \(seed): rebuilds with work in hand")
+                actions += machine.rebuildEnded(succeeded: dice.roll(3) != 0, closing: closing)
+            case .refuseWork:
+                #expect(!refusing, "seed \(seed): refuses twice")
+                refusing = true
+            case .acceptWork:
+                #expect(refusing, "seed \(seed): accepts without refusing")
+                refusing = false
+            case .stop:
+                #expect(closing && inFlight == nil && building == nil, "seed \(seed): stops with work in hand")
+            }
+        }
+        #expect(built.subtracting(answered).isEmpty, "seed \(seed): unanswered \(built.subtracting(answered).sorted())")
+        #expect(answered.isSubset(of: built), "seed \(seed): answered batches never built")
+    }
+}
+
 @Suite struct PipelineQueueTests {
     @Test func aRefusingQueueAnswersWhatWaitsAndTurnsNewJobsAway() {
         var queue = PipelineQueue(capacity: 2, maxBatchSignals: 10)
