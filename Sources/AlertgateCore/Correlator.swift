@@ -58,12 +58,6 @@ public struct Correlator: Sendable {
         if let live = state.liveAlert(fingerprint), time > expiry(of: live) {
             resolveAlert(live.id, at: expiry(of: live), reason: expiryReason(live), into: &outcome)
         }
-        // Muting keeps new alerts out; an alert already firing goes on living (repeats) and
-        // resolving, so a silence set while it fires does not swallow its resolve.
-        if signal.status == .firing, state.liveAlert(fingerprint) == nil, let verdict = muter.mute(signal, at: time) {
-            outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
-            return outcome
-        }
         switch signal.status {
         case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
         case .resolved: resolve(signal, fingerprint: fingerprint, at: time, into: &outcome)
@@ -132,6 +126,12 @@ public struct Correlator: Sendable {
             return
         }
 
+        // A new alert: muting keeps it out. An alert already firing goes on living (repeats,
+        // above) and resolving, so a silence set while it fires does not swallow its resolve.
+        if let verdict = muter.mute(signal, at: time) {
+            outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
+            return
+        }
         let key = config.key(for: signal)
         if var incident = state.incident(forKey: key) {
             let incidentID = incident.id
@@ -257,8 +257,9 @@ public struct Correlator: Sendable {
         guard var alert = state.alerts[alertID] else { return }
         alert.status = .resolved
         alert.resolvedAt = time
-        save(alert, severity: state.incidents[alert.incidentID]?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
-        guard var incident = state.incidents[alert.incidentID] else { return }
+        let current = state.incidents[alert.incidentID]
+        save(alert, severity: current?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
+        guard var incident = current else { return }
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: "\(alert.title): \(reason)", signalID: signalID, alertID: alert.id))
         if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
             incident.status = .resolved

@@ -64,14 +64,10 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     }
 
     public func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])? {
-        try await pool.read { db in
-            guard let incident = try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map(RowDecoding.incident) else {
-                return nil
-            }
-            let firing = try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE incident_id = ? AND status = 1 ORDER BY id", arguments: [id])
-                .map(RowDecoding.alert)
-            return (incident, firing)
-        }
+        // The pipeline, the only writer, asks once the batch in flight has committed: two reads
+        // see the same rows.
+        guard let incident = try await incident(id: id) else { return nil }
+        return (incident, try await alerts(incidentID: id).filter { $0.status == .firing })
     }
 
     public func preparePayload(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {

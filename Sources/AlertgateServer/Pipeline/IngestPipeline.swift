@@ -14,16 +14,16 @@ public final class IngestPipeline: Service, Sendable {
     typealias Action = PipelineStateMachine.Action
     typealias BatchID = PipelineStateMachine.BatchID
 
-    let store: any StoreWriter
-    let clock: any WallClock
-    let config: GatewayConfig
+    private let store: any StoreWriter
+    private let clock: any WallClock
+    private let config: GatewayConfig
     /// The stages a signal passes; enrich runs in the callers' tasks (`request`), the others
     /// inside the correlator.
-    let enricher: Enricher
-    let muter: Muter
-    let logger: Logger
+    private let enricher: Enricher
+    private let muter: Muter
+    private let logger: Logger
     let metrics: GatewayMetrics
-    let queue: Mutex<PipelineQueue>
+    private let queue: Mutex<PipelineQueue>
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// Expiry passes carried out (tests wait for one).
@@ -137,7 +137,7 @@ public final class IngestPipeline: Service, Sendable {
         var wakeups = wake.makeAsyncIterator()
         var actions: [Action] = []
         while !machine.isStopped {
-            let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing) : actions.removeFirst()
+            let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing()) : actions.removeFirst()
             switch action {
             case .waitForWork:
                 _ = await wakeups.next()
@@ -157,7 +157,7 @@ public final class IngestPipeline: Service, Sendable {
             case .abandon(let id):
                 batches.removeValue(forKey: id)!.fail(PipelineError.storeFailed("an earlier batch it was built on was not stored"))
             case .rebuild(let attempt, let delay):
-                actions += machine.rebuildEnded(succeeded: await rebuild(&correlator, attempt: attempt, after: delay), closing: closing)
+                actions += machine.rebuildEnded(succeeded: await rebuild(&correlator, attempt: attempt, after: delay), closing: closing())
             case .refuseWork:
                 let refused = queue.withLock { $0.refuse() }
                 metrics.rejected(PipelineError.storeUnavailable.rejectionCause, count: Int64(refused.count))
@@ -171,9 +171,9 @@ public final class IngestPipeline: Service, Sendable {
         assert(batches.isEmpty && commits.isEmpty, "the state machine stopped with batches unanswered")
     }
 
-    /// Shutting down (gracefully, or the task was cancelled): take no new jobs, drain those
-    /// queued, start nothing that waits.
-    private var closing: Bool {
+    /// Whether the pipeline is shutting down (gracefully, or its task was cancelled). The
+    /// first time it sees either, it closes the queue: no new jobs, those queued are drained.
+    private func closing() -> Bool {
         let stopping = Task.isCancelled || Task.isShuttingDownGracefully
         return queue.withLock { queue in
             if stopping { queue.closeForDraining() }
@@ -234,7 +234,7 @@ public final class IngestPipeline: Service, Sendable {
             if !batch.batch.isEmpty { metrics.committed(batch: batch.batch, signals: batch.signalCount) }
             for reply in batch.replies { reply(.success(())) }
         } else {
-            metrics.rejected("store_failed")
+            metrics.rejected(PipelineError.storeFailed("").rejectionCause)
             for reply in batch.replies { reply(.failure(PipelineError.storeFailed("the transaction failed"))) }
         }
     }
@@ -246,7 +246,7 @@ public final class IngestPipeline: Service, Sendable {
             let clock = clock
             try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
         }
-        guard !closing else { return false }
+        guard !closing() else { return false }
         do {
             correlator = try await loadCorrelator()
             if attempt > 1 { logger.notice("correlator rebuilt from the store", metadata: ["attempt": "\(attempt)"]) }

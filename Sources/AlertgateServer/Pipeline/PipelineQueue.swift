@@ -56,8 +56,7 @@ struct PipelineQueue {
     /// Turns jobs away until `accept`; returns those waiting, to be answered.
     mutating func refuse() -> [PipelineJob] {
         refusing = true
-        defer { jobs.removeAll() }
-        return jobs
+        return takeAll()
     }
 
     mutating func accept() {
@@ -67,6 +66,10 @@ struct PipelineQueue {
     /// Takes no more jobs; returns those still waiting, to be answered.
     mutating func close() -> [PipelineJob] {
         closed = true
+        return takeAll()
+    }
+
+    private mutating func takeAll() -> [PipelineJob] {
         defer { jobs.removeAll() }
         return jobs
     }
