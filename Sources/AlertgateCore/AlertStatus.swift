@@ -1,14 +1,6 @@
 /// Whether an alert is still firing.
-public enum AlertStatus: String, CaseIterable, Codable, Sendable {
+public enum AlertStatus: String, CaseIterable, StoredCode, Codable, Sendable {
     case firing, resolved
 
     public var code: Int { self == .firing ? 1 : 2 }
-
-    public init?(code: Int) {
-        switch code {
-        case 1: self = .firing
-        case 2: self = .resolved
-        default: return nil
-        }
-    }
 }

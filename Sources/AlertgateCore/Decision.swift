@@ -1,5 +1,5 @@
 /// What the pipeline did with one signal (API.md's `decision`).
-public enum Decision: String, CaseIterable, Codable, Sendable {
+public enum Decision: String, CaseIterable, StoredCode, Codable, Sendable {
     case opened, attached, `repeat`, resolved, reopened, silenced, suppressed, recorded
 
     public var code: Int {
@@ -13,10 +13,5 @@ public enum Decision: String, CaseIterable, Codable, Sendable {
         case .suppressed: 7
         case .recorded: 8
         }
-    }
-
-    public init?(code: Int) {
-        guard let decision = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = decision
     }
 }

@@ -1,5 +1,5 @@
 /// Who noticed an incident first.
-public enum DetectedBy: String, CaseIterable, Codable, Sendable {
+public enum DetectedBy: String, CaseIterable, StoredCode, Codable, Sendable {
     case monitoring, tracing
     case userReport = "user_report"
 
@@ -9,11 +9,6 @@ public enum DetectedBy: String, CaseIterable, Codable, Sendable {
         case .tracing: 2
         case .userReport: 3
         }
-    }
-
-    public init?(code: Int) {
-        guard let value = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = value
     }
 
     public init(kind: SignalKind) {

@@ -1,6 +1,6 @@
 /// How many people an incident needs: SEV1 all hands, SEV2 on-call now, SEV3 on-call in
 /// working hours, SEV4 a ticket.
-public enum IncidentSeverity: String, CaseIterable, Codable, Sendable, Comparable {
+public enum IncidentSeverity: String, CaseIterable, StoredCode, Codable, Sendable, Comparable {
     case sev1 = "SEV1", sev2 = "SEV2", sev3 = "SEV3", sev4 = "SEV4"
 
     public var code: Int {
@@ -10,11 +10,6 @@ public enum IncidentSeverity: String, CaseIterable, Codable, Sendable, Comparabl
         case .sev3: 3
         case .sev4: 4
         }
-    }
-
-    public init?(code: Int) {
-        guard let severity = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = severity
     }
 
     /// SEV1 is the most severe, so it sorts first.

@@ -1,5 +1,5 @@
 /// Where an incident is in its life.
-public enum IncidentStatus: String, CaseIterable, Codable, Sendable {
+public enum IncidentStatus: String, CaseIterable, StoredCode, Codable, Sendable {
     case open, acknowledged, resolved, closed
 
     public var code: Int {
@@ -9,11 +9,6 @@ public enum IncidentStatus: String, CaseIterable, Codable, Sendable {
         case .resolved: 3
         case .closed: 4
         }
-    }
-
-    public init?(code: Int) {
-        guard let status = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = status
     }
 
     /// Open or acknowledged: someone may still need to act.

@@ -1,5 +1,5 @@
 /// What kind of trouble an incident is.
-public enum IncidentType: String, CaseIterable, Codable, Sendable {
+public enum IncidentType: String, CaseIterable, StoredCode, Codable, Sendable {
     case outage, degradation, security
     case userIssue = "user_issue"
 
@@ -10,10 +10,5 @@ public enum IncidentType: String, CaseIterable, Codable, Sendable {
         case .security: 3
         case .userIssue: 4
         }
-    }
-
-    public init?(code: Int) {
-        guard let type = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = type
     }
 }

@@ -1,5 +1,5 @@
 /// The severity a sender gives a signal (PagerDuty's four levels, which most tools map onto).
-public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
+public enum Severity: String, CaseIterable, StoredCode, Codable, Sendable, Comparable {
     case info, warning, error, critical
 
     /// Higher is worse; stored as this code.
@@ -10,11 +10,6 @@ public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
         case .error: 3
         case .critical: 4
         }
-    }
-
-    public init?(code: Int) {
-        guard let severity = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = severity
     }
 
     /// Accepts the common spellings senders use (`crit`, `page`, `warn`, `err`, `informational`...).

@@ -1,5 +1,5 @@
 /// What a signal is. Stored as its small integer code.
-public enum SignalKind: String, CaseIterable, Codable, Sendable {
+public enum SignalKind: String, CaseIterable, StoredCode, Codable, Sendable {
     case alert, trace, report, change, log
 
     public var code: Int {
@@ -10,10 +10,5 @@ public enum SignalKind: String, CaseIterable, Codable, Sendable {
         case .change: 4
         case .log: 5
         }
-    }
-
-    public init?(code: Int) {
-        guard let kind = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = kind
     }
 }

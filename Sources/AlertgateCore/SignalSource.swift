@@ -1,6 +1,6 @@
 /// The ingest path a signal came through. Stored as its small integer code, so codes are
 /// never reused or renumbered.
-public enum SignalSource: String, CaseIterable, Codable, Sendable {
+public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
     case events
     case reports
     case changes
@@ -27,10 +27,5 @@ public enum SignalSource: String, CaseIterable, Codable, Sendable {
         case .syslog: 10
         case .jsonDatagram: 11
         }
-    }
-
-    public init?(code: Int) {
-        guard let source = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = source
     }
 }

@@ -1,6 +1,6 @@
 /// Whether a signal says a problem is happening, that someone is on it (PagerDuty's
 /// `acknowledge`), or that it has ended.
-public enum SignalStatus: String, CaseIterable, Codable, Sendable {
+public enum SignalStatus: String, CaseIterable, StoredCode, Codable, Sendable {
     case firing, resolved, acknowledged
 
     public var code: Int {
@@ -9,10 +9,5 @@ public enum SignalStatus: String, CaseIterable, Codable, Sendable {
         case .resolved: 2
         case .acknowledged: 3
         }
-    }
-
-    public init?(code: Int) {
-        guard let status = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = status
     }
 }

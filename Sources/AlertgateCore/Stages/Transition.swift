@@ -2,7 +2,7 @@
 /// consume. The store writes transitions in the transaction of the rows that caused them,
 /// numbered in order, so a consumer resumes after a restart from the last number it handled.
 public struct Transition: Hashable, Sendable {
-    public enum Kind: String, CaseIterable, Sendable {
+    public enum Kind: String, CaseIterable, StoredCode, Sendable {
         case incidentOpened = "incident_opened"
         /// Its severity got worse or it spread to more services.
         case incidentEscalated = "incident_escalated"
@@ -25,11 +25,6 @@ public struct Transition: Hashable, Sendable {
             case .alertFiring: 7
             case .alertResolved: 8
             }
-        }
-
-        public init?(code: Int) {
-            guard let kind = Self.allCases.first(where: { $0.code == code }) else { return nil }
-            self = kind
         }
     }
 
