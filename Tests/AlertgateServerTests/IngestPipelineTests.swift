@@ -17,8 +17,7 @@ import Testing
         defer { folder.remove() }
         var config = GatewayConfig()
         config.pipeline.expiryInterval = .seconds(3600)
-        let pipeline = IngestPipeline(store: try SQLiteStore(path: folder.file("db.sqlite")), config: config,
-                                      clock: ManualClock(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: config)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run() }
             defer { group.cancelAll() }
@@ -109,8 +108,7 @@ import Testing
         defer { folder.remove() }
         let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
         // Incident 1 exists, closed: the correlator forgets it, so a command on it asks the store.
-        try await runPipeline(IngestPipeline(store: sqlite, config: GatewayConfig(), clock: ManualClock(), metrics: GatewayMetrics(),
-                                             logger: Logger(label: "test"))) { pipeline in
+        try await runPipeline(testPipeline(sqlite)) { pipeline in
             _ = try await pipeline.submit(request(receivedAt: 1_000, service: "w"))
             _ = try await pipeline.perform(IncidentCommand(incidentID: 1, action: .close, by: "ana"))
         }
@@ -118,7 +116,7 @@ import Testing
         let store = HeldStore(sqlite)
         var config = GatewayConfig()
         config.pipeline.maxBatchSignals = 3
-        let pipeline = IngestPipeline(store: store, config: config, clock: ManualClock(), metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = testPipeline(store, config: config)
         // Batch A holds x's three signals and is held at the store; batch B is y, the command, z.
         store.holdNextCommit()
         let x = enqueue(pipeline, request(receivedAt: 2_000, service: "x", alerts: 3))
@@ -209,8 +207,7 @@ import Testing
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
-        try await runPipeline(IngestPipeline(store: sqlite, config: GatewayConfig(), clock: ManualClock(), metrics: GatewayMetrics(),
-                                             logger: Logger(label: "test"))) { pipeline in
+        try await runPipeline(testPipeline(sqlite)) { pipeline in
             _ = try await pipeline.submit(request(receivedAt: 1_000))
         }
         let store = HeldStore(sqlite)
@@ -241,7 +238,7 @@ import Testing
     private func unreadableAfterAFailedCommit(_ store: HeldStore, clock: ManualClock) -> IngestPipeline {
         var config = GatewayConfig()
         config.pipeline.expiryInterval = .seconds(3600)
-        return IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        return testPipeline(store, config: config, clock: clock)
     }
 
     /// Fails a commit and makes the store unreadable: the first rebuild (at once) fails, and
@@ -266,7 +263,7 @@ import Testing
         var config = GatewayConfig()
         config.correlation.resolveTimeout = .seconds(300)
         config.pipeline.expiryInterval = .seconds(1)
-        let pipeline = IngestPipeline(store: sqlite, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = testPipeline(sqlite, config: config, clock: clock)
         try await runPipeline(pipeline) { pipeline in
             let opened = try await pipeline.submit(request(receivedAt: 1_000))
             let incidentID = try #require(opened.first?.incidentID)
@@ -312,7 +309,12 @@ private func runPipeline(
 private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock()) -> IngestPipeline {
     var config = GatewayConfig()
     config.pipeline.maxBatchSignals = 1
-    return IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+    return testPipeline(store, config: config, clock: clock)
+}
+
+/// A pipeline on `store` with its own metrics, on a clock that moves only when a test moves it.
+private func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfig(), clock: ManualClock = ManualClock()) -> IngestPipeline {
+    IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
 }
 
 /// Queues a request at once (in call order) and gives its answer as a one-element stream.
