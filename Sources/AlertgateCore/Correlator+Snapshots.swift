@@ -1,0 +1,29 @@
+/// Where the correlator stores every changed snapshot, and the announce stage compares it with
+/// the one it replaces.
+extension Correlator {
+    /// Keeps `incident` in the state and the outcome, with the transitions from the snapshot
+    /// it replaces (the announce stage).
+    mutating func save(_ incident: IncidentState, at time: Timestamp, into outcome: inout Outcome) {
+        let before = state.incidents[incident.id]
+        outcome.transitions += Announcer.transitions(from: before, to: incident, at: time)
+        if let before, before.key == incident.key, (before.status == .closed) == (incident.status == .closed) {
+            // Its place in the key index stays as it is.
+            state.incidents[incident.id] = incident
+        } else {
+            state.insert(incident)
+        }
+        outcome.record(incident)
+    }
+
+    /// Keeps `alert` live while it fires and records it in the outcome, with its transitions.
+    mutating func save(_ alert: AlertState, severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
+        let before = state.alerts[alert.id]
+        outcome.transitions += Announcer.transitions(from: before, to: alert, severity: severity, at: time)
+        if alert.status == .firing {
+            state.insertLive(alert)
+        } else if let before {
+            state.removeLive(before)
+        }
+        outcome.record(alert)
+    }
+}
