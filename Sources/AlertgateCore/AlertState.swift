@@ -17,11 +17,13 @@ public struct AlertState: Hashable, Sendable {
     /// When the sender says it ends unless sent again; it then resolves at this time rather
     /// than `resolve_timeout` after `lastSeen`.
     public var endsAt: Timestamp?
+    /// It resolved more often than the flapping rule allows within its window.
+    public var flapping: Bool
 
     public init(
         id: Int64, fingerprint: Fingerprint, incidentID: Int64, status: AlertStatus, kind: SignalKind,
         service: String, title: String, severity: Severity, labels: [String: String],
-        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil
+        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil, flapping: Bool = false
     ) {
         self.id = id
         self.fingerprint = fingerprint
@@ -37,5 +39,6 @@ public struct AlertState: Hashable, Sendable {
         self.resolvedAt = resolvedAt
         self.count = count
         self.endsAt = endsAt
+        self.flapping = flapping
     }
 }

@@ -19,10 +19,14 @@ extension Correlator {
     mutating func save(_ alert: AlertState, severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
         let before = state.alerts[alert.id]
         outcome.transitions += Announcer.transitions(from: before, to: alert, severity: severity, at: time)
+        let wasFiring = before?.status == .firing
         if alert.status == .firing {
             state.insertLive(alert)
         } else if let before {
             state.removeLive(before)
+        }
+        if !rules.inhibitRules.isEmpty, wasFiring != (alert.status == .firing) {
+            indexInhibitionSource(alert, firing: alert.status == .firing)
         }
         outcome.record(alert)
     }

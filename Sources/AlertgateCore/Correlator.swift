@@ -4,9 +4,10 @@
 /// It never reads a clock or a database: the caller passes the receipt time and carries out
 /// the returned `Outcome` (store the snapshots, answer the client).
 ///
-/// It runs the stages after enrichment in order: mute (`Muter`) → correlate (itself) →
-/// classify (`Classifier`) → announce (`Announcer`): every snapshot it stores is compared
-/// with the one before, and the outcome carries the transitions.
+/// It runs the stages after enrichment in order: mute (`Muter`: silences, maintenance; then
+/// inhibition) → correlate (itself, with thresholds, dependencies and flapping from
+/// `CorrelationRules`) → classify (`Classifier`) → announce (`Announcer`): every snapshot it
+/// stores is compared with the one before, and the outcome carries the transitions.
 public struct Correlator: Sendable {
     /// Stable names of the rules that decide, as shown in a signal's `why`.
     public enum Rule {
@@ -25,16 +26,23 @@ public struct Correlator: Sendable {
     }
 
     public let config: CorrelationConfig
-    public let classifier: Classifier
-    public let muter: Muter
+    /// The rules a reload replaces; the state stays.
+    public var classifier: Classifier
+    public var muter: Muter
+    public var rules: CorrelationRules {
+        didSet { if rules.inhibitRules != oldValue.inhibitRules { rebuildInhibitionIndex() } }
+    }
     public internal(set) var state: CorrelatorState
+    var memory = CorrelatorMemory()
 
     public init(config: CorrelationConfig = CorrelationConfig(), classifier: Classifier = Classifier(), muter: Muter = Muter(),
-                state: CorrelatorState = CorrelatorState()) {
+                rules: CorrelationRules = CorrelationRules(), state: CorrelatorState = CorrelatorState()) {
         self.config = config
         self.classifier = classifier
         self.muter = muter
+        self.rules = rules
         self.state = state
+        rebuildInhibitionIndex()
     }
 
     /// The time a signal is placed by: its own time when within `maxClockSkew` of receipt.
@@ -53,6 +61,7 @@ public struct Correlator: Sendable {
         if signal.kind == .change {
             outcome.decision = .recorded
             outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
+            recordChange(signal, at: time, into: &outcome)
             return outcome
         }
         if let live = state.liveAlert(fingerprint), time > expiry(of: live) {
@@ -80,6 +89,7 @@ public struct Correlator: Sendable {
             return resolvedAt + config.reopenWindow < now
         }
         for incident in stale { state.forget(incidentID: incident.id) }
+        releaseHeldIncidents(now: now, into: &outcome)
         return outcome
     }
 
@@ -116,7 +126,7 @@ public struct Correlator: Sendable {
             }
             if let endsAt = signal.endsAt { alert.endsAt = max(alert.endsAt ?? endsAt, endsAt) }
             var incident = state.incidents[alert.incidentID]!
-            touch(&incident, with: signal, at: time)
+            touch(&incident, with: signal, at: time, into: &outcome)
             save(alert, severity: incident.severity, at: time, into: &outcome)
             save(incident, at: time, into: &outcome)
             outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
@@ -132,15 +142,24 @@ public struct Correlator: Sendable {
             outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
             return
         }
+        if let (source, rule) = inhibitor(of: signal) {
+            // Filed under the source's incident, which it neither joins nor escalates.
+            outcome.place(.suppressed, alert: nil, incident: source.incidentID, why: Why(
+                rule: RuleName.inhibit, key: source.fingerprint.value,
+                detail: "Alert \(source.id) (\(source.title)) fires and inhibits it: \(rule.description)."))
+            return
+        }
         let key = config.key(for: signal)
         if var incident = state.incident(forKey: key) {
             let incidentID = incident.id
             if incident.status.isActive {
                 let firing = state.firingAlertCount(incidentID: incidentID)
                 let withinWindow = time <= incident.lastActivity + config.correlationWindow
-                if firing > 0 || withinWindow {
+                if firing > 0 || withinWindow || incident.holdUntil != nil {
                     let why = firing > 0
                         ? Why(rule: Rule.attachFiring, key: key, detail: "Incident \(incidentID) of key \(key) has \(firing) firing alert(s).")
+                        : incident.holdUntil != nil && !withinWindow
+                        ? Why(rule: RuleName.flapping, key: key, detail: "Incident \(incidentID) of key \(key) is held open while its alerts flap.")
                         : Why(rule: Rule.attachWindow, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                               detail: "Incident \(incidentID) of key \(key) saw a signal within correlation_window.")
                     attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
@@ -165,10 +184,19 @@ public struct Correlator: Sendable {
                 }
             }
         }
-        open(signal, fingerprint: fingerprint, key: key, at: time, into: &outcome)
+        if var (incident, relation) = dependencyIncident(for: signal, at: time) {
+            let why = Why(rule: RuleName.dependency, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+                          detail: "Incident \(incident.id) is active for a service linked by a dependency: \(relation).")
+            attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+            return
+        }
+        let (held, joining) = threshold(for: signal, fingerprint: fingerprint, key: key, at: time, into: &outcome)
+        guard !held else { return }
+        open(signal, fingerprint: fingerprint, key: key, at: time, joining: joining, into: &outcome)
     }
 
-    private mutating func open(_ signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp, into outcome: inout Outcome) {
+    private mutating func open(_ signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp,
+                               joining pending: [CorrelatorMemory.PendingAlert] = [], into outcome: inout Outcome) {
         // The classifier raises the weakest classification to the signal's in `attach`.
         var incident = IncidentState(
             id: state.takeIncidentID(), key: key, title: signal.title, status: .open,
@@ -178,8 +206,26 @@ public struct Correlator: Sendable {
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                       detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")
+        // Alerts a threshold held back join first, in the order they came.
+        for held in pending {
+            let alert = AlertState(
+                id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
+                service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
+                firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt)
+            // Their signals stay `pending` rows; the incident counts their alerts, not them.
+            incident.alertCount += 1
+            incident.openedAt = min(incident.openedAt, held.at)
+            classifier.classify(&incident, with: held.signal)
+            save(alert, severity: incident.severity, at: time, into: &outcome)
+        }
         attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
         outcome.decision = .opened
+        if let opened = state.incidents[incident.id] {
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .classified, text: classifier.summary(of: opened, first: signal)))
+        }
+        if let candidate = rollbackCandidate(service: signal.service, incidentID: incident.id, openedAt: time) {
+            outcome.timeline.append(candidate)
+        }
     }
 
     /// Makes a new alert for the signal inside `incident`. A late signal (`live == false`)
@@ -192,25 +238,36 @@ public struct Correlator: Sendable {
             severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
             resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt)
         incident.alertCount += 1
-        touch(&incident, with: signal, at: time)
-        if outcome.decision == nil, incident.signalCount > 1 {
+        if live { incident.holdUntil = nil }
+        if outcome.decision == nil, incident.signalCount > 0 {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .attached, text: signal.title, signalID: outcome.signalID, alertID: alert.id))
         }
+        touch(&incident, with: signal, at: time, into: &outcome)
         save(incident, at: time, into: &outcome)
         save(alert, severity: incident.severity, at: time, into: &outcome)
         outcome.place(.attached, alert: alert.id, incident: incident.id, why: why)
     }
 
-    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp) {
+    /// Counts a signal into its incident and classifies; a change of severity or type of an
+    /// incident that already had signals goes on its timeline with the reason.
+    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp, into outcome: inout Outcome) {
+        let before = incident
         incident.signalCount += 1
         if signal.kind == .report { incident.reportCount += 1 }
         incident.lastActivity = max(incident.lastActivity, time)
         incident.openedAt = min(incident.openedAt, time)
-        classifier.classify(&incident, with: signal)
+        let reasons = classifier.classify(&incident, with: signal, since: before)
+        // A new incident's classification goes in its `classified` entry instead.
+        if state.incidents[incident.id] != nil, !reasons.isEmpty {
+            var text = reasons.joined(separator: "; ")
+            if incident.severity != before.severity { text = "\(before.severity.rawValue) → \(incident.severity.rawValue): " + text }
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .escalated, text: text, signalID: outcome.signalID))
+        }
     }
 
     private mutating func resolve(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
         guard let alert = state.liveAlert(fingerprint) else {
+            forgetPending(fingerprint, key: config.key(for: signal))
             outcome.place(.recorded, alert: nil, incident: nil, why: Why(
                 rule: Rule.resolveWithoutAlert, key: fingerprint.value,
                 detail: "No alert with this fingerprint is firing; the resolve is kept and changes nothing."))
@@ -257,11 +314,24 @@ public struct Correlator: Sendable {
         guard var alert = state.alerts[alertID] else { return }
         alert.status = .resolved
         alert.resolvedAt = time
+        let flapping = countResolve(alert.fingerprint, at: time)
+        let startsFlapping = flapping && !alert.flapping
+        alert.flapping = alert.flapping || flapping
         let current = state.incidents[alert.incidentID]
         save(alert, severity: current?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
         guard var incident = current else { return }
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: "\(alert.title): \(reason)", signalID: signalID, alertID: alert.id))
-        if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
+        if flapping, incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
+            // No resolve storm: it stays open until quiet for the hold-down.
+            let until = time + rules.flapping.holdDown
+            if startsFlapping || incident.holdUntil == nil {
+                outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .flapping, text: """
+                    \(alert.title) resolved \(memory.flaps[alert.fingerprint]?.count ?? 0) times within \(DurationText.format(rules.flapping.window)): \
+                    flapping; the incident stays open until no alert fires for \(DurationText.format(rules.flapping.holdDown)).
+                    """, signalID: signalID, alertID: alert.id))
+            }
+            incident.holdUntil = until
+        } else if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
             incident.status = .resolved
             incident.resolvedAt = time
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .resolved, text: "All alerts resolved.", signalID: signalID))

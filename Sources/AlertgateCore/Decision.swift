@@ -1,6 +1,8 @@
 /// What the pipeline did with one signal (API.md's `decision`).
 public enum Decision: String, CaseIterable, StoredCode, Codable, Sendable {
     case opened, attached, `repeat`, resolved, reopened, silenced, suppressed, recorded
+    /// Stored and waiting: a threshold rule holds the incident back until enough alerts arrive.
+    case pending
 
     public var code: Int {
         switch self {
@@ -12,6 +14,7 @@ public enum Decision: String, CaseIterable, StoredCode, Codable, Sendable {
         case .silenced: 6
         case .suppressed: 7
         case .recorded: 8
+        case .pending: 9
         }
     }
 }

@@ -93,10 +93,8 @@ public struct GatewayConfig: Hashable, Sendable {
     public var storage = Storage()
     public var pipeline = Pipeline()
     public var correlation = CorrelationConfig()
-    /// How incidents get severity, type and owner (the classify stage).
-    public var classification = ClassificationRules()
-    /// The services alertgate knows (the enrich stage); empty by default.
-    public var catalog = ServiceCatalog()
+    /// The catalog and the rules: what a reload replaces.
+    public var policy = Policy()
 
     public init() {}
 

@@ -11,6 +11,8 @@ public struct IncidentState: Hashable, Sendable {
     /// Every service seen in its signals, sorted.
     public var services: [String]
     public var owner: String?
+    /// Who is on call for it: a receiver or escalation name from the catalog.
+    public var oncall: String?
     public var detectedBy: DetectedBy
     public var openedAt: Timestamp
     public var acknowledgedAt: Timestamp?
@@ -23,13 +25,18 @@ public struct IncidentState: Hashable, Sendable {
     public var reportCount: Int64
     /// Whether a person changed severity or type; classification then leaves them alone.
     public var classifiedByHand: Bool
+    /// Set while an alert of it flaps and none fires: it resolves at this time unless an
+    /// alert fires again (the flapping hold-down).
+    public var holdUntil: Timestamp?
+    /// The worst severity its signals asked for, before its scope raised it (`severity`).
+    public var ruleSeverity: IncidentSeverity
 
     public init(
         id: Int64, key: String, title: String, status: IncidentStatus, severity: IncidentSeverity,
         type: IncidentType, service: String, services: [String], owner: String?, detectedBy: DetectedBy,
         openedAt: Timestamp, acknowledgedAt: Timestamp? = nil, resolvedAt: Timestamp? = nil,
         closedAt: Timestamp? = nil, lastActivity: Timestamp, signalCount: Int64, alertCount: Int64,
-        reportCount: Int64, classifiedByHand: Bool = false
+        reportCount: Int64, classifiedByHand: Bool = false, oncall: String? = nil, ruleSeverity: IncidentSeverity? = nil, holdUntil: Timestamp? = nil
     ) {
         self.id = id
         self.key = key
@@ -50,5 +57,8 @@ public struct IncidentState: Hashable, Sendable {
         self.alertCount = alertCount
         self.reportCount = reportCount
         self.classifiedByHand = classifiedByHand
+        self.oncall = oncall
+        self.ruleSeverity = ruleSeverity ?? severity
+        self.holdUntil = holdUntil
     }
 }

@@ -5,6 +5,16 @@ public struct TimelineEntry: Hashable, Sendable {
         case opened, attached, acknowledged, resolved, reopened, closed, note, update
         case alertResolved = "alert_resolved"
         case changed
+        /// How a new incident was classified, and by which rules.
+        case classified
+        /// Its severity or type changed by rule, with the reason.
+        case escalated
+        /// An alert of it flaps; it stays open until quiet.
+        case flapping
+        /// The newest change of its service before it opened.
+        case rollbackCandidate = "rollback_candidate"
+        /// A change of its services that arrived while it was open.
+        case possibleFix = "possible_fix"
     }
 
     public var incidentID: Int64

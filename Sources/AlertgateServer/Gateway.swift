@@ -13,6 +13,12 @@ public struct Gateway: Sendable {
     public let store: SQLiteStore
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
+    /// The rules and silences in force; a reload or a silence change replaces them.
+    public let policy: PolicyBook
+    /// Reloads the rules from `configPath` (SIGHUP, `POST /api/v1/admin/reload`).
+    public let reloader: Reloader
+    let silences: SilenceService
+    let startedAt: Timestamp
     let spanCounters = SpanCounters()
     /// Counters of the UDP listeners.
     public let udpStats = UDPStats()
@@ -22,14 +28,19 @@ public struct Gateway: Sendable {
     let logger: Logger
 
     /// Opens the database and builds the pipeline; nothing runs until `run` or `application`.
-    public init(config: GatewayConfig, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "alertgate")) throws {
+    /// `configPath` is the file `config` came from, which a reload reads again.
+    public init(config: GatewayConfig, configPath: String? = nil, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "alertgate")) throws {
         try config.validate()
         self.config = config
         self.clock = clock
         self.logger = logger
+        startedAt = clock.now()
         store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         metrics = GatewayMetrics()
-        pipeline = IngestPipeline(store: store, config: config, clock: clock, metrics: metrics, logger: logger)
+        policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences))
+        silences = SilenceService(store: store, book: policy, clock: clock)
+        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, metrics: metrics, logger: logger)
+        pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
     }
 
     /// The HTTP application with the pipeline as one of its services: running it starts the
@@ -45,14 +56,18 @@ public struct Gateway: Sendable {
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
         GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)
         OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
-        IncidentRoutes(store: store, pipeline: pipeline, bodyReader: bodyReader).register(on: router)
+        IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
         OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats).register(on: router)
+        SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
+        AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
+                                startedAt: startedAt).register(on: router)
+        PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
         let host = config.http.host
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline] + udpListeners(),
+            services: [pipeline, reloader] + udpListeners(),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? 0)
             },

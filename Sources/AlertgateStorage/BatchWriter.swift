@@ -126,11 +126,11 @@ struct BatchWriter {
         let firstNewID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
         let insertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
-                                first_seen, last_seen, resolved_at, count, ends_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                first_seen, last_seen, resolved_at, count, ends_at, flapping)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let updateAlert = try db.cachedStatement(sql: """
-            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?
+            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?
             WHERE id = ?
             """)
         for alert in alerts {
@@ -144,6 +144,7 @@ struct BatchWriter {
                 row.bind(alert.resolvedAt?.milliseconds)
                 row.bind(alert.count)
                 row.bind(alert.endsAt?.milliseconds)
+                row.bind(alert.flapping ? 1 : 0)
                 row.bind(alert.id)
                 try row.execute()
                 if db.changesCount > 0 { continue }
@@ -163,6 +164,7 @@ struct BatchWriter {
             row.bind(alert.resolvedAt?.milliseconds)
             row.bind(alert.count)
             row.bind(alert.endsAt?.milliseconds)
+            row.bind(alert.flapping ? 1 : 0)
             try row.execute()
         }
     }
@@ -172,13 +174,14 @@ struct BatchWriter {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
                                    opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
-                                   signal_count, alert_count, report_count, classified_by_hand)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status, severity = excluded.severity,
                 type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
                 acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
                 last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
-                report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand
+                report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand,
+                oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until
             """)
         for incident in incidents {
             try upsertIncident.execute(arguments: [
@@ -186,7 +189,7 @@ struct BatchWriter {
                 incident.service, JSONText.encode(incident.services), incident.owner, incident.detectedBy.code,
                 incident.openedAt.milliseconds, incident.acknowledgedAt?.milliseconds, incident.resolvedAt?.milliseconds,
                 incident.closedAt?.milliseconds, incident.lastActivity.milliseconds, incident.signalCount,
-                incident.alertCount, incident.reportCount, incident.classifiedByHand,
+                incident.alertCount, incident.reportCount, incident.classifiedByHand, incident.oncall, incident.ruleSeverity.code, incident.holdUntil?.milliseconds,
             ])
         }
     }

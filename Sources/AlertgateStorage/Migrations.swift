@@ -131,6 +131,30 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v6-classification-and-silences") { db in
+            // `rule_severity`: the worst severity an incident's signals asked for, before its
+            // scope (more services, user reports) raised it; existing rows start at their
+            // severity. `hold_until` and `flapping`: the flapping hold-down. `oncall`: the catalog's on-call for the incident's service. Silences
+            // are kept here so the Alertmanager API and restarts see the same ones;
+            // `config_key` marks those from the config file, added once.
+            try db.execute(sql: """
+                ALTER TABLE incidents ADD COLUMN oncall TEXT;
+                ALTER TABLE incidents ADD COLUMN rule_severity INTEGER NOT NULL DEFAULT 4;
+                UPDATE incidents SET rule_severity = severity;
+                ALTER TABLE incidents ADD COLUMN hold_until INTEGER;
+                ALTER TABLE alerts ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE silences (
+                    id INTEGER PRIMARY KEY,
+                    matchers TEXT NOT NULL,
+                    starts_at INTEGER NOT NULL,
+                    ends_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    comment TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    config_key TEXT UNIQUE
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -13,7 +13,7 @@ enum RowDecoding {
             severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
             labels: try JSONText.decode([String: String].self, row["labels"]),
             firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
-            resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]))
+            resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]), flapping: row["flapping"])
     }
 
     static func incident(_ row: Row) throws -> IncidentState {
@@ -27,7 +27,9 @@ enum RowDecoding {
             openedAt: Timestamp(milliseconds: row["opened_at"]), acknowledgedAt: time(row["acknowledged_at"]),
             resolvedAt: time(row["resolved_at"]), closedAt: time(row["closed_at"]),
             lastActivity: Timestamp(milliseconds: row["last_activity"]), signalCount: row["signal_count"],
-            alertCount: row["alert_count"], reportCount: row["report_count"], classifiedByHand: row["classified_by_hand"])
+            alertCount: row["alert_count"], reportCount: row["report_count"], classifiedByHand: row["classified_by_hand"],
+            oncall: row["oncall"], ruleSeverity: try code(IncidentSeverity(code: row["rule_severity"]), "incidents.rule_severity", row),
+            holdUntil: time(row["hold_until"]))
     }
 
     static func transition(_ row: Row) throws -> StoredTransition {
@@ -63,6 +65,16 @@ enum RowDecoding {
             signalID: row["signal_id"], service: row["service"], title: row["title"], description: row["description"],
             at: Timestamp(milliseconds: row["at"]), sender: row["sender"],
             links: try JSONText.decode([SignalLink].self, row["links"]))
+    }
+
+    static func silence(_ row: Row) throws -> Silence {
+        let texts = try JSONText.decode([String].self, row["matchers"])
+        let matchers = try texts.map { text in
+            do { return try LabelMatcher(parsing: text) } catch { throw StoreError.corruptRow("silences.matchers holds `\(text)`: \(error)") }
+        }
+        return Silence(id: row["id"], matchers: matchers, startsAt: Timestamp(milliseconds: row["starts_at"]),
+                       endsAt: Timestamp(milliseconds: row["ends_at"]), createdBy: row["created_by"], comment: row["comment"],
+                       updatedAt: Timestamp(milliseconds: row["updated_at"]), configKey: row["config_key"])
     }
 
     static func time(_ value: Int64?) -> Timestamp? {

@@ -48,6 +48,12 @@ extension SQLiteStore {
         }
     }
 
+    public func firingAlerts(limit: Int) async throws -> [AlertState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1 ORDER BY id LIMIT ?", arguments: [limit]).map(RowDecoding.alert)
+        }
+    }
+
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)

@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Config errors name the key in their description.
             throw ValidationError("\(error)")
         }
-        let gateway = try Gateway(config: settings, logger: Logger(label: "alertgate"))
+        let gateway = try Gateway(config: settings, configPath: config, logger: Logger(label: "alertgate"))
         for (name, port) in [("syslog", settings.udp.syslogPort), ("gelf", settings.udp.gelfPort), ("json", settings.udp.jsonPort)] {
             if port == nil { FileHandle.standardError.write(Data("alertgate: the \(name) UDP listener is off\n".utf8)) }
         }

@@ -29,13 +29,16 @@
 //                             the last payload of its key stored in full (encoding 2);
 //                             payload 3 is stored so, against payload 1.
 //   v4-drop-signals-by-alert  the same rows as v3 (the release dropped an index only).
+//   v5-transitions            the transitions the story made: incidents 1 and 2 opened and
+//                             their alerts firing at t0, incident 2 acknowledged at t0+45,
+//                             alert 2 and incident 2 resolved at t0+60.
 import AlertgateCore
 import AlertgateStorage
 import Foundation
 import GRDB
 
 /// The released schema versions, oldest first: one database each.
-let released = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert"]
+let released = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions"]
 
 let t0: Int64 = 1_795_924_800_000
 
@@ -227,6 +230,22 @@ func writeStory(_ db: Database, version: Int) throws {
     for entry in timeline {
         try db.execute(sql: "INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: entry)
+    }
+
+    // Transitions, v5 on, in the order the announce stage made them.
+    guard version >= 5 else { return }
+    let transitions: [StatementArguments] = [
+        [t0, Transition.Kind.incidentOpened.code, 1, nil, IncidentSeverity.sev2.code, nil],
+        [t0, Transition.Kind.alertFiring.code, 1, 1, IncidentSeverity.sev2.code, nil],
+        [t0, Transition.Kind.incidentOpened.code, 2, nil, IncidentSeverity.sev1.code, nil],
+        [t0, Transition.Kind.alertFiring.code, 2, 2, IncidentSeverity.sev1.code, nil],
+        [ms(45), Transition.Kind.incidentAcknowledged.code, 2, nil, IncidentSeverity.sev1.code, nil],
+        [ms(60), Transition.Kind.alertResolved.code, 2, 2, IncidentSeverity.sev1.code, nil],
+        [ms(60), Transition.Kind.incidentResolved.code, 2, nil, IncidentSeverity.sev1.code, nil],
+    ]
+    for transition in transitions {
+        try db.execute(sql: "INSERT INTO transitions (at, kind, incident_id, alert_id, severity, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: transition)
     }
 }
 

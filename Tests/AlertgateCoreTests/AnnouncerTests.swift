@@ -36,7 +36,7 @@ struct AnnouncerTests {
         #expect(kinds(ingest(&correlator, alert("api", "Slow", severity: .warning, labels: ["cluster": "eu"]), at: 5)).isEmpty, "a repeat")
         let worse = ingest(&correlator, alert("db", "Down", severity: .critical, labels: ["cluster": "eu"]), at: 10)
         #expect(kinds(worse) == [.incidentEscalated, .alertFiring])
-        #expect(worse.transitions.first?.detail == "SEV3 → SEV1, +db")
+        #expect(worse.transitions.first?.detail == "SEV3 → SEV1, degradation → outage, +db")
         #expect(worse.transitions.first?.severity == .sev1)
 
         #expect(kinds(ingest(&correlator, alert("api", "Slow", status: .resolved, labels: ["cluster": "eu"]), at: 20)) == [.alertResolved])

@@ -50,17 +50,19 @@ struct ClassifierTests {
         #expect(incident.reportCount == 1)
     }
 
-    @Test func rulesInTheConfigReplaceTheBuiltInMapping() throws {
-        var rules = ClassificationRules()
-        rules.severities[.warning] = .sev2
+    @Test func rulesInTheConfigComeBeforeTheDefaults() throws {
+        var rules = ClassificationRules(
+            severityRules: [SeverityRule(name: "warnings-page", condition: SignalCondition(severities: [.warning]), severity: .sev2)],
+            typeRules: [TypeRule(name: "abuse", condition: SignalCondition(matchers: [try LabelMatcher(parsing: "type=~(?i)abuse")]), type: .security)])
         rules.severityLabel = nil
-        rules.securityCategories = ["security", "abuse"]
         rules.ownerLabels = ["squad"]
         let classifier = Classifier(rules: rules)
         #expect(classifier.severity(of: Signal(service: "api", title: "x", severity: .warning, labels: ["sev": "SEV4"])) == .sev2,
                 "the sev label is off")
+        #expect(classifier.verdict(for: Signal(service: "api", title: "x", severity: .warning)).severityRule == "warnings-page")
         #expect(classifier.type(of: Signal(service: "api", title: "x", labels: ["type": "Abuse"])) == .security)
         #expect(classifier.owner(of: Signal(service: "api", title: "x", labels: ["team": "a", "squad": "b"])) == "b")
+        #expect(classifier.severity(of: Signal(service: "api", title: "x", severity: .critical)) == .sev1, "the defaults follow")
 
         var correlator = Correlator(classifier: classifier)
         let outcome = ingest(&correlator, alert("api", "Slow", severity: .warning, labels: ["squad": "core"]), at: 0)

@@ -21,7 +21,9 @@ struct CorrelatorGroupingTests {
         #expect(incident.alertCount == 2)
         #expect(incident.signalCount == 2)
         #expect(correlator.state.firingAlertCount(incidentID: incident.id) == 2)
-        #expect(second.timeline.map(\.kind) == [.attached])
+        // An error rate joining high latency turns the degradation into an outage.
+        #expect(second.timeline.map(\.kind) == [.attached, .escalated])
+        #expect(second.timeline.last?.text == "type degradation → outage by rule default.down (ErrorRate)")
     }
 
     @Test func twoServicesAreTwoIncidents() throws {

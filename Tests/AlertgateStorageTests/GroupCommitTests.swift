@@ -88,7 +88,7 @@ struct GroupCommitTests {
             #expect(incident.acknowledgedAt == at(5))
             #expect(incident.resolvedAt == at(300))
             let kinds = try await store.timeline(incidentID: incidentID).map(\.entry.kind)
-            #expect(kinds == [.opened, .acknowledged, .alertResolved, .resolved])
+            #expect(kinds == [.opened, .classified, .acknowledged, .alertResolved, .resolved])
             #expect(try await store.alerts(incidentID: incidentID).map(\.status) == [.resolved])
         }
     }

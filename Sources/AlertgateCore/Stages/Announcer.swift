@@ -11,7 +11,8 @@ public enum Announcer {
         // Most snapshots (a repeat, one more alert) change none of what is announced.
         let worse = after.severity < before.severity
         let spread = after.services.count > before.services.count
-        guard before.status != after.status || (after.status.isActive && (worse || spread)) else { return [] }
+        let retyped = after.type != before.type
+        guard before.status != after.status || (after.status.isActive && (worse || spread || retyped)) else { return [] }
         var transitions: [Transition] = []
         if before.status != after.status {
             switch after.status {
@@ -21,9 +22,10 @@ public enum Announcer {
             case .closed: transitions.append(transition(.incidentClosed))
             }
         }
-        if after.status.isActive, worse || spread {
+        if after.status.isActive, worse || spread || retyped {
             var changes: [String] = []
             if worse { changes.append("\(before.severity.rawValue) → \(after.severity.rawValue)") }
+            if retyped { changes.append("\(before.type.rawValue) → \(after.type.rawValue)") }
             // Services are only ever added to an incident.
             let added = after.services.filter { !before.services.contains($0) }
             if !added.isEmpty { changes.append(added.map { "+\($0)" }.joined(separator: " ")) }

@@ -1,20 +1,25 @@
-/// How incidents get their severity, type and owner from the signals they hold: the classify
-/// stage's rules, part of the config. The defaults are alertgate's built-in mapping.
+/// How incidents get their severity, type, owner and escalation: the classify stage's rules,
+/// part of the config. The config's own rules come first; alertgate's defaults follow, so a
+/// config with no rules classifies as the defaults say.
 public struct ClassificationRules: Hashable, Sendable {
-    /// A signal's severity → the incident severity it asks for.
-    public var severities: [Severity: IncidentSeverity] = [.critical: .sev1, .error: .sev2, .warning: .sev3, .info: .sev4]
+    /// Ordered; the first matching rule decides. The config's rules, then `SeverityRule.defaults`.
+    public var severityRules: [SeverityRule] = SeverityRule.defaults
+    /// Ordered; the first matching rule decides. The config's rules, then `TypeRule.defaults`.
+    public var typeRules: [TypeRule] = TypeRule.defaults
     /// A label whose value (`SEV1`..`SEV4`, any case) sets the severity outright; nil turns it off.
     public var severityLabel: String? = "sev"
-    /// Labels read, in order, for the signal's category.
-    public var categoryLabels = ["category", "type"]
-    /// Categories (lowercased) that make the incident a security one.
-    public var securityCategories: Set<String> = ["security"]
-    /// The type by signal kind, for kinds that decide it on their own.
-    public var typesByKind: [SignalKind: IncidentType] = [.report: .userIssue, .trace: .outage]
-    /// Signal severities that make an alert or log an outage; others are a degradation.
-    public var outageSeverities: Set<Severity> = [.critical]
-    /// Labels read, in order, for the owner.
+    /// Labels read, in order, for the owner (the enrich stage sets `team` from the catalog).
     public var ownerLabels = ["owner", "team"]
+    /// An incident that spans this many services goes one step up (SEV3 → SEV2); nil never.
+    public var escalateAtServices: Int? = 2
+    /// An incident with this many user reports goes one step up; nil never.
+    public var escalateAtUserReports: Int? = 3
 
     public init() {}
+
+    /// The config's rules in front of the defaults.
+    public init(severityRules: [SeverityRule], typeRules: [TypeRule]) {
+        self.severityRules = severityRules + SeverityRule.defaults
+        self.typeRules = typeRules + TypeRule.defaults
+    }
 }

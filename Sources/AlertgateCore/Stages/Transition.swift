@@ -4,7 +4,7 @@
 public struct Transition: Hashable, Sendable {
     public enum Kind: String, CaseIterable, StoredCode, Sendable {
         case incidentOpened = "incident_opened"
-        /// Its severity got worse or it spread to more services.
+        /// Its severity got worse, its type changed, or it spread to more services.
         case incidentEscalated = "incident_escalated"
         case incidentAcknowledged = "incident_acknowledged"
         case incidentResolved = "incident_resolved"

@@ -4,6 +4,8 @@ public protocol StoreReader: Sendable {
     func incident(id: Int64) async throws -> IncidentState?
     func incidents(_ query: IncidentQuery) async throws -> [IncidentState]
     func alerts(incidentID: Int64) async throws -> [AlertState]
+    /// Alerts firing now, oldest first.
+    func firingAlerts(limit: Int) async throws -> [AlertState]
     func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry]
     func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal]
     func signal(id: Int64) async throws -> StoredSignal?

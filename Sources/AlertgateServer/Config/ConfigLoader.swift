@@ -18,6 +18,7 @@ import Yams
 /// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
 ///                max_clock_skew: 10m, group_by: [] }
 /// ```
+/// and the reloadable rules (`ConfigLoader+Policy.swift`).
 public enum ConfigLoader {
     /// Every setting at its default: what the bare `alertgate serve` runs with.
     public static var defaults: GatewayConfig { GatewayConfig() }
@@ -144,6 +145,8 @@ public enum ConfigLoader {
                     default: throw unknown(key)
                     }
                 }
+            case _ where policyKeys.contains(key):
+                try parsePolicy(key, value, into: &config.policy)
             default:
                 throw unknown(key)
             }

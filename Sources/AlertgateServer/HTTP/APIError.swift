@@ -13,6 +13,9 @@ public struct APIError: HTTPResponseError, Sendable {
     /// Bad items of a batch in which no item was good.
     public var items: [CodecError] = []
     public var retryAfterSeconds: Int?
+    /// Answered as Alertmanager's API does: the message alone, as a JSON string, which is
+    /// what `amtool` reads and prints.
+    public var alertmanagerStyle = false
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
         self.status = status
@@ -24,6 +27,9 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if alertmanagerStyle {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONOutput.encode(message))))
+        }
         let body = ErrorBody(error: .init(code: code, message: message, field: field), errors: items.isEmpty ? nil : items.map(ItemErrorView.init))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONOutput.encode(body))))
     }

@@ -11,6 +11,7 @@ public final class GatewayMetrics: Sendable {
         var payloadBytesIn: Int64 = 0
         var payloadBytesStored: Int64 = 0
         var droppedLogs: [String: Int64] = [:]
+        var reloads: [String: Int64] = [:]
     }
 
     private let counters = Mutex(Counters())
@@ -40,6 +41,11 @@ public final class GatewayMetrics: Sendable {
     /// Log messages accepted but not stored, by cause (`level`: below `logs.max_level`).
     public func droppedLog(_ cause: String, count: Int64 = 1) {
         counters.withLock { $0.droppedLogs[cause, default: 0] += count }
+    }
+
+    /// A config reload, by result (`success`, `failure`).
+    public func reloaded(_ result: String) {
+        counters.withLock { $0.reloads[result, default: 0] += 1 }
     }
 
     /// Signals committed so far, all decisions together.
@@ -78,6 +84,11 @@ public final class GatewayMetrics: Sendable {
             lines.append("# HELP alertgate_payload_bytes_stored_total Bytes of stored request bodies after compression.")
             lines.append("# TYPE alertgate_payload_bytes_stored_total counter")
             lines.append("alertgate_payload_bytes_stored_total \(c.payloadBytesStored)")
+            lines.append("# HELP alertgate_config_reloads_total Config reloads (SIGHUP or POST /api/v1/admin/reload), by result.")
+            lines.append("# TYPE alertgate_config_reloads_total counter")
+            for result in ["success", "failure"] {
+                lines.append("alertgate_config_reloads_total{result=\"\(result)\"} \(c.reloads[result] ?? 0)")
+            }
             lines.append("# HELP alertgate_queue_depth Jobs waiting for the writer.")
             lines.append("# TYPE alertgate_queue_depth gauge")
             lines.append("alertgate_queue_depth \(queueDepth)")

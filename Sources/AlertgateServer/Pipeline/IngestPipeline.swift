@@ -17,10 +17,9 @@ public final class IngestPipeline: Service, Sendable {
     private let store: any StoreWriter
     private let clock: any WallClock
     private let config: GatewayConfig
-    /// The stages a signal passes; enrich runs in the callers' tasks (`request`), the others
-    /// inside the correlator.
-    private let enricher: Enricher
-    private let muter: Muter
+    /// The rules and silences in force: enrich runs in the callers' tasks (`request`), the
+    /// other stages inside the correlator, which takes a changed policy at its next batch.
+    let policy: PolicyBook
     private let logger: Logger
     let metrics: GatewayMetrics
     private let queue: Mutex<PipelineQueue>
@@ -28,16 +27,17 @@ public final class IngestPipeline: Service, Sendable {
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// Expiry passes carried out (tests wait for one).
     private let expiryPasses = Atomic<Int>(0)
+    /// The `PolicyBook` version the correlator runs under.
+    private let appliedPolicyVersion = Atomic<Int>(0)
 
     public init(
-        store: any StoreWriter, config: GatewayConfig, clock: any WallClock = SystemWallClock(), muter: Muter = Muter(),
+        store: any StoreWriter, config: GatewayConfig, clock: any WallClock = SystemWallClock(), policy: PolicyBook? = nil,
         metrics: GatewayMetrics, logger: Logger
     ) {
         self.store = store
         self.config = config
         self.clock = clock
-        self.enricher = Enricher(catalog: config.catalog)
-        self.muter = muter
+        self.policy = policy ?? PolicyBook(policy: config.policy)
         self.metrics = metrics
         self.logger = logger
         queue = Mutex(PipelineQueue(capacity: config.pipeline.queueCapacity, maxBatchSignals: config.pipeline.maxBatchSignals))
@@ -52,6 +52,7 @@ public final class IngestPipeline: Service, Sendable {
     public func request(
         body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)]
     ) -> IngestRequest {
+        let enricher = policy.enricher
         let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal.fingerprinted)) }
         let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
                                            contentType: contentType, receivedAt: receivedAt)
@@ -142,6 +143,7 @@ public final class IngestPipeline: Service, Sendable {
             case .waitForWork:
                 _ = await wakeups.next()
             case .build(let id):
+                takePolicy(into: &correlator)
                 let work = queue.withLock { $0.take() }
                 batches[id] = PipelineBatch(jobs: work.jobs, expire: work.expire)
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
@@ -261,7 +263,20 @@ public final class IngestPipeline: Service, Sendable {
 
     private func loadCorrelator() async throws -> Correlator {
         let state = try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow)
-        return Correlator(config: config.correlation, classifier: Classifier(rules: config.classification), muter: muter, state: state)
+        var correlator = Correlator(config: config.correlation, state: state)
+        takePolicy(into: &correlator, force: true)
+        return correlator
+    }
+
+    /// Gives the correlator the rules and silences in force when they changed since it last
+    /// took them (a reload, a silence added or expired). Its state stays.
+    private func takePolicy(into correlator: inout Correlator, force: Bool = false) {
+        let snapshot = policy.current
+        guard force || snapshot.version != appliedPolicyVersion.load(ordering: .relaxed) else { return }
+        correlator.classifier = snapshot.policy.classifier
+        correlator.rules = snapshot.policy.correlation
+        correlator.muter = snapshot.muter(now: clock.now())
+        appliedPolicyVersion.store(snapshot.version, ordering: .relaxed)
     }
 
     /// The expiry tick, on the injected clock: asks for an expiry pass every `expiry_interval`.

@@ -7,9 +7,8 @@ import Hummingbird
 struct IncidentRoutes: Sendable {
     let store: any StoreReader
     let pipeline: IngestPipeline
+    let policy: PolicyBook
     let bodyReader: RequestBodyReader
-    /// How far before an incident opened a change counts as a suspect.
-    static let suspectChangeLookback: Duration = .seconds(2 * 3600)
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/incidents") { request, _ in try await list(request) }
@@ -57,9 +56,11 @@ struct IncidentRoutes: Sendable {
         guard let incident = try await store.incident(id: id) else { throw APIError.notFound("incident \(id)") }
         async let alerts = store.alerts(incidentID: id)
         async let timeline = store.timeline(incidentID: id)
-        let services = incident.services.isEmpty ? [incident.service] : incident.services
-        async let changes = store.changes(services: services, from: incident.openedAt - Self.suspectChangeLookback, to: incident.openedAt + .seconds(60), limit: 20)
-        let view = IncidentDetailView(incident: incident, alerts: try await alerts, timeline: try await timeline, suspectChanges: try await changes)
+        let current = policy.current.policy
+        let suspects = SuspectChanges(incident: incident, catalog: current.catalog, lookback: current.correlation.rollbackLookback)
+        async let changes = store.changes(services: suspects.services, from: suspects.from, to: suspects.to, limit: 50)
+        let view = IncidentDetailView(incident: incident, alerts: try await alerts, timeline: try await timeline,
+                                      suspectChanges: suspects.rank(try await changes))
         return JSONOutput.response(view)
     }
 

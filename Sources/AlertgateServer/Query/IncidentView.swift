@@ -5,7 +5,8 @@ struct IncidentView: Encodable {
     let incident: IncidentState
 
     enum CodingKeys: String, CodingKey {
-        case id, key, title, status, severity, type, service, services, owner
+        case id, key, title, status, severity, type, service, services, owner, oncall
+        case holdUntil = "hold_until"
         case detectedBy = "detected_by", openedAt = "opened_at", acknowledgedAt = "acknowledged_at"
         case resolvedAt = "resolved_at", closedAt = "closed_at", lastActivityAt = "last_activity_at"
         case signalCount = "signal_count", alertCount = "alert_count", reportCount = "report_count"
@@ -22,6 +23,8 @@ struct IncidentView: Encodable {
         try c.encode(incident.service, forKey: .service)
         try c.encode(incident.services, forKey: .services)
         try c.encode(incident.owner, forKey: .owner)
+        try c.encode(incident.oncall, forKey: .oncall)
+        try c.encode(incident.holdUntil?.rfc3339, forKey: .holdUntil)
         try c.encode(incident.detectedBy.rawValue, forKey: .detectedBy)
         try c.encode(incident.openedAt.rfc3339, forKey: .openedAt)
         try c.encode(incident.acknowledgedAt?.rfc3339, forKey: .acknowledgedAt)
@@ -40,7 +43,7 @@ struct IncidentDetailView: Encodable {
     let incident: IncidentState
     let alerts: [AlertState]
     let timeline: [StoredTimelineEntry]
-    let suspectChanges: [StoredChange]
+    let suspectChanges: [SuspectChanges.Suspect]
 
     enum CodingKeys: String, CodingKey {
         case alerts, timeline, traces, reports
@@ -65,7 +68,7 @@ struct AlertView: Encodable {
     init(_ alert: AlertState) { self.alert = alert }
 
     enum CodingKeys: String, CodingKey {
-        case id, fingerprint, status, kind, service, title, severity, labels, count
+        case id, fingerprint, status, kind, service, title, severity, labels, count, flapping
         case incidentID = "incident_id", firstSeen = "first_seen", lastSeen = "last_seen", resolvedAt = "resolved_at"
     }
 
@@ -81,6 +84,7 @@ struct AlertView: Encodable {
         try c.encode(alert.severity.rawValue, forKey: .severity)
         try c.encode(alert.labels, forKey: .labels)
         try c.encode(alert.count, forKey: .count)
+        try c.encode(alert.flapping, forKey: .flapping)
         try c.encode(alert.firstSeen.rfc3339, forKey: .firstSeen)
         try c.encode(alert.lastSeen.rfc3339, forKey: .lastSeen)
         try c.encode(alert.resolvedAt?.rfc3339, forKey: .resolvedAt)
@@ -110,19 +114,24 @@ struct TimelineView: Encodable {
     }
 }
 
-/// A deploy or config change shown as a rollback candidate.
+/// A deploy or config change shown as a suspect of an incident, with why.
 struct ChangeView: Encodable {
-    let change: StoredChange
+    let suspect: SuspectChanges.Suspect
+    var change: StoredChange { suspect.change }
 
-    init(_ change: StoredChange) { self.change = change }
+    init(_ suspect: SuspectChanges.Suspect) { self.suspect = suspect }
 
     enum CodingKeys: String, CodingKey {
-        case service, title, description, at, source, links
-        case signalID = "signal_id"
+        case service, title, description, at, source, links, why
+        case signalID = "signal_id", minutesBefore = "minutes_before", rollbackCandidate = "rollback_candidate", possibleFix = "possible_fix"
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(suspect.why, forKey: .why)
+        try c.encode(suspect.minutesBefore, forKey: .minutesBefore)
+        try c.encode(suspect.rollbackCandidate, forKey: .rollbackCandidate)
+        try c.encode(suspect.possibleFix, forKey: .possibleFix)
         try c.encode(change.signalID, forKey: .signalID)
         try c.encode(change.service, forKey: .service)
         try c.encode(change.title, forKey: .title)

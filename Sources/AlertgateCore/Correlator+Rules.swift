@@ -1,0 +1,150 @@
+/// The correlator's rules beyond its windows: inhibition, thresholds, flapping, dependencies
+/// and changes (`CorrelationRules`).
+extension Correlator {
+    public enum RuleName {
+        public static let inhibit = "inhibit"
+        public static let threshold = "threshold"
+        public static let dependency = "correlate.dependency"
+        public static let flapping = "flapping.hold_down"
+    }
+
+    // MARK: - Inhibition
+
+    /// Indexes the firing alerts that are sources of an inhibit rule.
+    mutating func rebuildInhibitionIndex() {
+        memory.inhibitSources = Array(repeating: [:], count: rules.inhibitRules.count)
+        guard !rules.inhibitRules.isEmpty else { return }
+        for alert in state.alerts.values { indexInhibitionSource(alert, firing: true) }
+    }
+
+    mutating func indexInhibitionSource(_ alert: AlertState, firing: Bool) {
+        for (position, rule) in rules.inhibitRules.enumerated() where alert.matches(rule.sourceMatchers) {
+            let key = rule.equalKey(alert.matchValue)
+            if firing {
+                memory.inhibitSources[position][key, default: []].insert(alert.id)
+            } else {
+                memory.inhibitSources[position][key]?.remove(alert.id)
+                if memory.inhibitSources[position][key]?.isEmpty == true { memory.inhibitSources[position][key] = nil }
+            }
+        }
+    }
+
+    /// The firing alert that inhibits a new alert for `signal`, with the rule.
+    func inhibitor(of signal: Signal) -> (source: AlertState, rule: InhibitRule)? {
+        for (position, rule) in rules.inhibitRules.enumerated() where signal.matches(rule.targetMatchers) {
+            let key = rule.equalKey(signal.matchValue)
+            guard let ids = memory.inhibitSources[position][key] else { continue }
+            // The lowest id: the same source each time, whatever the set's order.
+            if let source = ids.min().flatMap({ state.alerts[$0] }) { return (source, rule) }
+        }
+        return nil
+    }
+
+    // MARK: - Thresholds
+
+    /// Holds a signal that would open an incident while its threshold rule counts fewer
+    /// alerts; returns the alerts to open with once it is reached (empty with no rule).
+    mutating func threshold(for signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp,
+                            into outcome: inout Outcome) -> (held: Bool, joining: [CorrelatorMemory.PendingAlert]) {
+        let tier = classifier.tier(of: signal)
+        guard let rule = rules.thresholds.first(where: { $0.condition.matches(signal, tier: tier, type: nil) }) else { return (false, []) }
+        var waiting = memory.pending[key, default: []].filter { $0.at > time - rule.window && $0.fingerprint != fingerprint }
+        if waiting.count + 1 >= rule.count {
+            memory.pending[key] = nil
+            return (false, waiting)
+        }
+        waiting.append(.init(fingerprint: fingerprint, signal: signal, at: time))
+        memory.pending[key] = waiting
+        outcome.place(.pending, alert: nil, incident: nil, why: Why(
+            rule: "\(RuleName.threshold).\(rule.name)", key: key, window: "threshold_window", windowSeconds: rule.window.wholeSeconds,
+            detail: "\(waiting.count) of the \(rule.count) active alerts of key \(key) that rule \(rule.name) needs within its window; no incident opens yet."))
+        return (true, [])
+    }
+
+    /// A resolve takes its alert out of the count.
+    mutating func forgetPending(_ fingerprint: Fingerprint, key: String) {
+        guard var waiting = memory.pending[key] else { return }
+        waiting.removeAll { $0.fingerprint == fingerprint }
+        memory.pending[key] = waiting.isEmpty ? nil : waiting
+    }
+
+    // MARK: - Dependencies
+
+    /// An active incident of a service the catalog links to the signal's service by a
+    /// dependency, which the signal's alert joins.
+    func dependencyIncident(for signal: Signal, at time: Timestamp) -> (incident: IncidentState, relation: String)? {
+        let catalog = classifier.catalog
+        guard !catalog.services.isEmpty else { return nil }
+        var best: (incident: IncidentState, relation: String)?
+        for incident in state.incidents.values where incident.status.isActive {
+            let joinable = state.firingAlertCount(incidentID: incident.id) > 0 || time <= incident.lastActivity + config.correlationWindow
+            guard joinable, !incident.services.contains(signal.service) else { continue }
+            guard let relation = incident.services.lazy.compactMap({ catalog.relation(of: signal.service, to: $0) }).first else { continue }
+            if best == nil || incident.id > best!.incident.id { best = (incident, relation) }
+        }
+        return best
+    }
+
+    // MARK: - Flapping
+
+    /// Counts a resolve of `fingerprint`; true when it makes the alert flapping.
+    mutating func countResolve(_ fingerprint: Fingerprint, at time: Timestamp) -> Bool {
+        guard let limit = rules.flapping.resolves else { return false }
+        var history = memory.flaps[fingerprint, default: []].filter { $0 > time - rules.flapping.window }
+        history.append(time)
+        memory.flaps[fingerprint] = history
+        return history.count > limit
+    }
+
+    /// Resolves held incidents whose hold-down passed, and forgets old flap history.
+    mutating func releaseHeldIncidents(now: Timestamp, into outcome: inout Outcome) {
+        let due = state.incidents.values.filter { incident in
+            guard let until = incident.holdUntil else { return false }
+            return until <= now && state.firingAlertCount(incidentID: incident.id) == 0
+        }.sorted { ($0.holdUntil!, $0.id) < ($1.holdUntil!, $1.id) }
+        for var incident in due {
+            let time = incident.holdUntil!
+            incident.holdUntil = nil
+            if incident.status.isActive {
+                incident.status = .resolved
+                incident.resolvedAt = time
+                outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .resolved,
+                                                      text: "Quiet for the flapping hold-down; all alerts resolved."))
+            }
+            save(incident, at: time, into: &outcome)
+        }
+        let horizon = now - rules.flapping.window
+        memory.flaps = memory.flaps.filter { $0.value.last.map { $0 > horizon } ?? false }
+    }
+
+    // MARK: - Changes
+
+    /// Keeps a change for the lookback and notes it on the active incidents of its service
+    /// and the services linked to it: a change that arrives while an incident is open may be
+    /// its fix (or its cause).
+    mutating func recordChange(_ signal: Signal, at time: Timestamp, into outcome: inout Outcome) {
+        guard let signalID = outcome.signalID else { return }
+        let horizon = time - rules.rollbackLookback
+        var kept = memory.changes[signal.service, default: []].filter { $0.at >= horizon }
+        kept.append(.init(signalID: signalID, at: time, title: signal.title))
+        memory.changes[signal.service] = kept
+        let catalog = classifier.catalog
+        for incident in state.incidents.values.sorted(by: { $0.id < $1.id }) where incident.status.isActive && time >= incident.openedAt {
+            let linked = incident.services.contains(signal.service) || incident.services.contains { catalog.related($0, signal.service) }
+            guard linked else { continue }
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .possibleFix,
+                                                  text: "\(signal.title) (\(signal.service)) arrived while the incident is open: a possible fix.",
+                                                  signalID: signalID))
+        }
+    }
+
+    /// The timeline entry naming the newest change of a new incident's service within the lookback.
+    func rollbackCandidate(service: String, incidentID: Int64, openedAt time: Timestamp) -> TimelineEntry? {
+        let horizon = time - rules.rollbackLookback
+        guard let change = memory.changes[service]?.last(where: { $0.at >= horizon && $0.at <= time }) else { return nil }
+        let minutes = (time.milliseconds - change.at.milliseconds) / 60_000
+        return TimelineEntry(incidentID: incidentID, at: time, kind: .rollbackCandidate,
+                             text: "\(change.title) (\(service)), \(minutes) min before the first signal: the rollback candidate.",
+                             signalID: change.signalID)
+    }
+}

@@ -1,0 +1,30 @@
+/// What the correlator remembers that the store does not rebuild: short-lived bookkeeping of
+/// its rules. After a restart it starts empty: a threshold counts again from zero, a flap
+/// history starts over, and changes before the restart are no longer put on new incidents'
+/// timelines (the API still lists them as suspects, from the store).
+public struct CorrelatorMemory: Sendable {
+    /// A firing signal a threshold rule holds back (`pending`).
+    struct PendingAlert: Sendable {
+        var fingerprint: Fingerprint
+        var signal: Signal
+        var at: Timestamp
+    }
+
+    /// A change event, kept for the rollback lookback.
+    struct RecentChange: Sendable {
+        var signalID: Int64
+        var at: Timestamp
+        var title: String
+    }
+
+    /// Pending alerts by correlation key.
+    var pending: [String: [PendingAlert]] = [:]
+    /// When each fingerprint resolved, within the flapping window.
+    var flaps: [Fingerprint: [Timestamp]] = [:]
+    /// Changes by service, oldest first, within the rollback lookback.
+    var changes: [String: [RecentChange]] = [:]
+    /// Per inhibit rule (by position): firing source alerts by the values of its `equal` labels.
+    var inhibitSources: [[String: Set<Int64>]] = []
+
+    public init() {}
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// One Alertmanager matcher: `name=value`, `name!=value`, `name=~regex`, `name!~regex`.
+/// A missing label matches as the empty string, and a regex must match the whole value, as
+/// in Alertmanager.
+public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
+    public enum Operator: String, CaseIterable, Hashable, Sendable {
+        case equal = "="
+        case notEqual = "!="
+        case regex = "=~"
+        case notRegex = "!~"
+
+        public var isRegex: Bool { self == .regex || self == .notRegex }
+        public var isEqual: Bool { self == .equal || self == .regex }
+    }
+
+    public let name: String
+    public let op: Operator
+    public let value: String
+    private let pattern: AnchoredPattern?
+
+    /// Fails with a message when `value` is not a valid regular expression.
+    public init(name: String, op: Operator, value: String) throws(MatcherError) {
+        guard !name.isEmpty else { throw MatcherError("a matcher needs a label name") }
+        self.name = name
+        self.op = op
+        self.value = value
+        pattern = op.isRegex ? try AnchoredPattern(value) : nil
+    }
+
+    /// Parses `name=value`, `name=~"a|b"` and the like; quotes around the value are optional.
+    public init(parsing text: String) throws(MatcherError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let nameEnd = trimmed.firstIndex(where: { $0 == "=" || $0 == "!" }) else {
+            throw MatcherError("`\(text)` is not a matcher: expected name=value, name!=value, name=~regex or name!~regex")
+        }
+        let name = trimmed[..<nameEnd].trimmingCharacters(in: .whitespaces)
+        let rest = trimmed[nameEnd...]
+        guard let op = [Operator.notEqual, .regex, .notRegex, .equal].first(where: { rest.hasPrefix($0.rawValue) }) else {
+            throw MatcherError("`\(text)` is not a matcher: expected =, !=, =~ or !~ after the name")
+        }
+        let raw = rest.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)
+        try self.init(name: name, op: op, value: try Self.unquote(raw, in: text))
+    }
+
+    /// Whether the labels (looked up by name; nil for a missing label) satisfy the matcher.
+    public func matches(_ lookup: (String) -> String?) -> Bool {
+        let actual = lookup(name) ?? ""
+        switch op {
+        case .equal: return actual == value
+        case .notEqual: return actual != value
+        case .regex: return pattern!.matches(actual)
+        case .notRegex: return !pattern!.matches(actual)
+        }
+    }
+
+    /// Matching a plain label map.
+    public func matches(_ labels: [String: String]) -> Bool {
+        matches { labels[$0] }
+    }
+
+    public var description: String {
+        let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "," || $0 == "\"" || $0 == "{" || $0 == "}" })
+        let shown = needsQuotes ? "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
+        return "\(name)\(op.rawValue)\(shown)"
+    }
+
+    public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
+        lhs.name == rhs.name && lhs.op == rhs.op && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(op)
+        hasher.combine(value)
+    }
+
+    private static func unquote(_ raw: String, in text: String) throws(MatcherError) -> String {
+        guard raw.hasPrefix("\"") else { return raw }
+        guard raw.count >= 2, raw.hasSuffix("\"") else { throw MatcherError("`\(text)` has an unterminated quote") }
+        var result = ""
+        var escaped = false
+        for character in raw.dropFirst().dropLast() {
+            if escaped {
+                result.append(character == "n" ? "\n" : character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// A list of matchers as Alertmanager writes them: `{a="b", c=~"d"}` or `a=b,c=~d`.
+extension LabelMatcher {
+    public static func parseList(_ text: String) throws(MatcherError) -> [LabelMatcher] {
+        var body = text.trimmingCharacters(in: .whitespaces)
+        if body.hasPrefix("{"), body.hasSuffix("}") { body = String(body.dropFirst().dropLast()) }
+        var parts: [String] = []
+        var current = ""
+        var quoted = false
+        var escaped = false
+        for character in body {
+            if escaped { escaped = false; current.append(character); continue }
+            if character == "\\" { escaped = true; current.append(character); continue }
+            if character == "\"" { quoted.toggle() }
+            if character == ",", !quoted {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        var matchers: [LabelMatcher] = []
+        for part in parts where !part.trimmingCharacters(in: .whitespaces).isEmpty {
+            matchers.append(try LabelMatcher(parsing: part))
+        }
+        return matchers
+    }
+}
+
+/// Why a matcher could not be made.
+public struct MatcherError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A regular expression that must match a whole value. NSRegularExpression is immutable and
+/// safe to share between threads once made.
+private final class AnchoredPattern: @unchecked Sendable {
+    let expression: NSRegularExpression
+
+    init(_ pattern: String) throws(MatcherError) {
+        do {
+            expression = try NSRegularExpression(pattern: "^(?:\(pattern))$", options: [])
+        } catch {
+            throw MatcherError("`\(pattern)` is not a valid regular expression")
+        }
+    }
+
+    func matches(_ value: String) -> Bool {
+        let range = NSRange(value.startIndex..<value.endIndex, in: value)
+        return expression.firstMatch(in: value, options: [], range: range) != nil
+    }
+}

@@ -1,0 +1,71 @@
+import AlertgateCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the catalog, the rules and the config's silences from the config file, on SIGHUP
+/// and on `POST /api/v1/admin/reload`, without touching alerts, incidents or API silences.
+/// A file that does not load is refused with its key named and the rules in force stay.
+/// Settings that need a restart (ports, storage, windows) are read but not applied.
+public final class Reloader: Service, Sendable {
+    public enum Outcome: Sendable {
+        case reloaded(version: Int)
+        case refused(ConfigError)
+        case noConfigFile
+    }
+
+    let configPath: String?
+    let base: GatewayConfig
+    let book: PolicyBook
+    let silences: SilenceService
+    let metrics: GatewayMetrics
+    let logger: Logger
+
+    init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, metrics: GatewayMetrics, logger: Logger) {
+        self.configPath = configPath
+        self.base = base
+        self.book = book
+        self.silences = silences
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Listens for SIGHUP until the gateway stops.
+    public func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in hangups {
+                _ = await self.reload(trigger: "SIGHUP")
+            }
+        }
+    }
+
+    public func reload(trigger: String) async -> Outcome {
+        guard let configPath else {
+            logger.notice("config reload asked, but alertgate runs without a config file", metadata: ["trigger": "\(trigger)"])
+            return .noConfigFile
+        }
+        do {
+            // Rules the file no longer has go: the policy starts from the defaults.
+            var start = base
+            start.policy = Policy()
+            let loaded = try ConfigLoader.load(path: configPath, into: start)
+            try await silences.store.addConfigSilences(loaded.policy.silences)
+            book.replace(policy: loaded.policy)
+            try await silences.refresh()
+            metrics.reloaded("success")
+            let policy = loaded.policy
+            logger.notice("config reloaded", metadata: [
+                "trigger": "\(trigger)", "path": "\(configPath)", "services": "\(policy.catalog.services.count)",
+                "inhibit_rules": "\(policy.correlation.inhibitRules.count)", "maintenance": "\(policy.maintenance.count)",
+                "silences": "\(book.current.silences.count)",
+            ])
+            return .reloaded(version: book.version)
+        } catch {
+            metrics.reloaded("failure")
+            let failure = error as? ConfigError ?? ConfigError(key: "(file)", message: "\(error)")
+            logger.error("config reload refused; the rules in force stay", metadata: ["trigger": "\(trigger)", "error": "\(failure)"])
+            return .refused(failure)
+        }
+    }
+}
