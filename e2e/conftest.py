@@ -69,15 +69,16 @@ def daemons():
 
 @pytest.fixture
 def start_prometheus(workdir, daemons):
-    """start_prometheus(alertmanager_targets) -> Daemon: a real Prometheus evaluating support.RULES every
-    second, resending every second, pushing to each "host:port" target with the v2 API."""
+    """start_prometheus(alertmanager_targets, rules_text=support.RULES) -> Daemon: a real Prometheus evaluating
+    the rule file text `rules_text` every second, resending every second, pushing to each "host:port" target
+    with the v2 API."""
     binary = find_binary("prometheus")
 
-    def start(alertmanager_targets):
+    def start(alertmanager_targets, rules_text=RULES):
         port = childproc.free_port()
         rules = os.path.join(workdir, "rules.yml")
         with open(rules, "w") as f:
-            f.write(RULES)
+            f.write(rules_text)
         alertmanagers = "".join(f"""
     - api_version: v2
       static_configs:

@@ -15,15 +15,17 @@ public struct RunningGateway: Sendable {
 /// Starts a real gateway (real SQLite file, real sockets, port 0), runs `body` against it,
 /// then shuts it down gracefully as SIGTERM would. `databasePath` lets a test restart a
 /// gateway on the same file; by default a fresh temporary database is used and removed.
+/// `configPath` loads a YAML file (which a reload reads again); `configure` changes the rest.
 public func withRunningGateway<T: Sendable>(
     databasePath: String? = nil,
+    configPath: String? = nil,
     clock: any WallClock = SystemWallClock(),
     configure: (inout GatewayConfig) -> Void = { _ in },
     _ body: (RunningGateway) async throws -> T
 ) async throws -> T {
     let folder = databasePath == nil ? try TemporaryDirectory() : nil
     defer { folder?.remove() }
-    var config = GatewayConfig()
+    var config = try configPath.map { try ConfigLoader.load(path: $0) } ?? GatewayConfig()
     config.http.port = 0
     config.storage.path = databasePath ?? folder!.file("alertgate.sqlite")
     // UDP listeners are off unless a test turns them on (port 0 picks a free one).
@@ -33,7 +35,7 @@ public func withRunningGateway<T: Sendable>(
     configure(&config)
     var logger = Logger(label: "alertgate-test")
     logger.logLevel = ProcessInfo.processInfo.environment["ALERTGATE_TEST_LOG"] == nil ? .critical : .debug
-    let gateway = try Gateway(config: config, clock: clock, logger: logger)
+    let gateway = try Gateway(config: config, configPath: configPath, clock: clock, logger: logger)
 
     let (addresses, addressContinuation) = AsyncStream.makeStream(of: Int.self)
     let application = gateway.application { _, port in addressContinuation.yield(port) }

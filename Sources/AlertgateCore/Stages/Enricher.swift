@@ -12,7 +12,8 @@
 /// its tier as the `tier` label; unknown services get the default team.
 ///
 /// Runs in the ingest tasks, after fingerprinting: an alert's identity is what its sender
-/// sent, so changing the catalog never turns a repeat into a new alert. An alias and the name
+/// sent, so changing the catalog never turns a repeat into a new alert. User reports are the
+/// exception: one whose service the catalog finds gets the fingerprint of a report of it. An alias and the name
 /// it stands for share a correlation key, so their alerts join one incident.
 public struct Enricher: Hashable, Sendable {
     public var catalog: ServiceCatalog
@@ -32,6 +33,13 @@ public struct Enricher: Hashable, Sendable {
         var enriched = signal
         let known = findService(signal)
         if let known { enriched.service = known.name }
+        if signal.kind == .report, signal.dedupKey == nil, enriched.service != signal.service {
+            // A report's identity is its service and category, and its sender named no
+            // service the catalog knows: with the one found in its text, it is a report of
+            // that service, not one more of whatever else users wrote.
+            enriched.fingerprint = nil
+            enriched.fingerprint = Fingerprint.of(enriched)
+        }
         if let label = signal.labels["service"], let named = catalog.service(named: label) { enriched.labels["service"] = named.name }
         if known == nil, signal.kind == .report { enriched.service = Self.unknownService }
         if enriched.labels["owner"] == nil, enriched.labels["team"] == nil, let team = known?.team ?? catalog.defaultTeam {

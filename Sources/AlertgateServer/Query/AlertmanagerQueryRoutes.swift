@@ -44,7 +44,9 @@ struct AlertmanagerQueryRoutes: Sendable {
             return JSONOutput.response(GettableSilence(silence, now: silences.clock.now()))
         }
         router.delete("/api/v2/silence/:id") { _, context in
-            guard let id = try silenceID(context), silences.book.silence(id: id) != nil else { throw Self.notFound() }
+            // 500, as Alertmanager 0.25: the only error status amtool's client knows here, so
+            // `amtool silence expire` prints "silence not found" instead of a status mismatch.
+            guard let id = try silenceID(context), silences.book.silence(id: id) != nil else { throw Self.notFound(status: .internalServerError) }
             _ = try await silences.expire(id: id)
             return Response(status: .ok)
         }
@@ -58,8 +60,8 @@ struct AlertmanagerQueryRoutes: Sendable {
         context.parameters.get("id").flatMap { Int64($0) }
     }
 
-    static func notFound() -> APIError {
-        var error = APIError(.notFound, code: "not_found", message: "silence not found")
+    static func notFound(status: HTTPResponse.Status = .notFound) -> APIError {
+        var error = APIError(status, code: "not_found", message: "silence not found")
         error.alertmanagerStyle = true
         return error
     }
