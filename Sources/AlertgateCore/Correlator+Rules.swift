@@ -31,9 +31,9 @@ extension Correlator {
 
     /// The firing alert that inhibits a new alert for `signal`, with the rule.
     func inhibitor(of signal: Signal) -> (source: AlertState, rule: InhibitRule)? {
-        for (position, rule) in rules.inhibitRules.enumerated() where signal.matches(rule.targetMatchers) {
-            let key = rule.equalKey(signal.matchValue)
-            guard let ids = memory.inhibitSources[position][key] else { continue }
+        for (position, rule) in rules.inhibitRules.enumerated() where !memory.inhibitSources[position].isEmpty {
+            // A source must fire with the same `equal` values: a lookup, before any matcher.
+            guard let ids = memory.inhibitSources[position][rule.equalKey(signal.matchValue)], signal.matches(rule.targetMatchers) else { continue }
             // The lowest id: the same source each time, whatever the set's order.
             if let source = ids.min().flatMap({ state.alerts[$0] }) { return (source, rule) }
         }
@@ -48,7 +48,9 @@ extension Correlator {
                             into outcome: inout Outcome) -> (held: Bool, joining: [CorrelatorMemory.PendingAlert]) {
         let tier = classifier.tier(of: signal)
         guard let rule = rules.thresholds.first(where: { $0.condition.matches(signal, tier: tier, type: nil) }) else { return (false, []) }
-        var waiting = memory.pending[key, default: []].filter { $0.at > time - rule.window && $0.fingerprint != fingerprint }
+        // Alerts count once each (a repeat replaces its earlier arrival); user reports count
+        // each time someone writes, though reports of one service share one fingerprint.
+        var waiting = memory.pending[key, default: []].filter { $0.at > time - rule.window && (signal.kind == .report || $0.fingerprint != fingerprint) }
         if waiting.count + 1 >= rule.count {
             memory.pending[key] = nil
             return (false, waiting)
@@ -57,7 +59,7 @@ extension Correlator {
         memory.pending[key] = waiting
         outcome.place(.pending, alert: nil, incident: nil, why: Why(
             rule: "\(RuleName.threshold).\(rule.name)", key: key, window: "threshold_window", windowSeconds: rule.window.wholeSeconds,
-            detail: "\(waiting.count) of the \(rule.count) active alerts of key \(key) that rule \(rule.name) needs within its window; no incident opens yet."))
+            detail: "\(waiting.count) of the \(rule.count) \(signal.kind == .report ? "user reports" : "active alerts") of key \(key) that rule \(rule.name) needs within its window; no incident opens yet."))
         return (true, [])
     }
 
@@ -74,12 +76,15 @@ extension Correlator {
     /// dependency, which the signal's alert joins.
     func dependencyIncident(for signal: Signal, at time: Timestamp) -> (incident: IncidentState, relation: String)? {
         let catalog = classifier.catalog
-        guard !catalog.services.isEmpty else { return nil }
+        guard catalog.hasRelations(signal.service) else { return nil }
         var best: (incident: IncidentState, relation: String)?
         for incident in state.incidents.values where incident.status.isActive {
             let joinable = state.firingAlertCount(incidentID: incident.id) > 0 || time <= incident.lastActivity + config.correlationWindow
-            guard joinable, !incident.services.contains(signal.service) else { continue }
-            guard let relation = incident.services.lazy.compactMap({ catalog.relation(of: signal.service, to: $0) }).first else { continue }
+            guard joinable else { continue }
+            let relation = incident.services.contains(signal.service)
+                ? "\(signal.service) joined it before through a dependency"
+                : incident.services.lazy.compactMap({ catalog.relation(of: signal.service, to: $0) }).first
+            guard let relation else { continue }
             if best == nil || incident.id > best!.incident.id { best = (incident, relation) }
         }
         return best

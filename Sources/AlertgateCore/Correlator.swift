@@ -117,6 +117,8 @@ public struct Correlator: Sendable {
 
     private mutating func fire(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
         if var alert = state.liveAlert(fingerprint) {
+            // What the rules read is the same as last time: no new verdict needed.
+            let unchanged = alert.severity == signal.severity && alert.labels == signal.labels
             alert.count += 1
             alert.firstSeen = min(alert.firstSeen, time)
             if time >= alert.lastSeen {
@@ -126,7 +128,7 @@ public struct Correlator: Sendable {
             }
             if let endsAt = signal.endsAt { alert.endsAt = max(alert.endsAt ?? endsAt, endsAt) }
             var incident = state.incidents[alert.incidentID]!
-            touch(&incident, with: signal, at: time, into: &outcome)
+            touch(&incident, with: signal, at: time, classifying: !unchanged, into: &outcome)
             save(alert, severity: incident.severity, at: time, into: &outcome)
             save(incident, at: time, into: &outcome)
             outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
@@ -206,8 +208,9 @@ public struct Correlator: Sendable {
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                       detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")
-        // Alerts a threshold held back join first, in the order they came.
-        for held in pending {
+        // Alerts a threshold held back join first, in the order they came, one per fingerprint.
+        var adopted: Set<Fingerprint> = [fingerprint]
+        for held in pending where adopted.insert(held.fingerprint).inserted {
             let alert = AlertState(
                 id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
                 service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
@@ -250,13 +253,13 @@ public struct Correlator: Sendable {
 
     /// Counts a signal into its incident and classifies; a change of severity or type of an
     /// incident that already had signals goes on its timeline with the reason.
-    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp, into outcome: inout Outcome) {
+    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp, classifying: Bool = true, into outcome: inout Outcome) {
         let before = incident
         incident.signalCount += 1
         if signal.kind == .report { incident.reportCount += 1 }
         incident.lastActivity = max(incident.lastActivity, time)
         incident.openedAt = min(incident.openedAt, time)
-        let reasons = classifier.classify(&incident, with: signal, since: before)
+        let reasons = classifier.classify(&incident, with: signal, since: before, applyingRules: classifying)
         // A new incident's classification goes in its `classified` entry instead.
         if state.incidents[incident.id] != nil, !reasons.isEmpty {
             var text = reasons.joined(separator: "; ")

@@ -37,7 +37,7 @@ public struct Gateway: Sendable {
         startedAt = clock.now()
         store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         metrics = GatewayMetrics()
-        policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences))
+        policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences, now: clock.now()))
         silences = SilenceService(store: store, book: policy, clock: clock)
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, metrics: metrics, logger: logger)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)

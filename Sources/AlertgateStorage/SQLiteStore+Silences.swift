@@ -29,21 +29,27 @@ extension SQLiteStore: SilenceStore {
         }
     }
 
-    public func addConfigSilences(_ silences: [Silence]) async throws {
-        guard !silences.isEmpty else { return }
-        try await pool.write { db in try Self.add(silences, db) }
+    public func syncConfigSilences(_ silences: [Silence], now: Timestamp) async throws {
+        try await pool.write { db in try Self.sync(silences, now: now, db) }
     }
 
     /// At start, before anything runs: stores the config's silences not stored yet and
     /// returns every silence, newest first.
-    public func startSilences(adding config: [Silence]) throws -> [Silence] {
+    public func startSilences(adding config: [Silence], now: Timestamp) throws -> [Silence] {
         try pool.write { db in
-            try Self.add(config, db)
+            try Self.sync(config, now: now, db)
             return try Row.fetchAll(db, sql: "SELECT * FROM silences ORDER BY id DESC").map(RowDecoding.silence)
         }
     }
 
-    private static func add(_ silences: [Silence], _ db: Database) throws {
+    private static func sync(_ silences: [Silence], now: Timestamp, _ db: Database) throws {
+        let keys = silences.compactMap(\.configKey)
+        let placeholders = keys.map { _ in "?" }.joined(separator: ", ")
+        let times: [any DatabaseValueConvertible] = Array(repeating: now.milliseconds, count: 4)
+        try db.execute(sql: """
+            UPDATE silences SET ends_at = ?, starts_at = min(starts_at, ?), updated_at = ?
+            WHERE config_key IS NOT NULL AND ends_at > ?\(keys.isEmpty ? "" : " AND config_key NOT IN (\(placeholders))")
+            """, arguments: StatementArguments(times + keys.map { $0 as any DatabaseValueConvertible }))
         for silence in silences {
             try db.execute(sql: """
                 INSERT INTO silences (matchers, starts_at, ends_at, created_by, comment, updated_at, config_key)

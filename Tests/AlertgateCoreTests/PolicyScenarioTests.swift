@@ -130,6 +130,11 @@ struct PolicyScenarioTests {
         #expect(entry.text == "SEV3 → SEV1: SEV1 by rule default.critical_tier1 (payments-db: PostgresDown); "
             + "its scope grew to 2 services (+payments-db, a dependency of checkout); type degradation → outage by rule default.down (PostgresDown)")
         #expect(database.transitions.contains { $0.kind == .incidentEscalated && $0.detail == "SEV3 → SEV1, degradation → outage, +payments-db" })
+
+        // The dependency's next alert joins the same incident.
+        let more = ingest(&correlator, Self.prepared(alert("payments-db", "PostgresReplicationLag", severity: .warning)), at: 90)
+        #expect(more.decision == .attached && more.incidentID == id)
+        #expect(correlator.state.incidents.count == 1)
     }
 
     @Test func aSeveritySetByHandStaysWhenTheScopeGrows() throws {
@@ -259,6 +264,21 @@ struct PolicyScenarioTests {
         #expect(incident.alertCount == 4)
         #expect(correlator.state.firingAlertCount(incidentID: incident.id) == 4)
         #expect(Set(fourth.alerts.map(\.title)) == ["Err500", "Err502", "Err504", "Err505"])
+    }
+
+    @Test func userReportsCountEachTimeSomeoneWrites() throws {
+        var rules = CorrelationRules()
+        rules.thresholds = [ThresholdRule(name: "three-reports", condition: SignalCondition(kinds: [.report]), count: 3, window: .seconds(600))]
+        var correlator = Self.correlator(rules: rules)
+        #expect(ingest(&correlator, Self.prepared(Self.report("payment page hangs")), at: 0).decision == .pending)
+        let second = ingest(&correlator, Self.prepared(Self.report("the payment page is slow")), at: 60)
+        #expect(second.decision == .pending)
+        #expect(second.why?.detail.hasPrefix("2 of the 3 user reports") == true)
+        let third = ingest(&correlator, Self.prepared(Self.report("payment page broken")), at: 120)
+        #expect(third.decision == .opened)
+        let incident = try #require(correlator.state.incidents[third.incidentID!])
+        #expect(incident.service == "checkout" && incident.type == .userIssue)
+        #expect(incident.alertCount == 1, "one alert: the reports of checkout")
     }
 
     @Test func alertsOutsideTheThresholdWindowDoNotCount() {

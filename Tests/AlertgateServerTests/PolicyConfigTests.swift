@@ -94,6 +94,14 @@ import Testing
         }
     }
 
+    /// YAML 1.1 reads an unquoted 12:00 as the base-60 number 720: the same minutes.
+    @Test func unquotedTimesOfDayAreRead() throws {
+        let config = try ConfigLoader.parse(yaml: "maintenance: [{matchers: ['a=b'], weekly: {days: [mon], from: 12:00, to: 13:30, time_zone: UTC}}]")
+        let window = try #require(config.policy.maintenance.first)
+        #expect(window.fromMinute == 720 && window.toMinute == 810)
+        #expect(window.schedule == "mon 12:00–13:30 UTC")
+    }
+
     /// deploy/alertgate.example.yaml, which README shows, loads as it is.
     @Test func theExampleConfigLoads() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/alertgate.example.yaml").standardized.path

@@ -189,6 +189,19 @@ import Testing
             #expect(try await client.post("/api/v1/admin/reload", "").status == 200)
             #expect((try await client.get("/api/v1/silences").json["silences"] as? [Any])?.count == 1)
 
+            // The silence leaves the file: it ends; a maintenance window comes in and is listed.
+            try (Self.catalogYAML + """
+
+                    - {name: search, team: discovery, tier: 3, aliases: [search-web]}
+                maintenance:
+                  - {name: reindex, matchers: ["service=search"], weekly: {days: [sun], from: "02:00", to: "04:00", time_zone: UTC}}
+                """).write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.post("/api/v1/admin/reload", "").status == 200)
+            let afterwards = try await client.get("/api/v1/silences")
+            #expect((afterwards.json["silences"] as? [[String: Any]])?.first?["state"] as? String == "expired")
+            let windows = try #require(afterwards.json["maintenance"] as? [[String: Any]])
+            #expect(windows.first?["name"] as? String == "reindex" && windows.first?["schedule"] as? String == "sun 02:00–04:00 UTC")
+
             try "catalog:\n  services:\n    - {name: checkout, tier: 7}\n".write(toFile: path, atomically: true, encoding: .utf8)
             let refused = try await client.post("/api/v1/admin/reload", "")
             #expect(refused.status == 400)
@@ -198,7 +211,7 @@ import Testing
             #expect(kept == 3, "the rules in force stay")
 
             let metrics = try await client.get("/metrics").text
-            #expect(metrics.contains(#"alertgate_config_reloads_total{result="success"} 2"#))
+            #expect(metrics.contains(#"alertgate_config_reloads_total{result="success"} 3"#))
             #expect(metrics.contains(#"alertgate_config_reloads_total{result="failure"} 1"#))
         }
     }

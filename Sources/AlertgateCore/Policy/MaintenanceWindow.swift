@@ -12,6 +12,8 @@ public struct MaintenanceWindow: Hashable, Sendable {
     public var fromMinute: Int
     public var toMinute: Int
     public var timeZone: TimeZone
+    /// The zone as the config names it (Foundation may call `UTC` `GMT`).
+    public var timeZoneName: String
     public var comment: String
 
     public init(name: String, matchers: [LabelMatcher], weekdays: Set<Int>, fromMinute: Int, toMinute: Int, timeZone: TimeZone, comment: String = "") {
@@ -21,6 +23,7 @@ public struct MaintenanceWindow: Hashable, Sendable {
         self.fromMinute = fromMinute
         self.toMinute = toMinute
         self.timeZone = timeZone
+        self.timeZoneName = timeZone.identifier
         self.comment = comment
     }
 
@@ -44,7 +47,7 @@ public struct MaintenanceWindow: Hashable, Sendable {
     public var schedule: String {
         let days = (1...7).filter(weekdays.contains).map { Self.weekdayNames[$0 - 1] }.joined(separator: ",")
         func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
-        return "\(days) \(clock(fromMinute))–\(clock(toMinute)) \(timeZone.identifier)"
+        return "\(days) \(clock(fromMinute))–\(clock(toMinute)) \(timeZoneName)"
     }
 }
 

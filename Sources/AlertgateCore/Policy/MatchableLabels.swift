@@ -13,9 +13,9 @@ extension Signal {
         }
     }
 
-    /// Whether every matcher matches.
+    /// Whether every matcher matches; string comparisons before regular expressions.
     public func matches(_ matchers: [LabelMatcher]) -> Bool {
-        matchers.allSatisfy { $0.matches(matchValue) }
+        matchers.allSatisfy { $0.op.isRegex || $0.matches(matchValue) } && matchers.allSatisfy { !$0.op.isRegex || $0.matches(matchValue) }
     }
 }
 
@@ -31,6 +31,6 @@ extension AlertState {
     }
 
     public func matches(_ matchers: [LabelMatcher]) -> Bool {
-        matchers.allSatisfy { $0.matches(matchValue) }
+        matchers.allSatisfy { $0.op.isRegex || $0.matches(matchValue) } && matchers.allSatisfy { !$0.op.isRegex || $0.matches(matchValue) }
     }
 }

@@ -40,7 +40,7 @@ public struct Silence: Hashable, Sendable {
         guard matchers.contains(where: { !$0.matches { _ in "" } }) else {
             throw PolicyError(field: "matchers", "at least one matcher must not match an empty label, or the silence would mute everything")
         }
-        guard endsAt > startsAt else { throw PolicyError(field: "endsAt", "must be after startsAt") }
+        guard endsAt > startsAt else { throw PolicyError(field: "ends_at", "must be after starts_at") }
     }
 }
 

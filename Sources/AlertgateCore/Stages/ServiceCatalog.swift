@@ -100,6 +100,11 @@ public struct ServiceCatalog: Hashable, Sendable {
         return nil
     }
 
+    /// Whether any service depends on `name` or `name` depends on any.
+    public func hasRelations(_ name: String) -> Bool {
+        dependents[name] != nil || service(named: name).map { !$0.dependsOn.isEmpty } == true
+    }
+
     /// Whether `a` and `b` are linked by a dependency, in either direction.
     public func related(_ a: String, _ b: String) -> Bool {
         dependents[a]?.contains(b) == true || dependents[b]?.contains(a) == true

@@ -6,6 +6,7 @@ public protocol SilenceStore: Sendable {
     /// one. Returns it as stored; nil when the id is unknown.
     func save(_ silence: Silence) async throws -> Silence?
     /// Stores each config silence whose `configKey` is not stored yet; those already stored
-    /// (perhaps expired through the API since) are left as they are.
-    func addConfigSilences(_ silences: [Silence]) async throws
+    /// (perhaps expired through the API since) are left as they are. A stored config silence
+    /// the file no longer has ends at `now`.
+    func syncConfigSilences(_ silences: [Silence], now: Timestamp) async throws
 }

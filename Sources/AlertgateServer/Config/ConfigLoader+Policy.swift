@@ -248,7 +248,7 @@ extension ConfigLoader {
         do {
             try silence.validate()
         } catch {
-            throw ConfigError(key: "\(key).\(error.field == "endsAt" ? "ends_at" : error.field)", message: error.message)
+            throw ConfigError(key: "\(key).\(error.field)", message: error.message)
         }
         return silence
     }
@@ -280,6 +280,7 @@ extension ConfigLoader {
                         let identifier = try string(setting, partKey)
                         guard let zone = TimeZone(identifier: identifier) else { throw ConfigError(key: partKey, message: "`\(identifier)` is not a known time zone") }
                         window.timeZone = zone
+                        window.timeZoneName = identifier
                     default: throw unknown(partKey)
                     }
                 }
@@ -344,8 +345,13 @@ extension ConfigLoader {
         throw ConfigError(key: key, message: "must be an RFC 3339 time such as 2026-12-01T02:00:00Z")
     }
 
-    /// `HH:MM` → minutes after midnight.
+    /// `HH:MM` → minutes after midnight. Unquoted, YAML 1.1 reads `12:00` as the base-60
+    /// number 720, which is the same count of minutes.
     static func clockTime(_ value: Any, _ key: String) throws -> Int {
+        if let minutes = value as? Int {
+            guard (0...(24 * 60)).contains(minutes) else { throw ConfigError(key: key, message: "must be a time of day such as \"02:00\"") }
+            return minutes
+        }
         let text = try string(value, key)
         let parts = text.split(separator: ":")
         guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...24).contains(hour), (0...59).contains(minute),

@@ -50,7 +50,7 @@ public final class Reloader: Service, Sendable {
             var start = base
             start.policy = Policy()
             let loaded = try ConfigLoader.load(path: configPath, into: start)
-            try await silences.store.addConfigSilences(loaded.policy.silences)
+            try await silences.store.syncConfigSilences(loaded.policy.silences, now: silences.clock.now())
             book.replace(policy: loaded.policy)
             try await silences.refresh()
             metrics.reloaded("success")

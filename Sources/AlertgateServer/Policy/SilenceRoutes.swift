@@ -13,7 +13,9 @@ struct SilenceRoutes: Sendable {
             let parameters = QueryParameters(request.uri.queryParameters)
             let states = try parameters.list("state", Silence.State.init(rawValue:))
             let listed = silences.list(states: states.isEmpty ? nil : Set(states))
-            return JSONOutput.response(["silences": listed.map { SilenceView($0, now: silences.clock.now()) }])
+            let now = silences.clock.now()
+            return JSONOutput.response(SilenceList(silences: listed.map { SilenceView($0, now: now) },
+                                                   maintenance: silences.book.current.policy.maintenance.map { MaintenanceView(window: $0, now: now) }))
         }
         router.post("/api/v1/silences") { request, _ in
             let draft = try SilenceBody.draft(try await bodyReader.read(request), now: silences.clock.now())
@@ -34,6 +36,29 @@ struct SilenceRoutes: Sendable {
     func silenceID(_ context: BasicRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.invalidParameter("id", "must be an integer silence id") }
         return id
+    }
+}
+
+/// `GET /api/v1/silences`: the silences, and the recurring maintenance windows of the config.
+struct SilenceList: Encodable {
+    var silences: [SilenceView]
+    var maintenance: [MaintenanceView]
+}
+
+/// A maintenance window: its schedule and whether it is open now.
+struct MaintenanceView: Encodable {
+    let window: MaintenanceWindow
+    let now: Timestamp
+
+    enum CodingKeys: String, CodingKey { case name, matchers, schedule, comment, open }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(window.name, forKey: .name)
+        try c.encode(window.matchers.map(\.description), forKey: .matchers)
+        try c.encode(window.schedule, forKey: .schedule)
+        try c.encode(window.comment, forKey: .comment)
+        try c.encode(window.isOpen(at: now), forKey: .open)
     }
 }
 
@@ -78,7 +103,8 @@ enum SilenceBody {
             return error
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw fail("(body)", "must be a JSON object with matchers, endsAt (or duration), createdBy and comment")
+            throw fail("(body)", alertmanagerStyle ? "must be a JSON object with matchers, endsAt, createdBy and comment"
+                                                   : "must be a JSON object with matchers, ends_at (or duration), created_by and comment")
         }
         func text(_ names: String...) throws -> String? {
             for name in names {
@@ -124,7 +150,7 @@ enum SilenceBody {
             guard let length = DurationText.parse(duration), length > .zero else { throw fail("duration", "must be a duration such as 2h") }
             endsAt = (startsAt ?? now) + length
         }
-        guard let endsAt else { throw fail("endsAt", "is required (or `duration`)") }
+        guard let endsAt else { throw alertmanagerStyle ? fail("endsAt", "is required") : fail("ends_at", "is required (or `duration`)") }
         var id: Int64?
         if let value = object["id"], !(value is NSNull) {
             guard let text = (value as? String) ?? (value as? Int).map(String.init), let number = Int64(text) else {
