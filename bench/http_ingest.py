@@ -34,15 +34,16 @@ class HttpRun:
     items: int
     rss_peak_kib: int
     db_bytes: int | None
+    decisions: dict | None = None  # alertgate: its signals by decision, from alertgate_signals_total
 
     @property
     def items_per_s(self):
         return self.items / self.wrk.seconds
 
 
-def _start(ctx, server):
+def _start(ctx, server, config=None):
     if server == "alertgate":
-        return lib.alertgate_server(ctx.bins.alertgate, keep=True)  # its database is measured after it stops
+        return lib.alertgate_server(ctx.bins.alertgate, config=config, keep=True)  # its database is measured after it stops
     if server == "Alertmanager":
         return lib.alertmanager_server(ctx.bins.alertmanager)
     return lib.ceiling_server(ctx.bins.ceiling)
@@ -52,11 +53,14 @@ def _start(ctx, server):
 COUNTERS = {"alertgate": lib.alertgate_committed, "Alertmanager": lib.alertmanager_accepted, "ceiling": None}
 
 
-def measure(ctx, server, workload, batch):
-    """One wrk row against a fresh `server`; kept in ctx.report.runs for the other tables."""
+def measure(ctx, server, workload, batch, config=None, variant=None):
+    """One wrk row against a fresh `server`; kept in ctx.report.runs for the other tables.
+    `config`: a YAML text for alertgate's --config (none by default). Runs with a config are
+    kept under `(f"{server} {variant}", workload, batch)`, apart from the plain server's runs."""
     spec = WORKLOADS[workload]
     count = COUNTERS[server]
-    process = _start(ctx, server)
+    name = f"{server} {variant}" if config else server
+    process = _start(ctx, server, config)
     try:
         with process:
             before = count(process.url) if count else 0
@@ -65,18 +69,19 @@ def measure(ctx, server, workload, batch):
             # alertgate and Alertmanager answer after taking the items in, so the counters hold every 2xx by now.
             items = count(process.url) - before if count else answered
             rss = process.rss_peak_kib()
+            decisions = lib.alertgate_decisions(process.url) if server == "alertgate" else None
         db_bytes = lib.stopped_database_bytes(process.folder) if server == "alertgate" else None
     finally:
         shutil.rmtree(process.folder, ignore_errors=True)
-    run = HttpRun(server, workload, batch, result, items, rss, db_bytes)
-    ctx.report.runs[(server, workload, batch)].append(run)
-    lib.log(f"{server:12} {spec.route} x{batch}: {result.rps:,.0f} req/s, {run.items_per_s:,.0f} {spec.what}/s counted, "
+    run = HttpRun(name, workload, batch, result, items, rss, db_bytes, decisions)
+    ctx.report.runs[(name, workload, batch)].append(run)
+    lib.log(f"{name:12} {spec.route} x{batch}: {result.rps:,.0f} req/s, {run.items_per_s:,.0f} {spec.what}/s counted, "
             f"p50 {lib.ms(result.p50_ms)} ms, p99 {lib.ms(result.p99_ms)} ms, errors {result.errors_text()}, "
             f"peak RSS {lib.mib(run.rss_peak_kib)} MiB")
     if result.failed:
-        ctx.report.fail(f"{server}, {spec.route} x{batch}: not every request was answered 2xx ({result.errors_text()})")
+        ctx.report.fail(f"{name}, {spec.route} x{batch}: not every request was answered 2xx ({result.errors_text()})")
     if items < answered:
-        ctx.report.fail(f"{server}, {spec.route} x{batch}: {answered} {spec.what} answered 2xx but its counters show {items}")
+        ctx.report.fail(f"{name}, {spec.route} x{batch}: {answered} {spec.what} answered 2xx but its counters show {items}")
     return run
 
 

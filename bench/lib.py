@@ -269,6 +269,13 @@ def alertgate_committed(base):
     return int(metric_sum(scrape(base), "alertgate_signals_total"))
 
 
+def alertgate_decisions(base):
+    """alertgate's committed signals by the pipeline's decision (opened, attached, silenced, ...)."""
+    text = scrape(base)
+    return {decision: int(metric_sum(text, "alertgate_signals_total", decision=decision))
+            for decision in re.findall(r'^alertgate_signals_total\{decision="(\w+)"\}', text, re.M)}
+
+
 def alertmanager_accepted(base):
     """Alerts Alertmanager has accepted, by its own counters: received less invalid."""
     text = scrape(base)
