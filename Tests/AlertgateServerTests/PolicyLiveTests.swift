@@ -46,6 +46,10 @@ import Testing
             let listed = try await client.get("/api/v1/silences?state=expired")
             #expect((listed.json["silences"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
             #expect(try await client.request("DELETE", "/api/v1/silences/999").status == 404)
+            #expect(try await client.request("DELETE", "/api/v1/silences").status == 400)
+            let other = try await client.post("/api/v1/silences", #"{"matchers": ["service=search"], "duration": "10m"}"#)
+            let otherID = try #require(other.json["id"] as? Int)
+            #expect(try await client.request("DELETE", "/api/v1/silences?id=\(otherID)").json["state"] as? String == "expired")
         }
     }
 

@@ -2,8 +2,9 @@ import AlertgateCore
 import Foundation
 import Hummingbird
 
-/// `GET/POST /api/v1/silences`, `GET/DELETE /api/v1/silences/{id}`: silences and one-off
-/// maintenance, in alertgate's own shape (snake_case, matchers as Alertmanager text).
+/// `GET/POST /api/v1/silences`, `GET/DELETE /api/v1/silences/{id}` (and `DELETE
+/// /api/v1/silences?id=`): silences and one-off maintenance, in alertgate's own shape
+/// (snake_case, matchers as Alertmanager text), with the config's recurring windows.
 struct SilenceRoutes: Sendable {
     let silences: SilenceService
     let bodyReader: RequestBodyReader
@@ -29,6 +30,14 @@ struct SilenceRoutes: Sendable {
         }
         router.delete("/api/v1/silences/:id") { _, context in
             let expired = try await silences.expire(id: try silenceID(context))
+            return JSONOutput.response(SilenceView(expired, now: silences.clock.now()))
+        }
+        // API.md's `DELETE /api/v1/silences`, with the id as a parameter.
+        router.delete("/api/v1/silences") { request, _ in
+            guard let id = try QueryParameters(request.uri.queryParameters).integer("id") else {
+                throw APIError.invalidParameter("id", "name the silence to expire: DELETE /api/v1/silences/{id} or ?id=")
+            }
+            let expired = try await silences.expire(id: id)
             return JSONOutput.response(SilenceView(expired, now: silences.clock.now()))
         }
     }
