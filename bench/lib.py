@@ -399,6 +399,7 @@ class Target:
     value: str
     target: str
     met: bool | None  # None: not measured in this run
+    issue: int = 5  # the issue that set the target
 
 
 class Report:
@@ -414,8 +415,8 @@ class Report:
         self.sections.append((title, lines))
         print("\n" + "\n".join([f"### {title}", ""] + lines) + "\n", flush=True)
 
-    def target(self, measure, value, target, met):
-        self.targets.append(Target(measure, value, target, met))
+    def target(self, measure, value, target, met, issue=5):
+        self.targets.append(Target(measure, value, target, met, issue))
 
     def fail(self, message):
         self.failures.append(message)

@@ -102,7 +102,8 @@ def markdown(ctx, argv, started, finished):
         lines += [f"### {title}", "", *body, ""]
     if report.targets:
         mark = {True: "met", False: "**missed**", None: "not at full size (--quick)"}
-        lines += ["### Targets (issue 5)", "",
+        issues = sorted({t.issue for t in report.targets})
+        lines += [f"### Targets (issue{'s' if len(issues) > 1 else ''} {' and '.join(map(str, issues))})", "",
                   *lib.table(["measure", "measured", "target", "status"], [[t.measure, t.value, t.target, mark[t.met]] for t in report.targets]), ""]
     return "\n".join(lines)
 

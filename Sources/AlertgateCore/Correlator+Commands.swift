@@ -5,6 +5,9 @@ extension Correlator {
             throw CommandError(.notFound, "incident \(command.incidentID) does not exist")
         }
         var outcome = Outcome(effectiveTime: time, incidentID: incident.id)
+        // A person's resolve, close or reopen ends a flapping hold-down: from here the
+        // incident follows its alerts again.
+        if command.action != .note, command.action != .acknowledge { incident.holdUntil = nil }
         func entry(_ kind: TimelineEntry.Kind) -> TimelineEntry {
             TimelineEntry(incidentID: incident.id, at: time, kind: kind, by: command.by, text: command.note)
         }
@@ -83,7 +86,7 @@ extension Correlator {
     private mutating func resolveFiringAlerts(of incidentID: Int64, at time: Timestamp, into outcome: inout Outcome) {
         let firing = state.alerts.values.filter { $0.incidentID == incidentID }.map(\.id).sorted()
         for id in firing {
-            resolveAlert(id, at: time, reason: "resolved with its incident", into: &outcome)
+            resolveAlert(id, at: time, reason: "resolved with its incident", countsAsFlap: false, into: &outcome)
         }
     }
 }

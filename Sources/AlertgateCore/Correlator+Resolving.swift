@@ -46,13 +46,14 @@ extension Correlator {
             detail: "The sender acknowledged alert \(alert.id); incident \(incident.id) is acknowledged."))
     }
 
-    /// Resolves a live alert; its incident resolves with its last firing alert.
-    mutating func resolveAlert(_ alertID: Int64, at time: Timestamp, reason: String, signalID: Int64? = nil, into outcome: inout Outcome) {
+    /// Resolves a live alert; its incident resolves with its last firing alert, unless the
+    /// alert flaps. A resolve that a person's command caused (`countsAsFlap: false`) is no flap.
+    mutating func resolveAlert(_ alertID: Int64, at time: Timestamp, reason: String, signalID: Int64? = nil, countsAsFlap: Bool = true,
+                               into outcome: inout Outcome) {
         guard var alert = state.alerts[alertID] else { return }
         alert.status = .resolved
         alert.resolvedAt = time
-        let flapping = countResolve(alert.fingerprint, at: time)
-        let startsFlapping = flapping && !alert.flapping
+        let (flapping, startsFlapping) = countsAsFlap ? countResolve(alert.fingerprint, at: time) : (false, false)
         alert.flapping = alert.flapping || flapping
         let current = state.incidents[alert.incidentID]
         save(alert, severity: current?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
@@ -61,7 +62,7 @@ extension Correlator {
         if flapping, incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
             // No resolve storm: it stays open until quiet for the hold-down.
             let until = time + rules.flapping.holdDown
-            if startsFlapping || incident.holdUntil == nil {
+            if startsFlapping {
                 outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .flapping, text: """
                     \(alert.title) resolved \(memory.flaps[alert.fingerprint]?.count ?? 0) times within \(DurationText.format(rules.flapping.window)): \
                     flapping; the incident stays open until no alert fires for \(DurationText.format(rules.flapping.holdDown)).

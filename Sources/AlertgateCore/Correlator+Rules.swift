@@ -1,32 +1,41 @@
 /// The correlator's rules beyond its windows: inhibition, thresholds, flapping, dependencies
 /// and changes (`CorrelationRules`).
-extension Correlator {
-    public enum RuleName {
-        public static let inhibit = "inhibit"
-        public static let threshold = "threshold"
-        public static let dependency = "correlate.dependency"
-        public static let flapping = "flapping.hold_down"
-    }
+extension Correlator.Rule {
+    public static let inhibit = "inhibit"
+    /// Followed by `.<rule name>` in a `why`.
+    public static let threshold = "threshold"
+    public static let dependency = "correlate.dependency"
+    public static let flapping = "flapping.hold_down"
+}
 
+extension Correlator {
     // MARK: - Inhibition
 
     /// Indexes the firing alerts that are sources of an inhibit rule.
     mutating func rebuildInhibitionIndex() {
         memory.inhibitSources = Array(repeating: [:], count: rules.inhibitRules.count)
+        memory.inhibitEntries = [:]
         guard !rules.inhibitRules.isEmpty else { return }
         for alert in state.alerts.values { indexInhibitionSource(alert, firing: true) }
     }
 
+    /// Puts a firing alert in the index of each rule whose source it matches, or takes it out
+    /// of wherever it was put.
     mutating func indexInhibitionSource(_ alert: AlertState, firing: Bool) {
-        for (position, rule) in rules.inhibitRules.enumerated() where alert.matches(rule.sourceMatchers) {
-            let key = rule.equalKey(alert.matchValue)
-            if firing {
-                memory.inhibitSources[position][key, default: []].insert(alert.id)
-            } else {
+        if let entries = memory.inhibitEntries.removeValue(forKey: alert.id) {
+            for (position, key) in entries {
                 memory.inhibitSources[position][key]?.remove(alert.id)
                 if memory.inhibitSources[position][key]?.isEmpty == true { memory.inhibitSources[position][key] = nil }
             }
         }
+        guard firing else { return }
+        var entries: [(position: Int, key: String)] = []
+        for (position, rule) in rules.inhibitRules.enumerated() where alert.matches(rule.sourceMatchers) {
+            let key = rule.equalKey(alert.matchValue)
+            memory.inhibitSources[position][key, default: []].insert(alert.id)
+            entries.append((position, key))
+        }
+        if !entries.isEmpty { memory.inhibitEntries[alert.id] = entries }
     }
 
     /// The firing alert that inhibits a new alert for `signal`, with the rule.
@@ -50,7 +59,11 @@ extension Correlator {
         guard let rule = rules.thresholds.first(where: { $0.condition.matches(signal, tier: tier, type: nil) }) else { return (false, []) }
         // Alerts count once each (a repeat replaces its earlier arrival); user reports count
         // each time someone writes, though reports of one service share one fingerprint.
-        var waiting = memory.pending[key, default: []].filter { $0.at > time - rule.window && (signal.kind == .report || $0.fingerprint != fingerprint) }
+        // An alert that would have timed out (resolve_timeout, its endsAt) no longer counts.
+        var waiting = memory.pending[key, default: []].filter { held in
+            held.at > time - rule.window && (held.signal.endsAt ?? held.at + config.resolveTimeout) > time
+                && (signal.kind == .report || held.fingerprint != fingerprint)
+        }
         if waiting.count + 1 >= rule.count {
             memory.pending[key] = nil
             return (false, waiting)
@@ -58,7 +71,7 @@ extension Correlator {
         waiting.append(.init(fingerprint: fingerprint, signal: signal, at: time))
         memory.pending[key] = waiting
         outcome.place(.pending, alert: nil, incident: nil, why: Why(
-            rule: "\(RuleName.threshold).\(rule.name)", key: key, window: "threshold_window", windowSeconds: rule.window.wholeSeconds,
+            rule: "\(Rule.threshold).\(rule.name)", key: key, window: "threshold_window", windowSeconds: rule.window.wholeSeconds,
             detail: "\(waiting.count) of the \(rule.count) \(signal.kind == .report ? "user reports" : "active alerts") of key \(key) that rule \(rule.name) needs within its window; no incident opens yet."))
         return (true, [])
     }
@@ -92,13 +105,20 @@ extension Correlator {
 
     // MARK: - Flapping
 
-    /// Counts a resolve of `fingerprint`; true when it makes the alert flapping.
-    mutating func countResolve(_ fingerprint: Fingerprint, at time: Timestamp) -> Bool {
-        guard let limit = rules.flapping.resolves else { return false }
+    /// Counts a resolve of `fingerprint`: whether the alert flaps now, and whether this
+    /// resolve is the one that made it start (announced once, not at every cycle).
+    mutating func countResolve(_ fingerprint: Fingerprint, at time: Timestamp) -> (flapping: Bool, starts: Bool) {
+        guard let limit = rules.flapping.resolves else { return (false, false) }
         var history = memory.flaps[fingerprint, default: []].filter { $0 > time - rules.flapping.window }
         history.append(time)
         memory.flaps[fingerprint] = history
-        return history.count > limit
+        return (history.count > limit, history.count == limit + 1)
+    }
+
+    /// Whether an alert of this fingerprint flaps now (a new alert of it starts marked).
+    func isFlapping(_ fingerprint: Fingerprint, at time: Timestamp) -> Bool {
+        guard let limit = rules.flapping.resolves, let history = memory.flaps[fingerprint] else { return false }
+        return history.lazy.filter { $0 > time - self.rules.flapping.window }.count > limit
     }
 
     /// Resolves held incidents whose hold-down passed, and forgets old flap history.
@@ -111,15 +131,21 @@ extension Correlator {
             let time = incident.holdUntil!
             incident.holdUntil = nil
             if incident.status.isActive {
+                // Resolved when it went quiet, not when the hold-down ran out.
                 incident.status = .resolved
-                incident.resolvedAt = time
+                incident.resolvedAt = max(incident.openedAt, time - rules.flapping.holdDown)
                 outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .resolved,
                                                       text: "Quiet for the flapping hold-down; all alerts resolved."))
             }
             save(incident, at: time, into: &outcome)
         }
         let horizon = now - rules.flapping.window
-        memory.flaps = memory.flaps.filter { $0.value.last.map { $0 > horizon } ?? false }
+        if !memory.flaps.isEmpty { memory.flaps = memory.flaps.filter { $0.value.last.map { $0 > horizon } ?? false } }
+        // Pending alerts of keys that got nothing since, once past every threshold's window.
+        if !memory.pending.isEmpty {
+            let longest = rules.thresholds.map(\.window).max() ?? .zero
+            memory.pending = memory.pending.filter { $0.value.contains { $0.at > now - longest } }
+        }
     }
 
     // MARK: - Changes

@@ -25,7 +25,9 @@ extension Correlator {
         } else if let before {
             state.removeLive(before)
         }
-        if !rules.inhibitRules.isEmpty, wasFiring != (alert.status == .firing) {
+        // Matchers read its title and severity too, which a repeat may change.
+        if !rules.inhibitRules.isEmpty,
+           wasFiring != (alert.status == .firing) || (wasFiring && (before?.title != alert.title || before?.severity != alert.severity)) {
             indexInhibitionSource(alert, firing: alert.status == .firing)
         }
         outcome.record(alert)

@@ -147,7 +147,7 @@ public struct Correlator: Sendable {
         if let (source, rule) = inhibitor(of: signal) {
             // Filed under the source's incident, which it neither joins nor escalates.
             outcome.place(.suppressed, alert: nil, incident: source.incidentID, why: Why(
-                rule: RuleName.inhibit, key: source.fingerprint.value,
+                rule: Rule.inhibit, key: source.fingerprint.value,
                 detail: "Alert \(source.id) (\(source.title)) fires and inhibits it: \(rule.description)."))
             return
         }
@@ -161,7 +161,7 @@ public struct Correlator: Sendable {
                     let why = firing > 0
                         ? Why(rule: Rule.attachFiring, key: key, detail: "Incident \(incidentID) of key \(key) has \(firing) firing alert(s).")
                         : incident.holdUntil != nil && !withinWindow
-                        ? Why(rule: RuleName.flapping, key: key, detail: "Incident \(incidentID) of key \(key) is held open while its alerts flap.")
+                        ? Why(rule: Rule.flapping, key: key, detail: "Incident \(incidentID) of key \(key) is held open while its alerts flap.")
                         : Why(rule: Rule.attachWindow, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                               detail: "Incident \(incidentID) of key \(key) saw a signal within correlation_window.")
                     attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
@@ -188,7 +188,7 @@ public struct Correlator: Sendable {
         }
         if let linked = dependencyIncident(for: signal, at: time) {
             var incident = linked.incident
-            let why = Why(rule: RuleName.dependency, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+            let why = Why(rule: Rule.dependency, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                           detail: "Incident \(incident.id) is active for a service linked by a dependency: \(linked.relation).")
             attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
             return
@@ -209,20 +209,26 @@ public struct Correlator: Sendable {
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                       detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")
-        // Alerts a threshold held back join first, in the order they came, one per fingerprint.
-        var adopted: Set<Fingerprint> = [fingerprint]
-        for held in pending where adopted.insert(held.fingerprint).inserted {
-            let alert = AlertState(
+        // What a threshold held back joins, in the order it came: one alert per fingerprint not
+        // firing elsewhere. Their signals stay `pending` rows: the incident counts their alerts
+        // and user reports, not their signals.
+        var adopted: [AlertState] = []
+        var seen: Set<Fingerprint> = [fingerprint]
+        for held in pending {
+            if held.signal.kind == .report { incident.reportCount += 1 }
+            guard seen.insert(held.fingerprint).inserted, state.liveAlert(held.fingerprint) == nil else { continue }
+            adopted.append(AlertState(
                 id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
                 service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
-                firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt)
-            // Their signals stay `pending` rows; the incident counts their alerts, not them.
+                firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt))
             incident.alertCount += 1
             incident.openedAt = min(incident.openedAt, held.at)
             classifier.classify(&incident, with: held.signal)
-            save(alert, severity: incident.severity, at: time, into: &outcome)
         }
         attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+        for alert in adopted {
+            save(alert, severity: state.incidents[incident.id]?.severity ?? incident.severity, at: time, into: &outcome)
+        }
         outcome.decision = .opened
         if let opened = state.incidents[incident.id] {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .classified, text: classifier.summary(of: opened, first: signal)))
@@ -240,9 +246,14 @@ public struct Correlator: Sendable {
             id: state.takeAlertID(), fingerprint: fingerprint, incidentID: incident.id,
             status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
             severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
-            resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt)
+            resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt,
+            flapping: live && isFlapping(fingerprint, at: time))
         incident.alertCount += 1
-        if live { incident.holdUntil = nil }
+        if live {
+            incident.holdUntil = nil
+            // Firing now: it no longer waits for a threshold elsewhere.
+            if !memory.pending.isEmpty { forgetPending(fingerprint, key: config.key(for: signal)) }
+        }
         if outcome.decision == nil, incident.signalCount > 0 {
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .attached, text: signal.title, signalID: outcome.signalID, alertID: alert.id))
         }

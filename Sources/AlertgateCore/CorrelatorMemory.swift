@@ -25,6 +25,9 @@ public struct CorrelatorMemory: Sendable {
     var changes: [String: [RecentChange]] = [:]
     /// Per inhibit rule (by position): firing source alerts by the values of its `equal` labels.
     var inhibitSources: [[String: Set<Int64>]] = []
+    /// Where each indexed source alert went in `inhibitSources`, so it leaves from there even
+    /// when its title or severity (which matchers read) changed since.
+    var inhibitEntries: [Int64: [(position: Int, key: String)]] = [:]
 
     public init() {}
 }

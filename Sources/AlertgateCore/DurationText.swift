@@ -1,11 +1,18 @@
 import Foundation
 
 /// Durations written as people write them in config: `90s`, `5m`, `1h30m`, `250ms`, `2d`,
-/// or a bare number of seconds.
+/// or a bare number of seconds. Longer than `longest` (about 100 years) or negative is no
+/// duration: clients send these too, and a time this far away overflows.
 public enum DurationText {
+    public static let longest: Int64 = 100 * 366 * 86_400_000
+
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = Double(trimmed), seconds.isFinite {
+            let ms = seconds * 1000
+            guard ms >= 0, ms <= Double(longest) else { return nil }
+            return .milliseconds(Int64(ms))
+        }
         var total: Int64 = 0
         var number = ""
         var unit = ""
@@ -21,6 +28,7 @@ public enum DurationText {
             case "d": ms = value * 86_400_000
             default: return false
             }
+            guard ms.isFinite, ms >= 0, ms <= Double(longest) - Double(total) else { return false }
             total += Int64(ms)
             number = ""
             unit = ""

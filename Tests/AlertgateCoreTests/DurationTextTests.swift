@@ -22,4 +22,9 @@ struct DurationTextTests {
         #expect(DurationText.format(.zero) == "0s")
         #expect(DurationText.parse(DurationText.format(.seconds(3725))) == .seconds(3725))
     }
+
+    @Test(arguments: ["1e300", "99999999999999999d", "-5", "1e20s", "36600000d"])
+    func durationsTooLongOrNegativeAreNone(text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
 }

@@ -99,6 +99,8 @@ struct PolicyScenarioTests {
         #expect(byNamespace.labels["tier"] == "3")
         let unknown = Self.prepared(Signal(service: "billing", title: "x"))
         #expect(unknown.service == "billing")
+        let namedReport = Self.prepared(Signal(kind: .report, source: .reports, service: "billing", title: "invoices are wrong"))
+        #expect(namedReport.service == "billing", "a report naming a service the catalog lacks keeps it")
         #expect(unknown.labels["team"] == "ops")
     }
 
@@ -120,7 +122,7 @@ struct PolicyScenarioTests {
 
         let database = ingest(&correlator, Self.prepared(alert("payments-db", "PostgresDown", severity: .critical)), at: 60)
         #expect(database.incidentID == id)
-        #expect(database.why?.rule == Correlator.RuleName.dependency)
+        #expect(database.why?.rule == Correlator.Rule.dependency)
         #expect(database.why?.detail.contains("payments-db, a dependency of checkout") == true)
         let incident = try #require(correlator.state.incidents[id])
         #expect(incident.services == ["checkout", "payments-db"])
@@ -149,30 +151,38 @@ struct PolicyScenarioTests {
 
     @Test func aSilenceOverAFlappingAlertWhoseResolveStillLands() throws {
         var rules = CorrelationRules()
-        rules.flapping.resolves = 2
+        rules.flapping.resolves = 1
         rules.flapping.window = .seconds(600)
         rules.flapping.holdDown = .seconds(300)
         var correlator = Self.correlator(rules: rules)
         let disk = alert("search", "DiskIOHigh", severity: .warning)
         let resolved = alert("search", "DiskIOHigh", status: .resolved, severity: .warning)
 
+        // It flaps: the second resolve holds the incident open.
         let id = try #require(ingest(&correlator, disk, at: 0).incidentID)
-        // A silence starts while it fires: repeats and resolves of the firing alert still land.
-        let silence = Silence(id: 7, matchers: [Self.matcher("alertname=DiskIOHigh")], startsAt: at(10), endsAt: at(3600),
-                              createdBy: "ana", comment: "disk swap", updatedAt: at(10))
-        correlator.muter = Muter(rules: [silence])
-        #expect(ingest(&correlator, disk, at: 20).decision == .repeat)
-        let resolve = ingest(&correlator, resolved, at: 30)
-        #expect(resolve.decision == .resolved)
-        #expect(correlator.state.incidents[id]?.status == .resolved)
+        ingest(&correlator, resolved, at: 10)
+        #expect(ingest(&correlator, disk, at: 20).decision == .reopened)
+        #expect(ingest(&correlator, resolved, at: 30).timeline.contains { $0.kind == .flapping })
+        #expect(ingest(&correlator, disk, at: 40).decision == .attached)
 
-        // Firing again under the silence: stored, silenced, nothing reopens.
-        let again = ingest(&correlator, disk, at: 40)
+        // Someone silences it while it fires: its repeat and its resolve still land.
+        let silence = Silence(id: 7, matchers: [Self.matcher("alertname=DiskIOHigh")], startsAt: at(45), endsAt: at(3600),
+                              createdBy: "ana", comment: "disk swap", updatedAt: at(45))
+        correlator.muter = Muter(rules: [silence])
+        #expect(ingest(&correlator, disk, at: 50).decision == .repeat)
+        let resolve = ingest(&correlator, resolved, at: 60)
+        #expect(resolve.decision == .resolved)
+        #expect(resolve.transitions.map(\.kind) == [.alertResolved])
+        #expect(correlator.state.incidents[id]?.holdUntil == at(360))
+
+        // Firing again under the silence: stored, silenced; it neither joins nor keeps the
+        // incident open, which resolves once the hold-down ends.
+        let again = ingest(&correlator, disk, at: 70)
         #expect(again.decision == .silenced)
         #expect(again.why?.rule == "silence" && again.why?.key == "7")
         #expect(again.incidentID == nil && again.alertID == nil)
-        #expect(correlator.state.incidents[id]?.status == .resolved)
         #expect(again.transitions.isEmpty)
+        #expect(correlator.expire(now: at(360)).transitions.map(\.kind) == [.incidentResolved])
     }
 
     @Test func aFlappingAlertHoldsItsIncidentOpenUntilQuiet() throws {
@@ -197,10 +207,14 @@ struct PolicyScenarioTests {
         #expect(correlator.state.incidents[id]?.status == .open)
         #expect(correlator.state.incidents[id]?.holdUntil == at(350))
 
-        // It fires and clears again: it joins the open incident, no reopen, no resolve.
+        // It fires and clears again: it joins the open incident, no reopen, no resolve, and
+        // the flapping is not announced a second time.
         let fourth = ingest(&correlator, fire, at: 100)
         #expect(fourth.decision == .attached && fourth.incidentID == id)
-        #expect(ingest(&correlator, clear, at: 110).transitions.map(\.kind) == [.alertResolved])
+        #expect(fourth.alerts.first?.flapping == true, "a new alert of a flapping fingerprint starts marked")
+        let fourthClear = ingest(&correlator, clear, at: 110)
+        #expect(fourthClear.transitions.map(\.kind) == [.alertResolved])
+        #expect(!fourthClear.timeline.contains { $0.kind == .flapping })
         #expect(correlator.state.incidents[id]?.holdUntil == at(410))
 
         // Quiet until the hold-down ends: then it resolves, once.
@@ -208,7 +222,28 @@ struct PolicyScenarioTests {
         let released = correlator.expire(now: at(410))
         #expect(released.transitions.map(\.kind) == [.incidentResolved])
         #expect(correlator.state.incidents[id]?.status == .resolved)
-        #expect(correlator.state.incidents[id]?.resolvedAt == at(410))
+        #expect(correlator.state.incidents[id]?.resolvedAt == at(110), "resolved when it went quiet")
+    }
+
+    @Test func aPersonsCommandEndsTheHoldDown() throws {
+        var rules = CorrelationRules()
+        rules.flapping.resolves = 1
+        rules.flapping.holdDown = .seconds(300)
+        var correlator = Self.correlator(rules: rules)
+        let fire = alert("search", "DiskIOHigh", severity: .warning)
+        let clear = alert("search", "DiskIOHigh", status: .resolved, severity: .warning)
+        let id = try #require(ingest(&correlator, fire, at: 0).incidentID)
+        ingest(&correlator, clear, at: 10)
+        ingest(&correlator, fire, at: 20)
+        ingest(&correlator, clear, at: 30)
+        #expect(correlator.state.incidents[id]?.holdUntil == at(330))
+
+        // Resolved by hand, then reopened: no hold-down resolves it behind the person's back.
+        let resolved = try correlator.apply(IncidentCommand(incidentID: id, action: .resolve, by: "ana"), at: at(40))
+        #expect(resolved.incidents.last?.holdUntil == nil)
+        _ = try correlator.apply(IncidentCommand(incidentID: id, action: .reopen, by: "ana"), at: at(50))
+        #expect(correlator.expire(now: at(400)).transitions.isEmpty)
+        #expect(correlator.state.incidents[id]?.status == .open)
     }
 
     @Test func anOutageInhibitsItsSymptoms() throws {
@@ -223,7 +258,7 @@ struct PolicyScenarioTests {
         #expect(symptom.decision == .suppressed)
         #expect(symptom.incidentID == source, "filed under the source's incident")
         #expect(symptom.alertID == nil)
-        #expect(symptom.why?.rule == Correlator.RuleName.inhibit)
+        #expect(symptom.why?.rule == Correlator.Rule.inhibit)
         #expect(correlator.state.incidents[source]?.alertCount == 1, "not counted toward the source")
         #expect(correlator.state.incidents.count == 1, "nothing opened")
 
@@ -231,6 +266,20 @@ struct PolicyScenarioTests {
         #expect(ingest(&correlator, alert("search", "SearchLatencyHigh", severity: .warning, labels: ["datacenter": "ams2"]), at: 20).decision == .opened)
         ingest(&correlator, alert("network", "DatacenterDown", status: .resolved, severity: .critical, labels: ["datacenter": "fra1"]), at: 30)
         #expect(ingest(&correlator, alert("web", "WebLatencyHigh", severity: .warning, labels: ["datacenter": "fra1"]), at: 40).decision == .opened)
+    }
+
+    @Test func aSourceThatNoLongerMatchesStopsInhibiting() throws {
+        var rules = CorrelationRules()
+        rules.inhibitRules = [InhibitRule(sourceMatchers: [Self.matcher("severity=critical")], targetMatchers: [Self.matcher("service=search")])]
+        var correlator = Self.correlator(rules: rules)
+        let source = Signal(service: "network", title: "Uplink", severity: .critical, dedupKey: "uplink-1")
+        ingest(&correlator, source, at: 0)
+        #expect(ingest(&correlator, alert("search", "A"), at: 10).decision == .suppressed)
+        // The same alert, now only a warning: it no longer matches the source matchers.
+        var calmer = source
+        calmer.severity = .warning
+        #expect(ingest(&correlator, calmer, at: 20).decision == .repeat)
+        #expect(ingest(&correlator, alert("search", "B"), at: 30).decision == .opened)
     }
 
     @Test func inhibitionSurvivesARebuildOfTheState() throws {
@@ -264,6 +313,30 @@ struct PolicyScenarioTests {
         #expect(incident.alertCount == 4)
         #expect(correlator.state.firingAlertCount(incidentID: incident.id) == 4)
         #expect(Set(fourth.alerts.map(\.title)) == ["Err500", "Err502", "Err504", "Err505"])
+        #expect(fourth.transitions.map(\.kind) == [.incidentOpened, .alertFiring, .alertFiring, .alertFiring, .alertFiring])
+    }
+
+    @Test func aPendingAlertThatFiresElsewhereIsNotAdoptedTwice() throws {
+        var rules = CorrelationRules()
+        rules.thresholds = [ThresholdRule(name: "warnings", condition: SignalCondition(severities: [.warning]), count: 3, window: .seconds(300))]
+        var correlator = Self.correlator(rules: rules)
+        #expect(ingest(&correlator, alert("web", "Slow", severity: .warning), at: 0).decision == .pending)
+        // An error (no threshold) opens the key's incident; the pending warning's next send
+        // joins it as an alert.
+        let opened = ingest(&correlator, alert("web", "Errors", severity: .error), at: 10)
+        #expect(opened.decision == .opened)
+        #expect(ingest(&correlator, alert("web", "Slow", severity: .warning), at: 20).decision == .attached)
+        #expect(correlator.state.incidents.count == 1)
+        #expect(correlator.state.firingAlertCount(incidentID: opened.incidentID!) == 2)
+    }
+
+    @Test func aHeldAlertThatTimedOutNoLongerCounts() {
+        var rules = CorrelationRules()
+        rules.thresholds = [ThresholdRule(name: "pair", condition: SignalCondition(), count: 2, window: .seconds(3600))]
+        var correlator = Correlator(config: CorrelationConfig(resolveTimeout: .seconds(300)), rules: rules)
+        #expect(ingest(&correlator, alert("web", "A"), at: 0).decision == .pending)
+        #expect(ingest(&correlator, alert("web", "B"), at: 301).decision == .pending, "A timed out: it counts no more")
+        #expect(ingest(&correlator, alert("web", "C"), at: 302).decision == .opened)
     }
 
     @Test func userReportsCountEachTimeSomeoneWrites() throws {
@@ -279,6 +352,7 @@ struct PolicyScenarioTests {
         let incident = try #require(correlator.state.incidents[third.incidentID!])
         #expect(incident.service == "checkout" && incident.type == .userIssue)
         #expect(incident.alertCount == 1, "one alert: the reports of checkout")
+        #expect(incident.reportCount == 3, "every report the incident stands for")
     }
 
     @Test func alertsOutsideTheThresholdWindowDoNotCount() {

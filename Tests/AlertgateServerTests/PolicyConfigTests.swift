@@ -82,6 +82,8 @@ import Testing
         ("flapping: {hold_down: 0s}", "flapping.hold_down"),
         ("thresholds: [{count: 1, window: 1m}]", "thresholds[0].count"),
         ("rollback: {lookahead: 1h}", "rollback.lookahead"),
+        ("type_rules: [{match: {type: [outage]}, type: security}]", "type_rules[0].match.type"),
+        ("thresholds: [{match: {type: [outage]}, count: 2, window: 1m}]", "thresholds[0].match.type"),
     ])
     func mistakesNameTheirKey(yaml: String, key: String) {
         #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml: yaml) }
@@ -109,7 +111,7 @@ import Testing
         #expect(config.policy.catalog.services.count >= 5)
         #expect(!config.policy.correlation.inhibitRules.isEmpty)
         #expect(!config.policy.maintenance.isEmpty)
-        #expect(!config.policy.classification.severityRules.isEmpty)
+        #expect(config.policy.classification.severityRules.count > SeverityRule.defaults.count, "rules of its own before the defaults")
         #expect(config.policy.catalog.services.contains { !$0.dependsOn.isEmpty && $0.publicName != nil })
     }
 }

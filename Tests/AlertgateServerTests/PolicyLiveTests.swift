@@ -36,6 +36,10 @@ import Testing
             let bad = try await client.post("/api/v1/silences", #"{"matchers": ["service=~.*"], "duration": "1h"}"#)
             #expect(bad.status == 400)
             #expect((bad.json["error"] as? [String: Any])?["field"] as? String == "matchers")
+            // A duration too long for any clock is refused, not a crash.
+            let endless = try await client.post("/api/v1/silences", #"{"matchers": ["service=search"], "duration": "1e300"}"#)
+            #expect(endless.status == 400)
+            #expect((endless.json["error"] as? [String: Any])?["field"] as? String == "duration")
             let broken = try await client.post("/api/v1/silences", #"{"matchers": ["service=~("], "duration": "1h"}"#)
             #expect(broken.status == 400)
             #expect((broken.json["error"] as? [String: Any])?["field"] as? String == "matchers[0]")

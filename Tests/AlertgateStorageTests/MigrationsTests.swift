@@ -79,7 +79,11 @@ struct MigrationsTests {
         #expect(try SchemaHistory.schema(ofDatabaseAt: database.path) == SchemaHistory.schema(ofDatabaseAt: fresh))
 
         try await Self.expectTheStory(in: store, version: version)
-        try await Self.expectANewCommit(on: store)
+        // v6 gave every incident its rule severity: the severity it had.
+        let upgraded = try #require(try await store.incident(id: 2))
+        #expect(upgraded.ruleSeverity == .sev1 && upgraded.oncall == nil && upgraded.holdUntil == nil)
+        #expect(try await store.alerts(incidentID: 2).allSatisfy { !$0.flapping })
+        try await Self.expectANewCommit(on: store, transitionsBefore: version >= 5 ? 7 : 0)
     }
 
     // MARK: - The story the fixtures hold
@@ -185,10 +189,10 @@ struct MigrationsTests {
 
     /// A correlator started from the upgraded file repeats its firing alert and opens a new
     /// incident; the commit's ids follow the old ones and it writes transitions.
-    static func expectANewCommit(on store: SQLiteStore) async throws {
+    static func expectANewCommit(on store: SQLiteStore, transitionsBefore: Int = 0) async throws {
         // Files of v5 on hold the story's seven transitions; older ones none.
         let earlier = try await store.transitions(after: 0, limit: 100)
-        #expect(earlier.count == 0 || earlier.count == 7)
+        #expect(earlier.count == transitionsBefore)
         var feed = Feed()
         feed.correlator = Correlator(state: try await store.loadCorrelatorState(now: at(120), reopenWindow: .seconds(1800)))
         let record = feed.record([alert("api", "HighLatency", labels: highLatencyLabels), alert("web", "Down", severity: .critical)], at: 120)

@@ -18,14 +18,30 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
     public let op: Operator
     public let value: String
     private let pattern: AnchoredPattern?
+    /// Whether a missing label (the empty string) matches: worked out once, since most
+    /// signals lack most labels.
+    private let matchesEmpty: Bool
+    /// The longest regular expression accepted: matching runs on the ingest path, and a
+    /// backtracking engine can be made slow by a long hostile pattern.
+    public static let maxPatternBytes = 1024
 
     /// Fails with a message when `value` is not a valid regular expression.
     public init(name: String, op: Operator, value: String) throws(MatcherError) {
         guard !name.isEmpty else { throw MatcherError("a matcher needs a label name") }
+        guard !op.isRegex || value.utf8.count <= Self.maxPatternBytes else {
+            throw MatcherError("the regular expression of `\(name)` is longer than \(Self.maxPatternBytes) bytes")
+        }
         self.name = name
         self.op = op
         self.value = value
-        pattern = op.isRegex ? try AnchoredPattern(value) : nil
+        let pattern = op.isRegex ? try AnchoredPattern(value) : nil
+        self.pattern = pattern
+        switch op {
+        case .equal: matchesEmpty = value.isEmpty
+        case .notEqual: matchesEmpty = !value.isEmpty
+        case .regex: matchesEmpty = pattern!.matches("")
+        case .notRegex: matchesEmpty = !pattern!.matches("")
+        }
     }
 
     /// Parses `name=value`, `name=~"a|b"` and the like; quotes around the value are optional.
@@ -45,7 +61,7 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the labels (looked up by name; nil for a missing label) satisfy the matcher.
     public func matches(_ lookup: (String) -> String?) -> Bool {
-        let actual = lookup(name) ?? ""
+        guard let actual = lookup(name), !actual.isEmpty else { return matchesEmpty }
         switch op {
         case .equal: return actual == value
         case .notEqual: return actual != value

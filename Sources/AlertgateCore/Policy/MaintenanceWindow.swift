@@ -11,10 +11,17 @@ public struct MaintenanceWindow: Hashable, Sendable {
     /// Minutes after local midnight.
     public var fromMinute: Int
     public var toMinute: Int
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        didSet {
+            calendar.timeZone = timeZone
+            timeZoneName = timeZone.identifier
+        }
+    }
     /// The zone as the config names it (Foundation may call `UTC` `GMT`).
     public var timeZoneName: String
     public var comment: String
+    /// Gregorian, in `timeZone`: made once, not at every check.
+    private var calendar: Calendar
 
     public init(name: String, matchers: [LabelMatcher], weekdays: Set<Int>, fromMinute: Int, toMinute: Int, timeZone: TimeZone, comment: String = "") {
         self.name = name
@@ -25,14 +32,15 @@ public struct MaintenanceWindow: Hashable, Sendable {
         self.timeZone = timeZone
         self.timeZoneName = timeZone.identifier
         self.comment = comment
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
     }
 
     public static let weekdayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
     /// Whether the window is open at `time`.
     public func isOpen(at time: Timestamp) -> Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.weekday, .hour, .minute], from: time.date)
         guard let weekday = parts.weekday, let hour = parts.hour, let minute = parts.minute else { return false }
         let now = hour * 60 + minute

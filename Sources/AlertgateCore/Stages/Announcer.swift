@@ -11,7 +11,9 @@ public enum Announcer {
         // Most snapshots (a repeat, one more alert) change none of what is announced.
         let worse = after.severity < before.severity
         let spread = after.services.count > before.services.count
-        let retyped = after.type != before.type
+        // A stronger type (degradation → outage) escalates; a person's change to a weaker one
+        // does not.
+        let retyped = after.type != before.type && Classifier.stronger(after.type, before.type) == after.type
         guard before.status != after.status || (after.status.isActive && (worse || spread || retyped)) else { return [] }
         var transitions: [Transition] = []
         if before.status != after.status {

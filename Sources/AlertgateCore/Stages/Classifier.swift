@@ -30,11 +30,11 @@ public struct Classifier: Hashable, Sendable {
 
     /// Folds one more signal into an incident's classification; returns why its severity or
     /// type changed (empty when neither did).
-    @discardableResult
     ///
-    /// `applyingRules: false` skips the signal's own verdict, for a repeat that changed nothing the
-    /// rules read (same severity and labels): its alert's first signal already gave it, and
-    /// the rules cost most of the work. Scope (services, user reports) still counts.
+    /// `applyingRules: false` skips the signal's own verdict, for a repeat that changed
+    /// nothing the rules read (same severity and labels): its alert's first signal already
+    /// gave it, and the rules cost most of the work. Scope (services, user reports) still counts.
+    @discardableResult
     public func classify(_ incident: inout IncidentState, with signal: Signal, since earlier: IncidentState? = nil, applyingRules: Bool = true) -> [String] {
         let before = earlier ?? incident
         let verdict = applyingRules ? verdict(for: signal) : Verdict(severity: incident.ruleSeverity, severityRule: "", type: incident.type, typeRule: "")

@@ -41,7 +41,8 @@ public struct Enricher: Hashable, Sendable {
             enriched.fingerprint = Fingerprint.of(enriched)
         }
         if let label = signal.labels["service"], let named = catalog.service(named: label) { enriched.labels["service"] = named.name }
-        if known == nil, signal.kind == .report { enriched.service = Self.unknownService }
+        let unnamed = signal.service.isEmpty || signal.service == Self.unknownService
+        if known == nil, signal.kind == .report, unnamed { enriched.service = Self.unknownService }
         if enriched.labels["owner"] == nil, enriched.labels["team"] == nil, let team = known?.team ?? catalog.defaultTeam {
             enriched.labels["team"] = team
         }

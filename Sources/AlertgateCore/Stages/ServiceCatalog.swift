@@ -42,8 +42,8 @@ public struct ServiceCatalog: Hashable, Sendable {
     public var defaultTeam: String?
     /// Lowercased names and plain aliases → position in `services`.
     private var positions: [String: Int] = [:]
-    /// Lowercased glob aliases with their service's position, in catalog order.
-    private var patterns: [(pattern: String, position: Int)] = []
+    /// Lowercased glob aliases (as bytes) with their service's position, in catalog order.
+    private var patterns: [(pattern: [UInt8], position: Int)] = []
     /// Lowercased names and plain aliases to look for in report text, longest first.
     private var phrases: [(phrase: String, position: Int)] = []
     /// Service name → the names of the services that depend on it.
@@ -56,7 +56,7 @@ public struct ServiceCatalog: Hashable, Sendable {
             for name in [service.name] + service.aliases {
                 let lowered = name.lowercased()
                 if Glob.isPattern(name) {
-                    patterns.append((lowered, position))
+                    patterns.append((Array(lowered.utf8), position))
                 } else if positions[lowered] == nil {
                     positions[lowered] = position
                     phrases.append((lowered, position))
@@ -86,7 +86,7 @@ public struct ServiceCatalog: Hashable, Sendable {
     /// The first service with a glob alias matching `host` (a host name, an instance).
     public func service(host: String) -> Service? {
         guard !patterns.isEmpty else { return nil }
-        let lowered = host.lowercased()
+        let lowered = Array(host.lowercased().utf8)
         return patterns.first { Glob.matches($0.pattern, lowered) }.map { services[$0.position] }
     }
 
@@ -145,7 +145,10 @@ enum Glob {
     }
 
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.utf8), t = Array(text.utf8)
+        matches(Array(pattern.utf8), Array(text.utf8))
+    }
+
+    static func matches(_ p: [UInt8], _ t: [UInt8]) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {

@@ -132,7 +132,8 @@ extension ConfigLoader {
 
     // MARK: - Rules
 
-    static func condition(_ map: [(String, Any)], _ key: String) throws -> SignalCondition {
+    /// `type` (the type the type rules give) only in severity rules, which run after them.
+    static func condition(_ map: [(String, Any)], _ key: String, allowsType: Bool) throws -> SignalCondition {
         var condition = SignalCondition()
         for (name, item) in map {
             let field = "\(key).match.\(name)"
@@ -142,7 +143,7 @@ extension ConfigLoader {
             case "tier": condition.tiers = Set(try strings(item, field).map { try integer($0, field) })
             case "severity": condition.severities = Set(try strings(item, field).map { try enumValue(Severity.self, $0.lowercased(), field) })
             case "kind": condition.kinds = Set(try strings(item, field).map { try enumValue(SignalKind.self, $0, field) })
-            case "type": condition.types = Set(try strings(item, field).map { try enumValue(IncidentType.self, $0, field) })
+            case "type" where allowsType: condition.types = Set(try strings(item, field).map { try enumValue(IncidentType.self, $0, field) })
             default: throw unknown(field)
             }
         }
@@ -150,14 +151,14 @@ extension ConfigLoader {
     }
 
     /// A rule's `name`, `match` and `matchers`, and the fields it adds (passed to `extra`).
-    static func rule(_ value: Any, _ key: String, extra: (String, Any) throws -> Bool) throws -> (name: String?, condition: SignalCondition) {
+    static func rule(_ value: Any, _ key: String, allowsType: Bool = false, extra: (String, Any) throws -> Bool) throws -> (name: String?, condition: SignalCondition) {
         var name: String?
         var condition = SignalCondition()
         var matchers: [LabelMatcher] = []
         for (field, item) in try section(value, key) {
             switch field {
             case "name": name = try string(item, "\(key).name")
-            case "match": condition = try self.condition(try section(item, "\(key).match"), key)
+            case "match": condition = try self.condition(try section(item, "\(key).match"), key, allowsType: allowsType)
             case "matchers": matchers = try self.matchers(item, "\(key).matchers")
             default: guard try extra(field, item) else { throw unknown("\(key).\(field)") }
             }
@@ -168,7 +169,7 @@ extension ConfigLoader {
 
     static func severityRule(_ value: Any, _ key: String) throws -> SeverityRule {
         var severity: IncidentSeverity?
-        let (name, condition) = try rule(value, key) { field, item in
+        let (name, condition) = try rule(value, key, allowsType: true) { field, item in
             guard field == "severity" else { return false }
             severity = try enumValue(IncidentSeverity.self, try string(item, "\(key).severity").uppercased(), "\(key).severity")
             return true
@@ -219,78 +220,6 @@ extension ConfigLoader {
         guard !rule.sourceMatchers.isEmpty else { throw ConfigError(key: "\(key).source_matchers", message: "needs at least one matcher") }
         guard !rule.targetMatchers.isEmpty else { throw ConfigError(key: "\(key).target_matchers", message: "needs at least one matcher") }
         return rule
-    }
-
-    // MARK: - Silences and maintenance
-
-    static func silence(_ value: Any, _ key: String) throws -> Silence {
-        var matchers: [LabelMatcher] = []
-        var startsAt: Timestamp?
-        var endsAt: Timestamp?
-        var comment = ""
-        var createdBy = "config"
-        for (field, item) in try section(value, key) {
-            let name = "\(key).\(field)"
-            switch field {
-            case "matchers": matchers = try self.matchers(item, name)
-            case "starts_at": startsAt = try time(item, name)
-            case "ends_at": endsAt = try time(item, name)
-            case "comment": comment = try string(item, name)
-            case "created_by": createdBy = try string(item, name)
-            default: throw unknown(name)
-            }
-        }
-        guard let startsAt else { throw ConfigError(key: "\(key).starts_at", message: "a silence needs starts_at") }
-        guard let endsAt else { throw ConfigError(key: "\(key).ends_at", message: "a silence needs ends_at") }
-        let configKey = "\(matchers.map(\.description).joined(separator: ","))|\(startsAt.milliseconds)|\(endsAt.milliseconds)"
-        let silence = Silence(id: 0, matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: createdBy, comment: comment,
-                              updatedAt: startsAt, configKey: configKey)
-        do {
-            try silence.validate()
-        } catch {
-            throw ConfigError(key: "\(key).\(error.field)", message: error.message)
-        }
-        return silence
-    }
-
-    static func maintenance(_ value: Any, _ key: String, index: Int) throws -> MaintenanceWindow {
-        var window = MaintenanceWindow(name: "maintenance-\(index + 1)", matchers: [], weekdays: [], fromMinute: 0, toMinute: 0, timeZone: TimeZone(identifier: "UTC")!)
-        var hasSchedule = false
-        for (field, item) in try section(value, key) {
-            let name = "\(key).\(field)"
-            switch field {
-            case "name": window.name = try string(item, name)
-            case "matchers": window.matchers = try matchers(item, name)
-            case "comment": window.comment = try string(item, name)
-            case "weekly":
-                hasSchedule = true
-                for (part, setting) in try section(item, name) {
-                    let partKey = "\(name).\(part)"
-                    switch part {
-                    case "days":
-                        window.weekdays = Set(try strings(setting, partKey).map { day in
-                            guard let position = MaintenanceWindow.weekdayNames.firstIndex(of: String(day.lowercased().prefix(3))) else {
-                                throw ConfigError(key: partKey, message: "`\(day)` is not a weekday (mon, tue, wed, thu, fri, sat, sun)")
-                            }
-                            return position + 1
-                        })
-                    case "from": window.fromMinute = try clockTime(setting, partKey)
-                    case "to": window.toMinute = try clockTime(setting, partKey)
-                    case "time_zone":
-                        let identifier = try string(setting, partKey)
-                        guard let zone = TimeZone(identifier: identifier) else { throw ConfigError(key: partKey, message: "`\(identifier)` is not a known time zone") }
-                        window.timeZone = zone
-                        window.timeZoneName = identifier
-                    default: throw unknown(partKey)
-                    }
-                }
-            default: throw unknown(name)
-            }
-        }
-        guard !window.matchers.isEmpty else { throw ConfigError(key: "\(key).matchers", message: "a maintenance window needs at least one matcher") }
-        guard hasSchedule, !window.weekdays.isEmpty else { throw ConfigError(key: "\(key).weekly.days", message: "a maintenance window needs its weekdays") }
-        guard window.fromMinute != window.toMinute else { throw ConfigError(key: "\(key).weekly.to", message: "must differ from `from`") }
-        return window
     }
 
     // MARK: - Values

@@ -192,7 +192,9 @@ public enum ConfigLoader {
 
     static func duration(_ value: Any, _ key: String) throws -> Duration {
         if let seconds = value as? Int { return .seconds(seconds) }
-        if let seconds = value as? Double { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = value as? Double, seconds.isFinite, seconds >= 0, seconds * 1000 <= Double(DurationText.longest) {
+            return .milliseconds(Int64(seconds * 1000))
+        }
         if let text = value as? String, let duration = DurationText.parse(text) { return duration }
         throw ConfigError(key: key, message: "must be a duration such as 90s, 5m or 1h, got \(value)")
     }

@@ -38,6 +38,17 @@ public final class PolicyBook: Sendable {
         }
     }
 
+    /// Puts one stored silence in force (new, or replacing the one with its id), under the
+    /// lock: changes that finish in any order each land.
+    public func upsert(_ silence: Silence) {
+        state.withLock { snapshot in
+            snapshot.silences.removeAll { $0.id == silence.id }
+            snapshot.silences.append(silence)
+            snapshot.silences.sort { $0.id > $1.id }
+            snapshot.version += 1
+        }
+    }
+
     /// The silence with this id, in force or not.
     public func silence(id: Int64) -> Silence? {
         state.withLock { $0.silences.first { $0.id == id } }

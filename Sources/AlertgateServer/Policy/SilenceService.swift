@@ -19,12 +19,10 @@ struct SilenceService: Sendable {
     }
 
     /// The silences, newest first; `states` keeps only those in these states now.
-    func list(states: Set<Silence.State>? = nil, matching filter: [LabelMatcher] = []) -> [Silence] {
+    func list(states: Set<Silence.State>? = nil) -> [Silence] {
         let now = clock.now()
         return book.current.silences.filter { silence in
-            if let states, !states.contains(silence.state(at: now)) { return false }
-            // As Alertmanager: a filter keeps silences that have an equal matcher for each.
-            return filter.allSatisfy { wanted in silence.matchers.contains(wanted) }
+            states.map { $0.contains(silence.state(at: now)) } ?? true
         }
     }
 
@@ -45,7 +43,7 @@ struct SilenceService: Sendable {
             throw APIError(.badRequest, code: "invalid_silence", message: error.message, field: error.field)
         }
         guard let stored = try await store.save(silence) else { throw APIError.notFound("silence \(silence.id)") }
-        try await refresh()
+        book.upsert(stored)
         return stored
     }
 
@@ -58,11 +56,11 @@ struct SilenceService: Sendable {
         silence.endsAt = now
         silence.updatedAt = now
         guard let stored = try await store.save(silence) else { throw APIError.notFound("silence \(id)") }
-        try await refresh()
+        book.upsert(stored)
         return stored
     }
 
-    /// Reads every silence back into the book.
+    /// Reads every silence back into the book (after a reload changed the config's).
     func refresh() async throws {
         book.replace(silences: try await store.silences())
     }

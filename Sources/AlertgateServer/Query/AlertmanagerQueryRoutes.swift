@@ -52,7 +52,7 @@ struct AlertmanagerQueryRoutes: Sendable {
         }
         router.get("/api/v2/alerts") { request, _ in try await alerts(request) }
         router.get("/api/v2/status") { _, _ in
-            JSONOutput.response(Status(uptime: startedAt.rfc3339))
+            JSONOutput.response(AlertmanagerStatusView(uptime: startedAt.rfc3339))
         }
     }
 
@@ -172,7 +172,7 @@ struct GettableAlert: Encodable {
 
 /// `GET /api/v2/status`: the fields amtool reads. The version is the Alertmanager API version
 /// alertgate answers as.
-struct Status: Encodable {
+struct AlertmanagerStatusView: Encodable {
     struct Cluster: Encodable {
         var peers: [String] = []
         var status = "disabled"

@@ -58,9 +58,10 @@ struct IncidentRoutes: Sendable {
         async let timeline = store.timeline(incidentID: id)
         let current = policy.current.policy
         let suspects = SuspectChanges(incident: incident, catalog: current.catalog, lookback: current.correlation.rollbackLookback)
-        async let changes = store.changes(services: suspects.services, from: suspects.from, to: suspects.to, limit: 50)
+        async let before = store.changes(services: suspects.services, from: suspects.before.from, to: suspects.before.to, limit: 20)
+        async let after = store.changes(services: suspects.services, from: suspects.after.from, to: suspects.after.to, limit: 20)
         let view = IncidentDetailView(incident: incident, alerts: try await alerts, timeline: try await timeline,
-                                      suspectChanges: suspects.rank(try await changes))
+                                      suspectChanges: suspects.rank(try await before + after))
         return JSONOutput.response(view)
     }
 
