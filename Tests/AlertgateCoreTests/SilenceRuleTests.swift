@@ -75,3 +75,32 @@ struct SilenceRuleTests {
         #expect(window.isOpen(at: at(-5 * 3600 + 1800)), "Saturday 23:30")
     }
 }
+
+@Suite("Regexes that are only words match without the engine, and as the engine would")
+struct LiteralPatternTests {
+    static let patterns = [
+        "warning|critical", "Disk.*", ".*Full", ".*disk.*", "(Disk|Filesystem)Full7", "(?i).*(latency|slow|p99).*", "(?i)up|absent.*",
+        "server|consumer|", "", "a\\.b", "(?:x|y)(1|2)z", "(?i)security", "error(|_|-| )rate.*", "checkout-.*|.*-api",
+    ]
+    static let values = [
+        "", "warning", "critical", "Critical", "warn", "DiskFull", "Disk", "NodeDiskFull", "FilesystemFull7", "DiskFull7", "DiskFull77",
+        "HighLatency", "SLOW", "api_p99", "up", "UP", "upstream", "absent_metric", "server", "consumer", "client", "a.b", "axb",
+        "x1z", "y2z", "x3z", "Security", "securityx", "error rate", "error_rate_high", "errorrate", "checkout-web", "search-api", "checkout",
+    ]
+
+    @Test(arguments: patterns)
+    func agreesWithTheEngine(pattern: String) throws {
+        let matcher = try LabelMatcher(name: "v", op: .regex, value: pattern)
+        #expect(!matcher.usesRegexEngine, "`\(pattern)` is only words")
+        let engine = try NSRegularExpression(pattern: "^(?:\(pattern))$")
+        for value in Self.values {
+            let expected = engine.firstMatch(in: value, range: NSRange(value.startIndex..<value.endIndex, in: value)) != nil
+            #expect(matcher.matches(["v": value]) == expected, "`\(pattern)` on `\(value)`")
+        }
+    }
+
+    @Test(arguments: ["a[bc]", "a+", "a{2}", "^a", "a?b", ".x.", "(a|b.*)c", "\\d+"])
+    func otherPatternsGoToTheEngine(pattern: String) throws {
+        #expect(try LabelMatcher(name: "v", op: .regex, value: pattern).usesRegexEngine)
+    }
+}

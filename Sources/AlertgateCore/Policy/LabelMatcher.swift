@@ -70,6 +70,10 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether matching runs the regular expression engine; false for plain comparisons and for
+    /// patterns that are only words (`warning|critical`, `Disk.*`).
+    public var usesRegexEngine: Bool { pattern.map { $0.literal == nil } ?? false }
+
     /// Matching a plain label map.
     public func matches(_ labels: [String: String]) -> Bool {
         matches { labels[$0] }
@@ -146,20 +150,25 @@ public struct MatcherError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A regular expression that must match a whole value. NSRegularExpression is immutable and
-/// safe to share between threads once made.
+/// A regular expression that must match a whole value: by string comparison when it is only
+/// words (`LiteralPattern`), else by the engine. NSRegularExpression is immutable and safe to
+/// share between threads once made.
 private final class AnchoredPattern: @unchecked Sendable {
     let expression: NSRegularExpression
+    let literal: LiteralPattern?
 
     init(_ pattern: String) throws(MatcherError) {
         do {
+            // Compiled in any case: it checks the pattern, and the fast path must agree with it.
             expression = try NSRegularExpression(pattern: "^(?:\(pattern))$", options: [])
         } catch {
             throw MatcherError("`\(pattern)` is not a valid regular expression")
         }
+        literal = LiteralPattern(pattern)
     }
 
     func matches(_ value: String) -> Bool {
+        if let literal { return literal.matches(value) }
         let range = NSRange(value.startIndex..<value.endIndex, in: value)
         return expression.firstMatch(in: value, options: [], range: range) != nil
     }

@@ -88,10 +88,10 @@ public struct TypeRule: Hashable, Sendable {
         TypeRule(name: "default.entry_point_error_span", condition: SignalCondition(kinds: [.trace], matchers: [matcher("span.kind=~server|consumer|")]), type: .outage),
         TypeRule(name: "default.inner_error_span", condition: SignalCondition(kinds: [.trace]), type: .degradation),
         TypeRule(name: "default.down", condition: SignalCondition(matchers: [matcher(
-            #"alertname=~(?i).*(down|unreachable|unavailable|probe.?fail.*|probe.?failure|5xx.*|error.?rate.*|up\s*==\s*0).*"#)]), type: .outage),
+            "alertname=~(?i).*(down|unreachable|unavailable|probe(|_|-| )fail|5xx|error(|_|-| )rate).*")]), type: .outage),
         TypeRule(name: "default.up_is_zero", condition: SignalCondition(matchers: [matcher("alertname=~(?i)up|absent.*")]), type: .outage),
         TypeRule(name: "default.slow", condition: SignalCondition(matchers: [matcher(
-            "alertname=~(?i).*(latency|slow|saturat|cpu|memory|disk|queue|lag|throttl|p9[59]|duration).*")]), type: .degradation),
+            "alertname=~(?i).*(latency|slow|saturat|cpu|memory|disk|queue|lag|throttl|p95|p99|duration).*")]), type: .degradation),
         TypeRule(name: "default.critical", condition: SignalCondition(severities: [.critical]), type: .outage),
         TypeRule(name: "default.rest", condition: SignalCondition(), type: .degradation),
     ]

@@ -1,0 +1,137 @@
+/// A regular expression that says no more than "one of these words, perhaps with anything
+/// before or after": `warning|critical`, `Disk.*`, `(Disk|Filesystem)Full`,
+/// `(?i).*(latency|slow).*`. Matched by comparing strings instead of running the regex
+/// engine, which on this platform converts every value to UTF-16 first: the patterns people
+/// write in silences and rules are mostly of this kind (Prometheus matches them the same way).
+/// Anything else (character classes, repeats, nested anchors) is left to the engine.
+struct LiteralPattern: Sendable {
+    /// One alternative: its words, and whether anything may come before or after them.
+    struct Branch: Sendable {
+        var anyBefore: Bool
+        var anyAfter: Bool
+        var words: [String]
+    }
+
+    let branches: [Branch]
+    /// `(?i)` at the start: values are lowercased before comparing.
+    let caseInsensitive: Bool
+    /// More words than this (from groups multiplied out) is left to the engine.
+    static let maxWords = 256
+
+    init?(_ pattern: String) {
+        var text = Substring(pattern)
+        caseInsensitive = text.hasPrefix("(?i)")
+        if caseInsensitive { text = text.dropFirst(4) }
+        var branches: [Branch] = []
+        for alternative in Self.splitTopLevel(text) {
+            var part = alternative
+            let anyBefore = part.hasPrefix(".*")
+            if anyBefore { part = part.dropFirst(2) }
+            let anyAfter = part.hasSuffix(".*") && !part.hasSuffix("\\.*")
+            if anyAfter { part = part.dropLast(2) }
+            guard var words = Self.expand(part) else { return nil }
+            if caseInsensitive { words = words.map { $0.lowercased() } }
+            branches.append(Branch(anyBefore: anyBefore, anyAfter: anyAfter, words: words))
+        }
+        guard branches.reduce(0, { $0 + $1.words.count }) <= Self.maxWords else { return nil }
+        self.branches = branches
+    }
+
+    func matches(_ value: String) -> Bool {
+        let value = caseInsensitive ? value.lowercased() : value
+        for branch in branches {
+            for word in branch.words {
+                switch (branch.anyBefore, branch.anyAfter) {
+                case (false, false): if value == word { return true }
+                case (false, true): if value.hasPrefix(word) { return true }
+                case (true, false): if value.hasSuffix(word) { return true }
+                case (true, true): if word.isEmpty || value.contains(word) { return true }
+                }
+            }
+        }
+        return false
+    }
+
+    /// The alternatives of `text` at depth 0 (outside parentheses).
+    static func splitTopLevel(_ text: Substring) -> [Substring] {
+        var parts: [Substring] = []
+        var depth = 0
+        var start = text.startIndex
+        var index = text.startIndex
+        var escaped = false
+        while index < text.endIndex {
+            let character = text[index]
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+            } else if character == "|", depth == 0 {
+                parts.append(text[start..<index])
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        parts.append(text[start...])
+        return parts
+    }
+
+    /// The words `text` stands for: literal characters (`\.` for a dot) and groups of
+    /// alternatives multiplied out; nil for anything else.
+    static func expand(_ text: Substring) -> [String]? {
+        var words = [""]
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            switch character {
+            case "\\":
+                let next = text.index(after: index)
+                guard next < text.endIndex, !text[next].isLetter, !text[next].isNumber else { return nil }
+                words = words.map { $0 + String(text[next]) }
+                index = text.index(after: next)
+            case "(":
+                guard let close = matchingParenthesis(text, from: index) else { return nil }
+                var inner = text[text.index(after: index)..<close]
+                if inner.hasPrefix("?:") { inner = inner.dropFirst(2) }
+                var choices: [String] = []
+                for alternative in splitTopLevel(inner) {
+                    guard let expanded = expand(alternative) else { return nil }
+                    choices += expanded
+                }
+                words = words.flatMap { word in choices.map { word + $0 } }
+                guard words.count <= maxWords else { return nil }
+                index = text.index(after: close)
+            case ".", "^", "$", "|", "?", "*", "+", ")", "[", "]", "{", "}":
+                return nil
+            default:
+                words = words.map { $0 + String(character) }
+                index = text.index(after: index)
+            }
+        }
+        return words
+    }
+
+    private static func matchingParenthesis(_ text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        var escaped = false
+        var index = open
+        while index < text.endIndex {
+            let character = text[index]
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}
