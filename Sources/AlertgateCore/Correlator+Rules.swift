@@ -31,7 +31,7 @@ extension Correlator {
         guard firing else { return }
         var entries: [(position: Int, key: String)] = []
         for (position, rule) in rules.inhibitRules.enumerated() where alert.matches(rule.sourceMatchers) {
-            let key = rule.equalKey(alert.matchValue)
+            let key = rule.equalKey { alert.matchValue($0) }
             memory.inhibitSources[position][key, default: []].insert(alert.id)
             entries.append((position, key))
         }
@@ -42,7 +42,7 @@ extension Correlator {
     func inhibitor(of signal: Signal) -> (source: AlertState, rule: InhibitRule)? {
         for (position, rule) in rules.inhibitRules.enumerated() where !memory.inhibitSources[position].isEmpty {
             // A source must fire with the same `equal` values: a lookup, before any matcher.
-            guard let ids = memory.inhibitSources[position][rule.equalKey(signal.matchValue)], signal.matches(rule.targetMatchers) else { continue }
+            guard let ids = memory.inhibitSources[position][rule.equalKey { signal.matchValue($0) }], signal.matches(rule.targetMatchers) else { continue }
             // The lowest id: the same source each time, whatever the set's order.
             if let source = ids.min().flatMap({ state.alerts[$0] }) { return (source, rule) }
         }

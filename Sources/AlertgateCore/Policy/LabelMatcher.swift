@@ -61,10 +61,15 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the labels (looked up by name; nil for a missing label) satisfy the matcher.
     public func matches(_ lookup: (String) -> String?) -> Bool {
-        guard let actual = lookup(name), !actual.isEmpty else { return matchesEmpty }
+        matches(value: lookup(name))
+    }
+
+    /// Whether the label's value (nil when missing) satisfies the matcher.
+    public func matches(value: String?) -> Bool {
+        guard let actual = value, !actual.isEmpty else { return matchesEmpty }
         switch op {
-        case .equal: return actual == value
-        case .notEqual: return actual != value
+        case .equal: return actual == self.value
+        case .notEqual: return actual != self.value
         case .regex: return pattern!.matches(actual)
         case .notRegex: return !pattern!.matches(actual)
         }

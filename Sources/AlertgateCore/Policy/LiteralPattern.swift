@@ -9,7 +9,8 @@ struct LiteralPattern: Sendable {
     struct Branch: Sendable {
         var anyBefore: Bool
         var anyAfter: Bool
-        var words: [String]
+        /// UTF-8 bytes, lowercased for `caseInsensitive`.
+        var words: [[UInt8]]
     }
 
     let branches: [Branch]
@@ -20,8 +21,9 @@ struct LiteralPattern: Sendable {
 
     init?(_ pattern: String) {
         var text = Substring(pattern)
-        caseInsensitive = text.hasPrefix("(?i)")
-        if caseInsensitive { text = text.dropFirst(4) }
+        let lowering = text.hasPrefix("(?i)")
+        caseInsensitive = lowering
+        if lowering { text = text.dropFirst(4) }
         var branches: [Branch] = []
         for alternative in Self.splitTopLevel(text) {
             var part = alternative
@@ -29,25 +31,48 @@ struct LiteralPattern: Sendable {
             if anyBefore { part = part.dropFirst(2) }
             let anyAfter = part.hasSuffix(".*") && !part.hasSuffix("\\.*")
             if anyAfter { part = part.dropLast(2) }
-            guard var words = Self.expand(part) else { return nil }
-            if caseInsensitive { words = words.map { $0.lowercased() } }
-            branches.append(Branch(anyBefore: anyBefore, anyAfter: anyAfter, words: words))
+            guard let words = Self.expand(part) else { return nil }
+            branches.append(Branch(anyBefore: anyBefore, anyAfter: anyAfter, words: words.map { Array((lowering ? $0.lowercased() : $0).utf8) }))
         }
         guard branches.reduce(0, { $0 + $1.words.count }) <= Self.maxWords else { return nil }
         self.branches = branches
     }
 
     func matches(_ value: String) -> Bool {
-        let value = caseInsensitive ? value.lowercased() : value
+        let bytes = caseInsensitive ? Self.lowercasedBytes(value) : Array(value.utf8)
         for branch in branches {
             for word in branch.words {
                 switch (branch.anyBefore, branch.anyAfter) {
-                case (false, false): if value == word { return true }
-                case (false, true): if value.hasPrefix(word) { return true }
-                case (true, false): if value.hasSuffix(word) { return true }
-                case (true, true): if word.isEmpty || value.contains(word) { return true }
+                case (false, false): if bytes == word { return true }
+                case (false, true): if bytes.starts(with: word) { return true }
+                case (true, false): if bytes.count >= word.count, bytes[(bytes.count - word.count)...].elementsEqual(word) { return true }
+                case (true, true): if Self.contains(bytes, word) { return true }
                 }
             }
+        }
+        return false
+    }
+
+    /// ASCII letters lowered byte by byte; other text through `lowercased()`.
+    static func lowercasedBytes(_ value: String) -> [UInt8] {
+        var bytes = Array(value.utf8)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= 0x80 { return Array(value.lowercased().utf8) }
+            if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { bytes[index] = byte + 32 }
+        }
+        return bytes
+    }
+
+    /// Whether `needle` occurs in `haystack` (UTF-8: a match of whole characters).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first, haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            start += 1
         }
         return false
     }

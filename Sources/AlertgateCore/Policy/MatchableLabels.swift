@@ -13,9 +13,16 @@ extension Signal {
         }
     }
 
-    /// Whether every matcher matches; string comparisons before regular expressions.
+    /// Whether every matcher matches; string comparisons before regular expressions. (Loops,
+    /// not closures over `self`: those copy the whole signal at every call.)
     public func matches(_ matchers: [LabelMatcher]) -> Bool {
-        matchers.allSatisfy { $0.op.isRegex || $0.matches(matchValue) } && matchers.allSatisfy { !$0.op.isRegex || $0.matches(matchValue) }
+        for matcher in matchers where !matcher.op.isRegex {
+            if !matcher.matches(value: matchValue(matcher.name)) { return false }
+        }
+        for matcher in matchers where matcher.op.isRegex {
+            if !matcher.matches(value: matchValue(matcher.name)) { return false }
+        }
+        return true
     }
 }
 
@@ -31,6 +38,12 @@ extension AlertState {
     }
 
     public func matches(_ matchers: [LabelMatcher]) -> Bool {
-        matchers.allSatisfy { $0.op.isRegex || $0.matches(matchValue) } && matchers.allSatisfy { !$0.op.isRegex || $0.matches(matchValue) }
+        for matcher in matchers where !matcher.op.isRegex {
+            if !matcher.matches(value: matchValue(matcher.name)) { return false }
+        }
+        for matcher in matchers where matcher.op.isRegex {
+            if !matcher.matches(value: matchValue(matcher.name)) { return false }
+        }
+        return true
     }
 }
