@@ -91,7 +91,11 @@ extension Correlator {
         let catalog = classifier.catalog
         guard catalog.hasRelations(signal.service) else { return nil }
         var best: (incident: IncidentState, relation: String)?
-        for incident in state.incidents.values where incident.status.isActive {
+        // Only incidents holding the service or one linked to it can take it.
+        var candidates = state.incidents(holding: signal.service)
+        for related in catalog.relatedServices(of: signal.service) { candidates.formUnion(state.incidents(holding: related)) }
+        for id in candidates {
+            guard let incident = state.incidents[id], incident.status.isActive else { continue }
             let joinable = state.firingAlertCount(incidentID: incident.id) > 0 || time <= incident.lastActivity + config.correlationWindow
             guard joinable else { continue }
             let relation = incident.services.contains(signal.service)

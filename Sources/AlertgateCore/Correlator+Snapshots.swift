@@ -7,8 +7,9 @@ extension Correlator {
         let before = state.incidents[incident.id]
         outcome.transitions += Announcer.transitions(from: before, to: incident, at: time)
         if let before, before.key == incident.key, (before.status == .closed) == (incident.status == .closed) {
-            // Its place in the key index stays as it is.
+            // Its place in the key index stays as it is; a new service is filed.
             state.incidents[incident.id] = incident
+            if incident.status != .closed, before.services.count != incident.services.count { state.indexServices(of: incident) }
         } else {
             state.insert(incident)
         }

@@ -14,6 +14,9 @@ public struct CorrelatorState: Hashable, Sendable {
     /// Ids of the incidents that are not closed, by correlation key (see `incident(forKey:)`).
     var incidentsByKey: [String: Set<Int64>] = [:]
     var firingByIncident: [Int64: Set<Int64>] = [:]
+    /// Ids of the incidents that are not closed, by each service they hold: where the
+    /// dependency join looks, instead of at every incident.
+    var incidentsByService: [String: Set<Int64>] = [:]
 
     public init(nextSignalID: Int64 = 1, nextAlertID: Int64 = 1, nextIncidentID: Int64 = 1) {
         self.nextSignalID = nextSignalID
@@ -60,7 +63,20 @@ public struct CorrelatorState: Hashable, Sendable {
             removeFromKey(incident)
         } else {
             incidentsByKey[incident.key, default: []].insert(incident.id)
+            indexServices(of: incident)
         }
+    }
+
+    /// Files a not-closed incident under each of its services (services are only added).
+    mutating func indexServices(of incident: IncidentState) {
+        for service in incident.services + [incident.service] {
+            incidentsByService[service, default: []].insert(incident.id)
+        }
+    }
+
+    /// The not-closed incidents that hold `service`.
+    func incidents(holding service: String) -> Set<Int64> {
+        incidentsByService[service] ?? []
     }
 
     mutating func insertLive(_ alert: AlertState) {
@@ -84,6 +100,10 @@ public struct CorrelatorState: Hashable, Sendable {
     private mutating func removeFromKey(_ incident: IncidentState) {
         incidentsByKey[incident.key]?.remove(incident.id)
         if incidentsByKey[incident.key]?.isEmpty == true { incidentsByKey[incident.key] = nil }
+        for service in incident.services + [incident.service] {
+            incidentsByService[service]?.remove(incident.id)
+            if incidentsByService[service]?.isEmpty == true { incidentsByService[service] = nil }
+        }
     }
 
     mutating func takeSignalID() -> Int64 {

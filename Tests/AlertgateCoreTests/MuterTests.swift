@@ -64,3 +64,26 @@ struct MuterTests {
         #expect(ingest(&correlator, alert("db", "Disk slow"), at: 30).decision == .silenced)
     }
 }
+
+@Suite("Muter: silences indexed by their name=value matcher")
+struct MuterIndexTests {
+    static func silence(_ id: Int64, _ matchers: String...) -> Silence {
+        Silence(id: id, matchers: matchers.map { try! LabelMatcher(parsing: $0) }, startsAt: at(0), endsAt: at(3600),
+                createdBy: "test", comment: "", updatedAt: at(0))
+    }
+
+    @Test func aSignalMeetsOnlyTheSilencesItCouldMatchAndTheFirstInOrderWins() {
+        let muter = Muter(rules: [
+            Self.silence(1, "service=search", "alertname=~Disk.*"),
+            Self.silence(2, "alertname=~Disk.*"),
+            Self.silence(3, "service=checkout"),
+            Self.silence(4, "service=checkout", "alertname=DiskFull"),
+        ])
+        #expect(Muter(rules: []).mute(alert("checkout", "DiskFull"), at: at(10)) == nil)
+        #expect(muter.mute(alert("checkout", "DiskFull"), at: at(10))?.key == "2", "rule order decides, not the index")
+        #expect(muter.mute(alert("checkout", "Errors"), at: at(10))?.key == "3")
+        #expect(muter.mute(alert("search", "DiskFull"), at: at(10))?.key == "1")
+        #expect(muter.mute(alert("web", "Errors"), at: at(10)) == nil)
+        #expect(muter.mute(alert("checkout", "Errors"), at: at(3600)) == nil, "expired")
+    }
+}

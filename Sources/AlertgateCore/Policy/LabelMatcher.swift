@@ -14,13 +14,32 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         public var isEqual: Bool { self == .equal || self == .regex }
     }
 
-    public let name: String
-    public let op: Operator
-    public let value: String
-    private let pattern: AnchoredPattern?
-    /// Whether a missing label (the empty string) matches: worked out once, since most
-    /// signals lack most labels.
-    private let matchesEmpty: Bool
+    /// Everything in one reference: a matcher is copied whenever a list of them is walked, and
+    /// one retain is cheaper than one per string.
+    private final class Storage: Sendable {
+        let name: String
+        let op: Operator
+        let value: String
+        let pattern: AnchoredPattern?
+        /// Whether a missing label (the empty string) matches: worked out once, since most
+        /// signals lack most labels.
+        let matchesEmpty: Bool
+
+        init(name: String, op: Operator, value: String, pattern: AnchoredPattern?, matchesEmpty: Bool) {
+            self.name = name
+            self.op = op
+            self.value = value
+            self.pattern = pattern
+            self.matchesEmpty = matchesEmpty
+        }
+    }
+
+    private let storage: Storage
+    public var name: String { storage.name }
+    public var op: Operator { storage.op }
+    public var value: String { storage.value }
+    private var pattern: AnchoredPattern? { storage.pattern }
+    private var matchesEmpty: Bool { storage.matchesEmpty }
     /// The longest regular expression accepted: matching runs on the ingest path, and a
     /// backtracking engine can be made slow by a long hostile pattern.
     public static let maxPatternBytes = 1024
@@ -31,17 +50,14 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         guard !op.isRegex || value.utf8.count <= Self.maxPatternBytes else {
             throw MatcherError("the regular expression of `\(name)` is longer than \(Self.maxPatternBytes) bytes")
         }
-        self.name = name
-        self.op = op
-        self.value = value
         let pattern = op.isRegex ? try AnchoredPattern(value) : nil
-        self.pattern = pattern
-        switch op {
-        case .equal: matchesEmpty = value.isEmpty
-        case .notEqual: matchesEmpty = !value.isEmpty
-        case .regex: matchesEmpty = pattern!.matches("")
-        case .notRegex: matchesEmpty = !pattern!.matches("")
+        let matchesEmpty = switch op {
+        case .equal: value.isEmpty
+        case .notEqual: !value.isEmpty
+        case .regex: pattern!.matches("")
+        case .notRegex: !pattern!.matches("")
         }
+        storage = Storage(name: name, op: op, value: value, pattern: pattern, matchesEmpty: matchesEmpty)
     }
 
     /// Parses `name=value`, `name=~"a|b"` and the like; quotes around the value are optional.

@@ -60,6 +60,8 @@ public struct MaintenanceWindow: Hashable, Sendable {
 }
 
 extension MaintenanceWindow: MuteRule {
+    public var anchor: LabelMatcher? { LabelMatcher.anchor(of: matchers) }
+
     public func verdict(for signal: Signal, at time: Timestamp) -> MuteVerdict? {
         guard signal.matches(matchers), isOpen(at: time) else { return nil }
         return MuteVerdict(.silenced, rule: "maintenance", key: name,

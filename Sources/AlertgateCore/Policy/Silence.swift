@@ -45,6 +45,8 @@ public struct Silence: Hashable, Sendable {
 }
 
 extension Silence: MuteRule {
+    public var anchor: LabelMatcher? { LabelMatcher.anchor(of: matchers) }
+
     public func verdict(for signal: Signal, at time: Timestamp) -> MuteVerdict? {
         guard state(at: time) == .active, signal.matches(matchers) else { return nil }
         return MuteVerdict(.silenced, rule: "silence", key: String(id),

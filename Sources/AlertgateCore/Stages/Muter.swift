@@ -4,16 +4,35 @@
 /// The correlator asks it only for a firing signal that would start a new alert: repeats,
 /// resolves and acknowledgements of an alert already firing pass, so a silence set while an
 /// alert fires neither swallows its resolve nor lets it time out.
+///
+/// Rules with an `anchor` (most silences: `service=checkout, ...`) are indexed by it, so a
+/// signal is shown only to the rules its labels could satisfy, still in the rules' order.
 public struct Muter: Sendable {
-    public var rules: [any MuteRule]
+    public let rules: [any MuteRule]
+    /// Positions in `rules` by anchor name and value.
+    private var anchored: [String: [String: [Int]]] = [:]
+    /// Positions of the rules without an anchor.
+    private var unanchored: [Int] = []
 
     public init(rules: [any MuteRule] = []) {
         self.rules = rules
+        for (position, rule) in rules.enumerated() {
+            if let anchor = rule.anchor {
+                anchored[anchor.name, default: [:]][anchor.value, default: []].append(position)
+            } else {
+                unanchored.append(position)
+            }
+        }
     }
 
     public func mute(_ signal: Signal, at time: Timestamp) -> MuteVerdict? {
-        for rule in rules {
-            if let verdict = rule.verdict(for: signal, at: time) { return verdict }
+        var candidates = unanchored
+        for (name, byValue) in anchored {
+            if let value = signal.matchValue(name), let positions = byValue[value] { candidates += positions }
+        }
+        if candidates.count > unanchored.count { candidates.sort() }
+        for position in candidates {
+            if let verdict = rules[position].verdict(for: signal, at: time) { return verdict }
         }
         return nil
     }

@@ -105,6 +105,11 @@ public struct ServiceCatalog: Hashable, Sendable {
         dependents[name] != nil || service(named: name).map { !$0.dependsOn.isEmpty } == true
     }
 
+    /// The services `name` depends on and those that depend on it.
+    public func relatedServices(of name: String) -> Set<String> {
+        dependents[name, default: []].union(service(named: name)?.dependsOn ?? [])
+    }
+
     /// Whether `a` and `b` are linked by a dependency, in either direction.
     public func related(_ a: String, _ b: String) -> Bool {
         dependents[a]?.contains(b) == true || dependents[b]?.contains(a) == true
