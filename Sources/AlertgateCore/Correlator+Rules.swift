@@ -15,7 +15,16 @@ extension Correlator {
     mutating func rebuildInhibitionIndex() {
         memory.inhibitSources = Array(repeating: [:], count: rules.inhibitRules.count)
         memory.inhibitEntries = [:]
+        memory.inhibitRulesByAnchor = [:]
+        memory.inhibitRulesUnanchored = []
         guard !rules.inhibitRules.isEmpty else { return }
+        for (position, rule) in rules.inhibitRules.enumerated() {
+            if let anchor = LabelMatcher.anchor(of: rule.sourceMatchers), let values = anchor.exactValues {
+                for value in Set(values) { memory.inhibitRulesByAnchor[anchor.name, default: [:]][value, default: []].append(position) }
+            } else {
+                memory.inhibitRulesUnanchored.append(position)
+            }
+        }
         for alert in state.alerts.values { indexInhibitionSource(alert, firing: true) }
     }
 
@@ -29,8 +38,14 @@ extension Correlator {
             }
         }
         guard firing else { return }
+        var candidates = memory.inhibitRulesUnanchored
+        for (name, byValue) in memory.inhibitRulesByAnchor {
+            if let value = alert.matchValue(name), let positions = byValue[value] { candidates += positions }
+        }
         var entries: [(position: Int, key: String)] = []
-        for (position, rule) in rules.inhibitRules.enumerated() where alert.matches(rule.sourceMatchers) {
+        for position in candidates {
+            let rule = rules.inhibitRules[position]
+            guard alert.matches(rule.sourceMatchers) else { continue }
             let key = rule.equalKey { alert.matchValue($0) }
             memory.inhibitSources[position][key, default: []].insert(alert.id)
             entries.append((position, key))

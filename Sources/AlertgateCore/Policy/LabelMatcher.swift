@@ -91,6 +91,16 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The only values that satisfy the matcher, when there are few: `name=value`, or a regex
+    /// of whole words (`warning|critical`). What an index of rules can look up.
+    public var exactValues: [String]? {
+        switch op {
+        case .equal: value.isEmpty ? nil : [value]
+        case .regex: pattern?.literal?.exactValues.flatMap { $0.contains("") ? nil : $0 }
+        case .notEqual, .notRegex: nil
+        }
+    }
+
     /// Whether matching runs the regular expression engine; false for plain comparisons and for
     /// patterns that are only words (`warning|critical`, `Disk.*`).
     public var usesRegexEngine: Bool { pattern.map { $0.literal == nil } ?? false }

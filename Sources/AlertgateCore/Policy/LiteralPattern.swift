@@ -38,14 +38,27 @@ struct LiteralPattern: Sendable {
         self.branches = branches
     }
 
+    /// The values the pattern stands for when it is only whole words (`a|b`, `(Disk|Fs)Full`):
+    /// what an index can look up.
+    var exactValues: [String]? {
+        guard !caseInsensitive, branches.allSatisfy({ !$0.anyBefore && !$0.anyAfter }) else { return nil }
+        return branches.flatMap { $0.words.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
     func matches(_ value: String) -> Bool {
-        let bytes = caseInsensitive ? Self.lowercasedBytes(value) : Array(value.utf8)
+        if caseInsensitive { return matches(bytes: Self.lowercasedBytes(value)[...]) }
+        // Native strings are contiguous UTF-8: compared in place, without a copy.
+        if let answer = value.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0[...]) }) { return answer }
+        return matches(bytes: Array(value.utf8)[...])
+    }
+
+    private func matches<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) -> Bool where Bytes.Index == Int {
         for branch in branches {
             for word in branch.words {
                 switch (branch.anyBefore, branch.anyAfter) {
-                case (false, false): if bytes == word { return true }
+                case (false, false): if bytes.elementsEqual(word) { return true }
                 case (false, true): if bytes.starts(with: word) { return true }
-                case (true, false): if bytes.count >= word.count, bytes[(bytes.count - word.count)...].elementsEqual(word) { return true }
+                case (true, false): if bytes.count >= word.count, bytes.suffix(word.count).elementsEqual(word) { return true }
                 case (true, true): if Self.contains(bytes, word) { return true }
                 }
             }
@@ -65,11 +78,11 @@ struct LiteralPattern: Sendable {
     }
 
     /// Whether `needle` occurs in `haystack` (UTF-8: a match of whole characters).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    static func contains<Bytes: RandomAccessCollection<UInt8>>(_ haystack: Bytes, _ needle: [UInt8]) -> Bool where Bytes.Index == Int {
         guard let first = needle.first else { return true }
         guard haystack.count >= needle.count else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
+        var start = haystack.startIndex
+        let last = haystack.endIndex - needle.count
         while start <= last {
             if haystack[start] == first, haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
             start += 1

@@ -33,6 +33,7 @@ public struct Enricher: Hashable, Sendable {
         var enriched = signal
         let known = findService(signal)
         if let known { enriched.service = known.name }
+        enriched.labels.reserveCapacity(signal.labels.count + 2)
         if signal.kind == .report, signal.dedupKey == nil, enriched.service != signal.service {
             // A report's identity is its service and category, and its sender named no
             // service the catalog knows: with the one found in its text, it is a report of

@@ -4,8 +4,9 @@ public protocol MuteRule: Sendable {
     /// The verdict for `signal`, placed at `time`, or nil when the rule lets it through.
     func verdict(for signal: Signal, at time: Timestamp) -> MuteVerdict?
 
-    /// A `name=value` matcher the rule requires, if it has one: the `Muter` then asks the rule
-    /// only about signals with that value, instead of every rule about every signal.
+    /// A matcher the rule requires that only a few values satisfy (`name=value`,
+    /// `name=~a|b`), if it has one: the `Muter` then asks the rule only about signals with
+    /// one of those values, instead of every rule about every signal.
     var anchor: LabelMatcher? { get }
 }
 
@@ -14,8 +15,9 @@ extension MuteRule {
 }
 
 extension LabelMatcher {
-    /// The first `name=value` matcher with a value, which a rule with these matchers requires.
+    /// The matcher to index a rule with these matchers by: the first `name=value`, else the
+    /// first regex of whole words.
     static func anchor(of matchers: [LabelMatcher]) -> LabelMatcher? {
-        matchers.first { $0.op == .equal && !$0.value.isEmpty }
+        matchers.first { $0.op == .equal && !$0.value.isEmpty } ?? matchers.first { $0.exactValues != nil }
     }
 }

@@ -5,8 +5,9 @@
 /// resolves and acknowledgements of an alert already firing pass, so a silence set while an
 /// alert fires neither swallows its resolve nor lets it time out.
 ///
-/// Rules with an `anchor` (most silences: `service=checkout, ...`) are indexed by it, so a
-/// signal is shown only to the rules its labels could satisfy, still in the rules' order.
+/// Rules with an `anchor` (most silences: `service=checkout, ...`, `alertname=~A|B`) are
+/// indexed by its values, so a signal is shown only to the rules its labels could satisfy,
+/// still in the rules' order.
 public struct Muter: Sendable {
     public let rules: [any MuteRule]
     /// Positions in `rules` by anchor name and value.
@@ -17,8 +18,8 @@ public struct Muter: Sendable {
     public init(rules: [any MuteRule] = []) {
         self.rules = rules
         for (position, rule) in rules.enumerated() {
-            if let anchor = rule.anchor {
-                anchored[anchor.name, default: [:]][anchor.value, default: []].append(position)
+            if let anchor = rule.anchor, let values = anchor.exactValues {
+                for value in Set(values) { anchored[anchor.name, default: [:]][value, default: []].append(position) }
             } else {
                 unanchored.append(position)
             }

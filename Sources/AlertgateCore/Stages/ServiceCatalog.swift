@@ -42,6 +42,8 @@ public struct ServiceCatalog: Hashable, Sendable {
     public var defaultTeam: String?
     /// Lowercased names and plain aliases → position in `services`.
     private var positions: [String: Int] = [:]
+    /// The same, as the catalog spells them.
+    private var exactPositions: [String: Int] = [:]
     /// Lowercased glob aliases (as bytes) with their service's position, in catalog order.
     private var patterns: [(pattern: [UInt8], position: Int)] = []
     /// Lowercased names and plain aliases to look for in report text, longest first.
@@ -59,6 +61,7 @@ public struct ServiceCatalog: Hashable, Sendable {
                     patterns.append((Array(lowered.utf8), position))
                 } else if positions[lowered] == nil {
                     positions[lowered] = position
+                    if exactPositions[name] == nil { exactPositions[name] = position }
                     phrases.append((lowered, position))
                 }
             }
@@ -80,7 +83,9 @@ public struct ServiceCatalog: Hashable, Sendable {
 
     /// The service with this name or plain alias, in any case.
     public func service(named name: String) -> Service? {
-        positions[name.lowercased()].map { services[$0] }
+        // Most names come as the catalog writes them: no lowercased copy for those.
+        if let position = exactPositions[name] ?? positions[name.lowercased()] { return services[position] }
+        return nil
     }
 
     /// The first service with a glob alias matching `host` (a host name, an instance).
