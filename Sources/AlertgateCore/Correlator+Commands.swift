@@ -7,7 +7,7 @@ extension Correlator {
         var outcome = Outcome(effectiveTime: time, incidentID: incident.id)
         // A person's resolve, close or reopen ends a flapping hold-down: from here the
         // incident follows its alerts again.
-        if command.action != .note, command.action != .acknowledge { incident.holdUntil = nil }
+        if [.resolve, .close, .reopen].contains(command.action) { incident.holdUntil = nil }
         func entry(_ kind: TimelineEntry.Kind) -> TimelineEntry {
             TimelineEntry(incidentID: incident.id, at: time, kind: kind, by: command.by, text: command.note)
         }
@@ -57,6 +57,14 @@ extension Correlator {
                 throw CommandError(.missingNote, "a note needs a non-empty `note`")
             }
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .note, by: command.by, text: note))
+        case .update:
+            guard let text = command.note, !text.isEmpty else {
+                throw CommandError(.missingText, "an update needs a non-empty `text`")
+            }
+            outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .update, by: command.by, text: text, isPublic: command.isPublic))
+            if command.isPublic {
+                outcome.transitions.append(Transition(kind: .publicUpdate, at: time, incidentID: incident.id, severity: incident.severity, detail: text))
+            }
         }
 
         save(incident, at: time, into: &outcome)

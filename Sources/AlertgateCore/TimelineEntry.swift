@@ -24,8 +24,11 @@ public struct TimelineEntry: Hashable, Sendable {
     public var text: String?
     public var signalID: Int64?
     public var alertID: Int64?
+    /// Whether users may read it: a status update marked public. Everything else is internal.
+    public var isPublic: Bool
 
-    public init(incidentID: Int64, at: Timestamp, kind: Kind, by: String? = nil, text: String? = nil, signalID: Int64? = nil, alertID: Int64? = nil) {
+    public init(incidentID: Int64, at: Timestamp, kind: Kind, by: String? = nil, text: String? = nil, signalID: Int64? = nil, alertID: Int64? = nil,
+                isPublic: Bool = false) {
         self.incidentID = incidentID
         self.at = at
         self.kind = kind
@@ -33,5 +36,6 @@ public struct TimelineEntry: Hashable, Sendable {
         self.text = text
         self.signalID = signalID
         self.alertID = alertID
+        self.isPublic = isPublic
     }
 }

@@ -56,7 +56,7 @@ public struct Gateway: Sendable {
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
         GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)
         OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
-        IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader).register(on: router)
+        IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader, clock: clock).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
         OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)

@@ -89,11 +89,11 @@ struct BatchWriter {
         try writeAlerts(alerts.sorted(by: \.id))
         try writeIncidents(incidents.sorted(by: \.id))
         let insertTimeline = try db.cachedStatement(sql: """
-            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for entry in timeline {
             try insertTimeline.execute(arguments: [
-                entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID,
+                entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID, entry.isPublic,
             ])
         }
         try writeTransitions(transitions)

@@ -134,7 +134,8 @@ enum Migrations {
         migrator.registerMigration("v6-classification-and-silences") { db in
             // `rule_severity`: the worst severity an incident's signals asked for, before its
             // scope (more services, user reports) raised it; existing rows start at their
-            // severity. `hold_until` and `flapping`: the flapping hold-down. `oncall`: the catalog's on-call for the incident's service. Silences
+            // severity. `hold_until` and `flapping`: the flapping hold-down. `timeline.public`: status
+            // updates users may read. `oncall`: the catalog's on-call for the incident's service. Silences
             // are kept here so the Alertmanager API and restarts see the same ones;
             // `config_key` marks those from the config file, added once.
             try db.execute(sql: """
@@ -143,6 +144,7 @@ enum Migrations {
                 UPDATE incidents SET rule_severity = severity;
                 ALTER TABLE incidents ADD COLUMN hold_until INTEGER;
                 ALTER TABLE alerts ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE timeline ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
                 CREATE TABLE silences (
                     id INTEGER PRIMARY KEY,
                     matchers TEXT NOT NULL,

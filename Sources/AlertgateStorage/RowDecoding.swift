@@ -57,7 +57,7 @@ enum RowDecoding {
         StoredTimelineEntry(id: row["id"], entry: TimelineEntry(
             incidentID: row["incident_id"], at: Timestamp(milliseconds: row["at"]),
             kind: try code(TimelineEntry.Kind(rawValue: row["kind"]), "timeline.kind", row),
-            by: row["by"], text: row["text"], signalID: row["signal_id"], alertID: row["alert_id"]))
+            by: row["by"], text: row["text"], signalID: row["signal_id"], alertID: row["alert_id"], isPublic: row["public"]))
     }
 
     static func change(_ row: Row) throws -> StoredChange {

@@ -74,6 +74,15 @@ extension SQLiteStore {
         }
     }
 
+    public func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal] {
+        try await pool.read { db in
+            // By the incident index, in id order: the first ones are found first.
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM signals WHERE incident_id = ? AND (? IS NULL OR kind = ?) ORDER BY id LIMIT ?
+                """, arguments: [incidentID, kind?.code, kind?.code, limit]).map(RowDecoding.signal)
+        }
+    }
+
     public func payload(id: Int64) async throws -> RawPayload? {
         let rows = try await pool.read { db -> (payload: Row, dictionary: Row?)? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payloads WHERE id = ?", arguments: [id]) else { return nil }

@@ -5,7 +5,7 @@ struct IncidentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents",
         abstract: "List, show and act on incidents of a running server.",
-        subcommands: [List.self, Show.self, Ack.self, Resolve.self])
+        subcommands: [List.self, Show.self, Ack.self, Resolve.self, Update.self, Review.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List incidents, newest first.")
@@ -65,6 +65,41 @@ struct IncidentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await IncidentsCommand.act("resolve", id: id, by: by, note: note, server: server, json: json)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Post a status update to an incident's timeline.")
+        @OptionGroup var server: ServerOptions
+        @Argument(help: "The incident id.") var id: Int64
+        @Argument(help: "The update's text.") var text: String
+        @Flag(help: "Users may read it: it goes to the status page.") var `public` = false
+        @Option(help: "Who writes it (default: $USER).") var by: String?
+
+        func run() async throws {
+            let body: [String: Any] = ["text": text, "public": `public`, "by": by ?? ProcessInfoEnvironment.value("USER") ?? "unknown"]
+            let (status, data) = try await APIClient(base: server.server).send("POST", "/api/v1/incidents/\(id)/updates",
+                                                                                body: try JSONSerialization.data(withJSONObject: body))
+            guard (200..<300).contains(status) else { throw APIClient.Failure(description: "HTTP \(status): \(String(decoding: data, as: UTF8.self))") }
+            print("update posted to incident \(id)\(`public` ? " (public)" : "")")
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print an incident's review draft (Markdown).")
+        @OptionGroup var server: ServerOptions
+        @Argument(help: "The incident id.") var id: Int64
+        @Option(help: "Write the draft to this file instead of printing it.") var output: String?
+
+        func run() async throws {
+            let (status, data) = try await APIClient(base: server.server).send("GET", "/api/v1/incidents/\(id)/review")
+            guard (200..<300).contains(status) else { throw APIClient.Failure(description: "HTTP \(status): \(String(decoding: data, as: UTF8.self))") }
+            if let output {
+                try data.write(to: URL(fileURLWithPath: output))
+                print("review draft of incident \(id) written to \(output)")
+            } else {
+                print(String(decoding: data, as: UTF8.self), terminator: "")
+            }
         }
     }
 

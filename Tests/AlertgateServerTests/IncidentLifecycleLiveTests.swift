@@ -132,3 +132,47 @@ import Testing
         }
     }
 }
+
+/// Status updates and the review draft on a real server, and `alertgate incidents review`.
+@Suite struct IncidentReviewLiveTests {
+    @Test func updatesAndTheReviewDraft() async throws {
+        try await withRunningGateway { gateway in
+            let client = gateway.client
+            _ = try await client.post("/api/v1/changes", #"{"title": "Deploy checkout v2.4.1", "service": "checkout"}"#)
+            let opened = try await client.post("/api/v1/events", #"{"title": "CheckoutErrors", "service": "checkout", "severity": "error"}"#)
+            let id = try #require((opened.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
+
+            let update = try await client.post("/api/v1/incidents/\(id)/updates", #"{"text": "Some payments fail; we are on it.", "public": true, "by": "ana"}"#)
+            #expect(update.status == 200)
+            let entry = try #require((update.json["timeline"] as? [[String: Any]])?.last)
+            #expect(entry["kind"] as? String == "update" && entry["public"] as? Bool == true && entry["by"] as? String == "ana")
+            let quiet = try await client.post("/api/v1/incidents/\(id)/updates", #"{"status": "Rolling back v2.4.1"}"#)
+            #expect((quiet.json["timeline"] as? [[String: Any]])?.last?["public"] as? Bool == false)
+            let empty = try await client.post("/api/v1/incidents/\(id)/updates", #"{"public": true}"#)
+            #expect(empty.status == 400)
+            #expect((empty.json["error"] as? [String: Any])?["field"] as? String == "text")
+            let wrong = try await client.post("/api/v1/incidents/\(id)/updates", #"{"text": "x", "public": "yes"}"#)
+            #expect(wrong.status == 400)
+            _ = try await client.post("/api/v1/incidents/\(id)/resolve", #"{"by": "ana"}"#)
+
+            let review = try await client.get("/api/v1/incidents/\(id)/review")
+            #expect(review.status == 200)
+            #expect(review.header("Content-Type")?.hasPrefix("text/markdown") == true)
+            for part in ["# Incident \(id): CheckoutErrors", "- Detected by: monitoring", "Deploy checkout v2.4.1", "**rollback candidate**",
+                         "public update by ana: Some payments fail; we are on it.", "update: Rolling back v2.4.1", "- Time to resolve:", "## Root cause"] {
+                #expect(review.text.contains(part), "missing: \(part)")
+            }
+            #expect(try await client.get("/api/v1/incidents/999/review").status == 404)
+
+            let cli = Process()
+            let folder = try TemporaryDirectory(prefix: "alertgate-review")
+            defer { folder.remove() }
+            cli.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
+            cli.arguments = ["incidents", "review", String(id), "--output", folder.file("review.md"), "--server", gateway.baseURL]
+            try cli.run()
+            #expect(try await eventually(timeout: .seconds(60)) { !cli.isRunning })
+            #expect(cli.terminationStatus == 0)
+            #expect((try? String(contentsOfFile: folder.file("review.md"), encoding: .utf8))?.contains("# Incident \(id): CheckoutErrors") == true)
+        }
+    }
+}

@@ -12,6 +12,8 @@ public struct Transition: Hashable, Sendable {
         case incidentClosed = "incident_closed"
         case alertFiring = "alert_firing"
         case alertResolved = "alert_resolved"
+        /// A status update marked public: for the status page and receivers that ask for it.
+        case publicUpdate = "public_update"
 
         /// The stored code. Part of the stored format: never reuse one.
         public var code: Int {
@@ -24,6 +26,7 @@ public struct Transition: Hashable, Sendable {
             case .incidentClosed: 6
             case .alertFiring: 7
             case .alertResolved: 8
+            case .publicUpdate: 9
             }
         }
     }

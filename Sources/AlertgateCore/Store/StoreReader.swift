@@ -9,6 +9,8 @@ public protocol StoreReader: Sendable {
     func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry]
     func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal]
     func signal(id: Int64) async throws -> StoredSignal?
+    /// An incident's first signals, oldest first; `kind` keeps only those of one kind.
+    func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal]
     func payload(id: Int64) async throws -> RawPayload?
     func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange]
     func counts() async throws -> StoreCounts

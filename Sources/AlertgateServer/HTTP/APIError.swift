@@ -93,6 +93,7 @@ public struct APIError: HTTPResponseError, Sendable {
             case .notFound: return APIError(.notFound, code: error.code.rawValue, message: error.message)
             case .invalidTransition: return APIError(.conflict, code: error.code.rawValue, message: error.message)
             case .missingNote: return APIError(.badRequest, code: error.code.rawValue, message: error.message, field: "note")
+            case .missingText: return APIError(.badRequest, code: error.code.rawValue, message: error.message, field: "text")
             }
         default:
             return error

@@ -9,13 +9,16 @@ struct IncidentRoutes: Sendable {
     let pipeline: IngestPipeline
     let policy: PolicyBook
     let bodyReader: RequestBodyReader
+    let clock: any WallClock
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/incidents") { request, _ in try await list(request) }
         router.get("/api/v1/incidents/:id") { _, context in try await detail(try incidentID(context)) }
         router.get("/api/v1/incidents/:id/signals") { request, context in try await signals(request, try incidentID(context)) }
+        router.get("/api/v1/incidents/:id/review") { _, context in try await review(try incidentID(context)) }
         router.patch("/api/v1/incidents/:id") { request, context in try await edit(request, try incidentID(context)) }
-        for (path, action) in [("acknowledge", IncidentCommand.Action.acknowledge), ("resolve", .resolve), ("close", .close), ("reopen", .reopen), ("notes", .note)] {
+        for (path, action) in [("acknowledge", IncidentCommand.Action.acknowledge), ("resolve", .resolve), ("close", .close), ("reopen", .reopen),
+                               ("notes", .note), ("updates", .update)] {
             router.post("/api/v1/incidents/:id/\(path)") { request, context in
                 try await act(request, try incidentID(context), action)
             }
@@ -56,13 +59,33 @@ struct IncidentRoutes: Sendable {
         guard let incident = try await store.incident(id: id) else { throw APIError.notFound("incident \(id)") }
         async let alerts = store.alerts(incidentID: id)
         async let timeline = store.timeline(incidentID: id)
+        async let suspects = suspects(of: incident)
+        let view = IncidentDetailView(incident: incident, alerts: try await alerts, timeline: try await timeline, suspectChanges: try await suspects)
+        return JSONOutput.response(view)
+    }
+
+    /// The incident's suspect changes, ranked (`SuspectChanges`), under the rules in force.
+    func suspects(of incident: IncidentState) async throws -> [SuspectChanges.Suspect] {
         let current = policy.current.policy
         let suspects = SuspectChanges(incident: incident, catalog: current.catalog, lookback: current.correlation.rollbackLookback)
         async let before = store.changes(services: suspects.services, from: suspects.before.from, to: suspects.before.to, limit: 20)
         async let after = store.changes(services: suspects.services, from: suspects.after.from, to: suspects.after.to, limit: 20)
-        let view = IncidentDetailView(incident: incident, alerts: try await alerts, timeline: try await timeline,
-                                      suspectChanges: suspects.rank(try await before + after))
-        return JSONOutput.response(view)
+        return suspects.rank(try await before + after)
+    }
+
+    /// The review draft, in Markdown (`ReviewDraft`).
+    func review(_ id: Int64) async throws -> Response {
+        guard let incident = try await store.incident(id: id) else { throw APIError.notFound("incident \(id)") }
+        async let alerts = store.alerts(incidentID: id)
+        async let timeline = store.timeline(incidentID: id)
+        async let suspects = suspects(of: incident)
+        async let first = store.firstSignals(incidentID: id, kind: nil, limit: 1)
+        async let reports = store.firstSignals(incidentID: id, kind: .report, limit: 5)
+        let draft = ReviewDraft(incident: incident, alerts: try await alerts, timeline: try await timeline,
+                                suspects: try await suspects, firstSignal: try await first.first,
+                                reports: try await reports, now: clock.now())
+        return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: draft.markdown)))
     }
 
     func signals(_ request: Request, _ id: Int64) async throws -> Response {
@@ -81,9 +104,9 @@ struct IncidentRoutes: Sendable {
 
     func act(_ request: Request, _ id: Int64, _ action: IncidentCommand.Action) async throws -> Response {
         let body = try await ActionBody.read(request, bodyReader)
-        let note = action == .note ? (body.note ?? body.text) : body.note
+        let note = action == .note || action == .update ? (body.note ?? body.text ?? body.status) : body.note
         do {
-            _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: action, by: body.by, note: note))
+            _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: action, by: body.by, note: note, isPublic: body.public ?? false))
         } catch {
             throw APIError.from(error)
         }
@@ -149,10 +172,13 @@ struct ActionBody: Decodable {
     var type: String?
     var owner: String?
     var title: String?
+    /// For updates: the status text (also `text` or `note`) and whether users may read it.
+    var status: String?
+    var `public`: Bool?
 
     /// Each text field with its longest length in bytes.
     var limitedFields: [(String?, String, Int)] {
-        [(by, "by", 256), (note, "note", 64 * 1024), (text, "text", 64 * 1024), (owner, "owner", 256), (title, "title", 1024)]
+        [(by, "by", 256), (note, "note", 64 * 1024), (text, "text", 64 * 1024), (owner, "owner", 256), (title, "title", 1024), (status, "status", 64 * 1024)]
     }
 
     static func read(_ request: Request, _ reader: RequestBodyReader) async throws -> ActionBody {
@@ -168,7 +194,7 @@ struct ActionBody: Decodable {
             throw error
         } catch DecodingError.typeMismatch(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError(.badRequest, code: "wrong_type", message: "`\(field)` must be a string", field: field)
+            throw APIError(.badRequest, code: "wrong_type", message: "`\(field)` must be \(field == "public" ? "true or false" : "a string")", field: field)
         } catch {
             throw APIError(.badRequest, code: "invalid_json", message: "the body must be a JSON object with optional by, note, severity, type, owner, title")
         }

@@ -98,7 +98,7 @@ struct TimelineView: Encodable {
     init(_ stored: StoredTimelineEntry) { self.stored = stored }
 
     enum CodingKeys: String, CodingKey {
-        case id, at, kind, by, text
+        case id, at, kind, by, text, `public`
         case signalID = "signal_id", alertID = "alert_id"
     }
 
@@ -111,6 +111,7 @@ struct TimelineView: Encodable {
         try c.encode(stored.entry.text, forKey: .text)
         try c.encode(stored.entry.signalID, forKey: .signalID)
         try c.encode(stored.entry.alertID, forKey: .alertID)
+        try c.encode(stored.entry.isPublic, forKey: .public)
     }
 }
 
