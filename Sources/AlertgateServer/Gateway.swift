@@ -58,7 +58,7 @@ public struct Gateway: Sendable {
         OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader, clock: clock).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
-        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats).register(on: router)
+        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt).register(on: router)

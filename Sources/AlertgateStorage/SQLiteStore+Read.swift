@@ -54,6 +54,14 @@ extension SQLiteStore {
         }
     }
 
+    public func noisiestAlerts(from: Timestamp, to: Timestamp, flapping: Bool, limit: Int) async throws -> [AlertState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM alerts WHERE last_seen >= ? AND first_seen < ? AND (? = 0 OR flapping = 1) ORDER BY count DESC, id LIMIT ?
+                """, arguments: [from.milliseconds, to.milliseconds, flapping, limit]).map(RowDecoding.alert)
+        }
+    }
+
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)

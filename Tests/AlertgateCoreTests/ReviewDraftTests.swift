@@ -66,3 +66,42 @@ struct ReviewDraftTests {
         }
     }
 }
+
+@Suite("Incident stats over a period")
+struct IncidentStatsTests {
+    static func incident(_ id: Int64, service: String, owner: String?, severity: IncidentSeverity, type: IncidentType, by detected: DetectedBy,
+                         ackAfter: Int64?, resolveAfter: Int64?) -> IncidentState {
+        IncidentState(id: id, key: service, title: "i\(id)", status: resolveAfter == nil ? .open : .resolved, severity: severity, type: type,
+                      service: service, services: [service], owner: owner, detectedBy: detected, openedAt: at(id * 1000),
+                      acknowledgedAt: ackAfter.map { at(id * 1000 + $0) }, resolvedAt: resolveAfter.map { at(id * 1000 + $0) },
+                      lastActivity: at(id * 1000), signalCount: 1, alertCount: 1, reportCount: 0)
+    }
+
+    @Test func countsTimesAndTheShareUsersSawFirst() throws {
+        let incidents = [
+            Self.incident(1, service: "checkout", owner: "payments", severity: .sev1, type: .outage, by: .monitoring, ackAfter: 60, resolveAfter: 600),
+            Self.incident(2, service: "checkout", owner: "payments", severity: .sev2, type: .outage, by: .userReport, ackAfter: 300, resolveAfter: 3600),
+            Self.incident(3, service: "search", owner: nil, severity: .sev3, type: .degradation, by: .monitoring, ackAfter: nil, resolveAfter: nil),
+            Self.incident(4, service: "checkout", owner: "payments", severity: .sev2, type: .userIssue, by: .userReport, ackAfter: 120, resolveAfter: 1200),
+        ]
+        let stats = IncidentStats(since: at(0), until: at(10_000), incidents: incidents, noisiestAlerts: [], flappingAlerts: [])
+        #expect(stats.total.incidents == 4)
+        #expect(stats.total.byType == [.outage: 2, .degradation: 1, .userIssue: 1])
+        #expect(stats.total.bySeverity == [.sev1: 1, .sev2: 2, .sev3: 1])
+        #expect(stats.total.timeToAcknowledge.count == 3)
+        #expect(stats.total.timeToAcknowledge.meanSeconds == 160)
+        #expect(stats.total.timeToAcknowledge.p50Seconds == 120)
+        #expect(stats.total.timeToAcknowledge.p90Seconds == 300)
+        #expect(stats.total.timeToResolve.p50Seconds == 1200)
+        #expect(stats.total.detectedByUsers == 0.5)
+        #expect(stats.services.map(\.name) == ["checkout", "search"])
+        #expect(stats.services.first?.incidents == 3)
+        #expect(stats.services.first?.detectedByUsers.map { ($0 * 100).rounded() } == 67)
+        #expect(stats.teams.map(\.name) == ["payments", "none"])
+    }
+
+    @Test func noIncidentsNoTimes() {
+        let stats = IncidentStats(since: at(0), until: at(1), incidents: [], noisiestAlerts: [], flappingAlerts: [])
+        #expect(stats.total.incidents == 0 && stats.total.timeToResolve.p90Seconds == nil && stats.total.detectedByUsers == nil)
+    }
+}

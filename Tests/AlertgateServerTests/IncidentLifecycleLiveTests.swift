@@ -175,4 +175,45 @@ import Testing
             #expect((try? String(contentsOfFile: folder.file("review.md"), encoding: .utf8))?.contains("# Incident \(id): CheckoutErrors") == true)
         }
     }
+
+    @Test func statsOverAPeriodAndFromTheCommandLine() async throws {
+        try await withRunningGateway { gateway in
+            let client = gateway.client
+            for body in [#"{"title": "Down", "service": "checkout", "severity": "critical", "labels": {"team": "payments"}}"#,
+                         #"{"title": "Broken", "service": "search", "labels": {"team": "discovery"}}"#] {
+                _ = try await client.post("/api/v1/events", body)
+            }
+            for _ in 0..<3 { _ = try await client.post("/api/v1/events", #"{"title": "Down", "service": "checkout", "severity": "critical", "labels": {"team": "payments"}}"#) }
+            _ = try await client.post("/api/v1/incidents/1/acknowledge", #"{"by": "ana"}"#)
+            _ = try await client.post("/api/v1/incidents/1/resolve", #"{"by": "ana"}"#)
+
+            let stats = try await client.get("/api/v1/stats")
+            #expect(stats.status == 200)
+            let overall = try #require(stats.json["overall"] as? [String: Any])
+            #expect(overall["incidents"] as? Int == 2)
+            #expect((overall["by_severity"] as? [String: Int])?["SEV1"] == 1)
+            #expect((overall["time_to_resolve"] as? [String: Any])?["count"] as? Int == 1)
+            #expect(overall["detected_by_users"] as? Double == 0)
+            #expect((stats.json["teams"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.sorted() == ["discovery", "payments"])
+            #expect((stats.json["noisiest_alerts"] as? [[String: Any]])?.first?["count"] as? Int == 4)
+            #expect(stats.json["signals"] as? Int == 5, "the store's counts stay")
+
+            let empty = try await client.get("/api/v1/stats?since=2020-01-01T00:00:00Z&until=2020-01-02T00:00:00Z")
+            #expect((empty.json["overall"] as? [String: Any])?["incidents"] as? Int == 0)
+            #expect(try await client.get("/api/v1/stats?since=2020-01-02T00:00:00Z&until=2020-01-01T00:00:00Z").status == 400)
+
+            let cli = Process()
+            let folder = try TemporaryDirectory(prefix: "alertgate-stats")
+            defer { folder.remove() }
+            _ = FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
+            cli.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
+            cli.arguments = ["stats", "--server", gateway.baseURL]
+            cli.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("out")))
+            try cli.run()
+            #expect(try await eventually(timeout: .seconds(60)) { !cli.isRunning })
+            #expect(cli.terminationStatus == 0)
+            let out = (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? ""
+            #expect(out.contains("GROUP") && out.contains("team payments") && out.contains("service checkout"))
+        }
+    }
 }

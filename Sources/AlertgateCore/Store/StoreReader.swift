@@ -6,6 +6,9 @@ public protocol StoreReader: Sendable {
     func alerts(incidentID: Int64) async throws -> [AlertState]
     /// Alerts firing now, oldest first.
     func firingAlerts(limit: Int) async throws -> [AlertState]
+    /// Alerts seen between `from` and `to` with the most signals folded in, most first;
+    /// `flapping` keeps only those that flapped.
+    func noisiestAlerts(from: Timestamp, to: Timestamp, flapping: Bool, limit: Int) async throws -> [AlertState]
     func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry]
     func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal]
     func signal(id: Int64) async throws -> StoredSignal?

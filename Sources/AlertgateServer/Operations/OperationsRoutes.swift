@@ -8,6 +8,9 @@ struct OperationsRoutes: Sendable {
     let metrics: GatewayMetrics
     let spanCounters: SpanCounters
     let udpStats: UDPStats
+    let clock: any WallClock
+    /// The period `/api/v1/stats` covers when the request names none.
+    static let defaultPeriod: Duration = .seconds(7 * 86_400)
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
@@ -23,9 +26,23 @@ struct OperationsRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth) + spanCounters.exposition() + udpStats.exposition())))
         }
-        router.get("/api/v1/stats") { _, _ in
-            let counts = try await store.counts()
-            return JSONOutput.response(StatsView(counts: counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth, udp: udpStats.snapshot()))
+        router.get("/api/v1/stats") { request, _ in
+            let parameters = QueryParameters(request.uri.queryParameters)
+            let until = try parameters.time("until") ?? clock.now()
+            let since = try parameters.time("since") ?? until - Self.defaultPeriod
+            guard since < until else { throw APIError.invalidParameter("since", "must be before until") }
+            var query = IncidentQuery()
+            query.since = since
+            query.until = until
+            query.limit = 100_000
+            async let counts = store.counts()
+            async let incidents = store.incidents(query)
+            async let noisiest = store.noisiestAlerts(from: since, to: until, flapping: false, limit: 10)
+            async let flapping = store.noisiestAlerts(from: since, to: until, flapping: true, limit: 10)
+            let stats = IncidentStats(since: since, until: until, incidents: try await incidents, noisiestAlerts: try await noisiest,
+                                      flappingAlerts: try await flapping)
+            return JSONOutput.response(StatsView(counts: try await counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth,
+                                                 udp: udpStats.snapshot(), incidents: stats))
         }
     }
 }
@@ -35,6 +52,7 @@ struct StatsView: Encodable {
     let committed: Int64
     let queueDepth: Int
     let udp: [String: (received: Int64, stored: Int64, dropped: [String: Int64])]
+    let incidents: IncidentStats
 
     struct ListenerView: Encodable {
         var received: Int64
@@ -46,6 +64,7 @@ struct StatsView: Encodable {
         case signals, alerts, incidents
         case openIncidents = "open_incidents", payloadBytes = "payload_bytes", originalBytes = "original_bytes"
         case signalsCommittedSinceStart = "signals_committed_since_start", queueDepth = "queue_depth", udp
+        case period, overall, services, teams, noisiestAlerts = "noisiest_alerts", flappingAlerts = "flapping_alerts"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -59,5 +78,46 @@ struct StatsView: Encodable {
         try c.encode(committed, forKey: .signalsCommittedSinceStart)
         try c.encode(queueDepth, forKey: .queueDepth)
         try c.encode(udp.mapValues { ListenerView(received: $0.received, stored: $0.stored, dropped: $0.dropped) }, forKey: .udp)
+        try c.encode(["since": incidents.since.rfc3339, "until": incidents.until.rfc3339], forKey: .period)
+        try c.encode(StatsGroupView(group: incidents.total), forKey: .overall)
+        try c.encode(incidents.services.map(StatsGroupView.init), forKey: .services)
+        try c.encode(incidents.teams.map(StatsGroupView.init), forKey: .teams)
+        try c.encode(incidents.noisiestAlerts.map(AlertView.init), forKey: .noisiestAlerts)
+        try c.encode(incidents.flappingAlerts.map(AlertView.init), forKey: .flappingAlerts)
+    }
+}
+
+/// One group of `IncidentStats`: counts, times in seconds, the share users detected first.
+struct StatsGroupView: Encodable {
+    let group: IncidentStats.Group
+
+    enum CodingKeys: String, CodingKey {
+        case name, incidents
+        case byType = "by_type", bySeverity = "by_severity", timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve"
+        case detectedByUsers = "detected_by_users"
+    }
+
+    struct TimesView: Encodable {
+        let times: IncidentStats.Times
+        enum CodingKeys: String, CodingKey { case count, meanSeconds = "mean_seconds", p50Seconds = "p50_seconds", p90Seconds = "p90_seconds" }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(times.count, forKey: .count)
+            try c.encode(times.meanSeconds, forKey: .meanSeconds)
+            try c.encode(times.p50Seconds, forKey: .p50Seconds)
+            try c.encode(times.p90Seconds, forKey: .p90Seconds)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(group.name, forKey: .name)
+        try c.encode(group.incidents, forKey: .incidents)
+        try c.encode(Dictionary(uniqueKeysWithValues: group.byType.map { ($0.key.rawValue, $0.value) }), forKey: .byType)
+        try c.encode(Dictionary(uniqueKeysWithValues: group.bySeverity.map { ($0.key.rawValue, $0.value) }), forKey: .bySeverity)
+        try c.encode(TimesView(times: group.timeToAcknowledge), forKey: .timeToAcknowledge)
+        try c.encode(TimesView(times: group.timeToResolve), forKey: .timeToResolve)
+        try c.encode(group.detectedByUsers, forKey: .detectedByUsers)
     }
 }
