@@ -3,12 +3,15 @@
 -- path. endsAt lies an hour ahead, so every alert stays firing during the run.
 local batch = tonumber(os.getenv("BENCH_BATCH") or "1")
 local counter = 0
-local thread_id = 0
+-- Each thread's number, set by setup() as a global of that thread's own Lua state (wrk runs one
+-- per thread). It must not be a local of this chunk: the thread's functions would read that
+-- local, 0 in every thread, and the threads would send the same alerts.
+local next_thread = 0
 local starts_at, ends_at
 
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
 end
 
 function init(args)

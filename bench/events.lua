@@ -3,11 +3,14 @@
 -- Services rotate over 50 names, so alerts correlate into up to 50 incidents.
 local batch = tonumber(os.getenv("BENCH_BATCH") or "1")
 local counter = 0
-local thread_id = 0
+-- Each thread's number, set by setup() as a global of that thread's own Lua state (wrk runs one
+-- per thread). It must not be a local of this chunk: the thread's functions would read that
+-- local, 0 in every thread, and the threads would send the same alerts.
+local next_thread = 0
 
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
 end
 
 function init(args)
