@@ -15,16 +15,8 @@ extension Correlator {
     mutating func rebuildInhibitionIndex() {
         memory.inhibitSources = Array(repeating: [:], count: rules.inhibitRules.count)
         memory.inhibitEntries = [:]
-        memory.inhibitRulesByAnchor = [:]
-        memory.inhibitRulesUnanchored = []
+        memory.inhibitSourceRules = AnchorIndex(rules.inhibitRules.map { LabelMatcher.anchor(of: $0.sourceMatchers) })
         guard !rules.inhibitRules.isEmpty else { return }
-        for (position, rule) in rules.inhibitRules.enumerated() {
-            if let anchor = LabelMatcher.anchor(of: rule.sourceMatchers), let values = anchor.exactValues {
-                for value in Set(values) { memory.inhibitRulesByAnchor[anchor.name, default: [:]][value, default: []].append(position) }
-            } else {
-                memory.inhibitRulesUnanchored.append(position)
-            }
-        }
         for alert in state.alerts.values { indexInhibitionSource(alert, firing: true) }
     }
 
@@ -38,12 +30,8 @@ extension Correlator {
             }
         }
         guard firing else { return }
-        var candidates = memory.inhibitRulesUnanchored
-        for (name, byValue) in memory.inhibitRulesByAnchor {
-            if let value = alert.matchValue(name), let positions = byValue[value] { candidates += positions }
-        }
         var entries: [(position: Int, key: String)] = []
-        for position in candidates {
+        for position in memory.inhibitSourceRules.candidates(for: alert) {
             let rule = rules.inhibitRules[position]
             guard alert.matches(rule.sourceMatchers) else { continue }
             let key = rule.equalKey { alert.matchValue($0) }

@@ -28,10 +28,9 @@ public struct CorrelatorMemory: Sendable {
     /// Where each indexed source alert went in `inhibitSources`, so it leaves from there even
     /// when its title or severity (which matchers read) changed since.
     var inhibitEntries: [Int64: [(position: Int, key: String)]] = [:]
-    /// The inhibit rules a firing alert may be a source of: positions by the values of each
-    /// rule's anchor (`LabelMatcher.anchor`), and those without one.
-    var inhibitRulesByAnchor: [String: [String: [Int]]] = [:]
-    var inhibitRulesUnanchored: [Int] = []
+    /// The inhibit rules by the anchor of their source matchers: which a firing alert may be
+    /// a source of.
+    var inhibitSourceRules = AnchorIndex()
 
     public init() {}
 }

@@ -90,28 +90,36 @@ struct LiteralPattern: Sendable {
         return false
     }
 
-    /// The alternatives of `text` at depth 0 (outside parentheses).
-    static func splitTopLevel(_ text: Substring) -> [Substring] {
-        var parts: [Substring] = []
+    /// Walks `text` outside escapes, telling `visit` each character with the parenthesis depth
+    /// before it; `visit` returns false to stop.
+    private static func walk(_ text: Substring, from start: Substring.Index, _ visit: (Substring.Index, Character, Int) -> Bool) {
         var depth = 0
-        var start = text.startIndex
-        var index = text.startIndex
         var escaped = false
+        var index = start
         while index < text.endIndex {
             let character = text[index]
             if escaped {
                 escaped = false
             } else if character == "\\" {
                 escaped = true
-            } else if character == "(" {
-                depth += 1
-            } else if character == ")" {
-                depth -= 1
-            } else if character == "|", depth == 0 {
+            } else {
+                guard visit(index, character, depth) else { return }
+                if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+            }
+            index = text.index(after: index)
+        }
+    }
+
+    /// The alternatives of `text` at depth 0 (outside parentheses).
+    static func splitTopLevel(_ text: Substring) -> [Substring] {
+        var parts: [Substring] = []
+        var start = text.startIndex
+        walk(text, from: text.startIndex) { index, character, depth in
+            if character == "|", depth == 0 {
                 parts.append(text[start..<index])
                 start = text.index(after: index)
             }
-            index = text.index(after: index)
+            return true
         }
         parts.append(text[start...])
         return parts
@@ -153,23 +161,11 @@ struct LiteralPattern: Sendable {
     }
 
     private static func matchingParenthesis(_ text: Substring, from open: Substring.Index) -> Substring.Index? {
-        var depth = 0
-        var escaped = false
-        var index = open
-        while index < text.endIndex {
-            let character = text[index]
-            if escaped {
-                escaped = false
-            } else if character == "\\" {
-                escaped = true
-            } else if character == "(" {
-                depth += 1
-            } else if character == ")" {
-                depth -= 1
-                if depth == 0 { return index }
-            }
-            index = text.index(after: index)
+        var match: Substring.Index?
+        walk(text, from: open) { index, character, depth in
+            if character == ")", depth == 1 { match = index }
+            return match == nil
         }
-        return nil
+        return match
     }
 }

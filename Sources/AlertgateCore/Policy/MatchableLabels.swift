@@ -1,11 +1,21 @@
 /// The names matchers (silences, inhibition, rules) see on a signal or an alert: its labels,
-/// plus `service`, `source`, `kind` and `severity` from its fields, and `alertname` falling
-/// back to its title, so one matcher syntax reaches every source.
-extension Signal {
+/// plus `service`, `kind` and `severity` from its fields (and `source`, for signals), and
+/// `alertname` falling back to its title, so one matcher syntax reaches every source.
+public protocol MatchableLabels {
+    var labels: [String: String] { get }
+    var service: String { get }
+    var kind: SignalKind { get }
+    var severity: Severity { get }
+    var title: String { get }
+    /// The ingest path, when the value knows it (alerts do not keep it).
+    var matchSource: String? { get }
+}
+
+extension MatchableLabels {
     public func matchValue(_ name: String) -> String? {
         switch name {
         case "service": service
-        case "source": source.rawValue
+        case "source": matchSource
         case "kind": kind.rawValue
         case "severity": labels["severity"] ?? severity.rawValue
         case "alertname": labels["alertname"] ?? title
@@ -14,7 +24,7 @@ extension Signal {
     }
 
     /// Whether every matcher matches; string comparisons before regular expressions. (Loops,
-    /// not closures over `self`: those copy the whole signal at every call.)
+    /// not closures over `self`: those copy the whole value at every call.)
     public func matches(_ matchers: [LabelMatcher]) -> Bool {
         for matcher in matchers where !matcher.op.isRegex {
             if !matcher.matches(value: matchValue(matcher.name)) { return false }
@@ -26,24 +36,10 @@ extension Signal {
     }
 }
 
-extension AlertState {
-    public func matchValue(_ name: String) -> String? {
-        switch name {
-        case "service": service
-        case "kind": kind.rawValue
-        case "severity": labels["severity"] ?? severity.rawValue
-        case "alertname": labels["alertname"] ?? title
-        default: labels[name]
-        }
-    }
+extension Signal: MatchableLabels {
+    public var matchSource: String? { source.rawValue }
+}
 
-    public func matches(_ matchers: [LabelMatcher]) -> Bool {
-        for matcher in matchers where !matcher.op.isRegex {
-            if !matcher.matches(value: matchValue(matcher.name)) { return false }
-        }
-        for matcher in matchers where matcher.op.isRegex {
-            if !matcher.matches(value: matchValue(matcher.name)) { return false }
-        }
-        return true
-    }
+extension AlertState: MatchableLabels {
+    public var matchSource: String? { nil }
 }

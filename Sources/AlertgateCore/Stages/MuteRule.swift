@@ -13,11 +13,3 @@ public protocol MuteRule: Sendable {
 extension MuteRule {
     public var anchor: LabelMatcher? { nil }
 }
-
-extension LabelMatcher {
-    /// The matcher to index a rule with these matchers by: the first `name=value`, else the
-    /// first regex of whole words.
-    static func anchor(of matchers: [LabelMatcher]) -> LabelMatcher? {
-        matchers.first { $0.op == .equal && !$0.value.isEmpty } ?? matchers.first { $0.exactValues != nil }
-    }
-}
