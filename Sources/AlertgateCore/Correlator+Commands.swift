@@ -63,7 +63,9 @@ extension Correlator {
             }
             outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .update, by: command.by, text: text, isPublic: command.isPublic))
             if command.isPublic {
-                outcome.transitions.append(Transition(kind: .publicUpdate, at: time, incidentID: incident.id, severity: incident.severity, detail: text))
+                var update = Transition(kind: .publicUpdate, at: time, incidentID: incident.id, severity: incident.severity, detail: text)
+                update.deliveries = notifications.deliveries(for: update, incident: incident)
+                outcome.transitions.append(update)
             }
         }
 

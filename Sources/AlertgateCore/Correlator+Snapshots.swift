@@ -4,8 +4,11 @@ extension Correlator {
     /// Keeps `incident` in the state and the outcome, with the transitions from the snapshot
     /// it replaces (the announce stage).
     mutating func save(_ incident: IncidentState, at time: Timestamp, into outcome: inout Outcome) {
+        var incident = incident
         let before = state.incidents[incident.id]
-        outcome.transitions += Announcer.transitions(from: before, to: incident, at: time)
+        var transitions = Announcer.transitions(from: before, to: incident, at: time)
+        notify(&incident, before: before, at: time, transitions: &transitions, into: &outcome)
+        outcome.transitions += transitions
         if let before, before.key == incident.key, (before.status == .closed) == (incident.status == .closed) {
             // Its place in the key index stays as it is; a new service is filed.
             state.incidents[incident.id] = incident

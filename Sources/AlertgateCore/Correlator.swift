@@ -32,6 +32,8 @@ public struct Correlator: Sendable {
     public var rules: CorrelationRules {
         didSet { if rules.inhibitRules != oldValue.inhibitRules { rebuildInhibitionIndex() } }
     }
+    /// Receivers, routes and escalations: the route stage (`Correlator+Notify.swift`).
+    public var notifications = NotificationPolicy()
     public internal(set) var state: CorrelatorState
     var memory = CorrelatorMemory()
 
@@ -90,6 +92,7 @@ public struct Correlator: Sendable {
         }
         for incident in stale { state.forget(incidentID: incident.id) }
         releaseHeldIncidents(now: now, into: &outcome)
+        takeDueEscalationSteps(now: now, into: &outcome)
         return outcome
     }
 
@@ -205,7 +208,7 @@ public struct Correlator: Sendable {
             id: state.takeIncidentID(), key: key, title: signal.title, status: .open,
             severity: Classifier.weakest.severity, type: Classifier.weakest.type,
             service: signal.service, services: [], owner: nil, detectedBy: DetectedBy(kind: signal.kind),
-            openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0)
+            openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0, labels: signal.labels)
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
                       detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")

@@ -8,6 +8,25 @@ public struct GatewayConfig: Hashable, Sendable {
         public var port = 9480
         /// Largest request body accepted, after decompression too (413 beyond).
         public var maxBodyBytes = 1 << 20
+        /// How people reach this alertgate: the base of links in notifications (default:
+        /// `http://host:port`).
+        public var externalURL: String?
+        public init() {}
+    }
+
+    /// The notification sender: how it tries, and for how long.
+    public struct Notify: Hashable, Sendable {
+        /// One attempt's limit, connecting and answering.
+        public var timeout: Duration = .seconds(10)
+        /// A message not delivered this long after its transition is given up (`failed`).
+        public var maxAge: Duration = .seconds(24 * 3600)
+        /// Messages in flight at once (each incident and receiver still in order).
+        public var concurrency = 16
+        /// The first retry's delay; each retry doubles it (with jitter), up to `retryMax`.
+        public var retryInitial: Duration = .seconds(1)
+        public var retryMax: Duration = .seconds(300)
+        /// How often the outbox is checked when nothing woke the sender.
+        public var pollInterval: Duration = .seconds(1)
         public init() {}
     }
 
@@ -92,6 +111,7 @@ public struct GatewayConfig: Hashable, Sendable {
     public var pagerduty = PagerDuty()
     public var storage = Storage()
     public var pipeline = Pipeline()
+    public var notify = Notify()
     public var correlation = CorrelationConfig()
     /// The catalog and the rules: what a reload replaces.
     public var policy = Policy()
@@ -118,6 +138,7 @@ public struct GatewayConfig: Hashable, Sendable {
         guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }
         guard pipeline.maxBatchSignals > 0 else { throw ConfigError(key: "pipeline.max_batch_signals", message: "must be positive") }
+        guard (1...256).contains(notify.concurrency) else { throw ConfigError(key: "notify.concurrency", message: "must be between 1 and 256") }
         guard pipeline.expiryInterval > .zero else { throw ConfigError(key: "pipeline.expiry_interval", message: "must be positive") }
         let windows: [(String, Duration)] = [
             ("correlation.correlation_window", correlation.correlationWindow),

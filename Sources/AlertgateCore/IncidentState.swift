@@ -30,14 +30,24 @@ public struct IncidentState: Hashable, Sendable {
     public var holdUntil: Timestamp?
     /// The worst severity its signals asked for, before its scope raised it (`severity`).
     public var ruleSeverity: IncidentSeverity
+    /// The labels of the signal that opened it: what routes' label matchers read.
+    public var labels: [String: String]
+    /// Escalation steps taken since it opened or reopened (across the policy's repeats).
+    public var escalationStep: Int
+    /// When the last step was taken, or when it reopened (the next step counts from here).
+    public var escalatedAt: Timestamp?
 
     public init(
         id: Int64, key: String, title: String, status: IncidentStatus, severity: IncidentSeverity,
         type: IncidentType, service: String, services: [String], owner: String?, detectedBy: DetectedBy,
         openedAt: Timestamp, acknowledgedAt: Timestamp? = nil, resolvedAt: Timestamp? = nil,
         closedAt: Timestamp? = nil, lastActivity: Timestamp, signalCount: Int64, alertCount: Int64,
-        reportCount: Int64, classifiedByHand: Bool = false, oncall: String? = nil, ruleSeverity: IncidentSeverity? = nil, holdUntil: Timestamp? = nil
+        reportCount: Int64, classifiedByHand: Bool = false, oncall: String? = nil, ruleSeverity: IncidentSeverity? = nil, holdUntil: Timestamp? = nil,
+        labels: [String: String] = [:], escalationStep: Int = 0, escalatedAt: Timestamp? = nil
     ) {
+        self.labels = labels
+        self.escalationStep = escalationStep
+        self.escalatedAt = escalatedAt
         self.id = id
         self.key = key
         self.title = title

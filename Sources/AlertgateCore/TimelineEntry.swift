@@ -15,6 +15,8 @@ public struct TimelineEntry: Hashable, Sendable {
         case rollbackCandidate = "rollback_candidate"
         /// A change of its services that arrived while it was open.
         case possibleFix = "possible_fix"
+        /// A step of its escalation policy paged its receivers.
+        case paged
     }
 
     public var incidentID: Int64

@@ -24,6 +24,8 @@ public struct Gateway: Sendable {
     public let udpStats = UDPStats()
     /// The ports the UDP listeners are bound to.
     public let udpPorts = UDPPorts()
+    /// The base of links in notifications: `http.external_url`, else the bound address.
+    let externalURL: ExternalURL
     let clock: any WallClock
     let logger: Logger
 
@@ -41,6 +43,13 @@ public struct Gateway: Sendable {
         silences = SilenceService(store: store, book: policy, clock: clock)
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, metrics: metrics, logger: logger)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
+        externalURL = ExternalURL(configured: config.http.externalURL)
+    }
+
+    /// Delivers the notification outbox (`NotificationSender`).
+    func notificationSender() -> NotificationSender {
+        NotificationSender(outbox: store, reader: store, book: policy, clock: clock, config: config.notify, baseURL: externalURL,
+                           doorbell: pipeline.deliveriesStored, metrics: metrics, logger: logger)
     }
 
     /// The HTTP application with the pipeline as one of its services: running it starts the
@@ -58,7 +67,8 @@ public struct Gateway: Sendable {
         OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader, clock: clock).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
-        OperationsRoutes(store: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
+        NotificationRoutes(store: store).register(on: router)
+        OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt).register(on: router)
@@ -67,8 +77,9 @@ public struct Gateway: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader] + udpListeners(),
-            onServerRunning: { channel in
+            services: [pipeline, reloader, notificationSender()] + udpListeners(),
+            onServerRunning: { [externalURL] channel in
+                externalURL.listening(host: host, port: channel.localAddress?.port ?? 0)
                 await onListening(host, channel.localAddress?.port ?? 0)
             },
             logger: logger)

@@ -100,11 +100,16 @@ struct BatchWriter {
         return observers
     }
 
-    /// Transitions in the order they were made: their sequence numbers follow it.
+    /// Transitions in the order they were made: their sequence numbers follow it. Each
+    /// transition's deliveries become outbox rows here, in the same transaction.
     private func writeTransitions(_ transitions: [Transition]) throws {
         guard !transitions.isEmpty else { return }
         let insertTransition = try db.cachedStatement(sql: """
             INSERT INTO transitions (at, kind, incident_id, alert_id, severity, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let insertNotification = try db.cachedStatement(sql: """
+            INSERT INTO notifications (transition_seq, kind, incident_id, receiver, route, created_at, due_at, repeat_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for transition in transitions {
             var row = StatementBinder(insertTransition)
@@ -115,6 +120,14 @@ struct BatchWriter {
             row.bind(transition.severity.code)
             row.bind(transition.detail)
             try row.execute()
+            guard !transition.deliveries.isEmpty else { continue }
+            let sequence = db.lastInsertedRowID
+            for delivery in transition.deliveries {
+                try insertNotification.execute(arguments: [
+                    sequence, transition.kind.code, transition.incidentID, delivery.receiver, delivery.route,
+                    transition.at.milliseconds, delivery.dueAt.milliseconds, delivery.repeatInterval.map(\.wholeMilliseconds),
+                ])
+            }
         }
     }
 
@@ -174,14 +187,16 @@ struct BatchWriter {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
                                    opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
-                                   signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until,
+                                   labels, escalation_step, escalated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status, severity = excluded.severity,
                 type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
                 acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
                 last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
                 report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand,
-                oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until
+                oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until,
+                escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at
             """)
         for incident in incidents {
             try upsertIncident.execute(arguments: [
@@ -190,6 +205,7 @@ struct BatchWriter {
                 incident.openedAt.milliseconds, incident.acknowledgedAt?.milliseconds, incident.resolvedAt?.milliseconds,
                 incident.closedAt?.milliseconds, incident.lastActivity.milliseconds, incident.signalCount,
                 incident.alertCount, incident.reportCount, incident.classifiedByHand, incident.oncall, incident.ruleSeverity.code, incident.holdUntil?.milliseconds,
+                JSONText.encode(incident.labels), incident.escalationStep, incident.escalatedAt?.milliseconds,
             ])
         }
     }

@@ -157,6 +157,40 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v7-notifications") { db in
+            // The outbox: one row per (transition, receiver), written in the transaction of the
+            // transition, plus the repeats the sender schedules. `kind` is the transition's code,
+            // `status` a `StoredNotification.Status` code; `due_at` is the next attempt (while
+            // pending). The partial indexes hold only pending rows, so finding due work stays
+            // cheap however many were delivered. `incidents.labels`: those of the signal that
+            // opened it, for routes' matchers (older incidents have none: `{}`);
+            // `escalation_step` and `escalated_at`: where its escalation policy stands.
+            try db.execute(sql: """
+                ALTER TABLE incidents ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE incidents ADD COLUMN escalation_step INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE incidents ADD COLUMN escalated_at INTEGER;
+                CREATE TABLE notifications (
+                    id INTEGER PRIMARY KEY,
+                    transition_seq INTEGER,
+                    kind INTEGER NOT NULL,
+                    incident_id INTEGER NOT NULL,
+                    receiver TEXT NOT NULL,
+                    route TEXT NOT NULL,
+                    is_repeat INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    status INTEGER NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_attempt_at INTEGER,
+                    last_error TEXT,
+                    delivered_at INTEGER,
+                    repeat_ms INTEGER
+                ) STRICT;
+                CREATE INDEX notifications_due ON notifications(due_at) WHERE status = 0;
+                CREATE INDEX notifications_pair ON notifications(incident_id, receiver, id) WHERE status = 0;
+                CREATE INDEX notifications_incident ON notifications(incident_id);
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,23 @@ enum RowDecoding {
             lastActivity: Timestamp(milliseconds: row["last_activity"]), signalCount: row["signal_count"],
             alertCount: row["alert_count"], reportCount: row["report_count"], classifiedByHand: row["classified_by_hand"],
             oncall: row["oncall"], ruleSeverity: try code(IncidentSeverity(code: row["rule_severity"]), "incidents.rule_severity", row),
-            holdUntil: time(row["hold_until"]))
+            holdUntil: time(row["hold_until"]), labels: try JSONText.decode([String: String].self, row["labels"]),
+            escalationStep: row["escalation_step"], escalatedAt: time(row["escalated_at"]))
+    }
+
+    /// A notification row joined with its transition (`t_at`, `t_detail`).
+    static func notification(_ row: Row) throws -> StoredNotification {
+        let repeatMS: Int64? = row["repeat_ms"]
+        let created = Timestamp(milliseconds: row["created_at"])
+        return StoredNotification(
+            id: row["id"], transitionSequence: row["transition_seq"],
+            kind: try code(Transition.Kind(code: row["kind"]), "notifications.kind", row),
+            transitionAt: time(row["t_at"]) ?? created, detail: row["t_detail"], incidentID: row["incident_id"],
+            receiver: row["receiver"], route: row["route"], isRepeat: row["is_repeat"], createdAt: created,
+            dueAt: Timestamp(milliseconds: row["due_at"]),
+            status: try code(StoredNotification.Status(code: row["status"]), "notifications.status", row),
+            attempts: row["attempts"], lastAttemptAt: time(row["last_attempt_at"]), lastError: row["last_error"],
+            deliveredAt: time(row["delivered_at"]), repeatInterval: repeatMS.map { .milliseconds($0) })
     }
 
     static func transition(_ row: Row) throws -> StoredTransition {

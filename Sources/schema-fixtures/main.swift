@@ -32,13 +32,17 @@
 //   v5-transitions            the transitions the story made: incidents 1 and 2 opened and
 //                             their alerts firing at t0, incident 2 acknowledged at t0+45,
 //                             alert 2 and incident 2 resolved at t0+60.
+//   v6-classification-and-silences  incidents.rule_severity: the severity each incident's
+//                             signals asked for (here its severity); one silence made through
+//                             the API at t0+10 by bob, for service=db until t0+3600.
 import AlertgateCore
 import AlertgateStorage
 import Foundation
 import GRDB
 
 /// The released schema versions, oldest first: one database each.
-let released = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions"]
+let released = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions",
+                "v6-classification-and-silences"]
 
 let t0: Int64 = 1_795_924_800_000
 
@@ -217,6 +221,13 @@ func writeStory(_ db: Database, version: Int) throws {
                                    signal_count, alert_count, report_count, classified_by_hand)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: incident)
+    }
+    if version >= 6 {
+        try db.execute(sql: "UPDATE incidents SET rule_severity = severity")
+        try db.execute(sql: """
+            INSERT INTO silences (matchers, starts_at, ends_at, created_by, comment, updated_at, config_key)
+            VALUES (?, ?, ?, 'bob', 'disk swap', ?, NULL)
+            """, arguments: [json(["service=db"]), ms(10), ms(3600), ms(10)])
     }
 
     // Timeline, in the order it was written.

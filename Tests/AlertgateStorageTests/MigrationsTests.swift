@@ -5,11 +5,12 @@ import Testing
 
 @Suite("Migrations: a new file gets the schema; a file of each release upgrades")
 struct MigrationsTests {
-    static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences"]
+    static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
+                      "v7-notifications"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.
-    static let released = Array(all.prefix(5))
+    static let released = Array(all.prefix(6))
 
     /// `fixtures/schema` in the package, found from this source file's path.
     static let fixtures = URL(fileURLWithPath: #filePath)
@@ -83,6 +84,13 @@ struct MigrationsTests {
         let upgraded = try #require(try await store.incident(id: 2))
         #expect(upgraded.ruleSeverity == .sev1 && upgraded.oncall == nil && upgraded.holdUntil == nil)
         #expect(try await store.alerts(incidentID: 2).allSatisfy { !$0.flapping })
+        // v7 gave incidents labels (none before) and an escalation that has taken no step; the outbox starts empty.
+        #expect(upgraded.labels.isEmpty && upgraded.escalationStep == 0 && upgraded.escalatedAt == nil)
+        #expect(try await store.notifications(incidentID: 2).isEmpty)
+        if version >= 6 {
+            let silences = try await store.silences()
+            #expect(silences.count == 1 && silences.first?.createdBy == "bob" && silences.first?.matchers.map(\.description) == ["service=db"])
+        }
         try await Self.expectANewCommit(on: store, transitionsBefore: version >= 5 ? 7 : 0)
     }
 

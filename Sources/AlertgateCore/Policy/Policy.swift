@@ -8,6 +8,8 @@ public struct Policy: Hashable, Sendable {
     public var maintenance: [MaintenanceWindow] = []
     /// Silences from the config file: stored once each (by `configKey`), then managed like any.
     public var silences: [Silence] = []
+    /// Receivers, routes and escalation policies.
+    public var notifications = NotificationPolicy()
 
     public init() {}
 

@@ -14,6 +14,8 @@ public struct Transition: Hashable, Sendable {
         case alertResolved = "alert_resolved"
         /// A status update marked public: for the status page and receivers that ask for it.
         case publicUpdate = "public_update"
+        /// A step of its escalation policy paged its receivers (nobody acknowledged yet).
+        case escalationStep = "escalation_step"
 
         /// The stored code. Part of the stored format: never reuse one.
         public var code: Int {
@@ -27,6 +29,7 @@ public struct Transition: Hashable, Sendable {
             case .alertFiring: 7
             case .alertResolved: 8
             case .publicUpdate: 9
+            case .escalationStep: 10
             }
         }
     }
@@ -40,8 +43,13 @@ public struct Transition: Hashable, Sendable {
     public var severity: IncidentSeverity
     /// What changed, for people: `SEV3 → SEV1`, `+payments`.
     public var detail: String?
+    /// Who is told of it (the route stage, `NotificationPolicy`): stored with it, in the
+    /// same transaction, as the notification outbox. Not read back with stored transitions.
+    public var deliveries: [Delivery]
 
-    public init(kind: Kind, at: Timestamp, incidentID: Int64, alertID: Int64? = nil, severity: IncidentSeverity, detail: String? = nil) {
+    public init(kind: Kind, at: Timestamp, incidentID: Int64, alertID: Int64? = nil, severity: IncidentSeverity, detail: String? = nil,
+                deliveries: [Delivery] = []) {
+        self.deliveries = deliveries
         self.kind = kind
         self.at = at
         self.incidentID = incidentID

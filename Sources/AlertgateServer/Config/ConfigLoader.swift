@@ -51,6 +51,7 @@ public enum ConfigLoader {
                     case "host": config.http.host = try string(item, "http.host")
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
+                    case "external_url": config.http.externalURL = try url(item, "http.external_url")
                     default: throw unknown("http.\(name)")
                     }
                 }
@@ -147,11 +148,27 @@ public enum ConfigLoader {
                 }
             case _ where policyKeys.contains(key):
                 try parsePolicy(key, value, into: &config.policy)
+            case _ where notificationKeys.contains(key):
+                try parseNotifications(key, value, into: &config.policy.notifications)
+            case "notify":
+                for (name, item) in try section(value, key) {
+                    let key = "\(key).\(name)"
+                    switch name {
+                    case "timeout": config.notify.timeout = try positiveDuration(item, key)
+                    case "max_age": config.notify.maxAge = try positiveDuration(item, key)
+                    case "concurrency": config.notify.concurrency = try integer(item, key)
+                    case "retry_initial": config.notify.retryInitial = try positiveDuration(item, key)
+                    case "retry_max": config.notify.retryMax = try positiveDuration(item, key)
+                    case "poll_interval": config.notify.pollInterval = try positiveDuration(item, key)
+                    default: throw unknown(key)
+                    }
+                }
             default:
                 throw unknown(key)
             }
         }
         try config.validate()
+        try validate(config.policy.notifications)
         return config
     }
 

@@ -12,6 +12,7 @@ public final class GatewayMetrics: Sendable {
         var payloadBytesStored: Int64 = 0
         var droppedLogs: [String: Int64] = [:]
         var reloads: [String: Int64] = [:]
+        var notifications: [String: [String: Int64]] = [:]
     }
 
     private let counters = Mutex(Counters())
@@ -48,13 +49,24 @@ public final class GatewayMetrics: Sendable {
         counters.withLock { $0.reloads[result, default: 0] += 1 }
     }
 
+    /// One notification attempt's result, by receiver: `delivered`, `retry`, `failed`, `cancelled`.
+    func notified(receiver: String, result: DeliveryResult) {
+        let name = switch result {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .failed: "failed"
+        case .cancelled: "cancelled"
+        }
+        counters.withLock { $0.notifications[receiver, default: [:]][name, default: 0] += 1 }
+    }
+
     /// Signals committed so far, all decisions together.
     public var signalsCommitted: Int64 {
         counters.withLock { $0.signalsByDecision.values.reduce(0, +) }
     }
 
     /// The Prometheus text exposition of every counter; `queueDepth` is sampled by the caller.
-    public func exposition(queueDepth: Int) -> String {
+    public func exposition(queueDepth: Int, pendingNotifications: Int? = nil) -> String {
         counters.withLock { c in
             var lines: [String] = []
             lines.append("# HELP alertgate_signals_total Signals committed, by the pipeline's decision.")
@@ -88,6 +100,18 @@ public final class GatewayMetrics: Sendable {
             lines.append("# TYPE alertgate_config_reloads_total counter")
             for result in ["success", "failure"] {
                 lines.append("alertgate_config_reloads_total{result=\"\(result)\"} \(c.reloads[result] ?? 0)")
+            }
+            lines.append("# HELP alertgate_notification_attempts_total Attempts to deliver a notification, by receiver and result.")
+            lines.append("# TYPE alertgate_notification_attempts_total counter")
+            for (receiver, results) in c.notifications.sorted(by: { $0.key < $1.key }) {
+                for result in ["delivered", "retry", "failed", "cancelled"] {
+                    lines.append("alertgate_notification_attempts_total{receiver=\"\(receiver)\",result=\"\(result)\"} \(results[result] ?? 0)")
+                }
+            }
+            if let pendingNotifications {
+                lines.append("# HELP alertgate_notifications_pending Notifications in the outbox not delivered yet (waiting or retrying).")
+                lines.append("# TYPE alertgate_notifications_pending gauge")
+                lines.append("alertgate_notifications_pending \(pendingNotifications)")
             }
             lines.append("# HELP alertgate_queue_depth Jobs waiting for the writer.")
             lines.append("# TYPE alertgate_queue_depth gauge")

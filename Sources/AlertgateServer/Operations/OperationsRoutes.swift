@@ -4,6 +4,7 @@ import Hummingbird
 /// `/healthz`, `/readyz`, `/metrics` and `/api/v1/stats`.
 struct OperationsRoutes: Sendable {
     let store: any StoreReader
+    let outbox: any NotificationStore
     let pipeline: IngestPipeline
     let metrics: GatewayMetrics
     let spanCounters: SpanCounters
@@ -23,8 +24,9 @@ struct OperationsRoutes: Sendable {
             return JSONOutput.response(["status": "ready"])
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition(queueDepth: pipeline.queueDepth) + spanCounters.exposition() + udpStats.exposition())))
+            let pending = try? await outbox.pendingNotificationCount()
+            let text = metrics.exposition(queueDepth: pipeline.queueDepth, pendingNotifications: pending) + spanCounters.exposition() + udpStats.exposition()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/api/v1/stats") { request, _ in
             let parameters = QueryParameters(request.uri.queryParameters)
@@ -39,10 +41,11 @@ struct OperationsRoutes: Sendable {
             async let incidents = store.incidents(query)
             async let noisiest = store.noisiestAlerts(from: since, to: until, flapping: false, limit: 10)
             async let flapping = store.noisiestAlerts(from: since, to: until, flapping: true, limit: 10)
+            async let notifications = outbox.notificationCounts(from: since, to: until)
             let stats = IncidentStats(since: since, until: until, incidents: try await incidents, noisiestAlerts: try await noisiest,
                                       flappingAlerts: try await flapping)
             return JSONOutput.response(StatsView(counts: try await counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth,
-                                                 udp: udpStats.snapshot(), incidents: stats))
+                                                 udp: udpStats.snapshot(), incidents: stats, notifications: try await notifications))
         }
     }
 }
@@ -53,6 +56,7 @@ struct StatsView: Encodable {
     let queueDepth: Int
     let udp: [String: (received: Int64, stored: Int64, dropped: [String: Int64])]
     let incidents: IncidentStats
+    let notifications: (overall: NotificationCounts, byService: [String: NotificationCounts], byTeam: [String: NotificationCounts])
 
     struct ListenerView: Encodable {
         var received: Int64
@@ -79,9 +83,11 @@ struct StatsView: Encodable {
         try c.encode(queueDepth, forKey: .queueDepth)
         try c.encode(udp.mapValues { ListenerView(received: $0.received, stored: $0.stored, dropped: $0.dropped) }, forKey: .udp)
         try c.encode(["since": incidents.since.rfc3339, "until": incidents.until.rfc3339], forKey: .period)
-        try c.encode(StatsGroupView(group: incidents.total), forKey: .overall)
-        try c.encode(incidents.services.map(StatsGroupView.init), forKey: .services)
-        try c.encode(incidents.teams.map(StatsGroupView.init), forKey: .teams)
+        try c.encode(StatsGroupView(group: incidents.total, notifications: notifications.overall), forKey: .overall)
+        try c.encode(incidents.services.map { StatsGroupView(group: $0, notifications: notifications.byService[$0.name] ?? NotificationCounts()) },
+                     forKey: .services)
+        try c.encode(incidents.teams.map { StatsGroupView(group: $0, notifications: notifications.byTeam[$0.name] ?? NotificationCounts()) },
+                     forKey: .teams)
         try c.encode(incidents.noisiestAlerts.map(AlertView.init), forKey: .noisiestAlerts)
         try c.encode(incidents.flappingAlerts.map(AlertView.init), forKey: .flappingAlerts)
     }
@@ -90,9 +96,23 @@ struct StatsView: Encodable {
 /// One group of `IncidentStats`: counts, times in seconds, the share users detected first.
 struct StatsGroupView: Encodable {
     let group: IncidentStats.Group
+    /// Notifications of the group's incidents: sent, failed, pending.
+    let notifications: NotificationCounts
+
+    struct NotificationsView: Encodable {
+        let counts: NotificationCounts
+        enum CodingKeys: String, CodingKey { case sent, failed, pending, cancelled }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(counts.delivered, forKey: .sent)
+            try c.encode(counts.failed, forKey: .failed)
+            try c.encode(counts.pending, forKey: .pending)
+            try c.encode(counts.cancelled, forKey: .cancelled)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case name, incidents
+        case name, incidents, notifications
         case byType = "by_type", bySeverity = "by_severity", timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve"
         case detectedByUsers = "detected_by_users"
     }
@@ -113,6 +133,7 @@ struct StatsGroupView: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(group.name, forKey: .name)
+        try c.encode(NotificationsView(counts: notifications), forKey: .notifications)
         try c.encode(group.incidents, forKey: .incidents)
         try c.encode(Dictionary(uniqueKeysWithValues: group.byType.map { ($0.key.rawValue, $0.value) }), forKey: .byType)
         try c.encode(Dictionary(uniqueKeysWithValues: group.bySeverity.map { ($0.key.rawValue, $0.value) }), forKey: .bySeverity)

@@ -22,6 +22,8 @@ public final class IngestPipeline: Service, Sendable {
     let policy: PolicyBook
     private let logger: Logger
     let metrics: GatewayMetrics
+    /// Rung after a commit that stored notification deliveries (the sender waits on it).
+    public let deliveriesStored = Doorbell()
     private let queue: Mutex<PipelineQueue>
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
@@ -234,6 +236,7 @@ public final class IngestPipeline: Service, Sendable {
     private func reply(_ batch: PipelineBatch, stored: Bool) {
         if stored {
             if !batch.batch.isEmpty { metrics.committed(batch: batch.batch, signals: batch.signalCount) }
+            if batch.hasDeliveries { deliveriesStored.ring() }
             for reply in batch.replies { reply(.success(())) }
         } else {
             metrics.rejected(PipelineError.storeFailed("").rejectionCause)
@@ -276,6 +279,7 @@ public final class IngestPipeline: Service, Sendable {
         correlator.classifier = snapshot.policy.classifier
         correlator.rules = snapshot.policy.correlation
         correlator.muter = snapshot.muter(now: clock.now())
+        correlator.notifications = snapshot.policy.notifications
         appliedPolicyVersion.store(snapshot.version, ordering: .relaxed)
     }
 

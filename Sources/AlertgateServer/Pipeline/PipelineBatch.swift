@@ -11,6 +11,8 @@ struct PipelineBatch {
     private(set) var batch = StoreBatch()
     private(set) var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
     private(set) var signalCount = 0
+    /// Whether an outcome in it routed a transition to a receiver.
+    private(set) var hasDeliveries = false
 
     init(jobs: [PipelineJob], expire: Bool) {
         self.jobs = jobs
@@ -21,7 +23,12 @@ struct PipelineBatch {
     mutating func add(_ outcome: Outcome) {
         if !outcome.alerts.isEmpty || !outcome.incidents.isEmpty || !outcome.transitions.isEmpty {
             batch.entries.append(.outcome(outcome))
+            noteDeliveries(outcome)
         }
+    }
+
+    private mutating func noteDeliveries(_ outcome: Outcome) {
+        if !hasDeliveries, outcome.transitions.contains(where: { !$0.deliveries.isEmpty }) { hasDeliveries = true }
     }
 
     /// Runs `job` through the correlator. Its answer waits for the commit, a refusal too: the
@@ -36,6 +43,7 @@ struct PipelineBatch {
             placed.reserveCapacity(request.signals.count)
             for (item, signal) in request.signals {
                 let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
+                noteDeliveries(outcome)
                 outcomes.append(outcome)
                 placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
             }
@@ -60,7 +68,10 @@ struct PipelineBatch {
     }
 
     private mutating func answer(_ continuation: CheckedContinuation<Outcome, any Error>, with decided: Result<Outcome, CommandError>) {
-        if case .success(let outcome) = decided { batch.entries.append(.outcome(outcome)) }
+        if case .success(let outcome) = decided {
+            batch.entries.append(.outcome(outcome))
+            noteDeliveries(outcome)
+        }
         replies.append { stored in continuation.resume(with: stored.flatMap { decided.mapError { $0 as any Error } }) }
     }
 

@@ -66,11 +66,7 @@ struct IncidentRoutes: Sendable {
 
     /// The incident's suspect changes, ranked (`SuspectChanges`), under the rules in force.
     func suspects(of incident: IncidentState) async throws -> [SuspectChanges.Suspect] {
-        let current = policy.current.policy
-        let suspects = SuspectChanges(incident: incident, catalog: current.catalog, lookback: current.correlation.rollbackLookback)
-        async let before = store.changes(services: suspects.services, from: suspects.before.from, to: suspects.before.to, limit: 20)
-        async let after = store.changes(services: suspects.services, from: suspects.after.from, to: suspects.after.to, limit: 20)
-        return suspects.rank(try await before + after)
+        try await SuspectChanges.load(for: incident, policy: policy.current.policy, store: store)
     }
 
     /// The review draft, in Markdown (`ReviewDraft`).

@@ -1,0 +1,175 @@
+import AlertgateCore
+import Logging
+import ServiceLifecycle
+
+/// Delivers the outbox: claims due rows (`NotificationStore.claimDueNotifications`, first in
+/// line for their incident and receiver, so each pair goes out in order), sends each to its
+/// receiver with at most `notify.concurrency` in flight, and records the result: delivered
+/// (with the next repeat, for an open incident that nobody acknowledged), retried with back-off
+/// and jitter or the receiver's `Retry-After`, or given up after `notify.max_age`.
+///
+/// A claim marks the row attempted before the request goes out, so a crash between sending
+/// and recording leaves it pending: it is sent again after a restart with the same
+/// idempotency key, and a receiver that keeps keys acts on it once.
+///
+/// It sleeps on the gateway's clock until the next row is due, `notify.poll_interval` at most,
+/// and wakes at once when the pipeline stores new deliveries (`IngestPipeline.deliveriesStored`).
+public struct NotificationSender: Service {
+    let outbox: any NotificationStore
+    let reader: any StoreReader
+    let book: PolicyBook
+    let clock: any WallClock
+    let config: GatewayConfig.Notify
+    let baseURL: ExternalURL
+    let doorbell: Doorbell
+    let metrics: GatewayMetrics
+    let logger: Logger
+    let client: any DeliveryClient
+    let random: @Sendable () -> Double
+
+    init(outbox: any NotificationStore, reader: any StoreReader, book: PolicyBook, clock: any WallClock, config: GatewayConfig.Notify,
+         baseURL: ExternalURL, doorbell: Doorbell, metrics: GatewayMetrics, logger: Logger,
+         client: (any DeliveryClient)? = nil, random: @escaping @Sendable () -> Double = { Double.random(in: 0.5...1) }) {
+        self.outbox = outbox
+        self.reader = reader
+        self.book = book
+        self.clock = clock
+        self.config = config
+        self.baseURL = baseURL
+        self.doorbell = doorbell
+        self.metrics = metrics
+        self.logger = logger
+        self.client = client ?? HTTPDeliveryClient(connectTimeout: config.timeout)
+        self.random = random
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.loop() }
+        await client.shutdown()
+    }
+
+    private func loop() async {
+        let schedule = RetrySchedule(config)
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            var queued: [StoredNotification] = []
+            while !Task.isCancelled {
+                if queued.isEmpty, inFlight < config.concurrency {
+                    // Only as many as can go out now: a claimed row's lease runs from here.
+                    queued = await claim(limit: config.concurrency - inFlight)
+                }
+                if !queued.isEmpty, inFlight < config.concurrency {
+                    let notification = queued.removeFirst()
+                    inFlight += 1
+                    group.addTask { await self.deliver(notification, schedule: schedule) }
+                    continue
+                }
+                if inFlight > 0 {
+                    // Full, or nothing due: wait for one to finish (it may free a later row of its pair).
+                    await group.next()
+                    inFlight -= 1
+                    continue
+                }
+                await waitForWork()
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func claim(limit: Int) async -> [StoredNotification] {
+        let now = clock.now()
+        do {
+            // The lease: no second attempt before this one has had its whole timeout.
+            return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout + .seconds(1), limit: limit)
+        } catch {
+            logger.error("notification outbox could not be read", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// Until the next row is due, the doorbell rings, or `poll_interval` passes.
+    private func waitForWork() async {
+        var delay = config.pollInterval
+        if let next = try? await outbox.nextNotificationDue() {
+            let until = Duration.milliseconds(max(0, next.milliseconds - clock.now().milliseconds))
+            delay = min(delay, until)
+        }
+        guard delay > .zero else { return }
+        let wait = delay
+        let doorbell = doorbell
+        let clock = clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await doorbell.wait() }
+            group.addTask { try? await clock.sleep(for: wait) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// One attempt, and its result recorded.
+    func deliver(_ notification: StoredNotification, schedule: RetrySchedule) async {
+        let result = await attempt(notification, schedule: schedule)
+        metrics.notified(receiver: notification.receiver, result: result)
+        do {
+            try await outbox.recordDelivery(id: notification.id, result)
+        } catch {
+            // Left pending: tried again after its lease, with the same idempotency key.
+            logger.error("notification result could not be recorded", metadata: ["id": "\(notification.id)", "error": "\(error)"])
+        }
+        if case .failed(_, let error) = result {
+            logger.warning("notification given up", metadata: ["id": "\(notification.id)", "receiver": "\(notification.receiver)", "error": "\(error)"])
+        }
+    }
+
+    func attempt(_ notification: StoredNotification, schedule: RetrySchedule) async -> DeliveryResult {
+        let policy = book.current.policy
+        let started = clock.now()
+        guard let receiver = policy.notifications.receivers[notification.receiver] else {
+            return .failed(at: started, error: "receiver `\(notification.receiver)` is not in the config any more")
+        }
+        let incident: IncidentState
+        let message: NotificationMessage
+        do {
+            guard let found = try await reader.incident(id: notification.incidentID) else {
+                return .failed(at: started, error: "incident \(notification.incidentID) is not in the store")
+            }
+            incident = found
+            if notification.isRepeat, incident.status != .open {
+                return .cancelled(at: started, reason: "the incident is \(incident.status.rawValue) now")
+            }
+            message = try await NotificationMessage.assemble(notification, incident: incident, store: reader, policy: policy, baseURL: baseURL.value, at: started)
+        } catch {
+            return schedule.afterFailure(attempts: notification.attempts, createdAt: notification.createdAt, now: clock.now(),
+                                         error: "the store could not be read: \(error)", retryAfter: nil, jitter: random())
+        }
+        guard let request = ReceiverRequests.request(for: message, to: receiver) else {
+            return .cancelled(at: started, reason: "a \(receiver.kind.rawValue) receiver has no message for \(notification.kind.rawValue)")
+        }
+        let response = await client.send(request, timeout: config.timeout)
+        let now = clock.now()
+        let error: String
+        var retryAfter: Duration?
+        switch response {
+        case .answered(let status, _, _) where (200..<300).contains(status):
+            return .delivered(at: now, repeatAt: repeatTime(of: notification, incident: incident, deliveredAt: now))
+        case .answered(let status, let retryAfterHeader, let body):
+            error = "HTTP \(status)\(body.isEmpty ? "" : ": \(body)")"
+            // Refused for good: the request itself is wrong for this receiver (a bad URL, key or body).
+            if (400..<500).contains(status), ![408, 425, 429].contains(status) { return .failed(at: now, error: error) }
+            retryAfter = RetrySchedule.retryAfter(retryAfterHeader, now: now)
+        case .unreachable(let text):
+            error = text
+        }
+        return schedule.afterFailure(attempts: notification.attempts, createdAt: notification.createdAt, now: now, error: error,
+                                     retryAfter: retryAfter, jitter: random())
+    }
+
+    /// A delivered message of an open incident that nobody acknowledged goes out again after
+    /// its route's repeat interval: for the messages that say it needs someone.
+    private func repeatTime(of notification: StoredNotification, incident: IncidentState, deliveredAt: Timestamp) -> Timestamp? {
+        guard let interval = notification.repeatInterval, incident.status == .open else { return nil }
+        let repeats: Set<Transition.Kind> = [.incidentOpened, .incidentReopened, .incidentEscalated]
+        guard notification.isRepeat || repeats.contains(notification.kind) else { return nil }
+        return deliveredAt + interval
+    }
+}
