@@ -8,6 +8,7 @@ sections in order, each on fresh servers and temporary folders, all on 127.0.0.1
   compare  /api/v2/alerts side by side with Alertmanager 0.25 (A B A B), and the ceiling server
   resend   Prometheus's resend pattern: alerts/s, stored bytes per resend, raw-payload ratio
   policy   ingest with a 200-service catalog, 50 silences and 20 inhibit rules vs none (A B A B; issue 10)
+  notify   notification delivery: 1,000 incidents at once into a 50 ms webhook, notify.concurrency 16 and 64
   udp      syslog and GELF datagrams at 50k, 100k, 200k per second: kernel loss, drops, stored
   queries  a generated database of 1M signals / 10k incidents: query latency, startup, sizes
   micro    scripts/bench-micro, if present
@@ -17,13 +18,14 @@ Exits non-zero if a measurement failed (a non-2xx answer, a count that does not 
 """
 import argparse, dataclasses, datetime, os, subprocess, sys, time
 
-import http_ingest, lib, policy_load, queries, resend, udp_load
+import http_ingest, lib, notify_burst, policy_load, queries, resend, udp_load
 
 SECTIONS = {
     "http": http_ingest.ingest_section,
     "compare": http_ingest.side_by_side_section,
     "resend": resend.resend_section,
     "policy": policy_load.policy_section,
+    "notify": notify_burst.notify_section,
     "udp": udp_load.udp_section,
     "queries": queries.queries_section,
     "micro": None,  # scripts/bench-micro, run below

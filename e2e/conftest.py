@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from support import ALERTGATE_BIN, RULES, Alertgate, childproc, find_binary
+from support import ALERTGATE_BIN, RULES, Alertgate, Receiver, childproc, find_binary
 
 START_TIMEOUT = 30  # seconds for alertgate to print its listening line
 STOP_TIMEOUT = 20  # seconds for alertgate to drain and exit on SIGTERM
@@ -47,6 +47,55 @@ def alertgate(workdir):
     code = child.stop(grace=STOP_TIMEOUT)
     assert code == 0, (f"alertgate exit code {code} on SIGTERM (None: killed after no exit within {STOP_TIMEOUT} s):\n"
                        f"{gateway.stderr_tail()}")
+
+
+@pytest.fixture
+def start_alertgate(workdir):
+    """start_alertgate(config_text=None, name=None) -> Alertgate: one more real alertgate, as the
+    `alertgate` fixture starts it but with its UDP listeners off, its database in
+    <tmp>/<name>.sqlite, its stderr in <tmp>/<name>.stderr and, when `config_text` is given,
+    `--config <tmp>/<name>.yaml` holding it. Each is sent SIGTERM at teardown, the last started
+    first, and must exit 0."""
+    assert os.access(ALERTGATE_BIN, os.X_OK), f"{ALERTGATE_BIN} is missing: run `swift build` first"
+    started = []
+
+    def start(config_text=None, name=None):
+        name = name or f"alertgate-{len(started) + 1}"
+        argv = [ALERTGATE_BIN, "serve", "--port", "0", "--database", os.path.join(workdir, f"{name}.sqlite"),
+                "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"]
+        if config_text is not None:
+            config = os.path.join(workdir, f"{name}.yaml")
+            with open(config, "w") as f:
+                f.write(config_text)
+            argv += ["--config", config]
+        child = childproc.Child(name, argv, os.path.join(workdir, f"{name}.stderr"), pipe_stdout=True)
+        try:
+            listening = child.wait_line(r"^alertgate listening on http://(.+):(\d+)$", time.monotonic() + START_TIMEOUT)
+        except BaseException:
+            child.stop()
+            raise
+        gateway = Alertgate(child, listening.group(1), int(listening.group(2)))
+        gateway.name = name
+        started.append(gateway)
+        return gateway
+
+    yield start
+
+    failures = []
+    for gateway in reversed(started):
+        code = gateway.child.stop(grace=STOP_TIMEOUT)
+        if code != 0:
+            failures.append(f"{gateway.name} exit code {code} on SIGTERM (None: killed after no exit within "
+                            f"{STOP_TIMEOUT} s):\n{gateway.stderr_tail()}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def receiver():
+    """A support.Receiver: an HTTP server on 127.0.0.1 that answers every POST 200 and keeps it."""
+    server = Receiver()
+    yield server
+    server.stop()
 
 
 def start_daemon(name, argv, workdir, daemons, port):

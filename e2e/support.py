@@ -5,9 +5,11 @@ its own session with its output in a log file inside a temporary directory, and 
 its own pid (SIGTERM, then SIGKILL after a grace period).
 """
 
+import http.server
 import json
 import os
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -93,6 +95,20 @@ class Alertgate:
         assert result.status == 200, f"GET {path}: {result}"
         return result.json()
 
+    def post(self, path, body):
+        return request("POST", self.url + path, body)
+
+    def post_json(self, path, body, status=200):
+        """POSTs `body` as JSON; the answer parsed, which must have `status`."""
+        result = self.post(path, body)
+        assert result.status == status, f"POST {path}: {result}"
+        return result.json()
+
+    def notifications(self, incident_id=None):
+        """The outbox rows: an incident's (oldest first), or all (newest first, up to 1000)."""
+        path = f"/api/v1/incidents/{incident_id}/notifications" if incident_id else "/api/v1/notifications?limit=1000"
+        return self.get_json(path)["notifications"]
+
     def incidents(self, **filters):
         query = "&".join(f"{k}={v}" for k, v in filters.items())
         return self.get_json("/api/v1/incidents" + (f"?{query}" if query else ""))["incidents"]
@@ -105,6 +121,45 @@ class Alertgate:
 
     def stderr_tail(self, lines=25):
         return self.child.log_tail(lines)
+
+
+class Receiver:
+    """An HTTP receiver on 127.0.0.1 (threads of this process): answers every POST with 200 and
+    an empty body, and keeps each request as {"path", "headers", "body" (bytes)}. `stop()` closes it."""
+
+    def __init__(self):
+        self.requests = []
+        self._lock = threading.Lock()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with owner._lock:
+                    owner.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):  # quiet: the requests are kept instead
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+
+    def received(self, path=None):
+        """The requests so far (to `path` only, if given), oldest first."""
+        with self._lock:
+            return [r for r in self.requests if path is None or r["path"] == path]
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
 
 
 def alertmanager_fingerprint(labels):

@@ -14,7 +14,8 @@ extension SQLiteStore: NotificationStore {
                 \(Self.select)
                 WHERE n.status = 0 AND n.due_at <= ?
                   AND NOT EXISTS (SELECT 1 FROM notifications p
-                                  WHERE p.status = 0 AND p.incident_id = n.incident_id AND p.receiver = n.receiver AND p.id < n.id)
+                                  WHERE p.status = 0 AND p.incident_id = n.incident_id AND p.receiver = n.receiver AND p.id < n.id
+                                    AND p.is_repeat = 0)
                 ORDER BY n.due_at, n.id LIMIT ?
                 """, arguments: [now.milliseconds, limit]).map(RowDecoding.notification)
             let claim = try db.cachedStatement(sql: """
@@ -80,7 +81,9 @@ extension SQLiteStore: NotificationStore {
     }
 
     public func pendingNotificationCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE status = 0") ?? 0 }
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications WHERE status = 0 AND NOT (is_repeat = 1 AND attempts = 0)") ?? 0
+        }
     }
 
     public func nextNotificationDue() async throws -> Timestamp? {
@@ -115,7 +118,7 @@ extension SQLiteStore: NotificationStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT i.service AS service, coalesce(i.owner, '') AS team, n.status AS status, count(*) AS n
                 FROM notifications n JOIN incidents i ON i.id = n.incident_id
-                WHERE i.opened_at >= ? AND i.opened_at < ?
+                WHERE i.opened_at >= ? AND i.opened_at < ? AND NOT (n.status = 0 AND n.is_repeat = 1 AND n.attempts = 0)
                 GROUP BY i.service, i.owner, n.status
                 """, arguments: [from.milliseconds, to.milliseconds])
             var overall = NotificationCounts()

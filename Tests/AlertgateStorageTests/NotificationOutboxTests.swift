@@ -91,4 +91,20 @@ struct NotificationOutboxTests {
             #expect(rows[1].lastError?.contains("carried by notification \(rows[0].id)") == true)
         }
     }
+
+    @Test func aScheduledRepeatHoldsNoLaterMessageBack() async throws {
+        try await withTemporaryStore { store in
+            var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook"], groupWait: .zero, repeatInterval: .seconds(4 * 3600))])
+            try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
+            let opened = try #require(try await store.claimDueNotifications(now: at(0), leaseUntil: at(10), limit: 10).first)
+            try await store.recordDelivery(id: opened.id, .delivered(at: at(1), repeatAt: at(1 + 4 * 3600)))
+            // Scheduled, not tried: neither pending in the gauge nor in the stats.
+            #expect(try await store.pendingNotificationCount() == 0)
+            #expect(try await store.notificationCounts(from: at(-60), to: at(60)).overall == NotificationCounts(delivered: 1))
+            try await store.commit(StoreBatch(entries: [.outcome(try feed.correlator.apply(IncidentCommand(incidentID: 1, action: .acknowledge), at: at(30)))]))
+            // The acknowledgement goes now, not after the repeat four hours later.
+            let next = try await store.claimDueNotifications(now: at(31), leaseUntil: at(41), limit: 10)
+            #expect(next.map(\.kind) == [.incidentAcknowledged] && next.allSatisfy { !$0.isRepeat })
+        }
+    }
 }

@@ -107,14 +107,15 @@ public struct NotificationCounts: Hashable, Sendable {
 /// commits (`Transition.deliveries`); the sender claims, records and schedules repeats.
 public protocol NotificationStore: Sendable {
     /// Pending rows due by `now` that are first in line for their incident and receiver (so
-    /// each pair is delivered in order), oldest first. Each is marked attempted (attempts + 1)
+    /// each pair is delivered in order; a scheduled repeat holds no one back), oldest first. Each is marked attempted (attempts + 1)
     /// and not due again before `leaseUntil`, so a crash before its result is recorded means
     /// one more attempt, never a lost one. An escalation pending behind a claimed `opened` or
     /// `reopened` row of the same pair and made by `now` is folded into it.
     func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [StoredNotification]
     /// Records the result of an attempt.
     func recordDelivery(id: Int64, _ result: DeliveryResult) async throws
-    /// Rows not delivered yet (waiting, or failing and retried).
+    /// Rows not delivered yet (waiting, or failing and retried); repeats scheduled for later
+    /// and not tried yet do not count.
     func pendingNotificationCount() async throws -> Int
     /// The earliest time a pending row is due, if any: when the sender next has work.
     func nextNotificationDue() async throws -> Timestamp?
@@ -122,6 +123,7 @@ public protocol NotificationStore: Sendable {
     func notifications(incidentID: Int64) async throws -> [StoredNotification]
     /// Newest first, below `beforeID`, optionally of one status.
     func notifications(status: StoredNotification.Status?, beforeID: Int64?, limit: Int) async throws -> [StoredNotification]
-    /// Notifications of incidents opened in [from, to), overall and by the incidents' service and team.
+    /// Notifications of incidents opened in [from, to), overall and by the incidents' service and
+    /// team (repeats scheduled for later and not tried yet do not count).
     func notificationCounts(from: Timestamp, to: Timestamp) async throws -> (overall: NotificationCounts, byService: [String: NotificationCounts], byTeam: [String: NotificationCounts])
 }

@@ -119,7 +119,8 @@ extension ConfigLoader {
                 })
             case "group_wait": route.groupWait = try duration(item, "\(key).group_wait")
             case "repeat_interval":
-                if let text = item as? String, text == "off" { route.repeatInterval = nil } else {
+                // `off` (YAML 1.1 reads it as false): never repeat.
+                if (item as? String) == "off" || (item as? Bool) == false { route.repeatInterval = nil } else {
                     route.repeatInterval = try positiveDuration(item, "\(key).repeat_interval")
                 }
             case "continue":

@@ -23,10 +23,12 @@ protocol DeliveryClient: Sendable {
 final class HTTPDeliveryClient: DeliveryClient {
     private let client: HTTPClient
 
-    init(connectTimeout: Duration) {
+    /// `connections`: per receiver host, as many as messages may be in flight, so that no
+    /// request waits for a connection while its timeout runs.
+    init(connectTimeout: Duration, connections: Int) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(connectTimeout.wholeMilliseconds))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         configuration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -25,7 +25,7 @@ struct NotificationMessage: Sendable {
 
     /// What happened, in a few words: `opened`, `escalated (SEV3 → SEV1)`, `still open`.
     var headline: String {
-        if notification.isRepeat { return "still open, not acknowledged" }
+        if notification.isRepeat { return incident.status == .open ? "still open, not acknowledged" : "still \(incident.status.rawValue)" }
         let detail = notification.detail.map { " (\($0))" } ?? ""
         switch notification.kind {
         case .incidentOpened: return "opened"

@@ -39,7 +39,7 @@ public struct NotificationSender: Service {
         self.doorbell = doorbell
         self.metrics = metrics
         self.logger = logger
-        self.client = client ?? HTTPDeliveryClient(connectTimeout: config.timeout)
+        self.client = client ?? HTTPDeliveryClient(connectTimeout: config.timeout, connections: config.concurrency)
         self.random = random
     }
 
@@ -134,7 +134,7 @@ public struct NotificationSender: Service {
                 return .failed(at: started, error: "incident \(notification.incidentID) is not in the store")
             }
             incident = found
-            if notification.isRepeat, incident.status != .open {
+            if notification.isRepeat, !Self.repeats(to: receiver, incident: incident) {
                 return .cancelled(at: started, reason: "the incident is \(incident.status.rawValue) now")
             }
             message = try await NotificationMessage.assemble(notification, incident: incident, store: reader, policy: policy, baseURL: baseURL.value, at: started)
@@ -151,7 +151,7 @@ public struct NotificationSender: Service {
         var retryAfter: Duration?
         switch response {
         case .answered(let status, _, _) where (200..<300).contains(status):
-            return .delivered(at: now, repeatAt: repeatTime(of: notification, incident: incident, deliveredAt: now))
+            return .delivered(at: now, repeatAt: repeatTime(of: notification, to: receiver, incident: incident, deliveredAt: now))
         case .answered(let status, let retryAfterHeader, let body):
             error = "HTTP \(status)\(body.isEmpty ? "" : ": \(body)")"
             // Refused for good: the request itself is wrong for this receiver (a bad URL, key or body).
@@ -164,10 +164,24 @@ public struct NotificationSender: Service {
                                      retryAfter: retryAfter, jitter: random())
     }
 
+    /// How often an Alertmanager receiver hears again of an active incident: Alertmanager ends
+    /// an alert nobody resends within its `resolve_timeout` (5m by default), as Prometheus
+    /// resends every minute.
+    static let alertmanagerRefresh: Duration = .seconds(60)
+
+    /// Whether a repeat is still wanted: while the incident is open and unacknowledged, or for
+    /// an Alertmanager receiver while it is active at all.
+    static func repeats(to receiver: Receiver, incident: IncidentState) -> Bool {
+        receiver.kind == .alertmanager ? incident.status.isActive : incident.status == .open
+    }
+
     /// A delivered message of an open incident that nobody acknowledged goes out again after
-    /// its route's repeat interval: for the messages that say it needs someone.
-    private func repeatTime(of notification: StoredNotification, incident: IncidentState, deliveredAt: Timestamp) -> Timestamp? {
-        guard let interval = notification.repeatInterval, incident.status == .open else { return nil }
+    /// its route's repeat interval, for the messages that say it needs someone; an
+    /// Alertmanager receiver gets the incident again every minute while it is active.
+    private func repeatTime(of notification: StoredNotification, to receiver: Receiver, incident: IncidentState, deliveredAt: Timestamp) -> Timestamp? {
+        guard Self.repeats(to: receiver, incident: incident) else { return nil }
+        if receiver.kind == .alertmanager { return deliveredAt + min(Self.alertmanagerRefresh, notification.repeatInterval ?? Self.alertmanagerRefresh) }
+        guard let interval = notification.repeatInterval else { return nil }
         let repeats: Set<Transition.Kind> = [.incidentOpened, .incidentReopened, .incidentEscalated]
         guard notification.isRepeat || repeats.contains(notification.kind) else { return nil }
         return deliveredAt + interval
