@@ -181,6 +181,47 @@ import Testing
         }
     }
 
+    @Test func aSlackReceiverGetsTextAndBlocksAndPublicUpdates() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let receiver = try await TestReceiver()
+        defer { Task { await receiver.stop() } }
+        let configPath = folder.file("alertgate.yaml")
+        try """
+            catalog:
+              services: [{name: checkout, team: payments, tier: 1, runbook: "https://runbooks.example/checkout"}]
+            receivers:
+              - {name: chat, slack: {url: "\(receiver.url)/services/T0/B0/x", channel: "#incidents"}}
+            routes:
+              - {receivers: [chat], send: [opened, public_update], group_wait: 0s}
+            http: {external_url: "https://alertgate.example"}
+            notify: {poll_interval: 100ms}
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try await withRunningGateway(configPath: configPath) { gateway in
+            let client = gateway.client
+            _ = try await client.post("/api/v1/events", #"{"title": "Checkout <5xx> above 1%", "service": "checkout", "severity": "critical"}"#)
+            #expect(try await eventually { receiver.received.count == 1 })
+            let opened = try #require(receiver.received.first)
+            #expect(opened.path == "/services/T0/B0/x" && opened.header("Content-Type") == "application/json")
+            #expect(opened.json["text"] as? String == "[SEV1] #1 checkout: Checkout <5xx> above 1% (opened)")
+            #expect(opened.json["channel"] as? String == "#incidents")
+            let blocks = try #require(opened.json["blocks"] as? [[String: Any]])
+            #expect(blocks.map { $0["type"] as? String } == ["header", "section", "section", "context"])
+            let context = ((blocks.last?["elements"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(context == "<https://alertgate.example/api/v1/incidents/1|Incident #1> · <https://runbooks.example/checkout|Runbook>")
+            // Slack's control characters are escaped in mrkdwn.
+            #expect(((blocks[2]["text"] as? [String: Any])?["text"] as? String)?.contains("Checkout &lt;5xx&gt; above 1%") == true)
+
+            #expect(try await client.post("/api/v1/incidents/1/updates", #"{"text": "A fix is rolling out.", "public": true, "by": "ana"}"#).status == 200)
+            #expect(try await client.post("/api/v1/incidents/1/updates", #"{"text": "db failover done", "by": "ana"}"#).status == 200)
+            #expect(try await eventually { receiver.received.count == 2 })
+            #expect(receiver.received[1].json["text"] as? String == "[SEV1] #1 checkout: Checkout <5xx> above 1% (public update: A fix is rolling out.)")
+            try await Task.sleep(for: .milliseconds(300))
+            // The internal update is no transition: nothing more was sent.
+            #expect(receiver.received.count == 2)
+        }
+    }
+
     /// SIGKILL between the receiver's answer and the record of it: after a restart the message
     /// goes again with the same idempotency key, so a receiver that keeps keys acts once.
     @Test func aCrashBetweenSendingAndRecordingResendsWithTheSameKey() async throws {

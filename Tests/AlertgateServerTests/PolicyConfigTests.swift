@@ -113,5 +113,10 @@ import Testing
         #expect(!config.policy.maintenance.isEmpty)
         #expect(config.policy.classification.severityRules.count > SeverityRule.defaults.count, "rules of its own before the defaults")
         #expect(config.policy.catalog.services.contains { !$0.dependsOn.isEmpty && $0.publicName != nil })
+        // Receivers of every kind, routes, and escalation policies that the catalog's on-call names.
+        let notifications = config.policy.notifications
+        #expect(Set(notifications.receivers.values.map(\.kind)) == Set(Receiver.Kind.allCases))
+        #expect(notifications.routes.count >= 2 && notifications.routes.contains(where: \.continue))
+        #expect(config.policy.catalog.services.contains { service in notifications.escalations.contains { $0.name == service.oncall } })
     }
 }
