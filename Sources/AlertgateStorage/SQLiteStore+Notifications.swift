@@ -43,23 +43,27 @@ extension SQLiteStore: NotificationStore {
         }
     }
 
-    public func recordDelivery(id: Int64, _ result: DeliveryResult) async throws {
+    public func recordDeliveries(_ results: [(id: Int64, result: DeliveryResult)]) async throws {
         try await pool.write { db in
-            switch result {
-            case .delivered(let at, let repeatAt):
-                try db.execute(sql: "UPDATE notifications SET status = ?, delivered_at = ?, last_error = NULL WHERE id = ?",
-                               arguments: [StoredNotification.Status.delivered.code, at.milliseconds, id])
-                if let repeatAt { try Self.scheduleRepeat(of: id, at: repeatAt, created: at, db) }
-            case .retry(_, let error, let retryAt):
-                try db.execute(sql: "UPDATE notifications SET last_error = ?, due_at = ? WHERE id = ? AND status = 0",
-                               arguments: [error, retryAt.milliseconds, id])
-            case .failed(_, let error):
-                try db.execute(sql: "UPDATE notifications SET status = ?, last_error = ? WHERE id = ?",
-                               arguments: [StoredNotification.Status.failed.code, error, id])
-            case .cancelled(_, let reason):
-                try db.execute(sql: "UPDATE notifications SET status = ?, last_error = ? WHERE id = ?",
-                               arguments: [StoredNotification.Status.cancelled.code, reason, id])
-            }
+            for (id, result) in results { try Self.record(id: id, result, db) }
+        }
+    }
+
+    private static func record(id: Int64, _ result: DeliveryResult, _ db: Database) throws {
+        switch result {
+        case .delivered(let at, let repeatAt):
+            try db.execute(sql: "UPDATE notifications SET status = ?, delivered_at = ?, last_error = NULL WHERE id = ?",
+                           arguments: [StoredNotification.Status.delivered.code, at.milliseconds, id])
+            if let repeatAt { try scheduleRepeat(of: id, at: repeatAt, created: at, db) }
+        case .retry(_, let error, let retryAt):
+            try db.execute(sql: "UPDATE notifications SET last_error = ?, due_at = ? WHERE id = ? AND status = 0",
+                           arguments: [error, retryAt.milliseconds, id])
+        case .failed(_, let error):
+            try db.execute(sql: "UPDATE notifications SET status = ?, last_error = ? WHERE id = ?",
+                           arguments: [StoredNotification.Status.failed.code, error, id])
+        case .cancelled(_, let reason):
+            try db.execute(sql: "UPDATE notifications SET status = ?, last_error = ? WHERE id = ?",
+                           arguments: [StoredNotification.Status.cancelled.code, reason, id])
         }
     }
 
@@ -88,7 +92,14 @@ extension SQLiteStore: NotificationStore {
 
     public func nextNotificationDue() async throws -> Timestamp? {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(due_at) FROM notifications WHERE status = 0").map(Timestamp.init(milliseconds:))
+            // Of the rows first in line only: one waiting behind its pair's retry is not work yet.
+            try Int64.fetchOne(db, sql: """
+                SELECT min(n.due_at) FROM notifications n
+                WHERE n.status = 0
+                  AND NOT EXISTS (SELECT 1 FROM notifications p
+                                  WHERE p.status = 0 AND p.incident_id = n.incident_id AND p.receiver = n.receiver AND p.id < n.id
+                                    AND p.is_repeat = 0)
+                """).map(Timestamp.init(milliseconds:))
         }
     }
 

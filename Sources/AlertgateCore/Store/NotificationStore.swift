@@ -88,6 +88,13 @@ public enum DeliveryResult: Hashable, Sendable {
     case cancelled(at: Timestamp, reason: String)
 }
 
+extension NotificationStore {
+    /// Records the result of one attempt.
+    public func recordDelivery(id: Int64, _ result: DeliveryResult) async throws {
+        try await recordDeliveries([(id, result)])
+    }
+}
+
 /// Notifications sent, failed and pending: for the stats.
 public struct NotificationCounts: Hashable, Sendable {
     public var delivered: Int
@@ -112,12 +119,13 @@ public protocol NotificationStore: Sendable {
     /// one more attempt, never a lost one. An escalation pending behind a claimed `opened` or
     /// `reopened` row of the same pair and made by `now` is folded into it.
     func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [StoredNotification]
-    /// Records the result of an attempt.
-    func recordDelivery(id: Int64, _ result: DeliveryResult) async throws
+    /// Records the results of attempts, in one transaction.
+    func recordDeliveries(_ results: [(id: Int64, result: DeliveryResult)]) async throws
     /// Rows not delivered yet (waiting, or failing and retried); repeats scheduled for later
     /// and not tried yet do not count.
     func pendingNotificationCount() async throws -> Int
-    /// The earliest time a pending row is due, if any: when the sender next has work.
+    /// The earliest time a pending row first in line for its pair is due, if any: when the
+    /// sender next has work.
     func nextNotificationDue() async throws -> Timestamp?
     /// An incident's notifications, oldest first.
     func notifications(incidentID: Int64) async throws -> [StoredNotification]

@@ -24,7 +24,8 @@ public struct NotificationSender: Service {
     let doorbell: Doorbell
     let metrics: GatewayMetrics
     let logger: Logger
-    let client: any DeliveryClient
+    /// For tests; by default `run` makes an `HTTPDeliveryClient` and shuts it down at the end.
+    let injectedClient: (any DeliveryClient)?
     let random: @Sendable () -> Double
 
     init(outbox: any NotificationStore, reader: any StoreReader, book: PolicyBook, clock: any WallClock, config: GatewayConfig.Notify,
@@ -39,29 +40,34 @@ public struct NotificationSender: Service {
         self.doorbell = doorbell
         self.metrics = metrics
         self.logger = logger
-        self.client = client ?? HTTPDeliveryClient(connectTimeout: config.timeout, connections: config.concurrency)
+        self.injectedClient = client
         self.random = random
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.loop() }
+        let client = injectedClient ?? HTTPDeliveryClient(connectTimeout: config.timeout, connections: config.concurrency)
+        await cancelWhenGracefulShutdown { await self.loop(client) }
         await client.shutdown()
     }
 
-    private func loop() async {
+    private func loop(_ client: any DeliveryClient) async {
         let schedule = RetrySchedule(config)
+        let recorder = OutboxRecorder(outbox: outbox)
+        let ahead = config.concurrency
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
             var queued: [StoredNotification] = []
             while !Task.isCancelled {
-                if queued.isEmpty, inFlight < config.concurrency {
-                    // Only as many as can go out now: a claimed row's lease runs from here.
-                    queued = await claim(limit: config.concurrency - inFlight)
+                // Claim ahead, up to `concurrency` rows waiting for a slot, in batches (each claim
+                // is a write); a claimed row is leased for two timeouts, its wait and its attempt.
+                let room = config.concurrency + ahead - inFlight - queued.count
+                if queued.isEmpty || room >= ahead / 2 {
+                    queued += await claim(limit: room)
                 }
                 if !queued.isEmpty, inFlight < config.concurrency {
                     let notification = queued.removeFirst()
                     inFlight += 1
-                    group.addTask { await self.deliver(notification, schedule: schedule) }
+                    group.addTask { await self.deliver(notification, schedule: schedule, client: client, recorder: recorder) }
                     continue
                 }
                 if inFlight > 0 {
@@ -80,7 +86,7 @@ public struct NotificationSender: Service {
         let now = clock.now()
         do {
             // The lease: no second attempt before this one has had its whole timeout.
-            return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout + .seconds(1), limit: limit)
+            return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout * 2 + .seconds(1), limit: limit)
         } catch {
             logger.error("notification outbox could not be read", metadata: ["error": "\(error)"])
             return []
@@ -107,11 +113,11 @@ public struct NotificationSender: Service {
     }
 
     /// One attempt, and its result recorded.
-    func deliver(_ notification: StoredNotification, schedule: RetrySchedule) async {
-        let result = await attempt(notification, schedule: schedule)
+    func deliver(_ notification: StoredNotification, schedule: RetrySchedule, client: any DeliveryClient, recorder: OutboxRecorder) async {
+        let result = await attempt(notification, schedule: schedule, client: client)
         metrics.notified(receiver: notification.receiver, result: result)
         do {
-            try await outbox.recordDelivery(id: notification.id, result)
+            try await recorder.record(id: notification.id, result)
         } catch {
             // Left pending: tried again after its lease, with the same idempotency key.
             logger.error("notification result could not be recorded", metadata: ["id": "\(notification.id)", "error": "\(error)"])
@@ -121,7 +127,7 @@ public struct NotificationSender: Service {
         }
     }
 
-    func attempt(_ notification: StoredNotification, schedule: RetrySchedule) async -> DeliveryResult {
+    func attempt(_ notification: StoredNotification, schedule: RetrySchedule, client: any DeliveryClient) async -> DeliveryResult {
         let policy = book.current.policy
         let started = clock.now()
         guard let receiver = policy.notifications.receivers[notification.receiver] else {

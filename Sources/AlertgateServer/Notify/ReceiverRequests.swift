@@ -10,6 +10,8 @@ import Foundation
 enum ReceiverRequests {
     /// The webhook body's version: a change that breaks a reader bumps it.
     static let webhookVersion = "1"
+    /// The most alerts a webhook body lists, so a storm does not make a body of megabytes.
+    static let webhookAlerts = 100
 
     /// The request for `message`; nil when the receiver's API has nothing for this transition
     /// (PagerDuty has no event for a public update).
@@ -79,7 +81,8 @@ enum ReceiverRequests {
             try c.encode(message.summary, forKey: .summary)
             try c.encode(TransitionBody(notification: message.notification), forKey: .transition)
             try c.encode(IncidentView(incident: message.incident), forKey: .incident)
-            try c.encode(message.alerts.map(AlertView.init), forKey: .alerts)
+            // Firing first, at most `webhookAlerts`: the incident's `alert_count` says how many in all.
+            try c.encode(message.topAlerts(ReceiverRequests.webhookAlerts).map(AlertView.init), forKey: .alerts)
             try c.encode(message.suspects.map(ChangeView.init), forKey: .suspectChanges)
             try c.encode(message.links, forKey: .links)
             try c.encode(message.sentAt.rfc3339, forKey: .sentAt)
