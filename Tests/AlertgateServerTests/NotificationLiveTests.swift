@@ -37,7 +37,7 @@ import Testing
             let client = gateway.client
             #expect(try await client.post("/api/v1/events", #"{"title": "PaymentsDown", "service": "checkout", "severity": "critical"}"#).status == 202)
             // Refused: the first attempts fail and are kept for later, with their error.
-            let refused = try await eventually {
+            let refused = try await eventually(timeout: .seconds(30)) {
                 let rows = try await Self.notifications(client, incident: 1)
                 return (rows.first?["attempts"] as? Int ?? 0) >= 2 && rows.first?["last_error"] is String
             }
@@ -109,7 +109,7 @@ import Testing
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         try await withRunningGateway(configPath: configPath) { gateway in
             _ = try await gateway.client.post("/api/v1/events", #"{"title": "PaymentsDown", "service": "checkout"}"#)
-            let failed = try await eventually {
+            let failed = try await eventually(timeout: .seconds(30)) {
                 try await Self.notifications(gateway.client, incident: 1).first?["status"] as? String == "failed"
             }
             #expect(failed)
@@ -145,7 +145,7 @@ import Testing
             // Waits for `paths`, moving the clock a second at a time: a sender that went to sleep
             // just as the clock moved wakes on the next second (the next step is minutes away).
             func received(_ paths: [String]) async throws -> Bool {
-                try await eventually(timeout: .seconds(20)) {
+                try await eventually(timeout: .seconds(30)) {
                     if receiver.received.map(\.path) == paths { return true }
                     clock.advance(by: .seconds(1))
                     return false
@@ -153,7 +153,7 @@ import Testing
             }
             _ = try await client.post("/api/v1/events", #"{"title": "PaymentsDown", "service": "checkout", "severity": "critical"}"#)
             // The page goes at once; the route's message waits its group wait.
-            #expect(try await eventually { receiver.received.map(\.path) == ["/pager"] })
+            #expect(try await eventually(timeout: .seconds(30)) { receiver.received.map(\.path) == ["/pager"] })
             // Another alert joins within the group wait: one message carries both.
             _ = try await client.post("/api/v1/events", #"{"title": "CheckoutErrors", "service": "checkout", "severity": "error"}"#)
             clock.advance(by: .seconds(31))
@@ -171,7 +171,7 @@ import Testing
             // Acknowledged: no more steps, and the pending repeat is cancelled rather than sent.
             #expect(try await client.post("/api/v1/incidents/1/acknowledge", #"{"by": "ana"}"#).status == 200)
             clock.advance(by: .seconds(1200))
-            let settled = try await eventually {
+            let settled = try await eventually(timeout: .seconds(30)) {
                 try await Self.notifications(client, incident: 1).contains { $0["status"] as? String == "cancelled" } && receiver.received.count == 5
             }
             #expect(settled)
@@ -200,7 +200,7 @@ import Testing
         try await withRunningGateway(configPath: configPath) { gateway in
             let client = gateway.client
             _ = try await client.post("/api/v1/events", #"{"title": "Checkout <5xx> above 1%", "service": "checkout", "severity": "critical"}"#)
-            #expect(try await eventually { receiver.received.count == 1 })
+            #expect(try await eventually(timeout: .seconds(30)) { receiver.received.count == 1 })
             let opened = try #require(receiver.received.first)
             #expect(opened.path == "/services/T0/B0/x" && opened.header("Content-Type") == "application/json")
             #expect(opened.json["text"] as? String == "[SEV1] #1 checkout: Checkout <5xx> above 1% (opened)")
@@ -214,7 +214,7 @@ import Testing
 
             #expect(try await client.post("/api/v1/incidents/1/updates", #"{"text": "A fix is rolling out.", "public": true, "by": "ana"}"#).status == 200)
             #expect(try await client.post("/api/v1/incidents/1/updates", #"{"text": "db failover done", "by": "ana"}"#).status == 200)
-            #expect(try await eventually { receiver.received.count == 2 })
+            #expect(try await eventually(timeout: .seconds(30)) { receiver.received.count == 2 })
             #expect(receiver.received[1].json["text"] as? String == "[SEV1] #1 checkout: Checkout <5xx> above 1% (public update: A fix is rolling out.)")
             try await Task.sleep(for: .milliseconds(300))
             // The internal update is no transition: nothing more was sent.
@@ -235,15 +235,18 @@ import Testing
         }])
         defer { Task { await receiver.stop() } }
         let configPath = folder.file("alertgate.yaml")
-        try Self.config(receiverURL: receiver.url).write(toFile: configPath, atomically: true, encoding: .utf8)
+        // A timeout that a loaded test machine's receiver answers within (the resend waits for
+        // the claim's lease: two timeouts and a second).
+        try Self.config(receiverURL: receiver.url).replacingOccurrences(of: "timeout: 1s", with: "timeout: 3s")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
         let first = try await GatewayProcess(arguments: ["--database", database, "--config", configPath], logPath: folder.file("first.log"))
         victim.withLock { $0 = first }
         #expect(try await first.client.post("/api/v1/events", #"{"title": "PaymentsDown", "service": "checkout"}"#).status == 202)
-        #expect(try await eventually { !first.process.isRunning })
+        #expect(try await eventually(timeout: .seconds(30)) { !first.process.isRunning })
 
         let second = try await GatewayProcess(arguments: ["--database", database, "--config", configPath], logPath: folder.file("second.log"))
         defer { _ = Task { try? await second.terminate() } }
-        let delivered = try await eventually(timeout: .seconds(15)) {
+        let delivered = try await eventually(timeout: .seconds(40)) {
             try await Self.notifications(second.client, incident: 1).first?["status"] as? String == "delivered"
         }
         #expect(delivered)

@@ -12,7 +12,7 @@ enum DeliveryResponse: Sendable, Equatable {
     case unreachable(String)
 }
 
-/// Sends requests to receivers. The sender holds one; tests may hold another.
+/// Sends requests to receivers: the sender holds one for as long as it runs.
 protocol DeliveryClient: Sendable {
     func send(_ request: OutboundRequest, timeout: Duration) async -> DeliveryResponse
     func shutdown() async

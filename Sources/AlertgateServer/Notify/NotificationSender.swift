@@ -24,13 +24,11 @@ public struct NotificationSender: Service {
     let doorbell: Doorbell
     let metrics: GatewayMetrics
     let logger: Logger
-    /// For tests; by default `run` makes an `HTTPDeliveryClient` and shuts it down at the end.
-    let injectedClient: (any DeliveryClient)?
+    /// The jitter of retries, in [0.5, 1].
     let random: @Sendable () -> Double
 
     init(outbox: any NotificationStore, reader: any StoreReader, book: PolicyBook, clock: any WallClock, config: GatewayConfig.Notify,
-         baseURL: ExternalURL, doorbell: Doorbell, metrics: GatewayMetrics, logger: Logger,
-         client: (any DeliveryClient)? = nil, random: @escaping @Sendable () -> Double = { Double.random(in: 0.5...1) }) {
+         baseURL: ExternalURL, doorbell: Doorbell, metrics: GatewayMetrics, logger: Logger, random: @escaping @Sendable () -> Double = { Double.random(in: 0.5...1) }) {
         self.outbox = outbox
         self.reader = reader
         self.book = book
@@ -40,12 +38,12 @@ public struct NotificationSender: Service {
         self.doorbell = doorbell
         self.metrics = metrics
         self.logger = logger
-        self.injectedClient = client
         self.random = random
     }
 
     public func run() async throws {
-        let client = injectedClient ?? HTTPDeliveryClient(connectTimeout: config.timeout, connections: config.concurrency)
+        // Made here, not at init: a client must be shut down, and only a running sender does.
+        let client = HTTPDeliveryClient(connectTimeout: config.timeout, connections: config.concurrency)
         await cancelWhenGracefulShutdown { await self.loop(client) }
         await client.shutdown()
     }
