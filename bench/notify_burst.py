@@ -222,7 +222,7 @@ def notify_section(ctx, incidents=None, concurrencies=CONCURRENCIES):
         "latency ÷ concurrency, the time a sender keeping `notify.concurrency` requests in flight needs. Peak in flight "
         "and connections: as the receiver saw them. Delivered / retry / failed: alertgate_notification_attempts_total; "
         "the outbox (/api/v1/notifications) was checked to hold the same keys, delivered. Pending after: "
-        "alertgate_notifications_pending at the end, the repeats the deliveries scheduled (route repeat_interval, 4h).", "",
+        "alertgate_notifications_pending at the end (the repeats each delivery scheduled, due in 4h, do not count until tried).", "",
         *lib.table(HEADERS, rows_of(bursts))])
 
 

@@ -40,3 +40,45 @@ import Testing
         #expect(inTime == .retry(at: late, error: "x", retryAt: late + .seconds(1)))
     }
 }
+
+/// Which delivered messages go again, and when.
+@Suite struct RepeatRuleTests {
+    static let now = Timestamp(milliseconds: 1_795_924_800_000)
+    static let hook = Receiver(name: "hook", kind: .webhook, url: "http://127.0.0.1:9/hook")
+    static let alertmanager = Receiver(name: "am", kind: .alertmanager, url: "http://127.0.0.1:9093")
+
+    static func incident(_ status: IncidentStatus) -> IncidentState {
+        IncidentState(id: 1, key: "api", title: "Down", status: status, severity: .sev1, type: .outage, service: "api", services: ["api"],
+                      owner: nil, detectedBy: .monitoring, openedAt: now, lastActivity: now, signalCount: 1, alertCount: 1, reportCount: 0)
+    }
+
+    static func notification(_ kind: Transition.Kind, repeatInterval: Duration? = .seconds(1800), isRepeat: Bool = false) -> StoredNotification {
+        StoredNotification(id: 1, transitionSequence: 1, kind: kind, transitionAt: now, incidentID: 1, receiver: "x", route: "r",
+                           isRepeat: isRepeat, createdAt: now, dueAt: now, repeatInterval: repeatInterval)
+    }
+
+    @Test func anOpenUnacknowledgedIncidentsMessageGoesAgainAfterItsInterval() {
+        let due = { (kind: Transition.Kind, status: IncidentStatus, interval: Duration?, isRepeat: Bool) in
+            NotificationSender.repeatTime(of: Self.notification(kind, repeatInterval: interval, isRepeat: isRepeat), to: Self.hook,
+                                          incident: Self.incident(status), deliveredAt: Self.now)
+        }
+        #expect(due(.incidentOpened, .open, .seconds(1800), false) == Self.now + .seconds(1800))
+        #expect(due(.incidentEscalated, .open, .seconds(1800), false) == Self.now + .seconds(1800))
+        #expect(due(.incidentOpened, .open, .seconds(1800), true) == Self.now + .seconds(1800))
+        // Not for a message that needs no one, an acknowledged incident, or a route without repeats.
+        #expect(due(.publicUpdate, .open, .seconds(1800), false) == nil)
+        #expect(due(.incidentOpened, .acknowledged, .seconds(1800), false) == nil)
+        #expect(due(.incidentOpened, .open, nil, false) == nil)
+    }
+
+    @Test func anAlertmanagerHearsOfAnActiveIncidentEveryMinute() {
+        let acknowledged = Self.incident(.acknowledged)
+        #expect(NotificationSender.repeats(to: Self.alertmanager, incident: acknowledged))
+        #expect(!NotificationSender.repeats(to: Self.hook, incident: acknowledged))
+        #expect(!NotificationSender.repeats(to: Self.alertmanager, incident: Self.incident(.resolved)))
+        #expect(NotificationSender.repeatTime(of: Self.notification(.incidentAcknowledged, repeatInterval: nil), to: Self.alertmanager,
+                                              incident: acknowledged, deliveredAt: Self.now) == Self.now + .seconds(60))
+        #expect(NotificationSender.repeatTime(of: Self.notification(.incidentResolved), to: Self.alertmanager,
+                                              incident: Self.incident(.resolved), deliveredAt: Self.now) == nil)
+    }
+}

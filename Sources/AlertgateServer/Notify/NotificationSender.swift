@@ -155,7 +155,7 @@ public struct NotificationSender: Service {
         var retryAfter: Duration?
         switch response {
         case .answered(let status, _, _) where (200..<300).contains(status):
-            return .delivered(at: now, repeatAt: repeatTime(of: notification, to: receiver, incident: incident, deliveredAt: now))
+            return .delivered(at: now, repeatAt: Self.repeatTime(of: notification, to: receiver, incident: incident, deliveredAt: now))
         case .answered(let status, let retryAfterHeader, let body):
             error = "HTTP \(status)\(body.isEmpty ? "" : ": \(body)")"
             // Refused for good: the request itself is wrong for this receiver (a bad URL, key or body).
@@ -182,7 +182,7 @@ public struct NotificationSender: Service {
     /// A delivered message of an open incident that nobody acknowledged goes out again after
     /// its route's repeat interval, for the messages that say it needs someone; an
     /// Alertmanager receiver gets the incident again every minute while it is active.
-    private func repeatTime(of notification: StoredNotification, to receiver: Receiver, incident: IncidentState, deliveredAt: Timestamp) -> Timestamp? {
+    static func repeatTime(of notification: StoredNotification, to receiver: Receiver, incident: IncidentState, deliveredAt: Timestamp) -> Timestamp? {
         guard Self.repeats(to: receiver, incident: incident) else { return nil }
         if receiver.kind == .alertmanager { return deliveredAt + min(Self.alertmanagerRefresh, notification.repeatInterval ?? Self.alertmanagerRefresh) }
         guard let interval = notification.repeatInterval else { return nil }
