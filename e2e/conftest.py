@@ -118,18 +118,24 @@ def daemons():
 
 @pytest.fixture
 def start_prometheus(workdir, daemons):
-    """start_prometheus(alertmanager_targets, rules_text=support.RULES) -> Daemon: a real Prometheus evaluating
-    the rule file text `rules_text` every second, resending every second, pushing to each "host:port" target
-    with the v2 API."""
+    """start_prometheus(alertmanager_targets, rules_text=support.RULES, alertmanager_settings=None) -> Daemon:
+    a real Prometheus evaluating the rule file text `rules_text` every second, resending every second, pushing
+    to each "host:port" target with the v2 API. `alertmanager_settings` ({target: YAML text}) adds keys to
+    that target's alertmanager_config, e.g. `basic_auth: {username: u, password: p}`."""
     binary = find_binary("prometheus")
 
-    def start(alertmanager_targets, rules_text=RULES):
+    def start(alertmanager_targets, rules_text=RULES, alertmanager_settings=None):
         port = childproc.free_port()
         rules = os.path.join(workdir, "rules.yml")
         with open(rules, "w") as f:
             f.write(rules_text)
+
+        def settings(target):
+            text = (alertmanager_settings or {}).get(target)
+            return "".join(f"\n      {line}" for line in text.splitlines()) if text else ""
+
         alertmanagers = "".join(f"""
-    - api_version: v2
+    - api_version: v2{settings(target)}
       static_configs:
         - targets: ["{target}"]""" for target in alertmanager_targets)
         config = os.path.join(workdir, "prometheus.yml")

@@ -11,6 +11,9 @@ public struct GatewayConfig: Hashable, Sendable {
         /// How people reach this alertgate: the base of links in notifications (default:
         /// `http://host:port`).
         public var externalURL: String?
+        /// Serve a non-loopback address without tokens (`--insecure`): anyone who reaches the
+        /// port may read and act.
+        public var insecure = false
         public init() {}
     }
 
@@ -119,6 +122,18 @@ public struct GatewayConfig: Hashable, Sendable {
     public init() {}
 
     /// Checks values that parse but make no sense; the error names the key.
+    /// Refuses to serve beyond this machine with no tokens: anyone who reached the port could
+    /// read every incident, act on it and forge alerts.
+    public func requireTokensBeyondLoopback() throws(ConfigError) {
+        let loopback = http.host == "localhost" || http.host.hasPrefix("127.") || http.host == "::1"
+        guard loopback || !policy.tokens.isEmpty || http.insecure else {
+            throw ConfigError(key: "auth.tokens", message: """
+                http.host \(http.host) is reachable from other machines and no token is configured: add auth.tokens \
+                (`alertgate token create NAME --scopes ingest,read` prints one), listen on 127.0.0.1, or start with --insecure
+                """)
+        }
+    }
+
     public func validate() throws(ConfigError) {
         guard (0...65535).contains(http.port) else { throw ConfigError(key: "http.port", message: "must be between 0 and 65535, got \(http.port)") }
         guard http.maxBodyBytes >= 1024 else { throw ConfigError(key: "http.max_body_bytes", message: "must be at least 1024, got \(http.maxBodyBytes)") }

@@ -33,6 +33,7 @@ public struct Gateway: Sendable {
     /// `configPath` is the file `config` came from, which a reload reads again.
     public init(config: GatewayConfig, configPath: String? = nil, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "alertgate")) throws {
         try config.validate()
+        try config.requireTokensBeyondLoopback()
         self.config = config
         self.clock = clock
         self.logger = logger
@@ -56,8 +57,10 @@ public struct Gateway: Sendable {
     /// pipeline first and, on SIGTERM or SIGINT, stops accepting, drains the queue and closes.
     /// `onListening` gets the bound address (useful with port 0).
     public func application(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
+        router.add(middleware: TokenAuthenticator(book: policy))
+        router.add(middleware: ScopeMiddleware(book: policy, metrics: metrics, maxBodyBytes: config.http.maxBodyBytes))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
         let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Flag(help: "Serve a non-loopback address without tokens (http.insecure): anyone who reaches it may read and act.")
+    var insecure = false
+
     /// A port number, or `off`.
     static func udpPort(_ text: String, _ flag: String) throws -> Int? {
         if text == "off" { return nil }
@@ -67,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let syslogPort { settings.udp.syslogPort = try Self.udpPort(syslogPort, "--syslog-port") }
             if let gelfPort { settings.udp.gelfPort = try Self.udpPort(gelfPort, "--gelf-port") }
             if let jsonPort { settings.udp.jsonPort = try Self.udpPort(jsonPort, "--json-port") }
+            if insecure { settings.http.insecure = true }
             try settings.validate()
+            try settings.requireTokensBeyondLoopback()
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -85,6 +85,13 @@ import Testing
         ("notify: {concurrency: 0}", "notify.concurrency"),
         ("notify: {timeout: 0s}", "notify.timeout"),
         ("notify: {retries: 3}", "notify.retries"),
+        // Tokens (in this list for its key checks).
+        ("auth: {tokens: [{name: a, sha256: agt_plain_token, scopes: [read]}]}", "auth.tokens[0].sha256"),
+        ("auth: {tokens: [{name: a, sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', scopes: [root]}]}", "auth.tokens[0].scopes[0]"),
+        ("auth: {tokens: [{name: a, sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'}]}", "auth.tokens[0].scopes"),
+        ("auth: {tokens: [{sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', scopes: [read]}]}", "auth.tokens[0].name"),
+        ("auth: {users: []}", "auth.users"),
+        ("http: {insecure: sometimes}", "http.insecure"),
     ])
     func mistakesNameTheirKey(yaml: String, key: String) {
         do {

@@ -10,6 +10,8 @@ public struct Policy: Hashable, Sendable {
     public var silences: [Silence] = []
     /// Receivers, routes and escalation policies.
     public var notifications = NotificationPolicy()
+    /// API tokens; none: no authentication (loopback only, unless started `--insecure`).
+    public var tokens: [AuthToken] = []
 
     public init() {}
 

@@ -52,6 +52,9 @@ public enum ConfigLoader {
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
                     case "external_url": config.http.externalURL = try url(item, "http.external_url")
+                    case "insecure":
+                        guard let flag = item as? Bool else { throw ConfigError(key: "http.insecure", message: "must be true or false") }
+                        config.http.insecure = flag
                     default: throw unknown("http.\(name)")
                     }
                 }
@@ -150,6 +153,13 @@ public enum ConfigLoader {
                 try parsePolicy(key, value, into: &config.policy)
             case _ where notificationKeys.contains(key):
                 try parseNotifications(key, value, into: &config.policy.notifications)
+            case "auth":
+                for (name, item) in try section(value, key) {
+                    switch name {
+                    case "tokens": config.policy.tokens = try list(item, "auth.tokens").enumerated().map { try token($1, "auth.tokens[\($0)]") }
+                    default: throw unknown("auth.\(name)")
+                    }
+                }
             case "notify":
                 for (name, item) in try section(value, key) {
                     let key = "\(key).\(name)"

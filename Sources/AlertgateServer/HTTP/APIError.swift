@@ -13,6 +13,8 @@ public struct APIError: HTTPResponseError, Sendable {
     /// Bad items of a batch in which no item was good.
     public var items: [CodecError] = []
     public var retryAfterSeconds: Int?
+    /// For 401: how to authenticate (`WWW-Authenticate`).
+    public var challenge: String?
     /// Answered as Alertmanager's API does: the message alone, as a JSON string, which is
     /// what `amtool` reads and prints.
     public var alertmanagerStyle = false
@@ -27,6 +29,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let challenge { headers[.wwwAuthenticate] = challenge }
         if alertmanagerStyle {
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONOutput.encode(message))))
         }

@@ -7,7 +7,7 @@ import Hummingbird
 struct AlertmanagerRoutes: Sendable {
     let ingestor: Ingestor
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.post("/api/v2/alerts") { request, _ in try await alerts(request) }
         router.post("/api/v1/ingest/alertmanager") { request, _ in try await webhook(request, .alertmanager) }
         router.post("/api/v1/ingest/grafana") { request, _ in try await webhook(request, .grafana) }

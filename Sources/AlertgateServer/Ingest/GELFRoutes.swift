@@ -10,7 +10,7 @@ struct GELFRoutes: Sendable {
     /// Messages of a higher (less severe) syslog level are counted and not stored.
     let maxLevel: Int
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.post("/gelf") { request, _ in try await gelf(request) }
     }
 

@@ -6,7 +6,7 @@ import Hummingbird
 struct IngestRoutes: Sendable {
     let ingestor: Ingestor
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.post("/api/v1/events") { request, _ in try await ingest(request, flavor: .events) }
         router.post("/api/v1/reports") { request, _ in try await ingest(request, flavor: .reports) }
         router.post("/api/v1/changes") { request, _ in try await ingest(request, flavor: .changes) }

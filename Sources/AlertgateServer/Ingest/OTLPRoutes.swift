@@ -30,7 +30,7 @@ struct OTLPRoutes: Sendable {
         codec = OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.post("/v1/traces") { request, _ in try await export(request) }
     }
 

@@ -9,7 +9,7 @@ struct PagerDutyRoutes: Sendable {
     let ingestor: Ingestor
     let integrations: [String: GatewayConfig.PagerDuty.Integration]
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.post("/v2/enqueue") { request, _ in try await enqueue(request) }
         router.post("/v2/change/enqueue") { request, _ in try await change(request) }
     }

@@ -13,6 +13,7 @@ public final class GatewayMetrics: Sendable {
         var droppedLogs: [String: Int64] = [:]
         var reloads: [String: Int64] = [:]
         var notifications: [String: [String: Int64]] = [:]
+        var authFailures: [String: Int64] = [:]
     }
 
     private let counters = Mutex(Counters())
@@ -58,6 +59,11 @@ public final class GatewayMetrics: Sendable {
         case .cancelled: "cancelled"
         }
         counters.withLock { $0.notifications[receiver, default: [:]][name, default: 0] += 1 }
+    }
+
+    /// A request refused for its credentials, by cause: `no_token`, `invalid_token`, `insufficient_scope`.
+    func authFailed(_ cause: String) {
+        counters.withLock { $0.authFailures[cause, default: 0] += 1 }
     }
 
     /// Signals committed so far, all decisions together.
@@ -112,6 +118,11 @@ public final class GatewayMetrics: Sendable {
                 lines.append("# HELP alertgate_notifications_pending Notifications in the outbox not delivered yet (waiting or retrying).")
                 lines.append("# TYPE alertgate_notifications_pending gauge")
                 lines.append("alertgate_notifications_pending \(pendingNotifications)")
+            }
+            lines.append("# HELP alertgate_auth_failures_total Requests refused for their credentials, by cause.")
+            lines.append("# TYPE alertgate_auth_failures_total counter")
+            for cause in ["no_token", "invalid_token", "insufficient_scope"] {
+                lines.append("alertgate_auth_failures_total{cause=\"\(cause)\"} \(c.authFailures[cause] ?? 0)")
             }
             lines.append("# HELP alertgate_queue_depth Jobs waiting for the writer.")
             lines.append("# TYPE alertgate_queue_depth gauge")

@@ -13,7 +13,7 @@ struct OperationsRoutes: Sendable {
     /// The period `/api/v1/stats` covers when the request names none.
     static let defaultPeriod: Duration = .seconds(7 * 86_400)
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in
             do {

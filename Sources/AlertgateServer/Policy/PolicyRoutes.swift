@@ -8,7 +8,7 @@ struct PolicyRoutes: Sendable {
     let store: any StoreReader
     let reloader: Reloader
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/services") { _, _ in try await services() }
         router.post("/api/v1/admin/reload") { _, _ in
             switch await reloader.reload(trigger: "api") {

@@ -9,7 +9,7 @@ struct SilenceRoutes: Sendable {
     let silences: SilenceService
     let bodyReader: RequestBodyReader
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/silences") { request, _ in
             let parameters = QueryParameters(request.uri.queryParameters)
             let states = try parameters.list("state", Silence.State.init(rawValue:))
@@ -18,8 +18,10 @@ struct SilenceRoutes: Sendable {
             return JSONOutput.response(SilenceList(silences: listed.map { SilenceView($0, now: now) },
                                                    maintenance: silences.book.current.policy.maintenance.map { MaintenanceView(window: $0, now: now) }))
         }
-        router.post("/api/v1/silences") { request, _ in
-            let draft = try SilenceBody.draft(try await bodyReader.read(request), now: silences.clock.now())
+        router.post("/api/v1/silences") { request, context in
+            var draft = try SilenceBody.draft(try await bodyReader.read(request), now: silences.clock.now())
+            // With tokens, who made it is the token's name, not what the body claims.
+            if let name = context.identity?.name { draft.createdBy = name }
             let stored = try await silences.create(draft)
             return JSONOutput.response(SilenceView(stored, now: silences.clock.now()), status: .created)
         }
@@ -42,7 +44,7 @@ struct SilenceRoutes: Sendable {
         }
     }
 
-    func silenceID(_ context: BasicRequestContext) throws -> Int64 {
+    func silenceID(_ context: GatewayRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.invalidParameter("id", "must be an integer silence id") }
         return id
     }

@@ -13,7 +13,7 @@ struct AlertmanagerQueryRoutes: Sendable {
     let resolveTimeout: Duration
     let startedAt: Timestamp
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v2/silences") { request, _ in
             let filter = try Self.filter(request)
             let now = silences.clock.now()
@@ -28,8 +28,9 @@ struct AlertmanagerQueryRoutes: Sendable {
             let sorted = listed.sorted { (order[$0.state(at: now)]!, -$0.id) < (order[$1.state(at: now)]!, -$1.id) }
             return JSONOutput.response(sorted.map { GettableSilence($0, now: now) })
         }
-        router.post("/api/v2/silences") { request, _ in
-            let draft = try SilenceBody.draft(try await bodyReader.read(request), now: silences.clock.now(), alertmanagerStyle: true)
+        router.post("/api/v2/silences") { request, context in
+            var draft = try SilenceBody.draft(try await bodyReader.read(request), now: silences.clock.now(), alertmanagerStyle: true)
+            if let name = context.identity?.name { draft.createdBy = name }
             do {
                 let stored = try await silences.create(draft)
                 return JSONOutput.response(["silenceID": String(stored.id)])
@@ -56,7 +57,7 @@ struct AlertmanagerQueryRoutes: Sendable {
         }
     }
 
-    func silenceID(_ context: BasicRequestContext) throws -> Int64? {
+    func silenceID(_ context: GatewayRequestContext) throws -> Int64? {
         context.parameters.get("id").flatMap { Int64($0) }
     }
 

@@ -11,21 +11,21 @@ struct IncidentRoutes: Sendable {
     let bodyReader: RequestBodyReader
     let clock: any WallClock
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/incidents") { request, _ in try await list(request) }
         router.get("/api/v1/incidents/:id") { _, context in try await detail(try incidentID(context)) }
         router.get("/api/v1/incidents/:id/signals") { request, context in try await signals(request, try incidentID(context)) }
         router.get("/api/v1/incidents/:id/review") { _, context in try await review(try incidentID(context)) }
-        router.patch("/api/v1/incidents/:id") { request, context in try await edit(request, try incidentID(context)) }
+        router.patch("/api/v1/incidents/:id") { request, context in try await edit(request, try incidentID(context), context) }
         for (path, action) in [("acknowledge", IncidentCommand.Action.acknowledge), ("resolve", .resolve), ("close", .close), ("reopen", .reopen),
                                ("notes", .note), ("updates", .update)] {
             router.post("/api/v1/incidents/:id/\(path)") { request, context in
-                try await act(request, try incidentID(context), action)
+                try await act(request, try incidentID(context), action, context)
             }
         }
     }
 
-    func incidentID(_ context: BasicRequestContext) throws -> Int64 {
+    func incidentID(_ context: GatewayRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else {
             throw APIError.invalidParameter("id", "must be an integer incident id")
         }
@@ -98,20 +98,22 @@ struct IncidentRoutes: Sendable {
         return JSONOutput.response(SignalList(signals: signals.map { SignalView(stored: $0) }, nextCursor: nextCursor))
     }
 
-    func act(_ request: Request, _ id: Int64, _ action: IncidentCommand.Action) async throws -> Response {
+    /// With tokens, `by` is the token's name; without, what the body says.
+    func act(_ request: Request, _ id: Int64, _ action: IncidentCommand.Action, _ context: GatewayRequestContext) async throws -> Response {
         let body = try await ActionBody.read(request, bodyReader)
         let note = action == .note || action == .update ? (body.note ?? body.text ?? body.status) : body.note
         do {
-            _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: action, by: body.by, note: note, isPublic: body.public ?? false))
+            _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: action, by: context.actor(claimed: body.by), note: note,
+                                                           isPublic: body.public ?? false))
         } catch {
             throw APIError.from(error)
         }
         return try await detail(id)
     }
 
-    func edit(_ request: Request, _ id: Int64) async throws -> Response {
+    func edit(_ request: Request, _ id: Int64, _ context: GatewayRequestContext) async throws -> Response {
         let body = try await ActionBody.read(request, bodyReader)
-        var edit = IncidentEdit(incidentID: id, owner: body.owner, title: body.title, by: body.by)
+        var edit = IncidentEdit(incidentID: id, owner: body.owner, title: body.title, by: context.actor(claimed: body.by))
         if let text = body.severity {
             guard let severity = IncidentSeverity(rawValue: text.uppercased()) else {
                 throw APIError.invalidParameter("severity", "must be one of SEV1, SEV2, SEV3, SEV4")

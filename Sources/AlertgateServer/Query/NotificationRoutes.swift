@@ -7,7 +7,7 @@ import Hummingbird
 struct NotificationRoutes: Sendable {
     let store: any NotificationStore & StoreReader
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/notifications") { request, _ in
             let parameters = QueryParameters(request.uri.queryParameters)
             var status: StoredNotification.Status?

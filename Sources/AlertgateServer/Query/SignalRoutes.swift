@@ -7,12 +7,12 @@ struct SignalRoutes: Sendable {
     let store: any StoreReader
     let config: GatewayConfig
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/signals/:id") { _, context in try await signal(try signalID(context)) }
         router.get("/api/v1/signals/:id/raw") { _, context in try await raw(try signalID(context)) }
     }
 
-    func signalID(_ context: BasicRequestContext) throws -> Int64 {
+    func signalID(_ context: GatewayRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else {
             throw APIError.invalidParameter("id", "must be an integer signal id")
         }

@@ -1,0 +1,29 @@
+import AlertgateCore
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+
+/// Every request's context: Hummingbird's core, the peer's address (for `/metrics` on
+/// loopback), and the token that authenticated it, if any (`TokenAuthenticator`).
+public struct GatewayRequestContext: AuthRequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: AuthToken?
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Whether the peer is on this machine (127.0.0.0/8 or ::1).
+    var isLoopback: Bool {
+        guard let address = remoteAddress?.ipAddress else { return false }
+        return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+    }
+
+    /// Who did it, for the timeline and silences: the token's name when the request has one,
+    /// else what the body says (an install without tokens), else nil.
+    func actor(claimed: String?) -> String? {
+        identity?.name ?? claimed
+    }
+}

@@ -1,0 +1,34 @@
+import AlertgateCore
+import HTTPTypes
+
+/// The scope each route asks for, by method and path: the one table of who may do what.
+enum RouteScope {
+    enum Need: Equatable {
+        /// Anyone: health and readiness.
+        case none
+        /// A token with this scope.
+        case scope(AuthScope)
+        /// `/metrics`: a token with `read`, or a peer on loopback.
+        case metrics
+    }
+
+    static func need(method: HTTPRequest.Method, path: String) -> Need {
+        switch path {
+        case "/healthz", "/readyz": return .none
+        case "/metrics": return .metrics
+        default: break
+        }
+        if path.hasPrefix("/api/v1/admin/") { return .scope(.admin) }
+        if isIngest(method: method, path: path) { return .scope(.ingest) }
+        return .scope(method == .get || method == .head ? .read : .write)
+    }
+
+    /// The paths monitoring tools send to.
+    static func isIngest(method: HTTPRequest.Method, path: String) -> Bool {
+        guard method == .post || method == .put else { return false }
+        if path == "/api/v1/events" || path == "/api/v1/changes" || path == "/api/v1/reports" || path.hasPrefix("/api/v1/ingest/") { return true }
+        if path == "/api/v2/alerts" { return true }
+        if path == "/v2/enqueue" || path == "/v2/change/enqueue" || path == "/v1/traces" || path == "/gelf" { return true }
+        return false
+    }
+}

@@ -1,0 +1,36 @@
+import AlertgateCore
+
+/// `auth.tokens` (reloaded with the rules, so a token is revoked without a restart):
+///
+/// ```yaml
+/// auth:
+///   tokens:
+///     - {name: prometheus, sha256: "<64 hex digits>", scopes: [ingest]}   # ingest, read, write, admin
+/// ```
+extension ConfigLoader {
+    static func token(_ value: Any, _ key: String) throws -> AuthToken {
+        var name: String?
+        var hash: String?
+        var scopes: Set<AuthScope> = []
+        for (field, item) in try section(value, key) {
+            switch field {
+            case "name": name = try string(item, "\(key).name")
+            case "sha256":
+                let text = try string(item, "\(key).sha256").lowercased()
+                guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
+                    throw ConfigError(key: "\(key).sha256", message: "must be the 64 hex digits of the token's SHA-256 (alertgate token create prints it), not the token")
+                }
+                hash = text
+            case "scopes":
+                scopes = Set(try strings(item, "\(key).scopes").enumerated().map { index, text in
+                    try enumValue(AuthScope.self, text, "\(key).scopes[\(index)]")
+                })
+            default: throw unknown("\(key).\(field)")
+            }
+        }
+        guard let name, !name.isEmpty else { throw ConfigError(key: "\(key).name", message: "a token needs a name") }
+        guard let hash else { throw ConfigError(key: "\(key).sha256", message: "a token needs its sha256") }
+        guard !scopes.isEmpty else { throw ConfigError(key: "\(key).scopes", message: "a token needs at least one of ingest, read, write, admin") }
+        return AuthToken(name: name, sha256: hash, scopes: scopes)
+    }
+}
