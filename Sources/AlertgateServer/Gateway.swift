@@ -60,7 +60,8 @@ public struct Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         router.add(middleware: TokenAuthenticator(book: policy))
-        router.add(middleware: ScopeMiddleware(book: policy, metrics: metrics, maxBodyBytes: config.http.maxBodyBytes))
+        router.add(middleware: ScopeMiddleware(book: policy, metrics: metrics, maxBodyBytes: config.http.maxBodyBytes,
+                                               integrations: config.pagerduty.integrations))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
         let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)

@@ -87,7 +87,13 @@ import Testing
             // PagerDuty's routing_key.
             let pagerDuty = try await client.post("/v2/enqueue", #"{"routing_key": "\#(ingest)", "event_action": "trigger", "payload": {"summary": "s", "source": "api", "severity": "critical"}}"#)
             #expect(pagerDuty.status == 202)
-            #expect(try await client.post("/v2/enqueue", #"{"routing_key": "R0UTINGKEY", "event_action": "trigger", "payload": {"summary": "s", "source": "api", "severity": "critical"}}"#).status == 401)
+            let unknownKey = try await client.post("/v2/enqueue", #"{"routing_key": "R0UTINGKEY", "event_action": "trigger", "payload": {"summary": "s", "source": "api", "severity": "critical"}}"#)
+            #expect(unknownKey.status == 401 && (unknownKey.json["error"] as? [String: Any])?["code"] as? String == "invalid_token")
+            // A token used as a routing key is not kept as the alert's label (the raw body, which
+            // alertgate keeps byte for byte, still holds it).
+            let read = ["Authorization": "Bearer \(Self.tokens[.read]!)"]
+            let alerts = try await client.request("GET", "/api/v2/alerts", headers: read).text
+            #expect(!alerts.contains(ingest) && alerts.contains("token:ingest-bot"), "\(alerts)")
 
             // The `by` a body claims gives way to the token's name.
             let write = ["Authorization": "Bearer \(Self.tokens[.write]!)"]
@@ -116,5 +122,19 @@ import Testing
         guarded.http.host = "0.0.0.0"
         Self.configure(&guarded)
         try guarded.requireTokensBeyondLoopback()
+    }
+
+    @Test func aConfiguredPagerDutyIntegrationKeyAuthenticatesAsIngest() async throws {
+        try await withRunningGateway(configure: {
+            Self.configure(&$0)
+            $0.pagerduty.integrations["R0UTINGKEY0000000000000000000001"] = .init(service: "payments")
+        }) { gateway -> Void in
+            let event = #"{"routing_key": "R0UTINGKEY0000000000000000000001", "event_action": "trigger", "payload": {"summary": "Card payments failing", "source": "pay-1", "severity": "critical"}}"#
+            let sent = try await gateway.client.post("/v2/enqueue", event).status
+            #expect(sent == 202)
+            // It sends events, and nothing else.
+            let read = try await gateway.client.get("/api/v1/incidents?token=R0UTINGKEY0000000000000000000001").status
+            #expect(read == 401)
+        }
     }
 }

@@ -31,6 +31,8 @@ struct ScopeMiddleware: RouterMiddleware {
     let book: PolicyBook
     let metrics: GatewayMetrics
     let maxBodyBytes: Int
+    /// `pagerduty.integrations`: their routing keys authenticate as ingest, as PagerDuty's own do.
+    let integrations: [String: GatewayConfig.PagerDuty.Integration]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let tokens = book.current.policy.tokens
@@ -46,14 +48,17 @@ struct ScopeMiddleware: RouterMiddleware {
         }
         var request = request
         var context = context
+        var routingKey: String?
         if context.identity == nil, request.uri.path == "/v2/enqueue" || request.uri.path == "/v2/change/enqueue" {
-            // PagerDuty's clients authenticate with the body's routing_key: read it, keep the body.
+            // PagerDuty's clients authenticate with the body's routing_key: a token, or the key of
+            // a configured integration. Read it, keep the body.
             let body = try await request.body.collect(upTo: maxBodyBytes)
             request.body = .init(buffer: body)
-            if let key = PagerDutyRoutingKey.find(in: body), let token = TokenCheck.identify(key, among: tokens) { context.identity = token }
+            routingKey = PagerDutyRoutingKey.find(in: body)
+            if let key = routingKey { context.identity = TokenCheck.identify(key, among: tokens) ?? integration(key) }
         }
         guard let identity = context.identity else {
-            let presented = TokenAuthenticator.presented(request) != nil
+            let presented = TokenAuthenticator.presented(request) != nil || routingKey != nil
             metrics.authFailed(presented ? "invalid_token" : "no_token")
             var error = APIError(.unauthorized, code: presented ? "invalid_token" : "unauthenticated",
                                  message: presented ? "the token is not one this alertgate knows"
@@ -67,5 +72,13 @@ struct ScopeMiddleware: RouterMiddleware {
                            message: "the token \(identity.name) has no \(scope.rawValue) scope, which this needs")
         }
         return try await next(request, context)
+    }
+
+    /// A configured integration's routing key, as an ingest-only identity named after it.
+    private func integration(_ key: String) -> AuthToken? {
+        for (known, integration) in integrations where TokenCheck.constantTimeEqual(Array(known.utf8), Array(key.utf8)) {
+            return AuthToken(name: "pagerduty-integration:\(integration.service ?? "unnamed")", sha256: "", scopes: [.ingest])
+        }
+        return nil
     }
 }

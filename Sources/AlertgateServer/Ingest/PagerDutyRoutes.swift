@@ -10,11 +10,20 @@ struct PagerDutyRoutes: Sendable {
     let integrations: [String: GatewayConfig.PagerDuty.Integration]
 
     func register(on router: Router<GatewayRequestContext>) {
-        router.post("/v2/enqueue") { request, _ in try await enqueue(request) }
-        router.post("/v2/change/enqueue") { request, _ in try await change(request) }
+        router.post("/v2/enqueue") { request, context in try await enqueue(request, context) }
+        router.post("/v2/change/enqueue") { request, context in try await change(request, context) }
     }
 
-    func enqueue(_ request: Request) async throws -> Response {
+    /// A routing key that is an alertgate token is not kept as a label, where every reader
+    /// would see it: the label names the token instead. (The raw body keeps it, byte for byte:
+    /// give PagerDuty senders a token with the ingest scope only.)
+    static func hideToken(in signal: inout Signal, _ context: GatewayRequestContext) {
+        guard let identity = context.identity, !identity.sha256.isEmpty, let key = signal.labels["routing_key"],
+              TokenCheck.constantTimeEqual(Array(TokenCheck.sha256(key).utf8), Array(identity.sha256.utf8)) else { return }
+        signal.labels["routing_key"] = "token:\(identity.name)"
+    }
+
+    func enqueue(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         let body = try await ingestor.read(request)
         let receivedAt = ingestor.clock.now()
         let event: PagerDutyEventCodec.Event
@@ -26,20 +35,23 @@ struct PagerDutyRoutes: Sendable {
             ingestor.metrics.rejected("invalid_body")
             throw PagerDutyError(error)
         }
-        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, event.signal)], receivedAt: receivedAt)
+        var signal = event.signal
+        Self.hideToken(in: &signal, context)
+        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
         return JSONOutput.response(["status": "success", "message": "Event processed", "dedup_key": event.dedupKey], status: .accepted)
     }
 
-    func change(_ request: Request) async throws -> Response {
+    func change(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         let body = try await ingestor.read(request)
         let receivedAt = ingestor.clock.now()
-        let signal: Signal
+        var signal: Signal
         do {
             signal = try PagerDutyChangeCodec(integrations: integrations).decode(body)
         } catch {
             ingestor.metrics.rejected("invalid_body")
             throw PagerDutyError(error)
         }
+        Self.hideToken(in: &signal, context)
         _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
         return JSONOutput.response(["status": "success", "message": "Change event processed"], status: .accepted)
     }
