@@ -110,3 +110,18 @@ public struct Gateway: Sendable {
         try await application(onListening: onListening).runService()
     }
 }
+
+/// The database file outside a running gateway: for `alertgate db check` and `db backup`.
+extension Gateway {
+    /// Read-only: that `path` is an alertgate database this build opens, then
+    /// `PRAGMA integrity_check` (`ok` for a sound file). Throws a clear error for a file that is
+    /// not SQLite, another program's database, or a newer alertgate's.
+    public static func checkDatabase(path: String) throws -> String {
+        try SQLiteStore.check(path: path)
+    }
+
+    /// An online copy of `path` to `destination` (SQLite's backup API), while alertgate runs or not.
+    public static func backupDatabase(path: String, to destination: String) throws {
+        try SQLiteStore(path: path).backup(to: destination)
+    }
+}

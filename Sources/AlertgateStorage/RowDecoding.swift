@@ -104,6 +104,24 @@ enum RowDecoding {
 }
 
 /// A stored row that does not decode.
-public enum StoreError: Error, Equatable, Sendable {
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(String)
+    /// The file is not an SQLite database (or is damaged beyond opening).
+    case notADatabase(path: String, detail: String)
+    /// An SQLite database of something else: tables, and no alertgate schema history.
+    case foreignDatabase(path: String, tables: [String])
+    /// Written by a newer alertgate: schema versions this build does not know.
+    case newerSchema(path: String, unknown: [String])
+
+    public var description: String {
+        switch self {
+        case .corruptRow(let detail): "a stored row does not decode: \(detail)"
+        case .notADatabase(let path, let detail):
+            "\(path) is not an alertgate database, or is damaged (\(detail)): restore a backup (alertgate db backup) or choose another storage.path"
+        case .foreignDatabase(let path, let tables):
+            "\(path) is an SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))): alertgate does not write into it; choose another storage.path"
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer alertgate (schema \(unknown.joined(separator: ", "))): run that version, or restore a backup made before the upgrade"
+        }
+    }
 }

@@ -21,13 +21,56 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // DatabasePool sets synchronous=NORMAL on its writer after prepareDatabase; apply ours after.
-        let level = synchronous == "full" ? "FULL" : "NORMAL"
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = \(level)")
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous=NORMAL on its writer after prepareDatabase; apply ours after.
+            let level = synchronous == "full" ? "FULL" : "NORMAL"
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(level)")
+            }
+            try pool.read { db in try Self.checkSchema(db, path: path) }
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode.primaryResultCode) {
+            throw StoreError.notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
         }
         try Migrations.migrator.migrate(pool)
+    }
+
+    /// Refuses a file this build must not migrate: another program's database, or one a newer
+    /// alertgate wrote.
+    static func checkSchema(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        guard !tables.isEmpty else { return }
+        guard tables.contains("grdb_migrations") else { throw StoreError.foreignDatabase(path: path, tables: tables) }
+        let known = Set(Migrations.migrator.migrations)
+        let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
+        guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknown: unknown) }
+    }
+
+    /// Checks the file at `path` without changing it (read-only, no migration): that it is an
+    /// alertgate database this build can open, then `PRAGMA integrity_check`; returns its
+    /// answer, `ok` for a sound file.
+    public static func check(path: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.notADatabase(path: path, detail: "no such file") }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try checkSchema(db, path: path)
+                return try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+            }
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode.primaryResultCode) {
+            throw StoreError.notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// An online copy of the database to `destination` (SQLite's backup API): readers and the
+    /// writer go on meanwhile; the copy is one consistent moment.
+    public func backup(to destination: String) throws {
+        let copy = try DatabaseQueue(path: destination)
+        try pool.backup(to: copy)
+        try copy.close()
     }
 
     /// Names of the applied migrations, oldest first.

@@ -3,8 +3,9 @@ import AlertgateTesting
 import Foundation
 import Testing
 
-/// `alertgate token create`, run as a user would: the token once, and a config line whose hash is the token's.
-@Suite struct TokenCommandTests {
+/// The command line's own commands, run as a user would: `token create` (the token once, and a config line
+/// whose hash is the token's), `db check` and `db backup`.
+@Suite struct AdminCommandTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
@@ -38,5 +39,28 @@ import Testing
         let scope = try Self.run(["token", "create", "x", "--scopes", "ingest,god"])
         #expect(scope.status != 0 && scope.output.contains("`god` is not one of ingest, read, write, admin"))
         #expect(try Self.run(["token", "create", "a b", "--scopes", "read"]).status != 0)
+    }
+
+    @Test func dbCheckAndBackupOnARealFile() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let database = folder.file("alertgate.sqlite")
+        let process = try await GatewayProcess(arguments: ["--database", database], logPath: folder.file("serve.log"))
+        #expect(try await process.client.post("/api/v1/events", #"{"title": "Down", "service": "api"}"#).status == 202)
+        // While it runs: an online backup, and a check of both files.
+        let backup = folder.file("backup.sqlite")
+        let made = try Self.run(["db", "backup", backup, "--database", database])
+        #expect(made.status == 0 && made.output.contains("integrity_check ok"), "\(made.output)")
+        try await process.terminate()
+        let checked = try Self.run(["db", "check", "--database", backup])
+        #expect(checked.status == 0 && checked.output == "\(backup): ok\n", "\(checked.output)")
+        #expect(try Self.run(["db", "backup", backup, "--database", database]).status != 0, "an existing file is not overwritten")
+        // A file that is not a database: a clear error, not a crash.
+        let garbage = folder.file("garbage.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: garbage))
+        let refused = try Self.run(["db", "check", "--database", garbage])
+        #expect(refused.status == 2 && refused.output.contains("is not an alertgate database"), "\(refused.output)")
+        let serve = try Self.run(["serve", "--port", "0", "--database", garbage, "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"])
+        #expect(serve.status != 0 && serve.output.contains("is not an alertgate database"), "\(serve.output)")
     }
 }
