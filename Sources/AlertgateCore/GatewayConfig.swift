@@ -14,7 +14,21 @@ public struct GatewayConfig: Hashable, Sendable {
         /// Serve a non-loopback address without tokens (`--insecure`): anyone who reaches the
         /// port may read and act.
         public var insecure = false
+        /// Requests per second each token may send (nil: no limit).
+        public var rateLimitPerToken: RateLimit?
+        /// Requests per second each peer address may send (nil: no limit).
+        public var rateLimitPerAddress: RateLimit?
         public init() {}
+    }
+
+    /// A rate limit: `rate` requests per second, up to `burst` at once.
+    public struct RateLimit: Hashable, Sendable {
+        public var rate: Double
+        public var burst: Double
+        public init(rate: Double, burst: Double) {
+            self.rate = rate
+            self.burst = burst
+        }
     }
 
     /// The notification sender: how it tries, and for how long.

@@ -60,6 +60,9 @@ public struct Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         router.add(middleware: TokenAuthenticator(book: policy))
+        router.add(middleware: AuditMiddleware(audit: store, clock: clock, logger: logger))
+        router.add(middleware: RateLimitMiddleware(perToken: config.http.rateLimitPerToken, perAddress: config.http.rateLimitPerAddress,
+                                                   clock: clock, metrics: metrics))
         router.add(middleware: ScopeMiddleware(book: policy, metrics: metrics, maxBodyBytes: config.http.maxBodyBytes,
                                                integrations: config.pagerduty.integrations))
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
@@ -72,6 +75,7 @@ public struct Gateway: Sendable {
         IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader, clock: clock).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
         NotificationRoutes(store: store).register(on: router)
+        AuditRoutes(audit: store).register(on: router)
         OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,

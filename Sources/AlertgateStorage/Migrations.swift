@@ -157,14 +157,15 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
-        migrator.registerMigration("v7-notifications") { db in
+        migrator.registerMigration("v7-notifications-and-audit") { db in
             // The outbox: one row per (transition, receiver), written in the transaction of the
             // transition, plus the repeats the sender schedules. `kind` is the transition's code,
             // `status` a `StoredNotification.Status` code; `due_at` is the next attempt (while
             // pending). The partial indexes hold only pending rows, so finding due work stays
             // cheap however many were delivered. `incidents.labels`: those of the signal that
             // opened it, for routes' matchers (older incidents have none: `{}`);
-            // `escalation_step` and `escalated_at`: where its escalation policy stands.
+            // `escalation_step` and `escalated_at`: where its escalation policy stands. `audit`: every
+            // write action through the API, append-only (triggers refuse UPDATE and DELETE).
             try db.execute(sql: """
                 ALTER TABLE incidents ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
                 ALTER TABLE incidents ADD COLUMN escalation_step INTEGER NOT NULL DEFAULT 0;
@@ -189,6 +190,18 @@ enum Migrations {
                 CREATE INDEX notifications_due ON notifications(due_at) WHERE status = 0;
                 CREATE INDEX notifications_pair ON notifications(incident_id, receiver, id) WHERE status = 0;
                 CREATE INDEX notifications_incident ON notifications(incident_id);
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    actor TEXT,
+                    address TEXT,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    detail TEXT
+                ) STRICT;
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
         return migrator

@@ -171,3 +171,26 @@ import Testing
         #expect(restarted.expire(now: at(3601)).transitions.isEmpty)
     }
 }
+
+/// The token buckets behind the rate limits, on hand-moved time.
+@Suite struct RateLimiterTests {
+    @Test func aBurstThenTheRate() {
+        var limiter = RateLimiter(rate: 2, burst: 3)
+        // Three at once, the fourth waits for half a second (2 per second).
+        #expect((0..<3).allSatisfy { _ in limiter.admit("ana", at: at(0)) == nil })
+        #expect(limiter.admit("ana", at: at(0)) == .milliseconds(500))
+        // Another key has its own bucket.
+        #expect(limiter.admit("bob", at: at(0)) == nil)
+        // Half a second later one more; two seconds later the bucket holds three again, no more.
+        #expect(limiter.admit("ana", at: Timestamp(milliseconds: at(0).milliseconds + 500)) == nil)
+        #expect((0..<3).allSatisfy { _ in limiter.admit("ana", at: at(10)) == nil })
+        #expect(limiter.admit("ana", at: at(10)) != nil)
+    }
+
+    @Test func aFloodOfKeysDoesNotGrowItWithoutBound() {
+        var limiter = RateLimiter(rate: 10, burst: 10)
+        limiter.maxKeys = 100
+        for index in 0..<1000 { _ = limiter.admit("10.0.\(index / 256).\(index % 256)", at: at(Int64(index))) }
+        #expect(limiter.keyCount <= 101)
+    }
+}

@@ -39,7 +39,7 @@ import Testing
         ("POST", "/api/v1/silences", .write, #"{"matchers": ["service=s"], "duration": "1h"}"#),
         ("DELETE", "/api/v1/silences/1", .write, nil), ("DELETE", "/api/v1/silences?service=s", .write, nil),
         ("POST", "/api/v2/silences", .write, "{}"), ("DELETE", "/api/v2/silence/1", .write, nil),
-        ("POST", "/api/v1/admin/reload", .admin, nil),
+        ("POST", "/api/v1/admin/reload", .admin, nil), ("GET", "/api/v1/audit", .admin, nil),
     ]
 
     @Test func everyRouteAsksForItsScope() async throws {
@@ -135,6 +135,58 @@ import Testing
             // It sends events, and nothing else.
             let read = try await gateway.client.get("/api/v1/incidents?token=R0UTINGKEY0000000000000000000001").status
             #expect(read == 401)
+        }
+    }
+
+    @Test func everyWriteActionIsAuditedWithItsTokenAndAddress() async throws {
+        try await withRunningGateway(configure: Self.configure) { gateway -> Void in
+            let client = gateway.client
+            let bearer = { (scope: AuthScope) in ["Authorization": "Bearer \(Self.tokens[scope]!)"] }
+            _ = try await client.request("POST", "/api/v1/events", body: Data(#"{"title": "x", "service": "api"}"#.utf8), headers: bearer(.ingest))
+            _ = try await client.request("POST", "/api/v1/incidents/1/acknowledge?token=\(Self.tokens[.write]!)&x=1", body: Data("{}".utf8))
+            _ = try await client.request("POST", "/api/v1/incidents/1/resolve", body: Data("{}".utf8), headers: bearer(.read))
+            _ = try await client.request("POST", "/api/v1/incidents/1/resolve", body: Data("{}".utf8))
+            _ = try await client.request("GET", "/api/v1/incidents/1", headers: bearer(.read))
+            #expect(try await client.request("GET", "/api/v1/audit", headers: bearer(.read)).status == 403)
+            let reply = try await client.request("GET", "/api/v1/audit", headers: bearer(.admin))
+            let entries = try #require(reply.json["entries"] as? [[String: Any]])
+            // Newest first: the refused read of the log, the unauthenticated and the unauthorized
+            // resolves, the acknowledgement; neither the ingest nor the read is a write action.
+            #expect(entries.map { $0["path"] as? String } == ["/api/v1/audit", "/api/v1/incidents/1/resolve", "/api/v1/incidents/1/resolve",
+                                                                "/api/v1/incidents/1/acknowledge"])
+            #expect(entries.map { $0["status"] as? Int } == [403, 401, 403, 200])
+            #expect(entries.map { $0["actor"] as? String } == ["read-bot", nil, "read-bot", "write-bot"])
+            #expect(entries.allSatisfy { $0["address"] as? String == "127.0.0.1" && $0["method"] as? String != nil })
+            // A token sent in the query is not written to the log.
+            #expect(entries.last?["detail"] as? String == "x=1" && !reply.text.contains(Self.tokens[.write]!))
+        }
+    }
+
+    @Test func overTheRateLimitIs429WithRetryAfter() async throws {
+        let clock = ManualClock(Timestamp(Date()))
+        try await withRunningGateway(clock: clock, configure: {
+            Self.configure(&$0)
+            $0.http.rateLimitPerToken = .init(rate: 1, burst: 2)
+            $0.http.rateLimitPerAddress = .init(rate: 1, burst: 4)
+        }) { gateway -> Void in
+            let client = gateway.client
+            let read = ["Authorization": "Bearer \(Self.tokens[.read]!)"]
+            var statuses: [Int] = []
+            for _ in 0..<3 { statuses.append(try await client.request("GET", "/api/v1/incidents", headers: read).status) }
+            #expect(statuses == [200, 200, 429])
+            let limited = try await client.request("GET", "/api/v1/incidents", headers: read)
+            #expect(limited.header("Retry-After") == "1" && (limited.json["error"] as? [String: Any])?["code"] as? String == "rate_limited")
+            // Another token has its own bucket (its GET is then refused for its scope, not its rate);
+            // the address's bucket (4 at once) counts only what the token limit let through: 2, 3, 4, then 429.
+            let write = ["Authorization": "Bearer \(Self.tokens[.write]!)"]
+            #expect(try await client.request("GET", "/api/v1/incidents", headers: write).status == 403)
+            #expect(try await client.request("GET", "/api/v1/incidents", headers: write).status == 403)
+            #expect(try await client.request("GET", "/api/v1/incidents", headers: write).status == 429)
+            // Health is never limited; a second later the token may go again.
+            #expect(try await client.get("/healthz").status == 200)
+            clock.advance(by: .seconds(5))
+            #expect(try await client.request("GET", "/api/v1/incidents", headers: read).status == 200)
+            #expect(try await client.get("/metrics").text.contains(#"alertgate_rejected_total{cause="rate_limited"}"#))
         }
     }
 }

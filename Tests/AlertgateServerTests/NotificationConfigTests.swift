@@ -92,6 +92,9 @@ import Testing
         ("auth: {tokens: [{sha256: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', scopes: [read]}]}", "auth.tokens[0].name"),
         ("auth: {users: []}", "auth.users"),
         ("http: {insecure: sometimes}", "http.insecure"),
+        ("http: {rate_limit_per_token: {burst: 5}}", "http.rate_limit_per_token.rate"),
+        ("http: {rate_limit_per_address: {rate: -1}}", "http.rate_limit_per_address.rate"),
+        ("http: {rate_limit_per_address: {rate: 5, period: 1m}}", "http.rate_limit_per_address.period"),
     ])
     func mistakesNameTheirKey(yaml: String, key: String) {
         do {

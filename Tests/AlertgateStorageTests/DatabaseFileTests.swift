@@ -59,3 +59,22 @@ struct DatabaseFileTests {
         #expect(try await restored.incident(id: 2)?.title == "Down")
     }
 }
+
+@Suite("The audit log: appended, read newest first, never changed")
+struct AuditStoreTests {
+    @Test func entriesAreAppendedAndNeitherChangedNorRemoved() async throws {
+        try await withTemporaryStore { store in
+            try await store.append(AuditEntry(at: at(0), actor: "ana", address: "127.0.0.1", method: "POST", path: "/api/v1/incidents/1/acknowledge", status: 200))
+            try await store.append(AuditEntry(at: at(1), actor: nil, address: "10.0.0.9", method: "POST", path: "/api/v1/admin/reload", status: 401))
+            let entries = try await store.auditEntries(beforeID: nil, limit: 10)
+            #expect(entries.map(\.id) == [2, 1] && entries.map(\.status) == [401, 200] && entries.last?.actor == "ana")
+            #expect(try await store.auditEntries(beforeID: 2, limit: 10).map(\.id) == [1])
+            // Append-only, in the schema itself.
+            let queue = try DatabaseQueue(path: store.path)
+            #expect(throws: DatabaseError.self) { try queue.write { db in try db.execute(sql: "UPDATE audit SET actor = 'mallory'") } }
+            #expect(throws: DatabaseError.self) { try queue.write { db in try db.execute(sql: "DELETE FROM audit") } }
+            try queue.close()
+            #expect(try await store.auditEntries(beforeID: nil, limit: 10).map(\.actor) == [nil, "ana"])
+        }
+    }
+}

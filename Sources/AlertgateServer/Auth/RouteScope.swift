@@ -18,7 +18,7 @@ enum RouteScope {
         case "/metrics": return .metrics
         default: break
         }
-        if path.hasPrefix("/api/v1/admin/") { return .scope(.admin) }
+        if path.hasPrefix("/api/v1/admin/") || path == "/api/v1/audit" { return .scope(.admin) }
         if isIngest(method: method, path: path) { return .scope(.ingest) }
         return .scope(method == .get || method == .head ? .read : .write)
     }

@@ -8,6 +8,25 @@ import AlertgateCore
 ///     - {name: prometheus, sha256: "<64 hex digits>", scopes: [ingest]}   # ingest, read, write, admin
 /// ```
 extension ConfigLoader {
+    /// `{rate: 100, burst: 200}` (requests per second, and at once; burst defaults to twice the
+    /// rate), or `off`.
+    static func rateLimit(_ value: Any, _ key: String) throws -> GatewayConfig.RateLimit? {
+        if (value as? String) == "off" || (value as? Bool) == false { return nil }
+        var rate: Double?
+        var burst: Double?
+        for (field, item) in try section(value, key) {
+            let number = (item as? Double) ?? (item as? Int).map(Double.init)
+            guard let number, number > 0, number.isFinite else { throw ConfigError(key: "\(key).\(field)", message: "must be a positive number") }
+            switch field {
+            case "rate": rate = number
+            case "burst": burst = number
+            default: throw unknown("\(key).\(field)")
+            }
+        }
+        guard let rate else { throw ConfigError(key: "\(key).rate", message: "a rate limit needs a rate (requests per second)") }
+        return GatewayConfig.RateLimit(rate: rate, burst: burst ?? rate * 2)
+    }
+
     static func token(_ value: Any, _ key: String) throws -> AuthToken {
         var name: String?
         var hash: String?
