@@ -57,6 +57,22 @@ public struct Gateway: Sendable {
     /// pipeline first and, on SIGTERM or SIGINT, stops accepting, drains the queue and closes.
     /// `onListening` gets the bound address (useful with port 0).
     public func application(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> some ApplicationProtocol {
+        let router = makeRouter()
+        let host = config.http.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
+            services: [pipeline, reloader, notificationSender()] + udpListeners(),
+            onServerRunning: { [externalURL] channel in
+                externalURL.listening(host: host, port: channel.localAddress?.port ?? 0)
+                await onListening(host, channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+    }
+
+    /// Every route, behind the middlewares: errors as answers, the token, the audit log, rate
+    /// limits, the scope. (`OpenAPITests` holds `docs/openapi.yaml` to these routes.)
+    func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware(logger: logger))
         router.add(middleware: TokenAuthenticator(book: policy))
@@ -81,16 +97,7 @@ public struct Gateway: Sendable {
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt).register(on: router)
         PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
-        let host = config.http.host
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader, notificationSender()] + udpListeners(),
-            onServerRunning: { [externalURL] channel in
-                externalURL.listening(host: host, port: channel.localAddress?.port ?? 0)
-                await onListening(host, channel.localAddress?.port ?? 0)
-            },
-            logger: logger)
+        return router
     }
 
     /// A Service for each UDP port that is not turned off.
