@@ -14,6 +14,9 @@ public struct GatewayConfig: Hashable, Sendable {
         /// Serve a non-loopback address without tokens (`--insecure`): anyone who reaches the
         /// port may read and act.
         public var insecure = false
+        /// A connection that has not sent a whole request head this long after opening, or
+        /// after its last answer, is closed (slow clients; idle keep-alive connections).
+        public var headerTimeout: Duration = .seconds(30)
         /// Requests per second each token may send (nil: no limit).
         public var rateLimitPerToken: RateLimit?
         /// Requests per second each peer address may send (nil: no limit).

@@ -59,8 +59,11 @@ public struct Gateway: Sendable {
     public func application(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> some ApplicationProtocol {
         let router = makeRouter()
         let host = config.http.host
+        let headerTimeout = TimeAmount.milliseconds(config.http.headerTimeout.wholeMilliseconds)
         return Application(
             router: router,
+            // A new deadline handler for each connection (the argument is evaluated per channel).
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadDeadline(timeout: headerTimeout)])),
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
             services: [pipeline, reloader, notificationSender()] + udpListeners(),
             onServerRunning: { [externalURL] channel in

@@ -189,4 +189,23 @@ import Testing
             #expect(try await client.get("/metrics").text.contains(#"alertgate_rejected_total{cause="rate_limited"}"#))
         }
     }
+
+    /// Slowloris: a connection that trickles half a request head is closed after
+    /// `http.header_timeout`, while others are served; so is an idle keep-alive connection.
+    @Test func aSlowClientIsClosedAfterTheHeaderTimeout() async throws {
+        try await withRunningGateway(configure: { $0.http.headerTimeout = .seconds(1) }) { gateway -> Void in
+            let port = Int(gateway.baseURL.split(separator: ":").last!)!
+            let slow = try RawConnection(port: port)
+            slow.send("POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl")
+            // Meanwhile a whole request is answered.
+            #expect(try await gateway.client.get("/healthz").status == 200)
+            #expect(try await slow.closedByPeer(within: .seconds(20)))
+            #expect(slow.received.isEmpty)
+            // A keep-alive connection that asks nothing more after its answer is closed too.
+            let idle = try RawConnection(port: port)
+            idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(try await idle.closedByPeer(within: .seconds(20)))
+            #expect(idle.received.hasPrefix("HTTP/1.1 200"))
+        }
+    }
 }

@@ -52,6 +52,7 @@ public enum ConfigLoader {
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
                     case "external_url": config.http.externalURL = try url(item, "http.external_url")
+                    case "header_timeout": config.http.headerTimeout = try positiveDuration(item, "http.header_timeout")
                     case "rate_limit_per_token": config.http.rateLimitPerToken = try rateLimit(item, "http.rate_limit_per_token")
                     case "rate_limit_per_address": config.http.rateLimitPerAddress = try rateLimit(item, "http.rate_limit_per_address")
                     case "insecure":
