@@ -10,6 +10,8 @@ extension Correlator {
             incident.escalationStep = 0
             incident.escalatedAt = time
         }
+        // Without receivers there is no one to page or tell: the ingest path pays nothing more.
+        guard !notifications.isEmpty else { return }
         if incident.status == .open, let policy = notifications.escalation(for: incident), !policy.steps.isEmpty {
             let due = policy.due(step: incident.escalationStep, lastAt: incident.escalatedAt ?? incident.openedAt)
             if due <= time { transitions.append(takeStep(of: policy, for: &incident, at: time, into: &outcome)) }

@@ -139,11 +139,16 @@ public struct GatewayConfig: Hashable, Sendable {
     public init() {}
 
     /// Checks values that parse but make no sense; the error names the key.
+    /// Whether a host name or address is this machine only: `localhost`, 127.0.0.0/8, `::1`
+    /// (also IPv4-mapped).
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host.hasPrefix("::ffff:127.")
+    }
+
     /// Refuses to serve beyond this machine with no tokens: anyone who reached the port could
     /// read every incident, act on it and forge alerts.
     public func requireTokensBeyondLoopback() throws(ConfigError) {
-        let loopback = http.host == "localhost" || http.host.hasPrefix("127.") || http.host == "::1"
-        guard loopback || !policy.tokens.isEmpty || http.insecure else {
+        guard Self.isLoopback(http.host) || !policy.tokens.isEmpty || http.insecure else {
             throw ConfigError(key: "auth.tokens", message: """
                 http.host \(http.host) is reachable from other machines and no token is configured: add auth.tokens \
                 (`alertgate token create NAME --scopes ingest,read` prints one), listen on 127.0.0.1, or start with --insecure

@@ -8,13 +8,8 @@ public final class RawConnection: @unchecked Sendable {
 
     public init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        let descriptor = descriptor
+        let (connected, _) = withLoopbackAddress(port: port) { address, length in connect(descriptor, address, length) == 0 }
         guard descriptor >= 0, connected else { throw GatewayProcessError(message: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
     }
 

@@ -10,19 +10,16 @@ public final class ReservedPort: @unchecked Sendable {
     public init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw GatewayProcessError(message: "socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        // Port 0: the kernel picks one; getsockname tells which.
+        let (bound, port) = withLoopbackAddress(port: 0) { address, length in
+            var length = length
+            return bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
         }
         guard bound else {
             close(descriptor)
             throw GatewayProcessError(message: "bind() failed: errno \(errno)")
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         self.descriptor = descriptor
     }
 

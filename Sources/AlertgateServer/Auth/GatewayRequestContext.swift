@@ -15,10 +15,9 @@ public struct GatewayRequestContext: AuthRequestContext, RemoteAddressRequestCon
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Whether the peer is on this machine (127.0.0.0/8 or ::1).
+    /// Whether the peer is on this machine.
     var isLoopback: Bool {
-        guard let address = remoteAddress?.ipAddress else { return false }
-        return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+        remoteAddress?.ipAddress.map(GatewayConfig.isLoopback) ?? false
     }
 
     /// Who did it, for the timeline and silences: the token's name when the request has one,

@@ -8,7 +8,7 @@ import Foundation
 public enum TokenCheck {
     /// The SHA-256 of `token`, in lowercase hex.
     static func sha256(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        Hex.string(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// The configured token `presented` is, if any. Every stored hash is compared, whichever matches.

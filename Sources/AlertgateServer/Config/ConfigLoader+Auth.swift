@@ -8,6 +8,18 @@ import AlertgateCore
 ///     - {name: prometheus, sha256: "<64 hex digits>", scopes: [ingest]}   # ingest, read, write, admin
 /// ```
 extension ConfigLoader {
+    /// `auth: {tokens: [...]}`.
+    static func tokens(_ value: Any) throws -> [AuthToken] {
+        var tokens: [AuthToken] = []
+        for (name, item) in try section(value, "auth") {
+            switch name {
+            case "tokens": tokens = try list(item, "auth.tokens").enumerated().map { try token($1, "auth.tokens[\($0)]") }
+            default: throw unknown("auth.\(name)")
+            }
+        }
+        return tokens
+    }
+
     /// `{rate: 100, burst: 200}` (requests per second, and at once; burst defaults to twice the
     /// rate), or `off`.
     static func rateLimit(_ value: Any, _ key: String) throws -> GatewayConfig.RateLimit? {

@@ -38,6 +38,24 @@ extension ConfigLoader {
         }
     }
 
+    /// `notify:`, the sender's settings (read at start; a reload does not change them).
+    static func notify(_ value: Any, onto base: GatewayConfig.Notify) throws -> GatewayConfig.Notify {
+        var notify = base
+        for (name, item) in try section(value, "notify") {
+            let key = "notify.\(name)"
+            switch name {
+            case "timeout": notify.timeout = try positiveDuration(item, key)
+            case "max_age": notify.maxAge = try positiveDuration(item, key)
+            case "concurrency": notify.concurrency = try integer(item, key)
+            case "retry_initial": notify.retryInitial = try positiveDuration(item, key)
+            case "retry_max": notify.retryMax = try positiveDuration(item, key)
+            case "poll_interval": notify.pollInterval = try positiveDuration(item, key)
+            default: throw unknown(key)
+            }
+        }
+        return notify
+    }
+
     /// Every receiver a route or step names exists; escalation names are unique.
     static func validate(_ policy: NotificationPolicy) throws {
         for (index, route) in policy.routes.enumerated() {

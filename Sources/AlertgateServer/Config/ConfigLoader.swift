@@ -157,25 +157,9 @@ public enum ConfigLoader {
             case _ where notificationKeys.contains(key):
                 try parseNotifications(key, value, into: &config.policy.notifications)
             case "auth":
-                for (name, item) in try section(value, key) {
-                    switch name {
-                    case "tokens": config.policy.tokens = try list(item, "auth.tokens").enumerated().map { try token($1, "auth.tokens[\($0)]") }
-                    default: throw unknown("auth.\(name)")
-                    }
-                }
+                config.policy.tokens = try tokens(value)
             case "notify":
-                for (name, item) in try section(value, key) {
-                    let key = "\(key).\(name)"
-                    switch name {
-                    case "timeout": config.notify.timeout = try positiveDuration(item, key)
-                    case "max_age": config.notify.maxAge = try positiveDuration(item, key)
-                    case "concurrency": config.notify.concurrency = try integer(item, key)
-                    case "retry_initial": config.notify.retryInitial = try positiveDuration(item, key)
-                    case "retry_max": config.notify.retryMax = try positiveDuration(item, key)
-                    case "poll_interval": config.notify.pollInterval = try positiveDuration(item, key)
-                    default: throw unknown(key)
-                    }
-                }
+                config.notify = try notify(value, onto: config.notify)
             default:
                 throw unknown(key)
             }

@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 
 /// What came back from one request to a receiver.
-enum DeliveryResponse: Sendable, Equatable {
+enum DeliveryResponse: Sendable {
     /// An HTTP answer: its status, `Retry-After`, and the start of its body (for the error text).
     case answered(status: Int, retryAfter: String?, body: String)
     /// No answer: refused, reset, timed out; the text says which.

@@ -46,8 +46,7 @@ enum ReceiverRequests {
 
     /// HMAC-SHA256 of `body` with `secret`, in lowercase hex.
     static func signature(_ body: [UInt8], secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return code.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8))))
     }
 
     struct WebhookBody: Encodable {
