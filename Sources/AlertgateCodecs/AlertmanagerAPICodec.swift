@@ -18,7 +18,7 @@ public struct AlertmanagerAPICodec: Sendable {
         }
         guard !items.isEmpty else { throw CodecError(code: "empty_body", message: "the array holds no alerts") }
         guard items.count <= Self.maxAlerts else {
-            throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxAlerts) alerts, got \(items.count)")
+            throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxAlerts) alerts, got \(items.count)", limit: "batch_items")
         }
         var batch = DecodedBatch()
         for (index, item) in items.enumerated() {

@@ -33,7 +33,7 @@ public struct AlertmanagerWebhookCodec: Sendable {
             throw .wrongType("alerts", expected: "an array of alerts")
         }
         guard items.count <= Self.maxAlerts else {
-            throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxAlerts) alerts", field: "alerts")
+            throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxAlerts) alerts", field: "alerts", limit: "batch_items")
         }
         guard !items.isEmpty else { throw CodecError(code: "empty_body", message: "`alerts` is empty", field: "alerts") }
         let receiver = try top.string("receiver", maxBytes: 1024)

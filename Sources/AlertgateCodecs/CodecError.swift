@@ -6,12 +6,16 @@ public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     public var field: String?
     /// The item's position in a batch, when the error concerns one item.
     public var index: Int?
+    /// The limit the input passed, when that is the error (`json_depth`, `label_count`,
+    /// `otlp.max_spans`...): counted in `alertgate_limits_hit_total`.
+    public var limit: String?
 
-    public init(code: String, message: String, field: String? = nil, index: Int? = nil) {
+    public init(code: String, message: String, field: String? = nil, index: Int? = nil, limit: String? = nil) {
         self.code = code
         self.message = message
         self.field = field
         self.index = index
+        self.limit = limit
     }
 
     public var description: String {
@@ -25,7 +29,7 @@ public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidUTF8 = CodecError(code: "invalid_utf8", message: "the body is not valid UTF-8")
 
     public static func tooDeep(_ limit: Int) -> CodecError {
-        CodecError(code: "too_deep", message: "the JSON nests deeper than \(limit) levels")
+        CodecError(code: "too_deep", message: "the JSON nests deeper than \(limit) levels", limit: "json_depth")
     }
 
     public static func missing(_ field: String) -> CodecError {
@@ -41,7 +45,7 @@ public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func tooLong(_ field: String, limit: Int) -> CodecError {
-        CodecError(code: "too_long", message: "`\(field)` is longer than \(limit) bytes", field: field)
+        CodecError(code: "too_long", message: "`\(field)` is longer than \(limit) bytes", field: field, limit: "string_bytes")
     }
 
     func at(_ index: Int) -> CodecError {

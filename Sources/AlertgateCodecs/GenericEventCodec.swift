@@ -56,7 +56,7 @@ public struct GenericEventCodec: Sendable {
         case .array(let items):
             guard !items.isEmpty else { throw CodecError(code: "empty_body", message: "the array holds no events") }
             guard items.count <= Self.maxItems else {
-                throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxItems) items, got \(items.count)")
+                throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxItems) items, got \(items.count)", limit: "batch_items")
             }
             var batch = DecodedBatch()
             for (index, item) in items.enumerated() { add(item, at: index, to: &batch) }
@@ -79,7 +79,7 @@ public struct GenericEventCodec: Sendable {
             let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
             if trimmed.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             guard index < Self.maxItems else {
-                throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxItems) items")
+                throw CodecError(code: "too_many_items", message: "a body may hold at most \(Self.maxItems) items", limit: "batch_items")
             }
             do throws(CodecError) {
                 add(try JSONValue.parse(trimmed), at: index, to: &batch)

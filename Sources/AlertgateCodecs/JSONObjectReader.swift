@@ -32,7 +32,9 @@ public struct JSONObjectReader: Sendable {
         switch fields[key] {
         case nil, .null?: return [:]
         case .object(let entries)?:
-            guard entries.count <= maxEntries else { throw .invalidValue(name(key), "has more than \(maxEntries) entries") }
+            guard entries.count <= maxEntries else {
+                throw CodecError(code: "too_many_entries", message: "`\(name(key))` has more than \(maxEntries) entries", field: name(key), limit: "map_entries")
+            }
             var result: [String: String] = [:]
             for (entryKey, value) in entries {
                 let field = "\(name(key)).\(entryKey)"

@@ -8,6 +8,14 @@ public struct GatewayConfig: Hashable, Sendable {
         public var port = 9480
         /// Largest request body accepted, after decompression too (413 beyond).
         public var maxBodyBytes = 1 << 20
+        /// A compressed body may inflate to at most this many times its size (413 beyond): a
+        /// compression bomb is refused before it costs its whole limit.
+        public var maxCompressionRatio = 100
+        /// Requests in progress at once (503 with Retry-After beyond).
+        public var maxConcurrentRequests = 1024
+        /// Bytes of request bodies (and what compressed ones may inflate to) held at once by
+        /// the requests in progress (503 with Retry-After beyond).
+        public var maxInflightBodyBytes = 16 << 20
         /// How people reach this alertgate: the base of links in notifications (default:
         /// `http://host:port`).
         public var externalURL: String?
@@ -73,6 +81,8 @@ public struct GatewayConfig: Hashable, Sendable {
         public var maxBodyBytes = 8 << 20
         /// Per service, spans slower than this become degradation signals (none by default).
         public var slowSpanThresholds: [String: Duration] = [:]
+        /// What one request may hold (`otlp.max_spans`, `otlp.max_attributes_per_span`...).
+        public var limits = OTLPLimits()
         public init() {}
     }
 
@@ -113,6 +123,11 @@ public struct GatewayConfig: Hashable, Sendable {
         public var maxDatagramBytes = 65_535
         /// Datagrams waiting for the pipeline per listener; beyond it they are dropped and counted.
         public var queueCapacity = 65_536
+        /// Bytes of datagrams waiting per listener, whatever their count (a flood of large ones).
+        public var queueBytes = 8 << 20
+        /// Chunked GELF messages being reassembled at once, and the bytes of their chunks.
+        public var gelfMaxOpenMessages = 1024
+        public var gelfMaxOpenBytes = 8 << 20
         public init() {}
     }
 
@@ -159,7 +174,14 @@ public struct GatewayConfig: Hashable, Sendable {
     public func validate() throws(ConfigError) {
         guard (0...65535).contains(http.port) else { throw ConfigError(key: "http.port", message: "must be between 0 and 65535, got \(http.port)") }
         guard http.maxBodyBytes >= 1024 else { throw ConfigError(key: "http.max_body_bytes", message: "must be at least 1024, got \(http.maxBodyBytes)") }
+        guard http.maxCompressionRatio >= 2 else { throw ConfigError(key: "http.max_compression_ratio", message: "must be at least 2, got \(http.maxCompressionRatio)") }
+        guard http.maxConcurrentRequests >= 1 else { throw ConfigError(key: "http.max_concurrent_requests", message: "must be at least 1") }
+        guard http.maxInflightBodyBytes >= 65536 else { throw ConfigError(key: "http.max_inflight_body_bytes", message: "must be at least 65536") }
         guard otlp.maxBodyBytes >= 1024 else { throw ConfigError(key: "otlp.max_body_bytes", message: "must be at least 1024, got \(otlp.maxBodyBytes)") }
+        for (key, value) in [("otlp.max_spans", otlp.limits.maxSpans), ("otlp.max_attributes_per_span", otlp.limits.maxAttributesPerSpan),
+                             ("otlp.max_events_per_span", otlp.limits.maxEventsPerSpan), ("otlp.max_attributes", otlp.limits.maxAttributes)] where value < 1 {
+            throw ConfigError(key: key, message: "must be at least 1, got \(value)")
+        }
         for (service, threshold) in otlp.slowSpanThresholds where threshold <= .zero {
             throw ConfigError(key: "otlp.slow_span_thresholds.\(service)", message: "must be positive")
         }
@@ -171,6 +193,9 @@ public struct GatewayConfig: Hashable, Sendable {
         guard (1...64).contains(udp.messagesPerRead) else { throw ConfigError(key: "udp.messages_per_read", message: "must be between 1 and 64") }
         guard (512...65535).contains(udp.maxDatagramBytes) else { throw ConfigError(key: "udp.max_datagram_bytes", message: "must be between 512 and 65535") }
         guard udp.queueCapacity > 0 else { throw ConfigError(key: "udp.queue_capacity", message: "must be positive") }
+        guard udp.queueBytes >= 65536 else { throw ConfigError(key: "udp.queue_bytes", message: "must be at least 65536") }
+        guard udp.gelfMaxOpenMessages > 0 else { throw ConfigError(key: "udp.gelf_max_open_messages", message: "must be positive") }
+        guard udp.gelfMaxOpenBytes >= 65536 else { throw ConfigError(key: "udp.gelf_max_open_bytes", message: "must be at least 65536") }
         guard !storage.path.isEmpty else { throw ConfigError(key: "storage.path", message: "must not be empty") }
         guard ["normal", "full"].contains(storage.synchronous) else { throw ConfigError(key: "storage.synchronous", message: "must be normal or full, got \(storage.synchronous)") }
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }

@@ -19,11 +19,13 @@ public struct Gateway: Sendable {
     public let reloader: Reloader
     let silences: SilenceService
     let startedAt: Timestamp
-    let spanCounters = SpanCounters()
+    let spanCounters: SpanCounters
     /// Counters of the UDP listeners.
-    public let udpStats = UDPStats()
+    public let udpStats: UDPStats
     /// The ports the UDP listeners are bound to.
     public let udpPorts = UDPPorts()
+    /// The bounds on requests in progress (`http.max_concurrent_requests`, `http.max_inflight_body_bytes`).
+    let admission: RequestAdmission
     /// The base of links in notifications: `http.external_url`, else the bound address.
     let externalURL: ExternalURL
     let clock: any WallClock
@@ -40,11 +42,16 @@ public struct Gateway: Sendable {
         startedAt = clock.now()
         store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         metrics = GatewayMetrics()
+        spanCounters = SpanCounters(registry: metrics.registry)
+        udpStats = UDPStats(registry: metrics.registry)
         policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences, now: clock.now()))
         silences = SilenceService(store: store, book: policy, clock: clock)
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, metrics: metrics, logger: logger)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
         externalURL = ExternalURL(configured: config.http.externalURL)
+        admission = RequestAdmission(maxRequests: config.http.maxConcurrentRequests, maxBodyBytes: config.http.maxInflightBodyBytes,
+                                     largestBody: max(config.http.maxBodyBytes, config.otlp.maxBodyBytes),
+                                     maxCompressionRatio: config.http.maxCompressionRatio)
     }
 
     /// Delivers the notification outbox (`NotificationSender`).
@@ -77,14 +84,16 @@ public struct Gateway: Sendable {
     /// limits, the scope. (`OpenAPITests` holds `docs/openapi.yaml` to these routes.)
     func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        router.add(middleware: ErrorBodyMiddleware(logger: logger))
+        let routeMethods = RouteMethods()
+        router.add(middleware: ErrorBodyMiddleware(logger: logger, routeMethods: routeMethods))
+        router.add(middleware: AdmissionMiddleware(admission: admission, metrics: metrics))
         router.add(middleware: TokenAuthenticator(book: policy))
         router.add(middleware: AuditMiddleware(audit: store, clock: clock, logger: logger))
         router.add(middleware: RateLimitMiddleware(perToken: config.http.rateLimitPerToken, perAddress: config.http.rateLimitPerAddress,
                                                    clock: clock, metrics: metrics))
         router.add(middleware: ScopeMiddleware(book: policy, metrics: metrics, maxBodyBytes: config.http.maxBodyBytes,
                                                integrations: config.pagerduty.integrations))
-        let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes)
+        let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes, maxCompressionRatio: config.http.maxCompressionRatio)
         let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)
         AlertmanagerRoutes(ingestor: ingestor).register(on: router)
@@ -95,11 +104,12 @@ public struct Gateway: Sendable {
         SignalRoutes(store: store, config: config).register(on: router)
         NotificationRoutes(store: store).register(on: router)
         AuditRoutes(audit: store).register(on: router)
-        OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
+        OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, udpStats: udpStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt).register(on: router)
         PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
+        routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }
 
@@ -114,7 +124,8 @@ public struct Gateway: Sendable {
         }
         return [
             listener(SyslogDatagramDecoder(codec: SyslogCodec(services: config.syslog.services), maxLevel: config.logs.maxLevel), udp.syslogPort),
-            listener(GELFDatagramDecoder(maxLevel: config.logs.maxLevel, maxMessageBytes: config.http.maxBodyBytes), udp.gelfPort),
+            listener(GELFDatagramDecoder(maxLevel: config.logs.maxLevel, maxMessageBytes: config.http.maxBodyBytes,
+                                         maxOpenMessages: udp.gelfMaxOpenMessages, maxOpenBytes: udp.gelfMaxOpenBytes), udp.gelfPort),
             listener(JSONDatagramDecoder(), udp.jsonPort),
         ].compactMap { $0 }
     }

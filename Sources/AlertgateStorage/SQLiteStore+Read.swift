@@ -160,6 +160,16 @@ extension SQLiteStore {
         }
     }
 
+    public func openIncidentsBySeverity() async throws -> [IncidentSeverity: Int] {
+        try await pool.read { db in
+            var open: [IncidentSeverity: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT severity, count(*) AS n FROM incidents WHERE status IN (1, 2) GROUP BY severity") {
+                if let severity = IncidentSeverity(code: row["severity"]) { open[severity] = row["n"] }
+            }
+            return open
+        }
+    }
+
     static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }

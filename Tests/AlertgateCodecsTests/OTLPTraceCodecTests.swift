@@ -149,15 +149,58 @@ import Testing
 
     @Test func moreThanTheSpanLimitIsRefusedBeforeDecoding() throws {
         var scope = OTLPProtobufWriter()
-        for _ in 0...OTLPTraceCodec.maxSpans { scope.bytes(2, []) }
+        for _ in 0...OTLPLimits().maxSpans { scope.bytes(2, []) }
         var request = OTLPProtobufWriter()
         request.message(1) { $0.bytes(2, scope.bytes) }
         let error = #expect(throws: CodecError.self) { try codec.decode(body: request.bytes, contentType: "application/x-protobuf") }
         #expect(error?.code == "too_many_spans")
 
-        let json = jsonRequest(spans: Array(repeating: "{}", count: OTLPTraceCodec.maxSpans + 1))
+        let json = jsonRequest(spans: Array(repeating: "{}", count: OTLPLimits().maxSpans + 1))
         let jsonError = #expect(throws: CodecError.self) { try decodeJSON(json) }
         #expect(jsonError?.code == "too_many_spans")
+    }
+
+    /// One request with one span, built by `span`, under `limits`.
+    private func decodeSpan(limits: OTLPLimits, _ span: (inout OTLPProtobufWriter) -> Void) throws(CodecError) -> OTLPTraceBatch {
+        var spanBytes = OTLPProtobufWriter()
+        span(&spanBytes)
+        var scope = OTLPProtobufWriter()
+        scope.bytes(2, spanBytes.bytes)
+        var request = OTLPProtobufWriter()
+        request.message(1) { $0.bytes(2, scope.bytes) }
+        return try OTLPTraceCodec(limits: limits).decode(body: request.bytes, contentType: "application/x-protobuf")
+    }
+
+    @Test func attributesEventsAndLinksPastTheirLimitsAreRefusedBeforeDecoding() throws {
+        var limits = OTLPLimits()
+        limits.maxAttributesPerSpan = 3
+        limits.maxEventsPerSpan = 2
+        limits.maxAttributes = 10
+        // At the limits: decodes.
+        #expect(try decodeSpan(limits: limits) { span in
+            for _ in 0..<3 { span.bytes(9, []) }
+            for _ in 0..<2 { span.message(11) { event in for _ in 0..<3 { event.bytes(3, []) } } }
+        }.spanCount == 1)
+        let attributes = #expect(throws: CodecError.self) { try decodeSpan(limits: limits) { span in for _ in 0..<4 { span.bytes(9, []) } } }
+        #expect(attributes?.code == "too_many_attributes")
+        #expect(attributes?.limit == "otlp.max_attributes_per_span")
+        let events = #expect(throws: CodecError.self) { try decodeSpan(limits: limits) { span in for _ in 0..<3 { span.bytes(11, []) } } }
+        #expect(events?.limit == "otlp.max_events_per_span")
+        let links = #expect(throws: CodecError.self) { try decodeSpan(limits: limits) { span in for _ in 0..<3 { span.bytes(13, []) } } }
+        #expect(links?.code == "too_many_links")
+        let eventAttributes = #expect(throws: CodecError.self) {
+            try decodeSpan(limits: limits) { span in span.message(11) { event in for _ in 0..<4 { event.bytes(3, []) } } }
+        }
+        #expect(eventAttributes?.limit == "otlp.max_attributes_per_span")
+        // Values nested in an attribute's array count toward the request's total.
+        let nested = #expect(throws: CodecError.self) {
+            try decodeSpan(limits: limits) { span in
+                span.message(9) { keyValue in
+                    keyValue.message(2) { value in value.message(5) { array in for _ in 0..<10 { array.bytes(1, []) } } }
+                }
+            }
+        }
+        #expect(nested?.limit == "otlp.max_attributes")
     }
 
     @Test func emptyRequestsAndUnknownFieldsAreFine() throws {

@@ -186,7 +186,7 @@ import Testing
             #expect(try await client.get("/healthz").status == 200)
             clock.advance(by: .seconds(5))
             #expect(try await client.request("GET", "/api/v1/incidents", headers: read).status == 200)
-            #expect(try await client.get("/metrics").text.contains(#"alertgate_rejected_total{cause="rate_limited"}"#))
+            #expect(try await client.get("/metrics").text.contains(#"alertgate_rejected_total{source="any",cause="rate_limited"}"#))
         }
     }
 

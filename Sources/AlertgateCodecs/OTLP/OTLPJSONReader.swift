@@ -22,7 +22,8 @@ enum OTLPJSONReader {
                 let scopeSpans = try JSONObjectReader(scopeValue, path: "\(resourcePath).scopeSpans[\(scopeIndex)]")
                 for (spanIndex, spanValue) in try array(scopeSpans, "spans").enumerated() {
                     guard records.count < maxSpans else {
-                        throw CodecError(code: "too_many_spans", message: "a request may hold at most \(maxSpans) spans", field: "resourceSpans")
+                        throw CodecError(code: "too_many_spans", message: "a request may hold at most \(maxSpans) spans (otlp.max_spans)", field: "resourceSpans",
+                                         limit: "otlp.max_spans")
                     }
                     records.append(record(spanValue, service: service, path: scopeSpans.name("spans[\(spanIndex)]")))
                 }

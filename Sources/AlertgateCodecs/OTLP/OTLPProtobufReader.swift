@@ -1,3 +1,4 @@
+import AlertgateCore
 import Foundation
 import SwiftProtobuf
 
@@ -7,8 +8,8 @@ enum OTLPProtobufReader {
     /// Nesting accepted in a body; `AnyValue` arrays and maps are the only deep part.
     static let messageDepthLimit = 64
 
-    static func records(_ body: [UInt8], maxSpans: Int) throws(CodecError) -> [OTLPSpanRecord] {
-        let spanCount = try OTLPWireScanner.countSpans(body, limit: maxSpans)
+    static func records(_ body: [UInt8], limits: OTLPLimits) throws(CodecError) -> [OTLPSpanRecord] {
+        let spanCount = try OTLPWireScanner.check(body, limits: limits)
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = messageDepthLimit
         options.discardUnknownFields = true

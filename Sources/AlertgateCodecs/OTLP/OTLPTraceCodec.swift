@@ -11,13 +11,13 @@ import AlertgateCore
 /// every span counted, so decoding stored bytes again gives the same items (with the same
 /// thresholds).
 public struct OTLPTraceCodec: Sendable {
-    /// Most spans one request may hold; a body with more is refused whole.
-    public static let maxSpans = 100_000
-
     public let slowSpanThresholds: [String: Duration]
+    /// What one request may hold; a body past a limit is refused whole.
+    public let limits: OTLPLimits
 
-    public init(slowSpanThresholds: [String: Duration] = [:]) {
+    public init(slowSpanThresholds: [String: Duration] = [:], limits: OTLPLimits = OTLPLimits()) {
         self.slowSpanThresholds = slowSpanThresholds
+        self.limits = limits
     }
 
     /// Decodes one request body (already decompressed) of the given `Content-Type`.
@@ -30,8 +30,8 @@ public struct OTLPTraceCodec: Sendable {
         }
         let records: [OTLPSpanRecord]
         switch encoding {
-        case .protobuf: records = try OTLPProtobufReader.records(body, maxSpans: Self.maxSpans)
-        case .json: records = try OTLPJSONReader.records(body, maxSpans: Self.maxSpans)
+        case .protobuf: records = try OTLPProtobufReader.records(body, limits: limits)
+        case .json: records = try OTLPJSONReader.records(body, maxSpans: limits.maxSpans)
         }
         return OTLPSignalMapper(slowSpanThresholds: slowSpanThresholds, encoding: encoding).batch(from: records)
     }

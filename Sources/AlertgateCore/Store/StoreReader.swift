@@ -17,6 +17,8 @@ public protocol StoreReader: Sendable {
     func payload(id: Int64) async throws -> RawPayload?
     func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange]
     func counts() async throws -> StoreCounts
+    /// Incidents open or acknowledged, by severity (for `/metrics`).
+    func openIncidentsBySeverity() async throws -> [IncidentSeverity: Int]
     /// Transitions numbered after `sequence`, oldest first: a consumer passes the last number
     /// it handled (0 at first) and resumes there after a restart.
     func transitions(after sequence: Int64, limit: Int) async throws -> [StoredTransition]

@@ -59,7 +59,7 @@ struct ScopeMiddleware: RouterMiddleware {
         }
         guard let identity = context.identity else {
             let presented = TokenAuthenticator.presented(request) != nil || routingKey != nil
-            metrics.authFailed(presented ? "invalid_token" : "no_token")
+            metrics.authFailed(presented ? .invalidToken : .noToken)
             var error = APIError(.unauthorized, code: presented ? "invalid_token" : "unauthenticated",
                                  message: presented ? "the token is not one this alertgate knows"
                                      : "this needs a token with the \(scope.rawValue) scope: Authorization: Bearer <token>")
@@ -67,7 +67,7 @@ struct ScopeMiddleware: RouterMiddleware {
             throw error
         }
         guard identity.allows(scope) else {
-            metrics.authFailed("insufficient_scope")
+            metrics.authFailed(.insufficientScope)
             throw APIError(.forbidden, code: "insufficient_scope",
                            message: "the token \(identity.name) has no \(scope.rawValue) scope, which this needs")
         }

@@ -6,12 +6,15 @@ import Yams
 /// a value of the wrong kind is an error that names the key.
 ///
 /// ```yaml
-/// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576 }
+/// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576, max_compression_ratio: 100,
+///                max_concurrent_requests: 1024, max_inflight_body_bytes: 16777216 }
 /// logs:        { max_level: 4 }
 /// udp:         { host: 127.0.0.1, syslog_port: 5514, gelf_port: 12201, json_port: 5515,
-///                receive_buffer_bytes: 4194304, messages_per_read: 16, queue_capacity: 65536 }
+///                receive_buffer_bytes: 4194304, messages_per_read: 16, queue_capacity: 65536,
+///                queue_bytes: 8388608, gelf_max_open_messages: 1024, gelf_max_open_bytes: 8388608 }
 /// syslog:      { services: { <app or host>: <service> } }
-/// otlp:        { max_body_bytes: 8388608, slow_span_thresholds: { checkout: 500ms } }
+/// otlp:        { max_body_bytes: 8388608, max_spans: 10000, max_attributes_per_span: 128, max_events_per_span: 128,
+///                max_attributes: 200000, slow_span_thresholds: { checkout: 500ms } }
 /// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
 /// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s }
@@ -51,6 +54,9 @@ public enum ConfigLoader {
                     case "host": config.http.host = try string(item, "http.host")
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
+                    case "max_compression_ratio": config.http.maxCompressionRatio = try integer(item, "http.max_compression_ratio")
+                    case "max_concurrent_requests": config.http.maxConcurrentRequests = try integer(item, "http.max_concurrent_requests")
+                    case "max_inflight_body_bytes": config.http.maxInflightBodyBytes = try integer(item, "http.max_inflight_body_bytes")
                     case "external_url": config.http.externalURL = try url(item, "http.external_url")
                     case "header_timeout": config.http.headerTimeout = try positiveDuration(item, "http.header_timeout")
                     case "rate_limit_per_token": config.http.rateLimitPerToken = try rateLimit(item, "http.rate_limit_per_token")
@@ -72,6 +78,10 @@ public enum ConfigLoader {
                 for (name, item) in try section(value, "otlp") {
                     switch name {
                     case "max_body_bytes": config.otlp.maxBodyBytes = try integer(item, "otlp.max_body_bytes")
+                    case "max_spans": config.otlp.limits.maxSpans = try integer(item, "otlp.max_spans")
+                    case "max_attributes_per_span": config.otlp.limits.maxAttributesPerSpan = try integer(item, "otlp.max_attributes_per_span")
+                    case "max_events_per_span": config.otlp.limits.maxEventsPerSpan = try integer(item, "otlp.max_events_per_span")
+                    case "max_attributes": config.otlp.limits.maxAttributes = try integer(item, "otlp.max_attributes")
                     case "slow_span_thresholds":
                         for (service, threshold) in try section(item, "otlp.slow_span_thresholds") {
                             config.otlp.slowSpanThresholds[service] = try duration(threshold, "otlp.slow_span_thresholds.\(service)")
@@ -108,6 +118,9 @@ public enum ConfigLoader {
                     case "messages_per_read": config.udp.messagesPerRead = try integer(item, key)
                     case "max_datagram_bytes": config.udp.maxDatagramBytes = try integer(item, key)
                     case "queue_capacity": config.udp.queueCapacity = try integer(item, key)
+                    case "queue_bytes": config.udp.queueBytes = try integer(item, key)
+                    case "gelf_max_open_messages": config.udp.gelfMaxOpenMessages = try integer(item, key)
+                    case "gelf_max_open_bytes": config.udp.gelfMaxOpenBytes = try integer(item, key)
                     default: throw unknown(key)
                     }
                 }

@@ -15,6 +15,10 @@ public struct APIError: HTTPResponseError, Sendable {
     public var retryAfterSeconds: Int?
     /// For 401: how to authenticate (`WWW-Authenticate`).
     public var challenge: String?
+    /// The limit the request passed, when that is the error (counted by the caller).
+    public var limit: String?
+    /// For 405: the methods the path answers (`Allow`).
+    public var allow: [String] = []
     /// Answered as Alertmanager's API does: the message alone, as a JSON string, which is
     /// what `amtool` reads and prints.
     public var alertmanagerStyle = false
@@ -30,6 +34,7 @@ public struct APIError: HTTPResponseError, Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         if let challenge { headers[.wwwAuthenticate] = challenge }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         if alertmanagerStyle {
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONOutput.encode(message))))
         }

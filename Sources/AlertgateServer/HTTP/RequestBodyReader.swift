@@ -7,6 +7,8 @@ import NIOCore
 /// limit on the decompressed size, so a compression bomb costs at most the limit.
 struct RequestBodyReader: Sendable {
     let maxBytes: Int
+    /// A compressed body may inflate to at most this many times its size.
+    var maxCompressionRatio = 100
     /// The config key of the limit, named in 413 answers.
     var limitKey = "http.max_body_bytes"
 
@@ -33,10 +35,16 @@ struct RequestBodyReader: Sendable {
             throw APIError(.unsupportedMediaType, code: "unsupported_encoding",
                            message: "Content-Encoding \(encoding) is not supported; use gzip, deflate or none", field: "Content-Encoding")
         }
+        let (ratioLimit, overflow) = max(raw.count, 1).multipliedReportingOverflow(by: maxCompressionRatio)
+        let limit = overflow ? maxBytes : min(maxBytes, ratioLimit)
         do {
-            return try Zlib.decompress(raw, format: format, limit: maxBytes)
+            return try Zlib.decompress(raw, format: format, limit: limit)
         } catch .outputLimitExceeded {
-            throw tooLarge("the decompressed body is larger than that")
+            guard limit < maxBytes else { throw tooLarge("the decompressed body is larger than that") }
+            var error = APIError(.contentTooLarge, code: "compression_ratio_too_high",
+                                 message: "the \(encoding) body of \(raw.count) bytes inflates past \(maxCompressionRatio) times its size (http.max_compression_ratio)")
+            error.limit = "http.max_compression_ratio"
+            throw error
         } catch .truncated {
             throw APIError(.badRequest, code: "invalid_encoding", message: "the \(encoding) body ends before its compressed stream does", field: "Content-Encoding")
         } catch .corrupt(let detail) {
@@ -45,6 +53,8 @@ struct RequestBodyReader: Sendable {
     }
 
     private func tooLarge(_ what: String) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (\(limitKey)) and \(what)")
+        var error = APIError(.contentTooLarge, code: "body_too_large", message: "the limit is \(maxBytes) bytes (\(limitKey)) and \(what)")
+        error.limit = limitKey
+        return error
     }
 }

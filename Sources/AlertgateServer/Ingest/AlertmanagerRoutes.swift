@@ -16,19 +16,19 @@ struct AlertmanagerRoutes: Sendable {
     /// Answers as Alertmanager does: 200 with an empty body; 400 when an alert is invalid,
     /// after storing the valid ones.
     func alerts(_ request: Request) async throws -> Response {
-        let body = try await ingestor.read(request)
+        let body = try await ingestor.read(request, source: .alertmanagerAPI)
         let receivedAt = ingestor.clock.now()
         let batch: DecodedBatch
         do {
             batch = try AlertmanagerAPICodec().decode(body, receivedAt: receivedAt)
         } catch {
-            throw ingestor.invalid(error)
+            throw ingestor.invalid(error, source: .alertmanagerAPI)
         }
         if !batch.signals.isEmpty {
             _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .alertmanagerAPI, signals: batch.signals, receivedAt: receivedAt)
         }
         if let first = batch.errors.first {
-            ingestor.metrics.rejected("invalid_item", count: Int64(batch.errors.count))
+            ingestor.countInvalidItems(batch.errors, source: .alertmanagerAPI)
             var error = APIError.badRequest(first)
             error.message = batch.signals.isEmpty
                 ? "no alert was stored: \(first.description)"
@@ -40,15 +40,15 @@ struct AlertmanagerRoutes: Sendable {
     }
 
     func webhook(_ request: Request, _ sender: AlertmanagerWebhookCodec.Sender) async throws -> Response {
-        let body = try await ingestor.read(request)
+        let source: SignalSource = sender == .alertmanager ? .alertmanagerWebhook : .grafana
+        let body = try await ingestor.read(request, source: source)
         let receivedAt = ingestor.clock.now()
         let batch: DecodedBatch
         do {
             batch = try AlertmanagerWebhookCodec(sender).decode(body, receivedAt: receivedAt)
         } catch {
-            throw ingestor.invalid(error)
+            throw ingestor.invalid(error, source: source)
         }
-        let source: SignalSource = sender == .alertmanager ? .alertmanagerWebhook : .grafana
         return try await ingestor.storeBatch(batch, body: body, contentType: request.headers[.contentType], source: source, receivedAt: receivedAt)
     }
 }

@@ -15,23 +15,24 @@ struct GELFRoutes: Sendable {
     }
 
     func gelf(_ request: Request) async throws -> Response {
-        var body = try await ingestor.read(request)
+        var body = try await ingestor.read(request, source: .gelf)
         let receivedAt = ingestor.clock.now()
         if request.headers[.contentEncoding] == nil, let format = Self.compression(of: body) {
             do {
                 body = try Zlib.decompress(body, format: format, limit: ingestor.bodyReader.maxBytes)
             } catch .outputLimitExceeded {
-                ingestor.metrics.rejected("too_large")
+                ingestor.metrics.rejected("too_large", source: SignalSource.gelf.rawValue)
+                ingestor.metrics.limitHit("http.max_body_bytes")
                 throw APIError(.contentTooLarge, code: "body_too_large", message: "the decompressed body is larger than the limit of \(ingestor.bodyReader.maxBytes) bytes (http.max_body_bytes)")
             } catch {
-                throw ingestor.invalid(CodecError(code: "invalid_encoding", message: "the body looks compressed but does not decompress"))
+                throw ingestor.invalid(CodecError(code: "invalid_encoding", message: "the body looks compressed but does not decompress"), source: .gelf)
             }
         }
         let signal: Signal
         do {
             signal = try GELFCodec().decode(body)
         } catch {
-            throw ingestor.invalid(error)
+            throw ingestor.invalid(error, source: .gelf)
         }
         if Int(signal.labels["level"] ?? "") ?? 0 > maxLevel {
             ingestor.metrics.droppedLog("level")

@@ -13,16 +13,21 @@ struct IngestRoutes: Sendable {
     }
 
     func ingest(_ request: Request, flavor: GenericEventCodec.Flavor) async throws -> Response {
-        let body = try await ingestor.read(request)
+        let flavorSource: SignalSource = switch flavor {
+        case .events: .events
+        case .reports: .reports
+        case .changes: .changes
+        }
+        let body = try await ingestor.read(request, source: flavorSource)
         let receivedAt = ingestor.clock.now()
         let contentType = request.headers[.contentType]
         let batch: DecodedBatch
         do {
             batch = try GenericEventCodec(flavor).decode(body, contentType: contentType)
         } catch {
-            throw ingestor.invalid(error)
+            throw ingestor.invalid(error, source: flavorSource)
         }
-        let source = batch.signals.first?.signal.source ?? .events
+        let source = batch.signals.first?.signal.source ?? flavorSource
         return try await ingestor.storeBatch(batch, body: body, contentType: contentType, source: source, receivedAt: receivedAt)
     }
 }

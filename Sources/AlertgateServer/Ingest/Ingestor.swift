@@ -10,19 +10,23 @@ struct Ingestor: Sendable {
     let clock: any WallClock
     let metrics: GatewayMetrics
 
-    /// The body, decompressed within the limit; rejected bodies are counted.
-    func read(_ request: Request) async throws -> [UInt8] {
+    /// The body, decompressed within the limits; rejected bodies are counted by the path they
+    /// came to.
+    func read(_ request: Request, source: SignalSource) async throws -> [UInt8] {
         do {
             return try await bodyReader.read(request)
         } catch let error as APIError {
-            metrics.rejected(error.status == .contentTooLarge ? "too_large" : "invalid_encoding")
+            metrics.rejected(error.status == .contentTooLarge ? "too_large" : "invalid_encoding", source: source.rawValue)
+            if let limit = error.limit { metrics.limitHit(limit) }
             throw error
         }
     }
 
-    /// Counts a body that did not decode and turns it into a 400.
-    func invalid(_ error: CodecError) -> APIError {
-        metrics.rejected("invalid_body")
+    /// Counts a body that did not decode (and the limit it passed, if that was why) and turns
+    /// it into a 400.
+    func invalid(_ error: CodecError, source: SignalSource) -> APIError {
+        metrics.rejected("invalid_body", source: source.rawValue)
+        if let limit = error.limit { metrics.limitHit(limit) }
         return APIError.badRequest(error)
     }
 
@@ -38,10 +42,17 @@ struct Ingestor: Sendable {
         }
     }
 
+    /// Counts the bad items of a batch, and the limits that made some of them bad.
+    func countInvalidItems(_ errors: [CodecError], source: SignalSource) {
+        guard !errors.isEmpty else { return }
+        metrics.rejected("invalid_item", source: source.rawValue, count: Int64(errors.count))
+        for error in errors { if let limit = error.limit { metrics.limitHit(limit) } }
+    }
+
     /// Stores the good items of a batch and answers like `/api/v1/events`: 202 with results and
     /// errors, or 400 when no item was good.
     func storeBatch(_ batch: DecodedBatch, body: [UInt8], contentType: String?, source: SignalSource, receivedAt: Timestamp) async throws -> Response {
-        if !batch.errors.isEmpty { metrics.rejected("invalid_item", count: Int64(batch.errors.count)) }
+        countInvalidItems(batch.errors, source: source)
         guard !batch.signals.isEmpty else {
             var error = APIError.badRequest(batch.errors.first ?? CodecError(code: "empty_body", message: "the body holds no items"))
             error.items = batch.errors

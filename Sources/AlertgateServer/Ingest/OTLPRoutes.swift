@@ -22,12 +22,12 @@ struct OTLPRoutes: Sendable {
 
     init(ingestor base: Ingestor, config: GatewayConfig, spanCounters: SpanCounters = SpanCounters()) {
         // OTLP bodies have a limit of their own.
-        ingestor = Ingestor(pipeline: base.pipeline, bodyReader: RequestBodyReader(maxBytes: config.otlp.maxBodyBytes, limitKey: "otlp.max_body_bytes"),
+        ingestor = Ingestor(pipeline: base.pipeline, bodyReader: RequestBodyReader(maxBytes: config.otlp.maxBodyBytes, maxCompressionRatio: config.http.maxCompressionRatio, limitKey: "otlp.max_body_bytes"),
                             clock: base.clock, metrics: base.metrics)
         clock = base.clock
         metrics = base.metrics
         self.spanCounters = spanCounters
-        codec = OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds)
+        codec = OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds, limits: config.otlp.limits)
     }
 
     func register(on router: Router<GatewayRequestContext>) {
@@ -37,21 +37,21 @@ struct OTLPRoutes: Sendable {
     func export(_ request: Request) async throws -> Response {
         let contentType = request.headers[.contentType]
         guard let encoding = OTLPEncoding(contentType: contentType) else {
-            metrics.rejected("unsupported_content_type")
+            metrics.rejected("unsupported_content_type", source: SignalSource.otlp.rawValue)
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_content_type",
                 message: "OTLP/HTTP takes Content-Type application/x-protobuf or application/json, got \(contentType.map { "\"\($0.prefix(128))\"" } ?? "none")",
                 field: "Content-Type")
         }
         do {
-            let body = try await ingestor.read(request)
+            let body = try await ingestor.read(request, source: .otlp)
             let batch: OTLPTraceBatch
             do {
                 batch = try codec.decode(body: body, contentType: contentType)
             } catch {
-                throw ingestor.invalid(error)
+                throw ingestor.invalid(error, source: .otlp)
             }
-            if batch.rejectedSpans > 0 { metrics.rejected("invalid_span", count: Int64(batch.rejectedSpans)) }
+            if batch.rejectedSpans > 0 { metrics.rejected("invalid_span", source: SignalSource.otlp.rawValue, count: Int64(batch.rejectedSpans)) }
             if !batch.signals.isEmpty {
                 _ = try await ingestor.store(body, contentType: contentType, source: .otlp, signals: batch.signals, receivedAt: clock.now())
             }

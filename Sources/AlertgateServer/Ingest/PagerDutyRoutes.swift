@@ -24,7 +24,7 @@ struct PagerDutyRoutes: Sendable {
     }
 
     func enqueue(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
-        let body = try await ingestor.read(request)
+        let body = try await ingestor.read(request, source: .pagerduty)
         let receivedAt = ingestor.clock.now()
         let event: PagerDutyEventCodec.Event
         do {
@@ -32,7 +32,7 @@ struct PagerDutyRoutes: Sendable {
                 UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             }
         } catch {
-            ingestor.metrics.rejected("invalid_body")
+            ingestor.metrics.rejected("invalid_body", source: SignalSource.pagerduty.rawValue)
             throw PagerDutyError(error)
         }
         var signal = event.signal
@@ -42,13 +42,13 @@ struct PagerDutyRoutes: Sendable {
     }
 
     func change(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
-        let body = try await ingestor.read(request)
+        let body = try await ingestor.read(request, source: .pagerduty)
         let receivedAt = ingestor.clock.now()
         var signal: Signal
         do {
             signal = try PagerDutyChangeCodec(integrations: integrations).decode(body)
         } catch {
-            ingestor.metrics.rejected("invalid_body")
+            ingestor.metrics.rejected("invalid_body", source: SignalSource.pagerduty.rawValue)
             throw PagerDutyError(error)
         }
         Self.hideToken(in: &signal, context)

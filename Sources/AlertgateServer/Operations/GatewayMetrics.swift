@@ -1,53 +1,113 @@
 import AlertgateCore
+import Prometheus
 import Synchronization
 
-/// Counters with fixed names, exposed at `/metrics` in Prometheus text format.
+/// The gateway's metrics, kept in a swift-prometheus registry and exposed at `/metrics` in
+/// Prometheus's text format. Label values come from fixed sets (causes, decisions, sources,
+/// limits) or from the config (receiver names), so the number of series stays bounded;
+/// service names from senders are bounded by `SpanCounters`.
 public final class GatewayMetrics: Sendable {
-    private struct Counters {
-        var signalsByDecision: [Decision: Int64] = [:]
-        var rejected: [String: Int64] = [:]
-        var batches: Int64 = 0
-        var payloads: Int64 = 0
-        var payloadBytesIn: Int64 = 0
-        var payloadBytesStored: Int64 = 0
-        var droppedLogs: [String: Int64] = [:]
-        var reloads: [String: Int64] = [:]
-        var notifications: [String: [String: Int64]] = [:]
-        var authFailures: [String: Int64] = [:]
+    /// Every series of the gateway; `exposition` samples the gauges into it, then emits it.
+    public let registry = PrometheusCollectorRegistry()
+
+    private let signalsByDecision: [Decision: Counter]
+    private let signalsBySource: [SignalSource: Counter]
+    private let signalsCommittedTotal = Atomic<Int64>(0)
+    private let batches: Counter
+    private let payloads: Counter
+    private let payloadBytesIn: Counter
+    private let payloadBytesStored: Counter
+    private let batchSignals: ValueHistogram
+    private let commitDuration: DurationHistogram
+    private let queueDepth: Gauge
+    private let pendingNotifications: Gauge
+    private let openIncidents: [IncidentSeverity: Gauge]
+
+    public init() {
+        let registry = registry
+        signalsByDecision = Dictionary(uniqueKeysWithValues: Decision.allCases.map { decision in
+            (decision, registry.makeCounter(name: "alertgate_signals_total", labels: [("decision", decision.rawValue)],
+                                            help: "Signals committed, by the pipeline's decision."))
+        })
+        signalsBySource = Dictionary(uniqueKeysWithValues: SignalSource.allCases.map { source in
+            (source, registry.makeCounter(name: "alertgate_signals_ingested_total", labels: [("source", source.rawValue)],
+                                          help: "Signals committed, by the path they came in."))
+        })
+        batches = registry.makeCounter(name: "alertgate_batches_committed_total", help: "Transactions committed by the writer.")
+        payloads = registry.makeCounter(name: "alertgate_payloads_total", help: "Request bodies stored.")
+        payloadBytesIn = registry.makeCounter(name: "alertgate_payload_bytes_received_total", help: "Bytes of stored request bodies as received.")
+        payloadBytesStored = registry.makeCounter(name: "alertgate_payload_bytes_stored_total",
+                                                  help: "Bytes of stored request bodies after compression.")
+        batchSignals = registry.makeValueHistogram(name: "alertgate_commit_batch_signals", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+                                                   help: "Signals in each committed transaction (group commit).")
+        commitDuration = registry.makeDurationHistogram(
+            name: "alertgate_commit_duration_seconds",
+            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
+            help: "Time of each transaction of the writer, from its start to its commit.")
+        queueDepth = registry.makeGauge(name: "alertgate_queue_depth", help: "Jobs waiting for the writer.")
+        pendingNotifications = registry.makeGauge(name: "alertgate_notifications_pending",
+                                                  help: "Notifications in the outbox not delivered yet (waiting or retrying).")
+        openIncidents = Dictionary(uniqueKeysWithValues: IncidentSeverity.allCases.map { severity in
+            (severity, registry.makeGauge(name: "alertgate_open_incidents", labels: [("severity", severity.rawValue)],
+                                          help: "Incidents open or acknowledged, by severity."))
+        })
+        for result in ["success", "failure"] { reloadCounter(result) }
+        for cause in AuthFailure.allCases { authCounter(cause) }
     }
 
-    private let counters = Mutex(Counters())
-
-    public init() {}
-
-    func committed(batch: StoreBatch, signals: Int) {
-        counters.withLock { c in
-            c.batches += 1
-            for entry in batch.entries {
-                guard case .ingest(let record) = entry else { continue }
-                c.payloads += 1
-                c.payloadBytesIn += Int64(record.payload.originalSize)
-                c.payloadBytesStored += Int64(record.payload.bytes.count)
-                for placed in record.signals {
-                    if let decision = placed.outcome.decision { c.signalsByDecision[decision, default: 0] += 1 }
-                }
+    /// A transaction committed: its payloads, signals and how long it took.
+    func committed(batch: StoreBatch, duration: Duration) {
+        batches.increment()
+        commitDuration.record(duration)
+        var signals = 0
+        var committed: Int64 = 0
+        for entry in batch.entries {
+            guard case .ingest(let record) = entry else { continue }
+            payloads.increment()
+            payloadBytesIn.increment(by: Int64(record.payload.originalSize))
+            payloadBytesStored.increment(by: Int64(record.payload.bytes.count))
+            signalsBySource[record.payload.source]?.increment(by: Int64(record.signals.count))
+            signals += record.signals.count
+            for placed in record.signals {
+                guard let decision = placed.outcome.decision else { continue }
+                signalsByDecision[decision]?.increment()
+                committed += 1
             }
         }
+        batchSignals.record(Double(signals))
+        signalsCommittedTotal.add(committed, ordering: .relaxed)
     }
 
-    /// A request or item turned away, by cause (`queue_full`, `too_large`, `invalid`...).
-    public func rejected(_ cause: String, count: Int64 = 1) {
-        counters.withLock { $0.rejected[cause, default: 0] += count }
+    /// A request or item turned away, by the path it came in (`any` before that is known) and
+    /// cause (`queue_full`, `invalid_body`, `limit`...).
+    public func rejected(_ cause: String, source: String = "any", count: Int64 = 1) {
+        registry.makeCounter(name: "alertgate_rejected_total", labels: [("source", source), ("cause", cause)],
+                             help: "Requests or items turned away, by source and cause.").increment(by: count)
+    }
+
+    /// A limit that turned a request or item away (`http.max_body_bytes`, `limits.max_labels`...):
+    /// named by its config key.
+    public func limitHit(_ key: String, count: Int64 = 1) {
+        registry.makeCounter(name: "alertgate_limits_hit_total", labels: [("limit", key)],
+                             help: "Requests or items turned away by a limit, by the limit's config key.").increment(by: count)
     }
 
     /// Log messages accepted but not stored, by cause (`level`: below `logs.max_level`).
     public func droppedLog(_ cause: String, count: Int64 = 1) {
-        counters.withLock { $0.droppedLogs[cause, default: 0] += count }
+        registry.makeCounter(name: "alertgate_logs_dropped_total", labels: [("cause", cause)],
+                             help: "Log messages accepted but not stored, by cause.").increment(by: count)
     }
 
     /// A config reload, by result (`success`, `failure`).
     public func reloaded(_ result: String) {
-        counters.withLock { $0.reloads[result, default: 0] += 1 }
+        reloadCounter(result).increment()
+    }
+
+    @discardableResult
+    private func reloadCounter(_ result: String) -> Counter {
+        registry.makeCounter(name: "alertgate_config_reloads_total", labels: [("result", result)],
+                             help: "Config reloads (SIGHUP or POST /api/v1/admin/reload), by result.")
     }
 
     /// One notification attempt's result, by receiver: `delivered`, `retry`, `failed`, `cancelled`.
@@ -58,76 +118,42 @@ public final class GatewayMetrics: Sendable {
         case .failed: "failed"
         case .cancelled: "cancelled"
         }
-        counters.withLock { $0.notifications[receiver, default: [:]][name, default: 0] += 1 }
+        for each in ["delivered", "retry", "failed", "cancelled"] { _ = notificationCounter(receiver: receiver, result: each) }
+        notificationCounter(receiver: receiver, result: name).increment()
     }
 
-    /// A request refused for its credentials, by cause: `no_token`, `invalid_token`, `insufficient_scope`.
-    func authFailed(_ cause: String) {
-        counters.withLock { $0.authFailures[cause, default: 0] += 1 }
+    private func notificationCounter(receiver: String, result: String) -> Counter {
+        registry.makeCounter(name: "alertgate_notification_attempts_total", labels: [("receiver", receiver), ("result", result)],
+                             help: "Attempts to deliver a notification, by receiver and result.")
+    }
+
+    /// Why a request was refused for its credentials.
+    enum AuthFailure: String, CaseIterable {
+        case noToken = "no_token", invalidToken = "invalid_token", insufficientScope = "insufficient_scope"
+    }
+
+    func authFailed(_ cause: AuthFailure) {
+        authCounter(cause).increment()
+    }
+
+    @discardableResult
+    private func authCounter(_ cause: AuthFailure) -> Counter {
+        registry.makeCounter(name: "alertgate_auth_failures_total", labels: [("cause", cause.rawValue)],
+                             help: "Requests refused for their credentials, by cause.")
     }
 
     /// Signals committed so far, all decisions together.
     public var signalsCommitted: Int64 {
-        counters.withLock { $0.signalsByDecision.values.reduce(0, +) }
+        signalsCommittedTotal.load(ordering: .relaxed)
     }
 
-    /// The Prometheus text exposition of every counter; `queueDepth` is sampled by the caller.
-    public func exposition(queueDepth: Int, pendingNotifications: Int? = nil) -> String {
-        counters.withLock { c in
-            var lines: [String] = []
-            lines.append("# HELP alertgate_signals_total Signals committed, by the pipeline's decision.")
-            lines.append("# TYPE alertgate_signals_total counter")
-            for decision in Decision.allCases {
-                lines.append("alertgate_signals_total{decision=\"\(decision.rawValue)\"} \(c.signalsByDecision[decision] ?? 0)")
-            }
-            lines.append("# HELP alertgate_rejected_total Requests or items turned away, by cause.")
-            lines.append("# TYPE alertgate_rejected_total counter")
-            for (cause, count) in c.rejected.sorted(by: { $0.key < $1.key }) {
-                lines.append("alertgate_rejected_total{cause=\"\(cause)\"} \(count)")
-            }
-            lines.append("# HELP alertgate_logs_dropped_total Log messages accepted but not stored, by cause.")
-            lines.append("# TYPE alertgate_logs_dropped_total counter")
-            for (cause, count) in c.droppedLogs.sorted(by: { $0.key < $1.key }) {
-                lines.append("alertgate_logs_dropped_total{cause=\"\(cause)\"} \(count)")
-            }
-            lines.append("# HELP alertgate_batches_committed_total Transactions committed by the writer.")
-            lines.append("# TYPE alertgate_batches_committed_total counter")
-            lines.append("alertgate_batches_committed_total \(c.batches)")
-            lines.append("# HELP alertgate_payloads_total Request bodies stored.")
-            lines.append("# TYPE alertgate_payloads_total counter")
-            lines.append("alertgate_payloads_total \(c.payloads)")
-            lines.append("# HELP alertgate_payload_bytes_received_total Bytes of stored request bodies as received.")
-            lines.append("# TYPE alertgate_payload_bytes_received_total counter")
-            lines.append("alertgate_payload_bytes_received_total \(c.payloadBytesIn)")
-            lines.append("# HELP alertgate_payload_bytes_stored_total Bytes of stored request bodies after compression.")
-            lines.append("# TYPE alertgate_payload_bytes_stored_total counter")
-            lines.append("alertgate_payload_bytes_stored_total \(c.payloadBytesStored)")
-            lines.append("# HELP alertgate_config_reloads_total Config reloads (SIGHUP or POST /api/v1/admin/reload), by result.")
-            lines.append("# TYPE alertgate_config_reloads_total counter")
-            for result in ["success", "failure"] {
-                lines.append("alertgate_config_reloads_total{result=\"\(result)\"} \(c.reloads[result] ?? 0)")
-            }
-            lines.append("# HELP alertgate_notification_attempts_total Attempts to deliver a notification, by receiver and result.")
-            lines.append("# TYPE alertgate_notification_attempts_total counter")
-            for (receiver, results) in c.notifications.sorted(by: { $0.key < $1.key }) {
-                for result in ["delivered", "retry", "failed", "cancelled"] {
-                    lines.append("alertgate_notification_attempts_total{receiver=\"\(receiver)\",result=\"\(result)\"} \(results[result] ?? 0)")
-                }
-            }
-            if let pendingNotifications {
-                lines.append("# HELP alertgate_notifications_pending Notifications in the outbox not delivered yet (waiting or retrying).")
-                lines.append("# TYPE alertgate_notifications_pending gauge")
-                lines.append("alertgate_notifications_pending \(pendingNotifications)")
-            }
-            lines.append("# HELP alertgate_auth_failures_total Requests refused for their credentials, by cause.")
-            lines.append("# TYPE alertgate_auth_failures_total counter")
-            for cause in ["no_token", "invalid_token", "insufficient_scope"] {
-                lines.append("alertgate_auth_failures_total{cause=\"\(cause)\"} \(c.authFailures[cause] ?? 0)")
-            }
-            lines.append("# HELP alertgate_queue_depth Jobs waiting for the writer.")
-            lines.append("# TYPE alertgate_queue_depth gauge")
-            lines.append("alertgate_queue_depth \(queueDepth)")
-            return lines.joined(separator: "\n") + "\n"
+    /// The Prometheus text exposition, with the gauges set from what the caller sampled.
+    public func exposition(queueDepth depth: Int, pendingNotifications pending: Int?, openIncidents open: [IncidentSeverity: Int]?) -> [UInt8] {
+        queueDepth.set(Int64(depth))
+        if let pending { pendingNotifications.set(Int64(pending)) }
+        if let open {
+            for (severity, gauge) in openIncidents { gauge.set(Int64(open[severity] ?? 0)) }
         }
+        return registry.emitToBuffer()
     }
 }

@@ -7,7 +7,6 @@ struct OperationsRoutes: Sendable {
     let outbox: any NotificationStore
     let pipeline: IngestPipeline
     let metrics: GatewayMetrics
-    let spanCounters: SpanCounters
     let udpStats: UDPStats
     let clock: any WallClock
     /// The period `/api/v1/stats` covers when the request names none.
@@ -24,9 +23,10 @@ struct OperationsRoutes: Sendable {
             return JSONOutput.response(["status": "ready"])
         }
         router.get("/metrics") { _, _ in
-            let pending = try? await outbox.pendingNotificationCount()
-            let text = metrics.exposition(queueDepth: pipeline.queueDepth, pendingNotifications: pending) + spanCounters.exposition() + udpStats.exposition()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            async let pending = try? outbox.pendingNotificationCount()
+            async let open = try? store.openIncidentsBySeverity()
+            let text = metrics.exposition(queueDepth: pipeline.queueDepth, pendingNotifications: await pending, openIncidents: await open)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         router.get("/api/v1/stats") { request, _ in
             let parameters = QueryParameters(request.uri.queryParameters)

@@ -1,6 +1,7 @@
+import Prometheus
 import Synchronization
 
-/// OTLP span counters with fixed names, for `/metrics`: spans received per service and spans
+/// OTLP span counters, for `/metrics`: spans received per service and spans
 /// rejected as invalid. Only requests answered 200 count, so a retried export is not counted
 /// twice.
 ///
@@ -11,63 +12,31 @@ public final class SpanCounters: Sendable {
     static let otherService = "_other"
 
     private struct Counts {
-        var spansByService: [String: Int64] = [:]
-        var rejected: Int64 = 0
+        var spansByService: [String: Counter] = [:]
     }
 
     private let counts = Mutex(Counts())
+    private let registry: PrometheusCollectorRegistry
+    private let rejected: Counter
 
-    public init() {}
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        rejected = registry.makeCounter(name: "alertgate_otlp_rejected_spans_total",
+                                        help: "OTLP spans rejected as invalid (reported back as partial success).")
+    }
 
     /// Adds the spans of one accepted request.
-    public func record(spansByService: [String: Int], rejected: Int) {
+    public func record(spansByService: [String: Int], rejected count: Int) {
         counts.withLock { counts in
-            for (service, count) in spansByService {
+            for (service, spans) in spansByService {
                 let key = counts.spansByService[service] != nil || counts.spansByService.count < Self.maxServices ? service : Self.otherService
-                counts.spansByService[key, default: 0] += Int64(count)
-            }
-            counts.rejected += Int64(rejected)
-        }
-    }
-
-    /// Spans counted for `service` so far.
-    public func spans(service: String) -> Int64 {
-        counts.withLock { $0.spansByService[service] ?? 0 }
-    }
-
-    /// Spans rejected so far.
-    public var rejectedSpans: Int64 {
-        counts.withLock { $0.rejected }
-    }
-
-    /// Prometheus text lines: `alertgate_otlp_spans_total{service="..."} N` per service
-    /// (sorted) and `alertgate_otlp_rejected_spans_total N`, each with HELP and TYPE.
-    public func exposition() -> String {
-        counts.withLock { counts in
-            var lines: [String] = []
-            lines.append("# HELP alertgate_otlp_spans_total OTLP spans received in accepted requests, by service.name.")
-            lines.append("# TYPE alertgate_otlp_spans_total counter")
-            for (service, count) in counts.spansByService.sorted(by: { $0.key < $1.key }) {
-                lines.append("alertgate_otlp_spans_total{service=\"\(Self.escape(service))\"} \(count)")
-            }
-            lines.append("# HELP alertgate_otlp_rejected_spans_total OTLP spans rejected as invalid (reported back as partial success).")
-            lines.append("# TYPE alertgate_otlp_rejected_spans_total counter")
-            lines.append("alertgate_otlp_rejected_spans_total \(counts.rejected)")
-            return lines.joined(separator: "\n") + "\n"
-        }
-    }
-
-    /// A Prometheus label value: backslash, double quote and line feed escaped.
-    static func escape(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
+                if counts.spansByService[key] == nil {
+                    counts.spansByService[key] = registry.makeCounter(name: "alertgate_otlp_spans_total", labels: [("service", key)],
+                                                                      help: "OTLP spans received in accepted requests, by service.name.")
+                }
+                counts.spansByService[key]!.increment(by: Int64(spans))
             }
         }
-        return out
+        if count > 0 { rejected.increment(by: Int64(count)) }
     }
 }

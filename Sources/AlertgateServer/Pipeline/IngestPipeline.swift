@@ -222,9 +222,12 @@ public final class IngestPipeline: Service, Sendable {
     private func commit(_ batch: StoreBatch) -> Task<Bool, Never> {
         let store = store
         let logger = logger
+        let metrics = metrics
         return Task {
             do {
+                let started = ContinuousClock.now
                 try await store.commit(batch)
+                if !batch.isEmpty { metrics.committed(batch: batch, duration: .now - started) }
                 return true
             } catch {
                 logger.error("commit failed; nothing built on it is stored, and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
@@ -235,7 +238,6 @@ public final class IngestPipeline: Service, Sendable {
 
     private func reply(_ batch: PipelineBatch, stored: Bool) {
         if stored {
-            if !batch.batch.isEmpty { metrics.committed(batch: batch.batch, signals: batch.signalCount) }
             if batch.hasDeliveries { deliveriesStored.ring() }
             for reply in batch.replies { reply(.success(())) }
         } else {

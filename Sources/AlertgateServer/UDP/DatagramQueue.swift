@@ -16,7 +16,7 @@ final class DatagramQueue: Sendable {
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(capacity: Int, byteCapacity: Int = 64 << 20) {
+    init(capacity: Int, byteCapacity: Int = 8 << 20) {
         self.capacity = capacity
         self.byteCapacity = byteCapacity
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

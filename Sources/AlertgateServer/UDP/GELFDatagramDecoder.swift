@@ -17,10 +17,10 @@ struct GELFDatagramDecoder: DatagramDecoder {
     private var incompleteCounted = 0
     private let codec = GELFCodec()
 
-    init(maxLevel: Int, maxMessageBytes: Int = 8 << 20) {
+    init(maxLevel: Int, maxMessageBytes: Int = 8 << 20, maxOpenMessages: Int = 1024, maxOpenBytes: Int = 8 << 20) {
         self.maxLevel = maxLevel
         self.maxMessageBytes = maxMessageBytes
-        assembler = GELFChunkAssembler(maxMessageBytes: maxMessageBytes)
+        assembler = GELFChunkAssembler(maxPendingMessages: maxOpenMessages, maxPendingBytes: maxOpenBytes, maxMessageBytes: maxMessageBytes)
     }
 
     mutating func decode(_ datagram: [UInt8], at now: Timestamp) -> DatagramOutcome {

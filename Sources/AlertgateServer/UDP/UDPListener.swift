@@ -44,7 +44,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
 
     func run() async throws {
         let name = decoder.name
-        let queue = DatagramQueue(capacity: settings.queueCapacity)
+        let queue = DatagramQueue(capacity: settings.queueCapacity, byteCapacity: settings.queueBytes)
         let stats = self.stats
         let perRead = max(1, settings.messagesPerRead)
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -1,3 +1,4 @@
+import Prometheus
 import Synchronization
 
 /// Counters of the UDP listeners with fixed names: datagrams received, signals stored and
@@ -23,28 +24,63 @@ public final class UDPStats: Sendable {
         var received: Int64 = 0
         var stored: Int64 = 0
         var dropped: [DropCause: Int64] = [:]
+        /// The same counts in the registry, for `/metrics`.
+        let receivedCounter: Counter
+        let storedCounter: Counter
+        let droppedCounters: [DropCause: Counter]
+
+        init(name: String, registry: PrometheusCollectorRegistry) {
+            receivedCounter = registry.makeCounter(name: "alertgate_udp_datagrams_total", labels: [("listener", name)],
+                                                   help: "Datagrams read from each UDP listener.")
+            storedCounter = registry.makeCounter(name: "alertgate_udp_stored_total", labels: [("listener", name)],
+                                                 help: "Datagrams stored as signals, per listener.")
+            droppedCounters = Dictionary(uniqueKeysWithValues: DropCause.allCases.map { cause in
+                (cause, registry.makeCounter(name: "alertgate_udp_dropped_total", labels: [("listener", name), ("cause", cause.rawValue)],
+                                             help: "Datagrams not stored, per listener and cause."))
+            })
+        }
     }
 
     private let listeners = Mutex([String: Listener]())
+    /// Where the counts are exposed (`/metrics`), beside the snapshot `/api/v1/stats` reads.
+    private let registry: PrometheusCollectorRegistry
 
-    public init() {}
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
 
     /// A listener that is bound and reading: it shows (with zero counts) from now on.
     func listening(_ listener: String) {
-        listeners.withLock { if $0[listener] == nil { $0[listener] = Listener() } }
+        update(listener) { _ in }
     }
 
     func received(_ listener: String, count: Int64 = 1) {
-        listeners.withLock { $0[listener, default: Listener()].received += count }
+        update(listener) {
+            $0.received += count
+            $0.receivedCounter.increment(by: count)
+        }
     }
 
     func stored(_ listener: String, count: Int64) {
-        listeners.withLock { $0[listener, default: Listener()].stored += count }
+        update(listener) {
+            $0.stored += count
+            $0.storedCounter.increment(by: count)
+        }
     }
 
     func dropped(_ listener: String, _ cause: DropCause, count: Int64 = 1) {
         guard count > 0 else { return }
-        listeners.withLock { $0[listener, default: Listener()].dropped[cause, default: 0] += count }
+        update(listener) {
+            $0.dropped[cause, default: 0] += count
+            $0.droppedCounters[cause]?.increment(by: count)
+        }
+    }
+
+    private func update(_ name: String, _ change: (inout Listener) -> Void) {
+        listeners.withLock { listeners in
+            if listeners[name] == nil { listeners[name] = Listener(name: name, registry: registry) }
+            change(&listeners[name]!)
+        }
     }
 
     /// Per listener: received, stored and drops by cause.
@@ -52,27 +88,5 @@ public final class UDPStats: Sendable {
         listeners.withLock { listeners in
             listeners.mapValues { ($0.received, $0.stored, Dictionary(uniqueKeysWithValues: $0.dropped.map { ($0.key.rawValue, $0.value) })) }
         }
-    }
-
-    func exposition() -> String {
-        let snapshot = snapshot()
-        var lines = [
-            "# HELP alertgate_udp_datagrams_total Datagrams read from each UDP listener.",
-            "# TYPE alertgate_udp_datagrams_total counter",
-        ]
-        for (name, counts) in snapshot.sorted(by: { $0.key < $1.key }) {
-            lines.append("alertgate_udp_datagrams_total{listener=\"\(name)\"} \(counts.received)")
-        }
-        lines += ["# HELP alertgate_udp_stored_total Datagrams stored as signals, per listener.", "# TYPE alertgate_udp_stored_total counter"]
-        for (name, counts) in snapshot.sorted(by: { $0.key < $1.key }) {
-            lines.append("alertgate_udp_stored_total{listener=\"\(name)\"} \(counts.stored)")
-        }
-        lines += ["# HELP alertgate_udp_dropped_total Datagrams not stored, per listener and cause.", "# TYPE alertgate_udp_dropped_total counter"]
-        for (name, counts) in snapshot.sorted(by: { $0.key < $1.key }) {
-            for cause in DropCause.allCases {
-                lines.append("alertgate_udp_dropped_total{listener=\"\(name)\",cause=\"\(cause.rawValue)\"} \(counts.dropped[cause.rawValue] ?? 0)")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
