@@ -15,7 +15,7 @@ public struct GatewayConfig: Hashable, Sendable {
         public var maxConcurrentRequests = 1024
         /// Bytes of request bodies (and what compressed ones may inflate to) held at once by
         /// the requests in progress (503 with Retry-After beyond).
-        public var maxInflightBodyBytes = 16 << 20
+        public var maxInflightBodyBytes = 4 << 20
         /// How people reach this alertgate: the base of links in notifications (default:
         /// `http://host:port`).
         public var externalURL: String?
@@ -29,7 +29,21 @@ public struct GatewayConfig: Hashable, Sendable {
         public var rateLimitPerToken: RateLimit?
         /// Requests per second each peer address may send (nil: no limit).
         public var rateLimitPerAddress: RateLimit?
+        /// Serve HTTPS with this certificate and key (nil: plain HTTP).
+        public var tls: TLS?
         public init() {}
+    }
+
+    /// HTTPS: PEM files, read at start and again on SIGHUP (a renewed certificate is taken
+    /// without a restart).
+    public struct TLS: Hashable, Sendable {
+        /// The certificate, followed by its intermediates.
+        public var certFile: String
+        public var keyFile: String
+        public init(certFile: String, keyFile: String) {
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
     }
 
     /// A rate limit: `rate` requests per second, up to `burst` at once.
@@ -73,6 +87,9 @@ public struct GatewayConfig: Hashable, Sendable {
         public var maxBatchSignals = 4096
         /// How often firing alerts are checked against `resolve_timeout`.
         public var expiryInterval: Duration = .seconds(1)
+        /// On SIGTERM, how long queued work may take to be committed before alertgate stops
+        /// anyway (what is left is answered 503, never acknowledged).
+        public var drainTimeout: Duration = .seconds(30)
         public init() {}
     }
 
@@ -201,6 +218,7 @@ public struct GatewayConfig: Hashable, Sendable {
         guard pipeline.queueCapacity > 0 else { throw ConfigError(key: "pipeline.queue_capacity", message: "must be positive") }
         guard pipeline.maxBatchSignals > 0 else { throw ConfigError(key: "pipeline.max_batch_signals", message: "must be positive") }
         guard (1...256).contains(notify.concurrency) else { throw ConfigError(key: "notify.concurrency", message: "must be between 1 and 256") }
+        guard pipeline.drainTimeout > .zero else { throw ConfigError(key: "pipeline.drain_timeout", message: "must be positive") }
         guard pipeline.expiryInterval > .zero else { throw ConfigError(key: "pipeline.expiry_interval", message: "must be positive") }
         let windows: [(String, Duration)] = [
             ("correlation.correlation_window", correlation.correlationWindow),

@@ -2,6 +2,7 @@ import AlertgateCodecs
 import AlertgateCore
 import AlertgateStorage
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -24,6 +25,8 @@ public struct Gateway: Sendable {
     public let udpStats: UDPStats
     /// The ports the UDP listeners are bound to.
     public let udpPorts = UDPPorts()
+    /// The certificate and key when serving HTTPS (`http.tls`), reloaded on SIGHUP.
+    let tls: TLSContextStore?
     /// The bounds on requests in progress (`http.max_concurrent_requests`, `http.max_inflight_body_bytes`).
     let admission: RequestAdmission
     /// The base of links in notifications: `http.external_url`, else the bound address.
@@ -40,17 +43,18 @@ public struct Gateway: Sendable {
         self.clock = clock
         self.logger = logger
         startedAt = clock.now()
+        tls = try config.http.tls.map { try TLSContextStore(settings: $0) }
         store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         metrics = GatewayMetrics()
         spanCounters = SpanCounters(registry: metrics.registry)
         udpStats = UDPStats(registry: metrics.registry)
         policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences, now: clock.now()))
         silences = SilenceService(store: store, book: policy, clock: clock)
-        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, metrics: metrics, logger: logger)
+        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
         externalURL = ExternalURL(configured: config.http.externalURL)
         admission = RequestAdmission(maxRequests: config.http.maxConcurrentRequests, maxBodyBytes: config.http.maxInflightBodyBytes,
-                                     largestBody: max(config.http.maxBodyBytes, config.otlp.maxBodyBytes),
+                                     httpBodyLimit: config.http.maxBodyBytes, otlpBodyLimit: config.otlp.maxBodyBytes,
                                      maxCompressionRatio: config.http.maxCompressionRatio)
     }
 
@@ -67,14 +71,21 @@ public struct Gateway: Sendable {
         let router = makeRouter()
         let host = config.http.host
         let headerTimeout = TimeAmount.milliseconds(config.http.headerTimeout.wholeMilliseconds)
+        // A new deadline handler for each connection (the argument is evaluated per channel).
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestHeadDeadline(timeout: headerTimeout)])
+        let server: HTTPServerBuilder = if let tls {
+            HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), contexts: tls) }
+        } else {
+            .http1(configuration: http1)
+        }
+        let scheme = tls == nil ? "http" : "https"
         return Application(
             router: router,
-            // A new deadline handler for each connection (the argument is evaluated per channel).
-            server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadDeadline(timeout: headerTimeout)])),
+            server: server,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
             services: [pipeline, reloader, notificationSender()] + udpListeners(),
             onServerRunning: { [externalURL] channel in
-                externalURL.listening(host: host, port: channel.localAddress?.port ?? 0)
+                externalURL.listening(host: host, port: channel.localAddress?.port ?? 0, scheme: scheme)
                 await onListening(host, channel.localAddress?.port ?? 0)
             },
             logger: logger)
@@ -131,8 +142,14 @@ public struct Gateway: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    /// On SIGTERM the queue has `pipeline.drain_timeout` to be committed; past it the services
+    /// are cancelled and what is left is answered 503 (never acknowledged).
     public func run(onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
-        try await application(onListening: onListening).runService()
+        var configuration = ServiceGroupConfiguration(services: [application(onListening: onListening)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger)
+        configuration.maximumGracefulShutdownDuration = config.pipeline.drainTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
     }
 }
 

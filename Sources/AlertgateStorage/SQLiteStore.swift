@@ -10,6 +10,10 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     let pool: DatabasePool
     let payloadCompressor = PayloadCompressor()
 
+    static let writerCacheKiB = 8 << 10
+    static let readerCacheKiB = 2 << 10
+    static let readerCount = 4
+
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     /// `synchronous` is `normal` (survives a process crash) or `full` (also a power loss).
     public init(path: String, synchronous: String = "normal") throws {
@@ -18,8 +22,13 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // Page caches are memory the process keeps once filled, one per connection: the
+        // writer's is the one that speeds up ingest; the readers' stay small, so that the
+        // caches together stay a fixed part of the memory bound (8 MiB + 4 × 2 MiB).
+        configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB
+            try db.execute(sql: "PRAGMA cache_size = -\(kibibytes)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -83,9 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, port) in [("syslog", settings.udp.syslogPort), ("gelf", settings.udp.gelfPort), ("json", settings.udp.jsonPort)] {
             if port == nil { FileHandle.standardError.write(Data("alertgate: the \(name) UDP listener is off\n".utf8)) }
         }
+        let scheme = settings.http.tls == nil ? "http" : "https"
         try await gateway.run { host, port in
             // Scripts and tests wait for this line to learn the port.
-            FileHandle.standardOutput.write(Data("alertgate listening on http://\(host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("alertgate listening on \(scheme)://\(host):\(port)\n".utf8))
         }
     }
 }

@@ -9,10 +9,19 @@ public struct GatewayRequestContext: AuthRequestContext, RemoteAddressRequestCon
     public var coreContext: CoreRequestContextStorage
     public var identity: AuthToken?
     public let remoteAddress: SocketAddress?
+    /// The connection, to stop reading a body that is refused before it is read.
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
+    }
+
+    /// Answers this request, then closes the connection without reading the rest of its body:
+    /// a refused body is not drained into memory, which a flood of them would fill.
+    func closeAfterAnswer() {
+        channel.close(mode: .input, promise: nil)
     }
 
     /// Whether the peer is on this machine.

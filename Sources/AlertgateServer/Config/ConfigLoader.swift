@@ -7,7 +7,8 @@ import Yams
 ///
 /// ```yaml
 /// http:        { host: 127.0.0.1, port: 9480, max_body_bytes: 1048576, max_compression_ratio: 100,
-///                max_concurrent_requests: 1024, max_inflight_body_bytes: 16777216 }
+///                max_concurrent_requests: 1024, max_inflight_body_bytes: 4194304,
+///                tls: { cert_file: cert.pem, key_file: key.pem } }
 /// logs:        { max_level: 4 }
 /// udp:         { host: 127.0.0.1, syslog_port: 5514, gelf_port: 12201, json_port: 5515,
 ///                receive_buffer_bytes: 4194304, messages_per_read: 16, queue_capacity: 65536,
@@ -17,7 +18,7 @@ import Yams
 ///                max_attributes: 200000, slow_span_thresholds: { checkout: 500ms } }
 /// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
-/// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s }
+/// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s, drain_timeout: 30s }
 /// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
 ///                max_clock_skew: 10m, group_by: [] }
 /// ```
@@ -54,6 +55,18 @@ public enum ConfigLoader {
                     case "host": config.http.host = try string(item, "http.host")
                     case "port": config.http.port = try integer(item, "http.port")
                     case "max_body_bytes": config.http.maxBodyBytes = try integer(item, "http.max_body_bytes")
+                    case "tls":
+                        var certFile: String?, keyFile: String?
+                        for (field, file) in try section(item, "http.tls") {
+                            switch field {
+                            case "cert_file": certFile = try string(file, "http.tls.cert_file")
+                            case "key_file": keyFile = try string(file, "http.tls.key_file")
+                            default: throw unknown("http.tls.\(field)")
+                            }
+                        }
+                        guard let certFile else { throw ConfigError(key: "http.tls.cert_file", message: "is required with http.tls") }
+                        guard let keyFile else { throw ConfigError(key: "http.tls.key_file", message: "is required with http.tls") }
+                        config.http.tls = GatewayConfig.TLS(certFile: certFile, keyFile: keyFile)
                     case "max_compression_ratio": config.http.maxCompressionRatio = try integer(item, "http.max_compression_ratio")
                     case "max_concurrent_requests": config.http.maxConcurrentRequests = try integer(item, "http.max_concurrent_requests")
                     case "max_inflight_body_bytes": config.http.maxInflightBodyBytes = try integer(item, "http.max_inflight_body_bytes")
@@ -148,6 +161,7 @@ public enum ConfigLoader {
                     case "queue_capacity": config.pipeline.queueCapacity = try integer(item, "pipeline.queue_capacity")
                     case "max_batch_signals": config.pipeline.maxBatchSignals = try integer(item, "pipeline.max_batch_signals")
                     case "expiry_interval": config.pipeline.expiryInterval = try duration(item, "pipeline.expiry_interval")
+                    case "drain_timeout": config.pipeline.drainTimeout = try duration(item, "pipeline.drain_timeout")
                     default: throw unknown("pipeline.\(name)")
                     }
                 }

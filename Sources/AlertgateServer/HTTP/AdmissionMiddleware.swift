@@ -9,12 +9,13 @@ import Synchronization
 ///
 /// One connection carries one request at a time (HTTP/1.1 pipelining is read one request
 /// after another), so the total bound is also the bound per connection.
-struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
+struct AdmissionMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
     let admission: RequestAdmission
     let metrics: GatewayMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let bytes = admission.reservation(contentLength: request.headers[.contentLength].flatMap(Int.init),
+        let bytes = admission.reservation(path: request.uri.path, contentLength: request.headers[.contentLength].flatMap(Int.init),
                                           encoded: request.headers[.contentEncoding].map { !["", "identity"].contains($0.lowercased()) } ?? false,
                                           hasBody: request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil)
         if let refusal = admission.admit(bytes: bytes) {
@@ -24,6 +25,7 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
                                  message: "alertgate is at its limit of \(refusal == "http.max_concurrent_requests" ? "requests in progress" : "request bytes in memory") (\(refusal)); retry in a second")
             error.retryAfterSeconds = 1
             error.limit = refusal
+            if bytes > 0 { context.closeAfterAnswer() }
             throw error
         }
         defer { admission.release(bytes: bytes) }
@@ -35,21 +37,26 @@ struct AdmissionMiddleware<Context: RequestContext>: RouterMiddleware {
 final class RequestAdmission: Sendable {
     let maxRequests: Int
     let maxBodyBytes: Int
-    /// The largest body any route takes (decompressed), for a body of unknown length.
-    let largestBody: Int
+    /// The largest body a route takes (decompressed): `http.max_body_bytes`, and
+    /// `otlp.max_body_bytes` for OTLP.
+    let httpBodyLimit: Int
+    let otlpBodyLimit: Int
     let maxCompressionRatio: Int
     private let state = Mutex((requests: 0, bytes: 0))
 
-    init(maxRequests: Int, maxBodyBytes: Int, largestBody: Int, maxCompressionRatio: Int) {
+    init(maxRequests: Int, maxBodyBytes: Int, httpBodyLimit: Int, otlpBodyLimit: Int, maxCompressionRatio: Int) {
         self.maxRequests = maxRequests
         self.maxBodyBytes = maxBodyBytes
-        self.largestBody = largestBody
+        self.httpBodyLimit = httpBodyLimit
+        self.otlpBodyLimit = otlpBodyLimit
         self.maxCompressionRatio = maxCompressionRatio
     }
 
-    /// The bytes a request may come to hold: its body, and what that body may inflate to.
-    func reservation(contentLength: Int?, encoded: Bool, hasBody: Bool) -> Int {
+    /// The bytes a request may come to hold: its body, and what that body may inflate to,
+    /// each within the limit of the route at `path`.
+    func reservation(path: String, contentLength: Int?, encoded: Bool, hasBody: Bool) -> Int {
         guard hasBody else { return 0 }
+        let largestBody = path == "/v1/traces" ? otlpBodyLimit : httpBodyLimit
         guard let length = contentLength else { return encoded ? 2 * largestBody : largestBody }
         let raw = min(length, largestBody)
         guard encoded else { return raw }

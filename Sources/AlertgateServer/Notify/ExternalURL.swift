@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Where people reach this alertgate, for links in notifications: `http.external_url` when
-/// set, else `http://host:port` of the listener once it is bound (port 0 picks one).
+/// set, else `http://host:port` (or https) of the listener once it is bound (port 0 picks one).
 public final class ExternalURL: Sendable {
     private let configured: String?
     private let bound = Mutex<String?>(nil)
@@ -10,9 +10,9 @@ public final class ExternalURL: Sendable {
         self.configured = configured.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 
-    func listening(host: String, port: Int) {
+    func listening(host: String, port: Int, scheme: String = "http") {
         let shown = host.contains(":") ? "[\(host)]" : host
-        bound.withLock { $0 = "http://\(shown):\(port)" }
+        bound.withLock { $0 = "\(scheme)://\(shown):\(port)" }
     }
 
     var value: String {

@@ -15,6 +15,12 @@ struct OperationsRoutes: Sendable {
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in JSONOutput.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in
+            if pipeline.isCommitFailing {
+                var error = APIError(.serviceUnavailable, code: "not_ready",
+                                     message: "the last transaction failed (disk full or read-only?); ingest answers 503 until one commits")
+                error.retryAfterSeconds = 5
+                throw error
+            }
             do {
                 _ = try await store.counts()
             } catch {

@@ -29,6 +29,9 @@ public final class IngestPipeline: Service, Sendable {
     private let wakeContinuation: AsyncStream<Void>.Continuation
     /// Expiry passes carried out (tests wait for one).
     private let expiryPasses = Atomic<Int>(0)
+    /// Whether the last transaction failed (disk full, read-only file...): `/readyz` says so
+    /// until one commits again.
+    private let commitFailing = Atomic<Bool>(false)
     /// The `PolicyBook` version the correlator runs under.
     private let appliedPolicyVersion = Atomic<Int>(0)
 
@@ -90,6 +93,9 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Jobs waiting for the writer.
     public var queueDepth: Int { queue.withLock { $0.jobs.count } }
+
+    /// Whether the last transaction failed; false again once one commits.
+    public var isCommitFailing: Bool { commitFailing.load(ordering: .relaxed) }
 
     /// Expiry passes carried out since the start.
     public var expiryPassCount: Int { expiryPasses.load(ordering: .acquiring) }
@@ -223,13 +229,15 @@ public final class IngestPipeline: Service, Sendable {
         let store = store
         let logger = logger
         let metrics = metrics
-        return Task {
+        return Task { [self] in
             do {
                 let started = ContinuousClock.now
                 try await store.commit(batch)
                 if !batch.isEmpty { metrics.committed(batch: batch, duration: .now - started) }
+                if self.commitFailing.exchange(false, ordering: .relaxed) { logger.notice("commits succeed again") }
                 return true
             } catch {
+                self.commitFailing.store(true, ordering: .relaxed)
                 logger.error("commit failed; nothing built on it is stored, and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
                 return false
             }

@@ -18,14 +18,18 @@ public final class Reloader: Service, Sendable {
     let base: GatewayConfig
     let book: PolicyBook
     let silences: SilenceService
+    /// HTTPS's certificate and key, read again on every reload.
+    let tls: TLSContextStore?
     let metrics: GatewayMetrics
     let logger: Logger
 
-    init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, metrics: GatewayMetrics, logger: Logger) {
+    init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, tls: TLSContextStore? = nil, metrics: GatewayMetrics,
+         logger: Logger) {
         self.configPath = configPath
         self.base = base
         self.book = book
         self.silences = silences
+        self.tls = tls
         self.metrics = metrics
         self.logger = logger
     }
@@ -41,6 +45,16 @@ public final class Reloader: Service, Sendable {
     }
 
     public func reload(trigger: String) async -> Outcome {
+        if let tls {
+            do {
+                try tls.reload()
+                logger.notice("TLS certificate reloaded", metadata: ["trigger": "\(trigger)", "cert_file": "\(tls.settings.certFile)"])
+            } catch {
+                metrics.reloaded("failure")
+                logger.error("TLS certificate reload refused; the one in force stays", metadata: ["trigger": "\(trigger)", "error": "\(error)"])
+                return .refused(error)
+            }
+        }
         guard let configPath else {
             logger.notice("config reload asked, but alertgate runs without a config file", metadata: ["trigger": "\(trigger)"])
             return .noConfigFile
