@@ -274,6 +274,7 @@ def test_full_disk_answers_503_and_recovers_once_space_is_freed(workdir, mounts,
     # Acknowledged while there was room, then refused, every refusal naming the store with Retry-After.
     assert_only_store_refusals_and_acknowledgements(full, server, "disk full", STORE_REFUSALS | ACKNOWLEDGEMENTS)
     assert healthz.status == 200, f"/healthz while the disk is full: {healthz!r}"
+    assert readyz.status == 503, f"/readyz while commits fail on a full disk: {readyz!r}"
     print(f"\ndisk full: first 503 after {first_503:.2f} s; answers {dict(full.statuses)}; "
           f"/readyz answers {readyz!r}")
 
@@ -297,6 +298,8 @@ def test_full_disk_answers_503_and_recovers_once_space_is_freed(workdir, mounts,
     finally:
         client.close()
     recovery = time.monotonic() - started
+    ready_again = get(server, "/readyz")
+    assert ready_again.status == 200, f"/readyz once commits succeed again: {ready_again!r}"
     assert_only_store_refusals_and_acknowledgements(recovered, server, "recovery", STORE_REFUSALS | ACKNOWLEDGEMENTS)
     after = load_until_acknowledged(server, "after", ACKNOWLEDGED_FIRST)
     print(f"disk full: 2xx again {recovery:.2f} s after the filler was removed ({dict(recovered.statuses)})")
@@ -358,6 +361,7 @@ def test_read_only_filesystem_answers_503_and_keeps_what_it_acknowledged(workdir
     assert refused(read_only_ledger) > 0, f"no request answered while read-only: {dict(read_only_ledger.statuses)}"
     assert_only_store_refusals_and_acknowledgements(read_only_ledger, server, "read-only", STORE_REFUSALS)
     assert healthz.status == 200, f"/healthz while read-only: {healthz!r}"
+    assert readyz.status == 503, f"/readyz while commits fail on a read-only file: {readyz!r}"
     remount = privileged("mount", "-o", "remount,rw", volume, check=False)
     print(f"\nread-only: answers {dict(read_only_ledger.statuses)}; /readyz answers {readyz!r}; "
           f"`mount -o remount,rw`: exit {remount.returncode} {(remount.stdout + remount.stderr).strip()!r}")
