@@ -118,7 +118,7 @@ public struct Gateway: Sendable {
         OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, udpStats: udpStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
-                                startedAt: startedAt).register(on: router)
+                                startedAt: startedAt, shownConfig: { [reloader] in reloader.redactedConfig }).register(on: router)
         PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router

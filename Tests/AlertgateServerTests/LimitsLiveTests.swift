@@ -86,3 +86,53 @@ import Testing
         }
     }
 }
+
+/// The config as `/api/v2/status` shows it (what `amtool config show` prints): secrets redacted.
+@Suite struct ConfigRedactionTests {
+    static let config = """
+        http:
+          host: 127.0.0.1
+        auth:
+          tokens:
+            - {name: ops, sha256: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0", scopes: [admin]}
+        pagerduty:
+          integrations:
+            R0UT1NGKEY0000000000000000000001: {service: checkout}
+        receivers:
+          - name: hook
+            webhook:
+              url: https://bot:hunter2@hooks.example/alertgate
+              secret: s3cr3t-hmac-key
+              headers: {Authorization: Bearer abc.def.ghi}
+          - name: chat
+            slack: {url: https://hooks.slack.com/services/T000/B000/XXXXSECRET, channel: "#ops"}
+          - name: pager
+            pagerduty: {routing_key: PDKEY1234567890}
+        routes:
+          - receivers: [hook]
+        """
+
+    @Test func secretsAreReplacedAndTheRestIsKept() throws {
+        let shown = try #require(ConfigRedaction.redact(Self.config))
+        for secret in ["0f1e2d3c4b5a6978", "R0UT1NGKEY", "hunter2", "s3cr3t-hmac-key", "abc.def.ghi", "XXXXSECRET", "PDKEY1234567890"] {
+            #expect(!shown.contains(secret), "\(secret) is shown:\n\(shown)")
+        }
+        for kept in ["127.0.0.1", "checkout", "https://hooks.example/alertgate", "#ops", "name: pager", "scopes"] {
+            #expect(shown.contains(kept), "\(kept) is missing:\n\(shown)")
+        }
+        #expect(shown.contains("<secret>"))
+    }
+
+    @Test func theStatusRouteShowsTheRedactedFile() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.file("alertgate.yaml")
+        try Self.config.write(toFile: path, atomically: true, encoding: .utf8)
+        try await withRunningGateway(configPath: path, configure: { $0.policy.tokens = [] }) { gateway in
+            let status = try await gateway.client.get("/api/v2/status").json
+            let original = (status["config"] as? [String: Any])?["original"] as? String ?? ""
+            #expect(original.contains("<secret>") && original.contains("checkout"))
+            #expect(!original.contains("s3cr3t-hmac-key") && !original.contains("hunter2"))
+        }
+    }
+}

@@ -1,7 +1,9 @@
+import Foundation
 import AlertgateCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import Synchronization
 
 /// Reloads the catalog, the rules and the config's silences from the config file, on SIGHUP
 /// and on `POST /api/v1/admin/reload`, without touching alerts, incidents or API silences.
@@ -22,6 +24,8 @@ public final class Reloader: Service, Sendable {
     let tls: TLSContextStore?
     let metrics: GatewayMetrics
     let logger: Logger
+    /// The config file last loaded, secrets redacted, for `/api/v2/status`.
+    private let shownConfig = Mutex("")
 
     init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, tls: TLSContextStore? = nil, metrics: GatewayMetrics,
          logger: Logger) {
@@ -30,6 +34,7 @@ public final class Reloader: Service, Sendable {
         self.book = book
         self.silences = silences
         self.tls = tls
+        shownConfig.withLock { $0 = Self.redactedFile(configPath) }
         self.metrics = metrics
         self.logger = logger
     }
@@ -42,6 +47,14 @@ public final class Reloader: Service, Sendable {
                 _ = await self.reload(trigger: "SIGHUP")
             }
         }
+    }
+
+    /// The config file in force, with every secret replaced by `<secret>` (`ConfigRedaction`).
+    var redactedConfig: String { shownConfig.withLock { $0 } }
+
+    private static func redactedFile(_ path: String?) -> String {
+        guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
+        return ConfigRedaction.redact(text) ?? "# the config file does not parse as YAML; not shown\n"
     }
 
     public func reload(trigger: String) async -> Outcome {
@@ -66,6 +79,7 @@ public final class Reloader: Service, Sendable {
             let loaded = try ConfigLoader.load(path: configPath, into: start)
             try await silences.store.syncConfigSilences(loaded.policy.silences, now: silences.clock.now())
             book.replace(policy: loaded.policy)
+            shownConfig.withLock { $0 = Self.redactedFile(configPath) }
             try await silences.refresh()
             metrics.reloaded("success")
             let policy = loaded.policy

@@ -12,6 +12,8 @@ struct AlertmanagerQueryRoutes: Sendable {
     let bodyReader: RequestBodyReader
     let resolveTimeout: Duration
     let startedAt: Timestamp
+    /// The config file in force, secrets redacted (`Reloader.redactedConfig`).
+    var shownConfig: @Sendable () -> String = { "" }
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v2/silences") { request, _ in
@@ -53,7 +55,9 @@ struct AlertmanagerQueryRoutes: Sendable {
         }
         router.get("/api/v2/alerts") { request, _ in try await alerts(request) }
         router.get("/api/v2/status") { _, _ in
-            JSONOutput.response(AlertmanagerStatusView(uptime: startedAt.rfc3339))
+            var status = AlertmanagerStatusView(uptime: startedAt.rfc3339)
+            status.config.original = shownConfig()
+            return JSONOutput.response(status)
         }
     }
 
