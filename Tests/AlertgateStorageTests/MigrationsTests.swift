@@ -6,7 +6,7 @@ import Testing
 @Suite("Migrations: a new file gets the schema; a file of each release upgrades")
 struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
-                      "v7-notifications-and-audit"]
+                      "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.
@@ -74,6 +74,8 @@ struct MigrationsTests {
         let store = try SQLiteStore(path: database.path)
         #expect(try store.appliedMigrations() == Self.all)
         #expect(try store.integrityCheck() == "ok")
+        // v8: rewritten in incremental-vacuum mode at the first start.
+        #expect(try store.fileStats().autoVacuum == DatabaseFileStats.incremental)
         // The upgraded schema is a new file's, to the letter: no shipped migration was edited.
         let fresh = database.folder.appendingPathComponent("fresh.sqlite").path
         try SchemaHistory.createDatabase(at: fresh, upTo: try #require(Self.all.last))
