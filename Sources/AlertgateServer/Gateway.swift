@@ -24,6 +24,8 @@ public struct Gateway: Sendable {
     public let udpStats = UDPStats()
     /// The ports the UDP listeners are bound to.
     public let udpPorts = UDPPorts()
+    /// What retention deleted since start.
+    public let retentionStats = RetentionStats()
     /// The base of links in notifications: `http.external_url`, else the bound address.
     let externalURL: ExternalURL
     let clock: any WallClock
@@ -53,6 +55,11 @@ public struct Gateway: Sendable {
                            doorbell: pipeline.deliveriesStored, metrics: metrics, logger: logger)
     }
 
+    /// Deletes what `retention` says is old enough (`RetentionService`).
+    func retentionService() -> RetentionService {
+        RetentionService(store: store, config: config.retention, clock: clock, stats: retentionStats, logger: logger)
+    }
+
     /// The HTTP application with the pipeline as one of its services: running it starts the
     /// pipeline first and, on SIGTERM or SIGINT, stops accepting, drains the queue and closes.
     /// `onListening` gets the bound address (useful with port 0).
@@ -65,7 +72,7 @@ public struct Gateway: Sendable {
             // A new deadline handler for each connection (the argument is evaluated per channel).
             server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadDeadline(timeout: headerTimeout)])),
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader, notificationSender()] + udpListeners(),
+            services: [pipeline, reloader, notificationSender(), retentionService()] + udpListeners(),
             onServerRunning: { [externalURL] channel in
                 externalURL.listening(host: host, port: channel.localAddress?.port ?? 0)
                 await onListening(host, channel.localAddress?.port ?? 0)
@@ -95,7 +102,8 @@ public struct Gateway: Sendable {
         SignalRoutes(store: store, config: config).register(on: router)
         NotificationRoutes(store: store).register(on: router)
         AuditRoutes(audit: store).register(on: router)
-        OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats, clock: clock).register(on: router)
+        OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, spanCounters: spanCounters, udpStats: udpStats,
+                         retentionStats: retentionStats, clock: clock).register(on: router)
         SilenceRoutes(silences: silences, bodyReader: bodyReader).register(on: router)
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt).register(on: router)

@@ -9,6 +9,7 @@ struct OperationsRoutes: Sendable {
     let metrics: GatewayMetrics
     let spanCounters: SpanCounters
     let udpStats: UDPStats
+    let retentionStats: RetentionStats
     let clock: any WallClock
     /// The period `/api/v1/stats` covers when the request names none.
     static let defaultPeriod: Duration = .seconds(7 * 86_400)
@@ -26,6 +27,7 @@ struct OperationsRoutes: Sendable {
         router.get("/metrics") { _, _ in
             let pending = try? await outbox.pendingNotificationCount()
             let text = metrics.exposition(queueDepth: pipeline.queueDepth, pendingNotifications: pending) + spanCounters.exposition() + udpStats.exposition()
+                + retentionStats.exposition()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/api/v1/stats") { request, _ in
