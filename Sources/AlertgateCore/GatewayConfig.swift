@@ -165,6 +165,7 @@ public struct GatewayConfig: Hashable, Sendable {
     public var pipeline = Pipeline()
     public var notify = Notify()
     public var correlation = CorrelationConfig()
+    public var retention = RetentionConfig()
     /// The catalog and the rules: what a reload replaces.
     public var policy = Policy()
 
@@ -229,6 +230,7 @@ public struct GatewayConfig: Hashable, Sendable {
         for (key, value) in windows where value < .zero {
             throw ConfigError(key: key, message: "must not be negative")
         }
+        try retention.validate()
     }
 }
 

@@ -29,6 +29,8 @@ public struct Gateway: Sendable {
     let tls: TLSContextStore?
     /// The bounds on requests in progress (`http.max_concurrent_requests`, `http.max_inflight_body_bytes`).
     let admission: RequestAdmission
+    /// What retention deleted since start.
+    public let retentionStats: RetentionStats
     /// The base of links in notifications: `http.external_url`, else the bound address.
     let externalURL: ExternalURL
     let clock: any WallClock
@@ -48,6 +50,7 @@ public struct Gateway: Sendable {
         metrics = GatewayMetrics()
         spanCounters = SpanCounters(registry: metrics.registry)
         udpStats = UDPStats(registry: metrics.registry)
+        retentionStats = RetentionStats(registry: metrics.registry)
         policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences, now: clock.now()))
         silences = SilenceService(store: store, book: policy, clock: clock)
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger)
@@ -62,6 +65,11 @@ public struct Gateway: Sendable {
     func notificationSender() -> NotificationSender {
         NotificationSender(outbox: store, reader: store, book: policy, clock: clock, config: config.notify, baseURL: externalURL,
                            doorbell: pipeline.deliveriesStored, metrics: metrics, logger: logger)
+    }
+
+    /// Deletes what `retention` says is old enough (`RetentionService`).
+    func retentionService() -> RetentionService {
+        RetentionService(store: store, config: config.retention, clock: clock, stats: retentionStats, logger: logger)
     }
 
     /// The HTTP application with the pipeline as one of its services: running it starts the
@@ -83,7 +91,7 @@ public struct Gateway: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader, notificationSender()] + udpListeners(),
+            services: [pipeline, reloader, notificationSender(), retentionService()] + udpListeners(),
             onServerRunning: { [externalURL] channel in
                 externalURL.listening(host: host, port: channel.localAddress?.port ?? 0, scheme: scheme)
                 await onListening(host, channel.localAddress?.port ?? 0)

@@ -204,6 +204,30 @@ enum Migrations {
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v8-incremental-vacuum") { db in
+            // Retention deletes old rows; in the default mode SQLite only reuses the pages they
+            // freed, and the file never shrinks. With auto_vacuum = INCREMENTAL freed pages can
+            // be handed back to the file system a few at a time (PRAGMA incremental_vacuum), in
+            // short transactions beside the pipeline's commits. SQLite changes this mode only in
+            // a file without tables or by a VACUUM, and a VACUUM cannot run inside a transaction,
+            // as every migration does: the setting is made here and the VACUUM that applies it
+            // runs once, right after the migrations (`SQLiteStore.useIncrementalVacuum`). It
+            // rewrites the whole file, so the first start after the upgrade takes about as long
+            // as copying it; a new file is empty then and the VACUUM is instant.
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+        }
+        migrator.registerMigration("v9-retention-indexes") { db in
+            // What retention looks up, each without reading a whole table. `payloads_by_dictionary`:
+            // whether a payload still serves as the dictionary of another (only dictionary
+            // payloads carry an entry). `signals_unattached`: the oldest signals of no incident
+            // (silenced, pending, change events; those of an incident go with it). And
+            // `transitions_by_incident`: the transitions of an incident that is deleted.
+            try db.execute(sql: """
+                CREATE INDEX payloads_by_dictionary ON payloads(dictionary_id) WHERE dictionary_id IS NOT NULL;
+                CREATE INDEX signals_unattached ON signals(received_at) WHERE incident_id IS NULL;
+                CREATE INDEX transitions_by_incident ON transitions(incident_id);
+                """)
+        }
         return migrator
     }
 }

@@ -41,6 +41,16 @@ struct PayloadBaseCache {
         put(key, entry)
     }
 
+    /// Drops the entries whose base is one of `ids`: their keys start a new base next time.
+    mutating func remove(baseIDs ids: Set<Int64>) {
+        guard !ids.isEmpty else { return }
+        for (key, entry) in current where entry.base.id.map(ids.contains) == true {
+            current.removeValue(forKey: key)
+            currentBytes -= entry.base.bytes.count
+        }
+        previous = previous.filter { $0.value.base.id.map(ids.contains) != true }
+    }
+
     var totalBytes: Int {
         currentBytes + previous.values.reduce(0) { $0 + $1.base.bytes.count }
     }

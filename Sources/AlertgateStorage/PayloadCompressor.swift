@@ -12,6 +12,11 @@ import Synchronization
 /// A base is always stored without dictionary, so restoring any payload takes at most two
 /// inflates. A new base is started when the dictionary gains too little. After a restart the
 /// cache is empty: the first payload of each key is stored in full again.
+///
+/// Retention deletes old payloads, bases too, so the two agree under the lock (`retire`): a
+/// payload compressed against a base pins it (`PayloadBasePin`) from the moment the base is
+/// taken from the cache until the payload is committed or dropped, and a base retention retires
+/// leaves the cache, so nothing new is compressed against it.
 public final class PayloadCompressor: Sendable {
     /// A payload compressed against a base must come to at most this share of what the base's
     /// own compression ratio promises; otherwise the payload becomes the new base.
@@ -19,13 +24,19 @@ public final class PayloadCompressor: Sendable {
     /// Payloads this small are not worth a base.
     static let minimumBaseBytes = 64
 
-    private let cache: Mutex<PayloadBaseCache>
+    private struct State {
+        var cache: PayloadBaseCache
+        /// Base id → payloads compressed against it and not yet committed or dropped.
+        var pins: [Int64: Int] = [:]
+    }
+
+    private let state: Mutex<State>
     /// Compressions tried against a base, successful or not (for tests of the back-off).
     let attempts = Atomic<Int>(0)
 
     /// `budgetBytes` bounds the original bytes of all bases kept.
     public init(budgetBytes: Int = 16 << 20) {
-        cache = Mutex(PayloadBaseCache(budget: budgetBytes))
+        state = Mutex(State(cache: PayloadBaseCache(budget: budgetBytes)))
     }
 
     /// The payload to store for `bytes`.
@@ -34,9 +45,16 @@ public final class PayloadCompressor: Sendable {
     ///   of the payload's first signal, for UDP the listener.
     public func compress(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {
         let cacheKey = "\(source.code)/\(key)"
-        let entry = cache.withLock { $0.entry(cacheKey) }
+        // The base is pinned in the same step it is taken: retention cannot retire it in between.
+        let (entry, pin) = state.withLock { state -> (PayloadBaseCache.Entry?, PayloadBasePin?) in
+            let entry = state.cache.entry(cacheKey)
+            guard let entry, entry.skips == 0, let baseID = entry.base.id else { return (entry, nil) }
+            state.pins[baseID, default: 0] += 1
+            return (entry, PayloadBasePin(compressor: self, baseID: baseID))
+        }
         var attempted = false
-        if let current = entry, current.skips == 0, let baseID = current.base.id {
+        if let current = entry, let pin {
+            let baseID = pin.baseID
             attempted = true
             attempts.add(1, ordering: .relaxed)
             let compressed = DictionaryDelta.compress(bytes, against: current.base.bytes)
@@ -45,10 +63,10 @@ public final class PayloadCompressor: Sendable {
                 if current.failures > 0 {
                     var reset = current
                     reset.failures = 0
-                    cache.withLock { $0.set(cacheKey, reset) }
+                    state.withLock { $0.cache.set(cacheKey, reset) }
                 }
                 return StoredPayload(source: source, contentType: contentType, encoding: .zlibDictionary, originalSize: bytes.count,
-                                     bytes: compressed, receivedAt: receivedAt, dictionaryID: baseID)
+                                     bytes: compressed, receivedAt: receivedAt, dictionaryID: baseID, commitObserver: pin)
             }
         }
 
@@ -64,10 +82,27 @@ public final class PayloadCompressor: Sendable {
             next.failures += 1
             next.skips = min((1 << min(next.failures, 6)) - 1, 63)
         }
-        cache.withLock { $0.set(cacheKey, next) }
+        state.withLock { $0.cache.set(cacheKey, next) }
         return payload
     }
 
+    /// For retention, about to delete the payloads `ids`, older than it keeps: none of them is
+    /// used as a base again (each key they were the base of starts a new one). Returns those
+    /// that payloads not yet committed are compressed against: they must stay for now.
+    func retire(bases ids: [Int64]) -> Set<Int64> {
+        state.withLock { state in
+            state.cache.remove(baseIDs: Set(ids))
+            return Set(ids.filter { state.pins[$0] != nil })
+        }
+    }
+
+    func unpin(_ baseID: Int64) {
+        state.withLock { state in
+            guard let count = state.pins[baseID] else { return }
+            state.pins[baseID] = count > 1 ? count - 1 : nil
+        }
+    }
+
     /// Original bytes of the bases kept (for tests).
-    var keptBytes: Int { cache.withLock { $0.totalBytes } }
+    var keptBytes: Int { state.withLock { $0.cache.totalBytes } }
 }

@@ -42,6 +42,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
             throw StoreError.notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
         }
         try Migrations.migrator.migrate(pool)
+        try Self.useIncrementalVacuum(pool)
     }
 
     /// Refuses a file this build must not migrate: another program's database, or one a newer

@@ -35,6 +35,13 @@
 //   v6-classification-and-silences  incidents.rule_severity: the severity each incident's
 //                             signals asked for (here its severity); one silence made through
 //                             the API at t0+10 by bob, for service=db until t0+3600.
+//   v7-notifications-and-audit  incidents.labels: those of the signal that opened each. The
+//                             outbox of one webhook receiver, ops, sent everything by its route
+//                             `all` (no group wait, repeats every 4h): both openings delivered at
+//                             t0+1, each with its repeat scheduled 4h later; the acknowledgement
+//                             delivered at t0+46; the resolution refused once (HTTP 503) at
+//                             t0+61 and waiting for its retry at t0+62. The audit log: bob's
+//                             silence (t0+10) and acknowledgement (t0+45) through the API.
 import AlertgateCore
 import AlertgateStorage
 import Foundation
@@ -42,7 +49,7 @@ import GRDB
 
 /// The released schema versions, oldest first: one database each.
 let released = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions",
-                "v6-classification-and-silences"]
+                "v6-classification-and-silences", "v7-notifications-and-audit"]
 
 let t0: Int64 = 1_795_924_800_000
 
@@ -257,6 +264,37 @@ func writeStory(_ db: Database, version: Int) throws {
     for transition in transitions {
         try db.execute(sql: "INSERT INTO transitions (at, kind, incident_id, alert_id, severity, detail) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: transition)
+    }
+
+    // The labels of incidents, the outbox and the audit log, v7 on.
+    guard version >= 7 else { return }
+    try db.execute(sql: "UPDATE incidents SET labels = ? WHERE id = 1", arguments: [json(highLatencyLabels)])
+    try db.execute(sql: "UPDATE incidents SET labels = ? WHERE id = 2", arguments: [json(diskFullLabels)])
+    let fourHours: Int64 = 4 * 3_600_000
+    let delivered = StoredNotification.Status.delivered.code
+    let pending = StoredNotification.Status.pending.code
+    let opened = Transition.Kind.incidentOpened.code
+    // transition_seq, kind, incident_id, is_repeat, created_at, due_at, status, attempts, last_attempt_at, last_error, delivered_at
+    let notifications: [StatementArguments] = [
+        [1, opened, 1, 0, t0, t0, delivered, 1, ms(1), nil, ms(1)],
+        [3, opened, 2, 0, t0, t0, delivered, 1, ms(1), nil, ms(1)],
+        [1, opened, 1, 1, ms(1), ms(1) + fourHours, pending, 0, nil, nil, nil],
+        [3, opened, 2, 1, ms(1), ms(1) + fourHours, pending, 0, nil, nil, nil],
+        [5, Transition.Kind.incidentAcknowledged.code, 2, 0, ms(45), ms(45), delivered, 1, ms(46), nil, ms(46)],
+        [7, Transition.Kind.incidentResolved.code, 2, 0, ms(60), ms(62), pending, 1, ms(61), "HTTP 503", nil],
+    ]
+    for notification in notifications {
+        var arguments = notification
+        _ = arguments.append(contentsOf: ["ops", "all", fourHours])
+        try db.execute(sql: """
+            INSERT INTO notifications (transition_seq, kind, incident_id, is_repeat, created_at, due_at, status, attempts,
+                                       last_attempt_at, last_error, delivered_at, receiver, route, repeat_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: arguments)
+    }
+    for (at, path) in [(ms(10), "/api/v2/silences"), (ms(45), "/api/v1/incidents/2/acknowledge")] {
+        try db.execute(sql: "INSERT INTO audit (at, actor, address, method, path, status, detail) VALUES (?, 'bob', '10.0.0.7', 'POST', ?, 200, NULL)",
+                       arguments: [at, path])
     }
 }
 

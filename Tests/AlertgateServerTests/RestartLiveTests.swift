@@ -47,10 +47,11 @@ import Testing
             let reply = try await gateway.client.post("/api/v1/events", #"{"title": "Cache miss storm", "service": "cache"}"#)
             let incidentID = try #require((reply.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
             // The expiry tick sleeps on the injected clock (beside the notification sender's
-            // poll): each advance wakes it once, and the pass it asks for runs at the clock's time.
-            try #require(try await eventually { clock.sleeperCount == 2 })
+            // poll and the retention service's first pass, due a minute after start): each
+            // advance wakes it once, and the pass it asks for runs at the clock's time.
+            try #require(try await eventually(timeout: .seconds(30)) { clock.sleeperCount == 3 })
             clock.advance(by: .seconds(200))
-            try #require(try await eventually { gateway.gateway.pipeline.expiryPassCount == 1 && clock.sleeperCount == 2 })
+            try #require(try await eventually(timeout: .seconds(30)) { gateway.gateway.pipeline.expiryPassCount == 1 && clock.sleeperCount == 3 })
             #expect(try await gateway.client.get("/api/v1/incidents/\(incidentID)").json["status"] as? String == "open")
             clock.advance(by: .seconds(101))
             let resolved = try await eventually {

@@ -187,6 +187,8 @@ public enum ConfigLoader {
                 config.policy.tokens = try tokens(value)
             case "notify":
                 config.notify = try notify(value, onto: config.notify)
+            case "retention":
+                config.retention = try retention(value, onto: config.retention)
             default:
                 throw unknown(key)
             }

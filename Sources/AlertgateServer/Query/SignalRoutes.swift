@@ -35,8 +35,14 @@ struct SignalRoutes: Sendable {
     }
 
     func raw(_ id: Int64) async throws -> Response {
-        guard let stored = try await store.signal(id: id), let payload = try await store.payload(id: stored.payloadID) else {
-            throw APIError.notFound("signal \(id)")
+        guard let stored = try await store.signal(id: id) else { throw APIError.notFound("signal \(id)") }
+        guard let payload = try await store.payload(id: stored.payloadID) else {
+            // Only retention deletes payloads, and it keeps the signals: the bytes are gone for good.
+            let age = config.retention.payloads.map(DurationText.format) ?? "off"
+            throw APIError(.gone, code: "payload_pruned", message: """
+                the raw payload of signal \(id) (received \(stored.receivedAt.rfc3339)) was deleted by retention \
+                (retention.payloads: \(age)); the signal itself is kept at /api/v1/signals/\(id)
+                """)
         }
         if payload.contentType == DatagramFrames.contentType {
             // A batch of datagrams: the signal's own datagram, alone.
