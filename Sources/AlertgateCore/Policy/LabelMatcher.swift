@@ -47,6 +47,10 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
     /// Fails with a message when `value` is not a valid regular expression.
     public init(name: String, op: Operator, value: String) throws(MatcherError) {
         guard !name.isEmpty else { throw MatcherError("a matcher needs a label name") }
+        // The text form (`name=value`, how silences are stored and shown) must read back the same.
+        guard !name.contains(where: { "=!~\",{}".contains($0) || $0.isWhitespace }) else {
+            throw MatcherError("`\(name.prefix(64))` is not a label name: it may not hold =, !, ~, quotes, commas, braces or spaces")
+        }
         guard !op.isRegex || value.utf8.count <= Self.maxPatternBytes else {
             throw MatcherError("the regular expression of `\(name)` is longer than \(Self.maxPatternBytes) bytes")
         }
@@ -110,10 +114,16 @@ public struct LabelMatcher: Hashable, Sendable, CustomStringConvertible {
         matches { labels[$0] }
     }
 
+    /// `name=value`, the value quoted whenever it would not read back the same without quotes
+    /// (empty, spaces, separators, quotes, backslashes, new lines, or a leading `~` or `=`
+    /// that would read as part of the operator).
     public var description: String {
-        let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "," || $0 == "\"" || $0 == "{" || $0 == "}" })
-        let shown = needsQuotes ? "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
-        return "\(name)\(op.rawValue)\(shown)"
+        let needsQuotes = value.isEmpty || value.first == "~" || value.first == "="
+            || value.contains(where: { " ,\"{}\\\n\t".contains($0) || $0.isWhitespace })
+        guard needsQuotes else { return "\(name)\(op.rawValue)\(value)" }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        return "\(name)\(op.rawValue)\"\(escaped)\""
     }
 
     public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {

@@ -1,16 +1,27 @@
 import AlertgateCore
+import Foundation
 import Hummingbird
+import HummingbirdCore
 
-/// Typed access to query parameters; errors name the parameter.
+/// Typed access to query parameters; errors name the parameter. The query is decoded as a
+/// form, as browsers, Python's and Go's URL encoders write it: `+` is a space, `%2B` a plus.
+/// An empty value counts as absent.
 struct QueryParameters {
-    let parameters: Parameters
+    /// Every name with its values, in order.
+    let values: [String: [String]]
 
-    init(_ parameters: Parameters) {
-        self.parameters = parameters
+    init(_ uri: URI) {
+        var values: [String: [String]] = [:]
+        for pair in (uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
+            values[decode(parts[0]), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        }
+        self.values = values
     }
 
     func text(_ name: String) -> String? {
-        parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) }
+        values[name]?.first.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func integer(_ name: String) throws -> Int64? {

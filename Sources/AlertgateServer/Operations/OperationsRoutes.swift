@@ -35,7 +35,7 @@ struct OperationsRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         router.get("/api/v1/stats") { request, _ in
-            let parameters = QueryParameters(request.uri.queryParameters)
+            let parameters = QueryParameters(request.uri)
             let until = try parameters.time("until") ?? clock.now()
             let since = try parameters.time("since") ?? until - Self.defaultPeriod
             guard since < until else { throw APIError.invalidParameter("since", "must be before until") }

@@ -1,3 +1,4 @@
+import AlertgateCodecs
 import AlertgateCore
 import Foundation
 import Hummingbird
@@ -11,7 +12,7 @@ struct SilenceRoutes: Sendable {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/silences") { request, _ in
-            let parameters = QueryParameters(request.uri.queryParameters)
+            let parameters = QueryParameters(request.uri)
             let states = try parameters.list("state", Silence.State.init(rawValue:))
             let listed = silences.list(states: states.isEmpty ? nil : Set(states))
             let now = silences.clock.now()
@@ -36,7 +37,7 @@ struct SilenceRoutes: Sendable {
         }
         // API.md's `DELETE /api/v1/silences`, with the id as a parameter.
         router.delete("/api/v1/silences") { request, _ in
-            guard let id = try QueryParameters(request.uri.queryParameters).integer("id") else {
+            guard let id = try QueryParameters(request.uri).integer("id") else {
                 throw APIError.invalidParameter("id", "name the silence to expire: DELETE /api/v1/silences/{id} or ?id=")
             }
             let expired = try await silences.expire(id: id)
@@ -113,14 +114,15 @@ enum SilenceBody {
             error.alertmanagerStyle = alertmanagerStyle
             return error
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+        // The codecs' JSON reader: it tells a boolean from a number, which `isRegex` needs.
+        guard case .object(let object)? = try? JSONValue.parse(bytes) else {
             throw fail("(body)", alertmanagerStyle ? "must be a JSON object with matchers, endsAt, createdBy and comment"
                                                    : "must be a JSON object with matchers, ends_at (or duration), created_by and comment")
         }
         func text(_ names: String...) throws -> String? {
             for name in names {
-                guard let value = object[name], !(value is NSNull) else { continue }
-                guard let text = value as? String else { throw fail(name, "must be a string") }
+                guard let value = object[name], value != .null else { continue }
+                guard case .string(let text) = value else { throw fail(name, "must be a string") }
                 guard text.utf8.count <= 4096 else { throw fail(name, "is longer than 4096 bytes") }
                 return text
             }
@@ -128,24 +130,31 @@ enum SilenceBody {
         }
         func time(_ names: String...) throws -> Timestamp? {
             for name in names {
-                guard let value = object[name], !(value is NSNull) else { continue }
-                guard let text = value as? String, let time = RFC3339.parse(text) else { throw fail(name, "must be an RFC 3339 time") }
+                guard let value = object[name], value != .null else { continue }
+                guard case .string(let text) = value, let time = RFC3339.parse(text) else { throw fail(name, "must be an RFC 3339 time") }
                 return time
             }
             return nil
         }
+        func flag(_ item: [String: JSONValue], _ name: String, field: String, absent: Bool) throws -> Bool {
+            switch item[name] {
+            case nil, .null?: return absent
+            case .bool(let value)?: return value
+            default: throw fail("\(field).\(name)", "must be true or false")
+            }
+        }
 
-        guard let rawMatchers = object["matchers"] as? [Any], !rawMatchers.isEmpty else { throw fail("matchers", "must be a non-empty list") }
+        guard case .array(let rawMatchers)? = object["matchers"], !rawMatchers.isEmpty else { throw fail("matchers", "must be a non-empty list") }
         guard rawMatchers.count <= 64 else { throw fail("matchers", "may hold at most 64 matchers") }
         var matchers: [LabelMatcher] = []
         for (index, raw) in rawMatchers.enumerated() {
             let field = "matchers[\(index)]"
             do {
-                if let text = raw as? String {
+                if case .string(let text) = raw {
                     matchers.append(try LabelMatcher(parsing: text))
-                } else if let item = raw as? [String: Any], let name = item["name"] as? String, let value = item["value"] as? String {
-                    let isRegex = item["isRegex"] as? Bool ?? false
-                    let isEqual = item["isEqual"] as? Bool ?? true
+                } else if case .object(let item) = raw, case .string(let name)? = item["name"], case .string(let value)? = item["value"] {
+                    let isRegex = try flag(item, "isRegex", field: field, absent: false)
+                    let isEqual = try flag(item, "isEqual", field: field, absent: true)
                     let op: LabelMatcher.Operator = isRegex ? (isEqual ? .regex : .notRegex) : (isEqual ? .equal : .notEqual)
                     matchers.append(try LabelMatcher(name: name, op: op, value: value))
                 } else {
@@ -163,11 +172,14 @@ enum SilenceBody {
         }
         guard let endsAt else { throw alertmanagerStyle ? fail("endsAt", "is required") : fail("ends_at", "is required (or `duration`)") }
         var id: Int64?
-        if let value = object["id"], !(value is NSNull) {
-            guard let text = (value as? String) ?? (value as? Int).map(String.init), let number = Int64(text) else {
-                throw fail("id", "must be the id of a silence")
-            }
+        switch object["id"] {
+        case nil, .null?: break
+        case .string(let text)?:
+            guard let number = Int64(text) else { throw fail("id", "must be the id of a silence") }
             id = number
+        case .number(let number)? where number.rounded() == number && abs(number) < 1e15:
+            id = Int64(number)
+        default: throw fail("id", "must be the id of a silence")
         }
         return SilenceService.Draft(id: id, matchers: matchers, startsAt: startsAt, endsAt: endsAt,
                                     createdBy: try text("createdBy", "created_by") ?? "unknown", comment: try text("comment") ?? "")

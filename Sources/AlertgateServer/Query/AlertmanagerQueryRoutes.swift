@@ -47,9 +47,9 @@ struct AlertmanagerQueryRoutes: Sendable {
             return JSONOutput.response(GettableSilence(silence, now: silences.clock.now()))
         }
         router.delete("/api/v2/silence/:id") { _, context in
-            // 500, as Alertmanager 0.25: the only error status amtool's client knows here, so
-            // `amtool silence expire` prints "silence not found" instead of a status mismatch.
-            guard let id = try silenceID(context), silences.book.silence(id: id) != nil else { throw Self.notFound(status: .internalServerError) }
+            // 404, as Alertmanager's API declares from 0.26 on (0.25 answered 500); amtool
+            // reports it and exits non-zero either way.
+            guard let id = try silenceID(context), silences.book.silence(id: id) != nil else { throw Self.notFound() }
             _ = try await silences.expire(id: id)
             return Response(status: .ok)
         }
@@ -89,7 +89,7 @@ struct AlertmanagerQueryRoutes: Sendable {
     }
 
     func alerts(_ request: Request) async throws -> Response {
-        let parameters = QueryParameters(request.uri.queryParameters)
+        let parameters = QueryParameters(request.uri)
         func flag(_ name: String) -> Bool { parameters.text(name).map { $0 != "false" } ?? true }
         let filter = try Self.filter(request)
         let inForce = silences.list(states: [.active])

@@ -7,7 +7,7 @@ struct AuditRoutes: Sendable {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/audit") { request, _ in
-            let parameters = QueryParameters(request.uri.queryParameters)
+            let parameters = QueryParameters(request.uri)
             let limit = try parameters.integer("limit") ?? 100
             guard (1...1000).contains(limit) else { throw APIError.invalidParameter("limit", "must be between 1 and 1000") }
             let entries = try await audit.auditEntries(beforeID: try parameters.integer("before"), limit: Int(limit))

@@ -33,7 +33,7 @@ struct IncidentRoutes: Sendable {
     }
 
     func list(_ request: Request) async throws -> Response {
-        let parameters = QueryParameters(request.uri.queryParameters)
+        let parameters = QueryParameters(request.uri)
         var query = IncidentQuery()
         query.statuses = try parameters.list("status", IncidentStatus.init(rawValue:))
         query.severities = try parameters.list("severity") { IncidentSeverity(rawValue: $0.uppercased()) }
@@ -86,7 +86,7 @@ struct IncidentRoutes: Sendable {
 
     func signals(_ request: Request, _ id: Int64) async throws -> Response {
         guard try await store.incident(id: id) != nil else { throw APIError.notFound("incident \(id)") }
-        let parameters = QueryParameters(request.uri.queryParameters)
+        let parameters = QueryParameters(request.uri)
         let limit = try parameters.integer("limit").map(Int.init) ?? 100
         guard (1...1000).contains(limit) else { throw APIError.invalidParameter("limit", "must be between 1 and 1000") }
         var signals = try await store.signals(incidentID: id, beforeID: try parameters.integer("cursor"), limit: limit + 1)

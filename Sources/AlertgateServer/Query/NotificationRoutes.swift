@@ -9,7 +9,7 @@ struct NotificationRoutes: Sendable {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/v1/notifications") { request, _ in
-            let parameters = QueryParameters(request.uri.queryParameters)
+            let parameters = QueryParameters(request.uri)
             var status: StoredNotification.Status?
             if let text = parameters.text("status") {
                 guard let parsed = StoredNotification.Status(rawValue: text) else {
