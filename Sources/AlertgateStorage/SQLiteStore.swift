@@ -10,7 +10,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     let pool: DatabasePool
     let payloadCompressor = PayloadCompressor()
 
-    static let writerCacheKiB = 8 << 10
+    static let writerCacheKiB = 32 << 10
     static let readerCacheKiB = 2 << 10
     static let readerCount = 4
 
@@ -24,7 +24,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         configuration.busyMode = .timeout(5)
         // Page caches are memory the process keeps once filled, one per connection: the
         // writer's is the one that speeds up ingest; the readers' stay small, so that the
-        // caches together stay a fixed part of the memory bound (8 MiB + 4 × 2 MiB).
+        // caches together stay a fixed part of the memory bound (32 MiB + 4 × 2 MiB).
         configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
             let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB
