@@ -15,20 +15,20 @@ struct AdmissionMiddleware: RouterMiddleware {
     let metrics: GatewayMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let bytes = admission.reservation(path: request.uri.path, contentLength: request.headers[.contentLength].flatMap(Int.init),
+        let reservation = admission.reservation(path: request.uri.path, contentLength: request.headers[.contentLength].flatMap(Int.init),
                                           encoded: request.headers[.contentEncoding].map { !["", "identity"].contains($0.lowercased()) } ?? false,
                                           hasBody: request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil)
-        if let refusal = admission.admit(bytes: bytes) {
+        if let refusal = admission.admit(reservation) {
             metrics.rejected("busy")
             metrics.limitHit(refusal)
             var error = APIError(.serviceUnavailable, code: "busy",
                                  message: "alertgate is at its limit of \(refusal == "http.max_concurrent_requests" ? "requests in progress" : "request bytes in memory") (\(refusal)); retry in a second")
             error.retryAfterSeconds = 1
             error.limit = refusal
-            if bytes > 0 { context.closeAfterAnswer() }
+            if reservation.bytes > 0 { context.closeAfterAnswer() }
             throw error
         }
-        defer { admission.release(bytes: bytes) }
+        defer { admission.release(reservation) }
         return try await next(request, context)
     }
 }
@@ -42,7 +42,9 @@ final class RequestAdmission: Sendable {
     let httpBodyLimit: Int
     let otlpBodyLimit: Int
     let maxCompressionRatio: Int
-    private let state = Mutex((requests: 0, bytes: 0))
+    /// Requests in progress; body bytes held, OTLP's apart: one OTLP body may be larger than
+    /// the whole budget of the others (`otlp.max_body_bytes`, 8 MiB), and it must not starve them.
+    private let state = Mutex((requests: 0, bytes: 0, otlpBytes: 0))
 
     init(maxRequests: Int, maxBodyBytes: Int, httpBodyLimit: Int, otlpBodyLimit: Int, maxCompressionRatio: Int) {
         self.maxRequests = maxRequests
@@ -52,35 +54,43 @@ final class RequestAdmission: Sendable {
         self.maxCompressionRatio = maxCompressionRatio
     }
 
-    /// The bytes a request may come to hold: its body, and what that body may inflate to,
-    /// each within the limit of the route at `path`.
-    func reservation(path: String, contentLength: Int?, encoded: Bool, hasBody: Bool) -> Int {
-        guard hasBody else { return 0 }
-        let largestBody = path == "/v1/traces" ? otlpBodyLimit : httpBodyLimit
-        guard let length = contentLength else { return encoded ? 2 * largestBody : largestBody }
-        let raw = min(length, largestBody)
-        guard encoded else { return raw }
-        let (inflated, overflow) = raw.multipliedReportingOverflow(by: maxCompressionRatio)
-        return raw + (overflow ? largestBody : min(inflated, largestBody))
+    /// What a request may come to hold: its body, and what that body may inflate to, each
+    /// within the limit of the route at `path`; OTLP's counted apart.
+    struct Reservation {
+        var bytes = 0
+        var otlp = false
     }
 
-    /// Takes a place for a request of `bytes`; the config key of the bound it passes, if any.
-    func admit(bytes: Int) -> String? {
+    func reservation(path: String, contentLength: Int?, encoded: Bool, hasBody: Bool) -> Reservation {
+        guard hasBody else { return Reservation() }
+        let otlp = path == "/v1/traces"
+        let largestBody = otlp ? otlpBodyLimit : httpBodyLimit
+        guard let length = contentLength else { return Reservation(bytes: encoded ? 2 * largestBody : largestBody, otlp: otlp) }
+        let raw = min(length, largestBody)
+        guard encoded else { return Reservation(bytes: raw, otlp: otlp) }
+        let (inflated, overflow) = raw.multipliedReportingOverflow(by: maxCompressionRatio)
+        return Reservation(bytes: raw + (overflow ? largestBody : min(inflated, largestBody)), otlp: otlp)
+    }
+
+    /// Takes a place for a request; the config key of the bound it passes, if any.
+    func admit(_ reservation: Reservation) -> String? {
         state.withLock { state in
             guard state.requests < maxRequests else { return "http.max_concurrent_requests" }
-            // A single request larger than the whole budget is still let in when nothing else
-            // holds bytes, so every body within its route's limit can be served.
-            guard bytes == 0 || state.bytes == 0 || state.bytes + bytes <= maxBodyBytes else { return "http.max_inflight_body_bytes" }
+            // A single body larger than the budget is still let in when nothing else holds
+            // bytes, so every body within its route's limit can be served. OTLP's budget is its
+            // body limit.
+            let (held, budget) = reservation.otlp ? (state.otlpBytes, otlpBodyLimit) : (state.bytes, maxBodyBytes)
+            guard reservation.bytes == 0 || held == 0 || held + reservation.bytes <= budget else { return "http.max_inflight_body_bytes" }
             state.requests += 1
-            state.bytes += bytes
+            if reservation.otlp { state.otlpBytes += reservation.bytes } else { state.bytes += reservation.bytes }
             return nil
         }
     }
 
-    func release(bytes: Int) {
+    func release(_ reservation: Reservation) {
         state.withLock { state in
             state.requests -= 1
-            state.bytes -= bytes
+            if reservation.otlp { state.otlpBytes -= reservation.bytes } else { state.bytes -= reservation.bytes }
         }
     }
 }
