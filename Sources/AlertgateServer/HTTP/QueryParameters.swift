@@ -20,6 +20,11 @@ struct QueryParameters {
         self.values = values
     }
 
+    /// Every value of a repeated parameter (`filter=a&filter=b`), empty ones included.
+    func all(_ name: String) -> [String] {
+        values[name] ?? []
+    }
+
     func text(_ name: String) -> String? {
         values[name]?.first.flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -71,12 +71,10 @@ struct AlertmanagerQueryRoutes: Sendable {
         return error
     }
 
-    /// The repeated `filter` parameters, decoded as a form (`+` is a space), as matchers.
+    /// The repeated `filter` parameters (decoded as a form by `QueryParameters`), as matchers.
     static func filter(_ request: Request) throws -> [LabelMatcher] {
-        let pairs = (request.uri.query ?? "").split(separator: "&").map { $0.split(separator: "=", maxSplits: 1) }
         var matchers: [LabelMatcher] = []
-        for pair in pairs where pair.first == "filter" && pair.count == 2 {
-            let text = String(pair[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        for text in QueryParameters(request.uri).all("filter") {
             do {
                 matchers += try LabelMatcher.parseList(text)
             } catch {
