@@ -65,7 +65,7 @@ import Testing
             let port = Int(gateway.baseURL.split(separator: ":").last!)!
             let slow = try RawConnection(port: port)
             slow.send("POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n[")
-            let busy = try await eventually {
+            let busy = try await eventually(timeout: .seconds(30)) {
                 try await gateway.client.post("/api/v1/events", #"{"title": "x", "service": "s"}"# + String(repeating: " ", count: 8000)).status == 503
             }
             #expect(busy)
@@ -79,7 +79,7 @@ import Testing
             let port = Int(gateway.baseURL.split(separator: ":").last!)!
             let slow = try RawConnection(port: port)
             slow.send("POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[")
-            let busy = try await eventually { try await gateway.client.get("/healthz").status == 503 }
+            let busy = try await eventually(timeout: .seconds(30)) { try await gateway.client.get("/healthz").status == 503 }
             #expect(busy)
             let refused = try await gateway.client.get("/healthz")
             #expect(((refused.json["error"] as? [String: Any])?["message"] as? String)?.contains("http.max_concurrent_requests") == true)
