@@ -13,19 +13,28 @@ public struct CorrelationConfig: Hashable, Sendable {
     public var maxClockSkew: Duration
     /// Label names whose values form the correlation key; empty means the service.
     public var groupBy: [String]
+    /// A repeat of a firing alert that changes nothing but its times folds into the alert's
+    /// count and repeat history instead of being stored as a signal row.
+    public var foldRepeats: Bool
+    /// Folded repeats further apart than this start a new run in the alert's repeat history.
+    public var repeatRunGap: Duration
 
     public init(
         correlationWindow: Duration = .seconds(600),
         resolveTimeout: Duration = .seconds(300),
         reopenWindow: Duration = .seconds(1800),
         maxClockSkew: Duration = .seconds(600),
-        groupBy: [String] = []
+        groupBy: [String] = [],
+        foldRepeats: Bool = true,
+        repeatRunGap: Duration = .seconds(600)
     ) {
         self.correlationWindow = correlationWindow
         self.resolveTimeout = resolveTimeout
         self.reopenWindow = reopenWindow
         self.maxClockSkew = maxClockSkew
         self.groupBy = groupBy
+        self.foldRepeats = foldRepeats
+        self.repeatRunGap = repeatRunGap
     }
 
     /// The correlation key of a signal: its service, or `name=value` pairs of `groupBy`.

@@ -12,6 +12,8 @@ public struct Correlator: Sendable {
     /// Stable names of the rules that decide, as shown in a signal's `why`.
     public enum Rule {
         public static let repeatOfAlert = "dedup.same_fingerprint"
+        /// A repeat that changed nothing but its times, counted in its alert's history.
+        public static let foldRepeat = "dedup.repeat_folded"
         public static let attachFiring = "correlate.key_has_firing_alerts"
         public static let attachWindow = "correlate.key_within_window"
         public static let attachLate = "correlate.late_signal"
@@ -70,7 +72,7 @@ public struct Correlator: Sendable {
             resolveAlert(live.id, at: expiry(of: live), reason: expiryReason(live), into: &outcome)
         }
         switch signal.status {
-        case .firing: fire(signal, fingerprint: fingerprint, at: time, into: &outcome)
+        case .firing: fire(signal, fingerprint: fingerprint, at: time, receivedAt: receivedAt, into: &outcome)
         case .resolved: resolve(signal, fingerprint: fingerprint, at: time, into: &outcome)
         case .acknowledged: acknowledge(signal, fingerprint: fingerprint, at: time, into: &outcome)
         }
@@ -118,10 +120,25 @@ public struct Correlator: Sendable {
 
     // MARK: - Firing and resolving
 
-    private mutating func fire(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
+    private mutating func fire(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, receivedAt: Timestamp, into outcome: inout Outcome) {
         if var alert = state.liveAlert(fingerprint) {
             // What the rules read is the same as last time: no new verdict needed.
             let unchanged = alert.severity == signal.severity && alert.labels == signal.labels
+            let digest = signal.contentDigest
+            let folds = config.foldRepeats && unchanged && alert.digest == digest && time >= alert.lastSeen
+            // Runs are kept by arrival: a sender's own time may stay put (Prometheus's startsAt).
+            if folds {
+                if let last = alert.runLastAt, receivedAt <= last + config.repeatRunGap, alert.runStartedAt != nil {
+                    alert.runLastAt = max(last, receivedAt)
+                } else {
+                    alert.runStartedAt = receivedAt
+                    alert.runLastAt = receivedAt
+                }
+            } else {
+                alert.digest = digest
+                alert.runStartedAt = nil
+                alert.runLastAt = nil
+            }
             alert.count += 1
             alert.firstSeen = min(alert.firstSeen, time)
             if time >= alert.lastSeen {
@@ -138,6 +155,9 @@ public struct Correlator: Sendable {
                 rule: Rule.repeatOfAlert, key: fingerprint.value, window: "resolve_timeout",
                 windowSeconds: config.resolveTimeout.wholeSeconds,
                 detail: "Alert \(alert.id) with this fingerprint is firing; repeat \(alert.count)."))
+            if folds, let runStartedAt = alert.runStartedAt {
+                fold(alert, runStartedAt: runStartedAt, at: receivedAt, severity: incident.severity, into: &outcome)
+            }
             return
         }
 
@@ -201,6 +221,22 @@ public struct Correlator: Sendable {
         open(signal, fingerprint: fingerprint, key: key, at: time, joining: joining, into: &outcome)
     }
 
+    /// Makes a repeat that changed nothing a fold: no signal id, no row, a count in its
+    /// alert's history. Should it have made anything to announce or put on a timeline (not
+    /// expected of an unchanged repeat), it stays a signal, so that entry has one to point at.
+    private mutating func fold(_ alert: AlertState, runStartedAt: Timestamp, at time: Timestamp, severity: IncidentSeverity, into outcome: inout Outcome) {
+        guard outcome.timeline.isEmpty, outcome.transitions.isEmpty, let signalID = outcome.signalID else {
+            var stored = alert
+            stored.runStartedAt = nil
+            stored.runLastAt = nil
+            save(stored, severity: severity, at: time, into: &outcome)
+            return
+        }
+        state.returnSignalID(signalID)
+        outcome.signalID = nil
+        outcome.fold = Fold(alertID: alert.id, runStartedAt: runStartedAt, at: time)
+    }
+
     private mutating func open(_ signal: Signal, fingerprint: Fingerprint, key: String, at time: Timestamp,
                                joining pending: [CorrelatorMemory.PendingAlert] = [], into outcome: inout Outcome) {
         // The classifier raises the weakest classification to the signal's in `attach`.
@@ -223,7 +259,8 @@ public struct Correlator: Sendable {
             adopted.append(AlertState(
                 id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
                 service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
-                firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt))
+                firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt,
+                digest: held.signal.contentDigest))
             incident.alertCount += 1
             incident.openedAt = min(incident.openedAt, held.at)
             classifier.classify(&incident, with: held.signal)
@@ -250,7 +287,7 @@ public struct Correlator: Sendable {
             status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
             severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
             resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt,
-            flapping: live && isFlapping(fingerprint, at: time))
+            flapping: live && isFlapping(fingerprint, at: time), digest: signal.contentDigest)
         incident.alertCount += 1
         if live {
             incident.holdUntil = nil

@@ -111,6 +111,12 @@ public struct CorrelatorState: Hashable, Sendable {
         return nextSignalID
     }
 
+    /// Hands back the id just taken, for a signal that is not stored as a row (a folded
+    /// repeat): ids of stored signals stay without gaps.
+    mutating func returnSignalID(_ id: Int64) {
+        if id == nextSignalID - 1 { nextSignalID = id }
+    }
+
     mutating func takeAlertID() -> Int64 {
         defer { nextAlertID += 1 }
         return nextAlertID

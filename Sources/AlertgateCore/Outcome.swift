@@ -21,6 +21,9 @@ public struct Outcome: Hashable, Sendable {
     public var timeline: [TimelineEntry]
     /// What changed for those outside the pipeline, in order (the announce stage).
     public var transitions: [Transition] = []
+    /// Set when the signal was a repeat that changed nothing but its times: it has no signal
+    /// id and no signal row, and counts in its alert's repeat history instead.
+    public var fold: Fold?
 
     public init(
         signalID: Int64? = nil, decision: Decision? = nil, why: Why? = nil, fingerprint: Fingerprint? = nil,
@@ -39,5 +42,21 @@ public struct Outcome: Hashable, Sendable {
         self.timeline = timeline
         for alert in alerts { record(alert) }
         for incident in incidents { record(incident) }
+    }
+}
+
+/// A repeat folded into its alert (`CorrelationConfig.foldRepeats`): what the writer adds to
+/// the alert's repeat history.
+public struct Fold: Hashable, Sendable {
+    public var alertID: Int64
+    /// The run it joins: with the alert id, the key of the history row.
+    public var runStartedAt: Timestamp
+    /// When the repeat arrived.
+    public var at: Timestamp
+
+    public init(alertID: Int64, runStartedAt: Timestamp, at: Timestamp) {
+        self.alertID = alertID
+        self.runStartedAt = runStartedAt
+        self.at = at
     }
 }

@@ -121,6 +121,7 @@ public struct Gateway: Sendable {
         OTLPRoutes(ingestor: ingestor, config: config, spanCounters: spanCounters).register(on: router)
         IncidentRoutes(store: store, pipeline: pipeline, policy: policy, bodyReader: bodyReader, clock: clock).register(on: router)
         SignalRoutes(store: store, config: config).register(on: router)
+        AlertRoutes(store: store, config: config).register(on: router)
         NotificationRoutes(store: store).register(on: router)
         AuditRoutes(audit: store).register(on: router)
         OperationsRoutes(store: store, outbox: store, pipeline: pipeline, metrics: metrics, udpStats: udpStats, clock: clock).register(on: router)

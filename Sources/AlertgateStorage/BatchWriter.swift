@@ -19,6 +19,7 @@ struct BatchWriter {
         var incidents = LatestByID<IncidentState>()
         var timeline: [TimelineEntry] = []
         var transitions: [Transition] = []
+        var runs = FoldedRuns()
         func collect(_ outcome: Outcome) {
             for alert in outcome.alerts { alerts.set(alert, id: alert.id) }
             for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
@@ -57,6 +58,10 @@ struct BatchWriter {
             for placed in record.signals {
                 let outcome = placed.outcome
                 collect(outcome)
+                if let fold = outcome.fold {
+                    runs.add(fold, payloadID: payloadID)
+                    continue
+                }
                 guard let signalID = outcome.signalID, let decision = outcome.decision, let why = outcome.why else { continue }
                 let signal = placed.signal
                 var row = StatementBinder(insertSignal)
@@ -87,6 +92,7 @@ struct BatchWriter {
         }
 
         try writeAlerts(alerts.sorted(by: \.id))
+        try writeRuns(runs)
         try writeIncidents(incidents.sorted(by: \.id))
         let insertTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -139,11 +145,12 @@ struct BatchWriter {
         let firstNewID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
         let insertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
-                                first_seen, last_seen, resolved_at, count, ends_at, flapping)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                first_seen, last_seen, resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let updateAlert = try db.cachedStatement(sql: """
-            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?
+            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?,
+                              digest = ?, run_started_at = ?, run_last_at = ?
             WHERE id = ?
             """)
         for alert in alerts {
@@ -158,6 +165,9 @@ struct BatchWriter {
                 row.bind(alert.count)
                 row.bind(alert.endsAt?.milliseconds)
                 row.bind(alert.flapping ? 1 : 0)
+                row.bind(Int64(bitPattern: alert.digest))
+                row.bind(alert.runStartedAt?.milliseconds)
+                row.bind(alert.runLastAt?.milliseconds)
                 row.bind(alert.id)
                 try row.execute()
                 if db.changesCount > 0 { continue }
@@ -178,6 +188,30 @@ struct BatchWriter {
             row.bind(alert.count)
             row.bind(alert.endsAt?.milliseconds)
             row.bind(alert.flapping ? 1 : 0)
+            row.bind(Int64(bitPattern: alert.digest))
+            row.bind(alert.runStartedAt?.milliseconds)
+            row.bind(alert.runLastAt?.milliseconds)
+            try row.execute()
+        }
+    }
+
+    /// Folded repeats, one upsert per run however many repeats of it the batch holds: a run
+    /// already stored grows in place.
+    private func writeRuns(_ runs: FoldedRuns) throws {
+        guard !runs.isEmpty else { return }
+        let upsertRun = try db.cachedStatement(sql: """
+            INSERT INTO alert_runs (alert_id, started_at, last_at, count, first_payload_id, last_payload_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (alert_id, started_at) DO UPDATE SET last_at = max(last_at, excluded.last_at), count = count + excluded.count,
+                last_payload_id = excluded.last_payload_id
+            """)
+        for run in runs.inOrder {
+            var row = StatementBinder(upsertRun)
+            row.bind(run.alertID)
+            row.bind(run.startedAt.milliseconds)
+            row.bind(run.lastAt.milliseconds)
+            row.bind(run.count)
+            row.bind(run.firstPayloadID)
+            row.bind(run.lastPayloadID)
             try row.execute()
         }
     }

@@ -228,6 +228,32 @@ enum Migrations {
                 CREATE INDEX transitions_by_incident ON transitions(incident_id);
                 """)
         }
+        migrator.registerMigration("v10-folded-repeats") { db in
+            // Prometheus resends every firing alert every minute. A resend that changes nothing but
+            // its times no longer writes a signal row (`CorrelationConfig.foldRepeats`): it counts
+            // in a run of `alert_runs`, one row per alert and run, updated in place, so a database
+            // grows with what changes, not with what is resent. `first_payload_id` and
+            // `last_payload_id` name the raw bodies that began and last extended the run (every
+            // body stays in `payloads`). An alert keeps the digest of what it last said and the
+            // first and last arrival of its open run, so folding goes on across a restart; its
+            // runs go with it.
+            try db.execute(sql: """
+                ALTER TABLE alerts ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE alerts ADD COLUMN run_started_at INTEGER;
+                ALTER TABLE alerts ADD COLUMN run_last_at INTEGER;
+                CREATE TABLE alert_runs (
+                    alert_id INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    last_at INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_payload_id INTEGER NOT NULL,
+                    last_payload_id INTEGER NOT NULL,
+                    PRIMARY KEY (alert_id, started_at)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER alert_runs_go_with_their_alert AFTER DELETE ON alerts
+                BEGIN DELETE FROM alert_runs WHERE alert_id = old.id; END;
+                """)
+        }
         return migrator
     }
 }

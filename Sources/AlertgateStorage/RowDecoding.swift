@@ -13,7 +13,9 @@ enum RowDecoding {
             severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
             labels: try JSONText.decode([String: String].self, row["labels"]),
             firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
-            resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]), flapping: row["flapping"])
+            resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]), flapping: row["flapping"],
+            digest: UInt64(bitPattern: row["digest"]), runStartedAt: time(row["run_started_at"]),
+            runLastAt: time(row["run_last_at"]))
     }
 
     static func incident(_ row: Row) throws -> IncidentState {

@@ -48,6 +48,34 @@ extension SQLiteStore {
         }
     }
 
+    public func alert(id: Int64) async throws -> AlertState? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]).map(RowDecoding.alert)
+        }
+    }
+
+    public func signals(alertID: Int64, incidentID: Int64, limit: Int) async throws -> [StoredSignal] {
+        try await pool.read { db in
+            // By the incident index (signals have none by alert: migration v4).
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM signals WHERE incident_id = ? AND alert_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [incidentID, alertID, limit]).map(RowDecoding.signal)
+        }
+    }
+
+    public func repeatRuns(alertID: Int64, limit: Int) async throws -> [RepeatRun] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM alert_runs WHERE alert_id = ? ORDER BY started_at DESC LIMIT ?
+                """, arguments: [alertID, limit]).map { row in
+                RepeatRun(
+                    alertID: row["alert_id"], startedAt: Timestamp(milliseconds: row["started_at"]),
+                    lastAt: Timestamp(milliseconds: row["last_at"]), count: row["count"],
+                    firstPayloadID: row["first_payload_id"], lastPayloadID: row["last_payload_id"])
+            }
+        }
+    }
+
     public func firingAlerts(limit: Int) async throws -> [AlertState] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1 ORDER BY id LIMIT ?", arguments: [limit]).map(RowDecoding.alert)
@@ -153,10 +181,12 @@ extension SQLiteStore {
                        (SELECT count(*) FROM incidents) AS incidents,
                        (SELECT count(*) FROM incidents WHERE status IN (1, 2)) AS open_incidents,
                        (SELECT coalesce(sum(length(data)), 0) FROM payloads) AS payload_bytes,
-                       (SELECT coalesce(sum(size), 0) FROM payloads) AS original_bytes
+                       (SELECT coalesce(sum(size), 0) FROM payloads) AS original_bytes,
+                       (SELECT coalesce(sum(count), 0) FROM alert_runs) AS repeats_folded
                 """)!
             return StoreCounts(signals: row["signals"], alerts: row["alerts"], incidents: row["incidents"],
-                               openIncidents: row["open_incidents"], payloadBytes: row["payload_bytes"], originalBytes: row["original_bytes"])
+                               openIncidents: row["open_incidents"], payloadBytes: row["payload_bytes"], originalBytes: row["original_bytes"],
+                               repeatsFolded: row["repeats_folded"])
         }
     }
 

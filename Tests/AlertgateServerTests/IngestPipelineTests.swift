@@ -92,9 +92,12 @@ import Testing
             store.releaseHeldCommit(failing: false)
 
             #expect(try await answer(first).map(\.decision) == [.opened])
-            #expect(try await answer(second).map(\.decision) == [.repeat])
-            #expect(try await sqlite.signal(id: 2)?.decision == .repeat)
-            #expect(try await sqlite.counts().signals == 2)
+            // The second changed nothing but its time: it folded into the first's alert.
+            let repeated = try await answer(second)
+            #expect(repeated.map(\.decision) == [.repeat] && repeated.first?.fold != nil)
+            let counts = try await sqlite.counts()
+            #expect(counts.signals == 1 && counts.repeatsFolded == 1)
+            #expect(try await sqlite.alert(id: 1)?.count == 2)
         }
     }
 }

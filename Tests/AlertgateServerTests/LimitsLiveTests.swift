@@ -65,6 +65,9 @@ import Testing
             let port = Int(gateway.baseURL.split(separator: ":").last!)!
             let slow = try RawConnection(port: port)
             slow.send("POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n[")
+            // Holding its place before any other request asks: otherwise one may come first and
+            // the slow one be the request refused.
+            try #require(try await eventually(timeout: .seconds(30)) { gateway.gateway.admission.held.bytes == 60000 })
             let busy = try await eventually(timeout: .seconds(30)) {
                 try await gateway.client.post("/api/v1/events", #"{"title": "x", "service": "s"}"# + String(repeating: " ", count: 8000)).status == 503
             }
@@ -74,15 +77,20 @@ import Testing
             #expect(((refused.json["error"] as? [String: Any])?["message"] as? String)?.contains("http.max_inflight_body_bytes") == true)
             #expect(try await gateway.client.get("/healthz").status == 200)
             #expect(try await gateway.client.get("/metrics").text.contains(#"alertgate_limits_hit_total{limit="http.max_inflight_body_bytes"}"#))
+            // Swift may end an object's life after its last use: its deinit would close the slow
+            // connection, and with it the request holding its place.
+            withExtendedLifetime(slow) {}
         }
         try await withRunningGateway(configure: { $0.http.maxConcurrentRequests = 1 }) { gateway in
             let port = Int(gateway.baseURL.split(separator: ":").last!)!
             let slow = try RawConnection(port: port)
             slow.send("POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[")
+            try #require(try await eventually(timeout: .seconds(30)) { gateway.gateway.admission.held.requests == 1 })
             let busy = try await eventually(timeout: .seconds(30)) { try await gateway.client.get("/healthz").status == 503 }
             #expect(busy)
             let refused = try await gateway.client.get("/healthz")
             #expect(((refused.json["error"] as? [String: Any])?["message"] as? String)?.contains("http.max_concurrent_requests") == true)
+            withExtendedLifetime(slow) {}
         }
     }
 }

@@ -25,16 +25,21 @@ import Testing
             #expect(repeated["decision"] as? String == "repeat")
             #expect(repeated["alert_id"] as? Int == alertID)
             #expect(repeated["incident_id"] as? Int == incidentID)
+            // It changed nothing but its time: folded into the alert, across the restart too.
+            #expect(repeated["signal_id"] is NSNull)
 
             let other = try await gateway.client.post("/api/v1/events", #"{"title": "Invoice job failing", "service": "billing"}"#)
             let attached = try #require((other.json["results"] as? [[String: Any]])?.first)
             #expect(attached["decision"] as? String == "attached")
             #expect(attached["incident_id"] as? Int == incidentID)
-            #expect((attached["signal_id"] as? Int ?? 0) > (repeated["signal_id"] as? Int ?? .max))
+            #expect(attached["signal_id"] as? Int == 2)
 
             let detail = try await gateway.client.get("/api/v1/incidents/\(incidentID)")
             let alerts = try #require(detail.json["alerts"] as? [[String: Any]])
             #expect(alerts.first(where: { $0["id"] as? Int == alertID })?["count"] as? Int == 2)
+            let history = try #require(try await gateway.client.get("/api/v1/alerts/\(alertID)").json["history"] as? [[String: Any]])
+            #expect(history.map { $0["type"] as? String } == ["repeats", "signal"])
+            #expect(history.first?["count"] as? Int == 1)
         }
     }
 
@@ -69,22 +74,32 @@ import Testing
         let client = first.client
 
         // Many concurrent writers so that group commit batches them; collect every 2xx answer.
-        let acknowledged = try await withThrowingTaskGroup(of: [Int].self) { group in
+        // Each "crash twin" after its first is a repeat that changes nothing: it folds into its
+        // alert (no signal id) and must survive as the alert's count.
+        let answers = try await withThrowingTaskGroup(of: (ids: [Int], twins: [Int: Int]).self) { group in
             for writer in 0..<8 {
                 group.addTask {
                     var ids: [Int] = []
+                    var twins: [Int: Int] = [:]  // alert id of "crash twin <writer>" -> arrivals acknowledged
                     for n in 0..<25 {
                         let body = #"[{"title": "crash test \#(writer)-\#(n)", "service": "svc-\#(writer % 3)"}, {"title": "crash twin \#(writer)", "service": "svc-\#(writer % 3)"}]"#
                         let reply = try await client.post("/api/v1/events", body)
                         guard reply.status == 202 else { continue }
-                        ids += (reply.json["results"] as? [[String: Any]] ?? []).compactMap { $0["signal_id"] as? Int }
+                        let results = reply.json["results"] as? [[String: Any]] ?? []
+                        ids += results.compactMap { $0["signal_id"] as? Int }
+                        if let twin = results.last?["alert_id"] as? Int { twins[twin, default: 0] += 1 }
                     }
-                    return ids
+                    return (ids, twins)
                 }
             }
-            return try await group.reduce(into: [Int]()) { $0 += $1 }
+            return try await group.reduce(into: (ids: [Int](), twins: [Int: Int]())) { all, one in
+                all.ids += one.ids
+                all.twins.merge(one.twins, uniquingKeysWith: +)
+            }
         }
-        #expect(acknowledged.count == 8 * 25 * 2)
+        let acknowledged = answers.ids
+        #expect(answers.twins.values.reduce(0, +) == 8 * 25)
+        #expect(acknowledged.count == 8 * 25 + answers.twins.count, "one stored signal per twin alert, the rest folded")
         try await first.kill()
         #expect(first.process.terminationReason == .uncaughtSignal)
 
@@ -95,6 +110,12 @@ import Testing
         for id in acknowledged {
             let reply = try await second.client.get("/api/v1/signals/\(id)")
             #expect(reply.status == 200, "acknowledged signal \(id) is missing after SIGKILL")
+        }
+        for (alertID, arrivals) in answers.twins {
+            let alert = try await second.client.get("/api/v1/alerts/\(alertID)")
+            #expect(alert.json["count"] as? Int == arrivals, "alert \(alertID): every acknowledged repeat counted after SIGKILL")
+            let runs = (alert.json["history"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "repeats" }
+            #expect(runs.compactMap { $0["count"] as? Int }.reduce(0, +) == arrivals - 1)
         }
         // Correlation continues: a repeat after the crash is a repeat of the stored alert.
         let again = try await second.client.post("/api/v1/events", #"{"title": "crash twin 0", "service": "svc-0"}"#)

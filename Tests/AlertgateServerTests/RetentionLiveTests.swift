@@ -54,6 +54,8 @@ struct RetentionLiveTests {
             $0.retention.batch = 50
             // Alerts stay firing between rounds.
             $0.correlation.resolveTimeout = .seconds(4 * 3600)
+            // Every resend a signal, so each body is found through its signal's /raw.
+            $0.correlation.foldRepeats = false
         }) { gateway in
             let client = gateway.client
             let store = gateway.gateway.store

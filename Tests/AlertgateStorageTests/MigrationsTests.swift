@@ -6,7 +6,8 @@ import Testing
 @Suite("Migrations: a new file gets the schema; a file of each release upgrades")
 struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
-                      "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes"]
+                      "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes",
+                      "v10-folded-repeats"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.

@@ -33,10 +33,12 @@ func withTemporaryStore<R>(_ body: (SQLiteStore) async throws -> R) async throws
 }
 
 /// Places signals through a real correlator and wraps them as the pipeline would store them.
+/// Repeats are stored as signals unless a test asks for folding (`FoldedRepeatsTests`): these
+/// tests send the same signal again to make rows.
 struct Feed {
     var correlator: Correlator
 
-    init(config: CorrelationConfig = CorrelationConfig()) {
+    init(config: CorrelationConfig = CorrelationConfig(foldRepeats: false)) {
         correlator = Correlator(config: config)
     }
 

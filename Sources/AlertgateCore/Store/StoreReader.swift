@@ -4,6 +4,11 @@ public protocol StoreReader: Sendable {
     func incident(id: Int64) async throws -> IncidentState?
     func incidents(_ query: IncidentQuery) async throws -> [IncidentState]
     func alerts(incidentID: Int64) async throws -> [AlertState]
+    func alert(id: Int64) async throws -> AlertState?
+    /// The signals stored for an alert (of its incident), newest first.
+    func signals(alertID: Int64, incidentID: Int64, limit: Int) async throws -> [StoredSignal]
+    /// An alert's runs of folded repeats, newest first.
+    func repeatRuns(alertID: Int64, limit: Int) async throws -> [RepeatRun]
     /// Alerts firing now, oldest first.
     func firingAlerts(limit: Int) async throws -> [AlertState]
     /// Alerts seen between `from` and `to` with the most signals folded in, most first;

@@ -20,7 +20,7 @@ import Yams
 /// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }
 /// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s, drain_timeout: 30s }
 /// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
-///                max_clock_skew: 10m, group_by: [] }
+///                max_clock_skew: 10m, group_by: [], fold_repeats: true, repeat_run_gap: 10m }
 /// ```
 /// and the reloadable rules (`ConfigLoader+Policy.swift`).
 public enum ConfigLoader {
@@ -173,6 +173,10 @@ public enum ConfigLoader {
                     case "resolve_timeout": config.correlation.resolveTimeout = try duration(item, key)
                     case "reopen_window": config.correlation.reopenWindow = try duration(item, key)
                     case "max_clock_skew": config.correlation.maxClockSkew = try duration(item, key)
+                    case "fold_repeats":
+                        guard let flag = item as? Bool else { throw ConfigError(key: key, message: "must be true or false") }
+                        config.correlation.foldRepeats = flag
+                    case "repeat_run_gap": config.correlation.repeatRunGap = try duration(item, key)
                     case "group_by":
                         guard let names = item as? [Any] else { throw ConfigError(key: key, message: "must be a list of label names") }
                         config.correlation.groupBy = try names.enumerated().map { try string($1, "\(key)[\($0)]") }

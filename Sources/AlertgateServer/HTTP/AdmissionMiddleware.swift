@@ -87,6 +87,11 @@ final class RequestAdmission: Sendable {
         }
     }
 
+    /// Requests in progress and the body bytes they hold (OTLP's apart): what tests wait on.
+    var held: (requests: Int, bytes: Int, otlpBytes: Int) {
+        state.withLock { ($0.requests, $0.bytes, $0.otlpBytes) }
+    }
+
     func release(_ reservation: Reservation) {
         state.withLock { state in
             state.requests -= 1

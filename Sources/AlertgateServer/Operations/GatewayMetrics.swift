@@ -18,6 +18,7 @@ public final class GatewayMetrics: Sendable {
     private let payloadBytesIn: Counter
     private let payloadBytesStored: Counter
     private let batchSignals: ValueHistogram
+    private let folded: Counter
     private let commitDuration: DurationHistogram
     private let queueDepth: Gauge
     private let pendingNotifications: Gauge
@@ -34,6 +35,8 @@ public final class GatewayMetrics: Sendable {
                                           help: "Signals committed, by the path they came in."))
         })
         batches = registry.makeCounter(name: "alertgate_batches_committed_total", help: "Transactions committed by the writer.")
+        folded = registry.makeCounter(name: "alertgate_repeats_folded_total",
+                                      help: "Repeats that changed nothing but their times, counted in their alert's history instead of stored as signal rows.")
         payloads = registry.makeCounter(name: "alertgate_payloads_total", help: "Request bodies stored.")
         payloadBytesIn = registry.makeCounter(name: "alertgate_payload_bytes_received_total", help: "Bytes of stored request bodies as received.")
         payloadBytesStored = registry.makeCounter(name: "alertgate_payload_bytes_stored_total",
@@ -62,6 +65,7 @@ public final class GatewayMetrics: Sendable {
         commitDuration.record(duration)
         var signals = 0
         var committed: Int64 = 0
+        var foldedRepeats: Int64 = 0
         for entry in batch.entries {
             guard case .ingest(let record) = entry else { continue }
             payloads.increment()
@@ -73,8 +77,10 @@ public final class GatewayMetrics: Sendable {
                 guard let decision = placed.outcome.decision else { continue }
                 signalsByDecision[decision]?.increment()
                 committed += 1
+                if placed.outcome.fold != nil { foldedRepeats += 1 }
             }
         }
+        if foldedRepeats > 0 { folded.increment(by: foldedRepeats) }
         batchSignals.record(Double(signals))
         signalsCommittedTotal.add(committed, ordering: .relaxed)
     }

@@ -71,7 +71,7 @@ struct StatsView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case signals, alerts, incidents
+        case signals, alerts, incidents, repeatsFolded = "repeats_folded"
         case openIncidents = "open_incidents", payloadBytes = "payload_bytes", originalBytes = "original_bytes"
         case signalsCommittedSinceStart = "signals_committed_since_start", queueDepth = "queue_depth", udp
         case period, overall, services, teams, noisiestAlerts = "noisiest_alerts", flappingAlerts = "flapping_alerts"
@@ -80,6 +80,7 @@ struct StatsView: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(counts.signals, forKey: .signals)
+        try c.encode(counts.repeatsFolded, forKey: .repeatsFolded)
         try c.encode(counts.alerts, forKey: .alerts)
         try c.encode(counts.incidents, forKey: .incidents)
         try c.encode(counts.openIncidents, forKey: .openIncidents)

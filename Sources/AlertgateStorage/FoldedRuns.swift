@@ -1,0 +1,37 @@
+import AlertgateCore
+
+/// The folded repeats of one batch, summed per run of their alert's repeat history, so the
+/// writer upserts each run once (`alert_runs`, migration `v10-folded-repeats`).
+struct FoldedRuns {
+    struct Run {
+        var alertID: Int64
+        var startedAt: Timestamp
+        var lastAt: Timestamp
+        var count: Int64
+        var firstPayloadID: Int64
+        var lastPayloadID: Int64
+    }
+
+    private struct Key: Hashable {
+        var alertID: Int64
+        var startedAt: Int64
+    }
+
+    private(set) var inOrder: [Run] = []
+    private var positions: [Key: Int] = [:]
+
+    var isEmpty: Bool { inOrder.isEmpty }
+
+    mutating func add(_ fold: Fold, payloadID: Int64) {
+        let key = Key(alertID: fold.alertID, startedAt: fold.runStartedAt.milliseconds)
+        if let position = positions[key] {
+            inOrder[position].count += 1
+            inOrder[position].lastAt = max(inOrder[position].lastAt, fold.at)
+            inOrder[position].lastPayloadID = payloadID
+        } else {
+            positions[key] = inOrder.count
+            inOrder.append(Run(alertID: fold.alertID, startedAt: fold.runStartedAt, lastAt: fold.at, count: 1,
+                               firstPayloadID: payloadID, lastPayloadID: payloadID))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import AlertgateCore
+import Testing
+
+@Suite("Correlator: repeats that change nothing but their times fold into their alert")
+struct CorrelatorFoldTests {
+    @Test func anUnchangedRepeatFoldsWithoutASignalID() throws {
+        var correlator = Correlator()
+        var signal = alert("api", "HighLatency", labels: ["alertname": "HighLatency"])
+        signal.endsAt = at(240)
+        let first = ingest(&correlator, signal, at: 0)
+        let alertID = try #require(first.alertID)
+        #expect(first.signalID == 1 && first.fold == nil)
+
+        // Prometheus's resend: the same alert, a later endsAt.
+        signal.endsAt = at(300)
+        let second = ingest(&correlator, signal, at: 60)
+        #expect(second.decision == .repeat)
+        #expect(second.signalID == nil)
+        #expect(second.fold == Fold(alertID: alertID, runStartedAt: at(60), at: at(60)))
+        #expect(second.alerts.map(\.count) == [2])
+        #expect(second.alerts.first?.endsAt == at(300))
+        #expect(second.timeline.isEmpty && second.transitions.isEmpty)
+
+        // The run goes on; the next stored signal takes the id the folded ones did not use.
+        let third = ingest(&correlator, signal, at: 120)
+        #expect(third.fold == Fold(alertID: alertID, runStartedAt: at(60), at: at(120)))
+        let other = ingest(&correlator, alert("db", "DiskFull"), at: 121)
+        #expect(other.signalID == 2)
+        #expect(correlator.state.alerts[alertID]?.count == 3)
+        #expect(correlator.state.alerts[alertID]?.runStartedAt == at(60))
+    }
+
+    @Test(arguments: ["title", "description", "severity", "labels", "links"])
+    func aRepeatThatChangesSomethingIsASignalAndEndsTheRun(field: String) throws {
+        var correlator = Correlator()
+        var signal = alert("api", "HighLatency")
+        signal.dedupKey = "api-latency"
+        let first = ingest(&correlator, signal, at: 0)
+        let alertID = try #require(first.alertID)
+        #expect(ingest(&correlator, signal, at: 60).fold != nil)
+
+        switch field {
+        case "title": signal.title = "HighLatency again"
+        case "description": signal.description = "p99 over 2 s"
+        case "severity": signal.severity = .critical
+        case "labels": signal.labels["zone"] = "b"
+        default: signal.links = [SignalLink(href: "https://runbooks.example/latency")]
+        }
+        let changed = ingest(&correlator, signal, at: 120)
+        #expect(changed.decision == .repeat, "\(field)")
+        #expect(changed.signalID == 2, "\(field): a change is stored as a signal")
+        #expect(changed.fold == nil)
+        #expect(correlator.state.alerts[alertID]?.runStartedAt == nil)
+
+        // The changed signal is the new reference: its own repeats fold, in a new run. Labels
+        // are the alert's for life (the rules read them), so a sender whose labels moved under
+        // one dedup key keeps being stored signal by signal.
+        let next = ingest(&correlator, signal, at: 180)
+        if field == "labels" {
+            #expect(next.fold == nil && next.signalID == 3)
+        } else {
+            #expect(next.fold == Fold(alertID: alertID, runStartedAt: at(180), at: at(180)), "\(field)")
+        }
+    }
+
+    @Test func aGapLongerThanTheRunGapStartsANewRun() throws {
+        var correlator = Correlator(config: CorrelationConfig(resolveTimeout: .seconds(3600), repeatRunGap: .seconds(300)))
+        let signal = alert("api", "HighLatency")
+        let alertID = try #require(ingest(&correlator, signal, at: 0).alertID)
+        #expect(ingest(&correlator, signal, at: 60).fold?.runStartedAt == at(60))
+        #expect(ingest(&correlator, signal, at: 360).fold?.runStartedAt == at(60), "300 s apart: the same run")
+        #expect(ingest(&correlator, signal, at: 661).fold?.runStartedAt == at(661), "301 s apart: a new run")
+        #expect(correlator.state.alerts[alertID]?.count == 4)
+    }
+
+    @Test func lateRepeatsAndTheFoldSwitchStoreSignals() throws {
+        var correlator = Correlator()
+        let signal = alert("api", "HighLatency")
+        ingest(&correlator, signal, at: 0)
+        #expect(ingest(&correlator, signal, at: 100).fold != nil)
+        // Placed before the alert's last arrival by its own time: stored, so its time is kept.
+        let late = ingest(&correlator, alert("api", "HighLatency", occurredAt: at(50)), at: 101)
+        #expect(late.decision == .repeat && late.fold == nil && late.signalID != nil)
+
+        var keepAll = Correlator(config: CorrelationConfig(foldRepeats: false))
+        ingest(&keepAll, signal, at: 0)
+        let repeated = ingest(&keepAll, signal, at: 60)
+        #expect(repeated.decision == .repeat && repeated.fold == nil && repeated.signalID == 2)
+    }
+
+    @Test func theDigestIgnoresTimesOnlyAndIsStable() {
+        var signal = alert("api", "HighLatency", labels: ["b": "2", "a": "1"])
+        let digest = signal.contentDigest
+        signal.occurredAt = at(5)
+        signal.endsAt = at(500)
+        #expect(signal.contentDigest == digest)
+        signal.labels = ["a": "1", "b": "2"]
+        #expect(signal.contentDigest == digest, "label order does not matter")
+        signal.labels = ["a": "12"]
+        #expect(signal.contentDigest != digest)
+        signal.labels = ["a": "1", "b": "2"]
+        signal.status = .resolved
+        #expect(signal.contentDigest != digest)
+        // Frozen: stored with every alert, so it must not change between releases.
+        #expect(alert("api", "HighLatency").contentDigest == 15_442_657_354_885_839_985)
+    }
+}
