@@ -91,7 +91,7 @@ public struct Gateway: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader, notificationSender(), retentionService()] + udpListeners(),
+            services: [pipeline, reloader, notificationSender(), retentionService(), CheckpointService(store: store, logger: logger)] + udpListeners(),
             onServerRunning: { [externalURL] channel in
                 externalURL.listening(host: host, port: channel.localAddress?.port ?? 0, scheme: scheme)
                 await onListening(host, channel.localAddress?.port ?? 0)

@@ -1,6 +1,7 @@
 import AlertgateCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store: one WAL database file, one writer connection (the pipeline's), and a
 /// pool of readers. It owns the compressor of its payloads: payload ids, which compressed
@@ -9,6 +10,10 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     public let path: String
     let pool: DatabasePool
     let payloadCompressor = PayloadCompressor()
+    /// Transactions committed by `commit` (`SQLiteStore+Checkpoint.swift`).
+    let commits = Atomic<Int>(0)
+    /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
+    let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
     static let writerCacheKiB = 32 << 10
     static let readerCacheKiB = 2 << 10
@@ -132,6 +137,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         let committed = try await pool.write { db in
             try BatchWriter(db: db).write(batch)
         }
+        commits.add(1, ordering: .relaxed)
         for (observer, id) in committed { observer.payloadCommitted(id: id) }
     }
 }

@@ -70,6 +70,37 @@ import Testing
         }
     }
 
+    @Test func requestsQueuedDuringACommitJoinTheBatchBuiltBeforeThem() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        var config = GatewayConfig()
+        config.pipeline.maxBatchSignals = 2
+        let pipeline = testPipeline(store, config: config)
+        store.holdNextCommit()
+        // Two signals fill the first batch; the second is built at once on top of its commit.
+        let first = enqueue(pipeline, request(receivedAt: 1_000, service: "a", alerts: 2))
+        let second = enqueue(pipeline, request(receivedAt: 2_000, service: "b"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+            defer {
+                store.stopHolding()
+                group.cancelAll()
+            }
+            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+            // These wait in the queue while the first commit is held.
+            let later = [3_000, 4_000].map { enqueue(pipeline, request(receivedAt: $0, service: "c\($0)")) }
+            try #require(pipeline.queueDepth == 2)
+            store.releaseHeldCommit(failing: false)
+
+            #expect(try await answer(first).map(\.decision) == [.opened, .attached])
+            #expect(try await answer(second).map(\.decision) == [.opened])
+            for answered in later { #expect(try await answer(answered).map(\.decision) == [.opened]) }
+            // The second batch took in the first of them, as far as its room of 2 signals went.
+            #expect(store.committedRecords == [1, 2, 1])
+        }
+    }
+
     @Test func commitsStayInOrderWhileTheNextBatchIsBuilt() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -354,6 +385,7 @@ private final class HeldStore: StoreWriter, Sendable {
         var held: CheckedContinuation<Bool, Never>?
         var failLoads = false
         var loads = 0
+        var committedRecords: [Int] = []
     }
 
     private let base: SQLiteStore
@@ -400,7 +432,12 @@ private final class HeldStore: StoreWriter, Sendable {
         }
         if fail { throw HeldStoreFailure() }
         try await base.commit(batch)
+        let records = batch.entries.count { if case .ingest = $0 { true } else { false } }
+        gate.withLock { $0.committedRecords.append(records) }
     }
+
+    /// The ingest records of each batch committed, in order.
+    var committedRecords: [Int] { gate.withLock { $0.committedRecords } }
 
     func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState {
         let fail = gate.withLock { gate in

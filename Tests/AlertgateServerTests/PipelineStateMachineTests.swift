@@ -39,7 +39,9 @@ import Testing
         #expect(machine.next(workWaiting: true, closing: false) == .build(2))
         // Built on top of batch 1: it waits for 1 before it is committed, so commits stay in order.
         #expect(machine.batchBuilt(empty: false) == [.awaitCommit(1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .commit(2)])
+        // Once 1 is stored, 2 takes in what was queued meanwhile, then commits.
+        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        #expect(machine.batchBuilt(empty: false) == [.commit(2)])
         #expect(machine.next(workWaiting: false, closing: false) == .awaitCommit(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
     }
@@ -50,7 +52,8 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: true, closing: false)
         #expect(machine.batchBuilt(empty: true) == [.awaitCommit(1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .reply(2, stored: true)])
+        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        #expect(machine.batchBuilt(empty: true) == [.reply(2, stored: true)], "still empty after extending: answered at once")
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
 
@@ -147,7 +150,8 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         #expect(machine.next(workWaiting: true, closing: true) == .build(2), "work queued before closing is done")
         #expect(machine.batchBuilt(empty: false) == [.awaitCommit(1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .commit(2)])
+        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        #expect(machine.batchBuilt(empty: false) == [.commit(2)])
         #expect(machine.next(workWaiting: false, closing: true) == .awaitCommit(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
         #expect(machine.next(workWaiting: false, closing: true) == .stop)
@@ -218,8 +222,8 @@ import Testing
                 #expect(!refusing, "seed \(seed): built while refusing work")
                 building = id
                 built.insert(id)
-            case .resumeBuilding(let id):
-                #expect(inFlight == nil, "seed \(seed): resumes \(id) with a commit in flight")
+            case .resumeBuilding(let id), .extend(let id):
+                #expect(inFlight == nil, "seed \(seed): resumes or extends \(id) with a commit in flight")
                 building = id
             case .awaitCommit(let id):
                 #expect(inFlight == id, "seed \(seed): awaits \(id), in flight \(String(describing: inFlight))")

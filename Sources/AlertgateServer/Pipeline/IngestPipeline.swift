@@ -157,6 +157,13 @@ public final class IngestPipeline: Service, Sendable {
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .resumeBuilding(let id):
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
+            case .extend(let id):
+                let room = config.pipeline.maxBatchSignals - batches[id]!.weight
+                if room > 0 {
+                    takePolicy(into: &correlator)
+                    batches[id]!.extend(with: queue.withLock { $0.take(room: room) })
+                }
+                actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .awaitCommit(let id):
                 let stored = await commits.removeValue(forKey: id)!.value
                 actions += machine.commitEnded(id, stored: stored)

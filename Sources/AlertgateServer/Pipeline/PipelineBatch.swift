@@ -3,7 +3,7 @@ import AlertgateCore
 /// A batch being correlated, then committed: its jobs, what they write, and the answers that
 /// wait for the commit.
 struct PipelineBatch {
-    let jobs: [PipelineJob]
+    private(set) var jobs: [PipelineJob]
     /// Jobs before this position have been correlated (or answered with an error).
     var next = 0
     /// An expiry pass is due before the jobs.
@@ -17,6 +17,15 @@ struct PipelineBatch {
     init(jobs: [PipelineJob], expire: Bool) {
         self.jobs = jobs
         self.expire = expire
+    }
+
+    /// The signals its jobs carry, as the queue weighs them against `pipeline.max_batch_signals`.
+    var weight: Int { jobs.reduce(0) { $0 + $1.weight } }
+
+    /// Takes in work queued while it waited for the commit before it (`PipelineStateMachine.extend`).
+    mutating func extend(with work: PipelineQueue.Work) {
+        jobs += work.jobs
+        expire = expire || work.expire
     }
 
     /// Keeps an outcome of no job (an expiry pass) if it changed anything.

@@ -38,12 +38,14 @@ struct PipelineQueue {
         if !closed { expiryDue = true }
     }
 
-    /// Takes the work of one batch: waiting jobs in order, up to `maxBatchSignals` signals.
-    mutating func take() -> Work {
+    /// Takes the work of one batch: waiting jobs in order, up to `maxBatchSignals` signals (a
+    /// first job heavier than that alone). With `room`, for a batch that already holds some,
+    /// only jobs within that many signals.
+    mutating func take(room: Int? = nil) -> Work {
         var weight = 0
         var count = 0
         for job in jobs {
-            if count > 0, weight + job.weight > maxBatchSignals { break }
+            if count > 0 || room != nil, weight + job.weight > (room ?? maxBatchSignals) { break }
             weight += job.weight
             count += 1
         }

@@ -10,7 +10,7 @@
 /// | building | `storeNeeded`, a batch in flight | awaitCommit | waitingForStore |
 /// | building | `batchBuilt` | commit; if empty, reply at once | idle |
 /// | building on a batch in flight | `batchBuilt` | awaitCommit | waitingToCommit |
-/// | waitingToCommit | `commitEnded`, stored | reply; commit the built one (reply if empty) | idle |
+/// | waitingToCommit | `commitEnded`, stored | reply, extend the built one | building |
 /// | waitingForStore | `commitEnded`, stored | reply, resumeBuilding | building |
 /// | any with a batch in flight | `commitEnded`, failed | reply, abandon what was built on it, rebuild | rebuilding |
 /// | rebuilding | `rebuildEnded`, rebuilt | acceptWork if work was refused | idle |
@@ -18,7 +18,10 @@
 ///
 /// At most two batches exist at once: one in flight (committing) and one being built on top
 /// of it, so correlation and the SQLite writer work at the same time while commits stay
-/// serial and in order. Nothing built on a failed commit is stored or kept: its callers are
+/// serial and in order. A built batch takes in what was queued while it waited for the commit
+/// before it (`extend`): requests that came in during that commit are committed with it, not
+/// one commit later, so batches grow with the load instead of a commit cycle being added to
+/// every late arrival. Nothing built on a failed commit is stored or kept: its callers are
 /// answered, and the correlator is rebuilt from the store before any other job is taken.
 struct PipelineStateMachine {
     typealias BatchID = Int
@@ -30,6 +33,9 @@ struct PipelineStateMachine {
         case build(BatchID)
         /// Go on correlating batch `id`: the store now holds every batch before it.
         case resumeBuilding(BatchID)
+        /// Batch `id`, built while the one before it committed, may now be committed: first take
+        /// into it the work queued meanwhile (up to the batch limit), then report `batchBuilt`.
+        case extend(BatchID)
         /// Wait for batch `id`, in flight, to commit or fail, and report it (`commitEnded`).
         case awaitCommit(BatchID)
         /// Hand batch `id` to the store.
@@ -54,8 +60,8 @@ struct PipelineStateMachine {
     private enum State: Hashable {
         case idle(inFlight: BatchID?)
         case building(BatchID, inFlight: BatchID?)
-        /// Built, waiting for the batch in flight to commit before it is committed itself.
-        case waitingToCommit(BatchID, empty: Bool, inFlight: BatchID)
+        /// Built, waiting for the batch in flight to commit before it is extended and committed.
+        case waitingToCommit(BatchID, inFlight: BatchID)
         /// A command in the batch being built needs the store to hold the batch in flight.
         case waitingForStore(BatchID, inFlight: BatchID)
         case rebuilding(attempt: Int)
@@ -109,7 +115,7 @@ struct PipelineStateMachine {
     mutating func batchBuilt(empty: Bool) -> [Action] {
         guard case .building(let id, let inFlight) = state else { preconditionFailure("batchBuilt() while \(state)") }
         if let inFlight {
-            state = .waitingToCommit(id, empty: empty, inFlight: inFlight)
+            state = .waitingToCommit(id, inFlight: inFlight)
             return [.awaitCommit(inFlight)]
         }
         if empty {
@@ -131,11 +137,11 @@ struct PipelineStateMachine {
                 state = .idle(inFlight: nil)
                 return [.reply(id, stored: true)]
             }
-        case .waitingToCommit(let next, let empty, let inFlight) where inFlight == id:
+        case .waitingToCommit(let next, let inFlight) where inFlight == id:
             built = next
             if stored {
-                state = .idle(inFlight: empty ? nil : next)
-                return [.reply(id, stored: true), empty ? .reply(next, stored: true) : .commit(next)]
+                state = .building(next, inFlight: nil)
+                return [.reply(id, stored: true), .extend(next)]
             }
         case .waitingForStore(let next, let inFlight) where inFlight == id:
             built = next

@@ -1,0 +1,46 @@
+import AlertgateCore
+import AlertgateStorage
+import Testing
+
+@Suite("WAL checkpoints off the writer: PASSIVE past the bound, TRUNCATE when quiet")
+struct CheckpointTests {
+    /// Commits records with incompressible bodies until the WAL holds about `bytes`.
+    func fill(_ store: SQLiteStore, feed: inout Feed, from: Int, bytes: Int) async throws -> Int {
+        var n = from
+        while store.walBytes < bytes {
+            var random = SystemRandomNumberGenerator()
+            let body = (0..<64 * 1024).map { _ in UInt8.random(in: 0...255, using: &random) }
+            try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("svc\(n)", "Alert\(n)"), at: Int64(n), bytes: body, encoding: .identity))]))
+            n += 1
+        }
+        return n
+    }
+
+    @Test func theCheckpointerCopiesBackPastTheBoundAndTruncatesWhenQuiet() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed()
+            try await store.takeOverCheckpoints()
+            let bound = SQLiteStore.checkpointPages * 4096
+            // Below the bound nothing is done unless quiet.
+            var n = try await fill(store, feed: &feed, from: 0, bytes: 64 * 1024)
+            #expect(try await store.checkpoint(quiet: false) == .none)
+
+            // The writer no longer checkpoints at SQLite's 1000 pages: the WAL passes the bound.
+            n = try await fill(store, feed: &feed, from: n, bytes: bound + 256 * 1024)
+            #expect(store.walBytes > bound)
+            guard case .passive(let frames, let copied) = try await store.checkpoint(quiet: false) else {
+                Issue.record("past the bound: a PASSIVE checkpoint")
+                return
+            }
+            #expect(frames > 0 && copied == frames, "no reader holds a snapshot: every frame copied")
+
+            // Quiet: the WAL file goes back to nothing, and everything is still there.
+            #expect(try await store.checkpoint(quiet: true) == .truncate(done: true))
+            #expect(store.walBytes == 0)
+            #expect(try await store.counts().signals == Int64(n))
+            #expect(try store.integrityCheck() == "ok")
+            #expect(try await store.checkpoint(quiet: true) == .none, "an empty WAL needs nothing")
+            #expect(store.commitCount == n)
+        }
+    }
+}
