@@ -63,16 +63,21 @@ def test_logger_rfc5424_and_rfc3164_messages_become_log_signals(alertgate):
     assert stats["received"] == 4, stats
     assert stats["dropped"].get("level") == 1, stats
 
+    # The numbers differ; the masked message is one fingerprint, so one alert repeated: the
+    # first line is its signal, the two after it fold into its count and history.
     signals = signals_of_service(alertgate, "billing")
-    assert len(signals) == 3, signals
-    assert {s["kind"] for s in signals} == {"log"}
-    assert {s["source"] for s in signals} == {"syslog"}
-    # The numbers differ; the masked message is one fingerprint, so one alert repeated.
-    assert len({s["fingerprint"] for s in signals}) == 1, signals
-    assert len({s["alert_id"] for s in signals}) == 1, signals
-    raw = alertgate.get(f"/api/v1/signals/{signals[-1]['id']}/raw")
+    assert len(signals) == 1, signals
+    assert signals[0]["kind"] == "log" and signals[0]["source"] == "syslog", signals
+    raw = alertgate.get(f"/api/v1/signals/{signals[0]['id']}/raw")
     assert raw.status == 200
     assert b"invoice job failed after 1000 ms" in raw.body
+    alert = alertgate.get_json(f"/api/v1/alerts/{signals[0]['alert_id']}")
+    assert alert["count"] == 3, alert
+    runs = [h for h in alert["history"] if h["type"] == "repeats"]
+    assert sum(r["count"] for r in runs) == 2, alert["history"]
+    # Every line's bytes are kept: the run's last one is the third line.
+    last = alertgate.get(f"/api/v1/payloads/{runs[0]['last_payload_id']}/raw")
+    assert last.status == 200 and b"invoice job failed after 1002 ms" in last.body, last
 
 
 def test_graypy_udp_zlib_and_chunked_messages(alertgate):

@@ -14,7 +14,8 @@ public struct CorrelationConfig: Hashable, Sendable {
     /// Label names whose values form the correlation key; empty means the service.
     public var groupBy: [String]
     /// A repeat of a firing alert that changes nothing but its times folds into the alert's
-    /// count and repeat history instead of being stored as a signal row.
+    /// count and repeat history instead of being stored as a signal row; so does a log line
+    /// (syslog, GELF) of the same masked message.
     public var foldRepeats: Bool
     /// Folded repeats further apart than this start a new run in the alert's repeat history.
     public var repeatRunGap: Duration

@@ -122,10 +122,16 @@ public struct Correlator: Sendable {
 
     private mutating func fire(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, receivedAt: Timestamp, into outcome: inout Outcome) {
         if var alert = state.liveAlert(fingerprint) {
+            // A log line folds by its fingerprint, the masked message: what differs between two
+            // lines of one fingerprint is numbers, ids, the process id and a timestamp (often to
+            // the second only), all kept in the raw bytes; its alert keeps the first line's labels.
+            // Another repeat placed before the alert's last one by its own time is stored, so that
+            // time is kept.
+            let isLog = signal.kind == .log
             // What the rules read is the same as last time: no new verdict needed.
-            let unchanged = alert.severity == signal.severity && alert.labels == signal.labels
-            let digest = signal.contentDigest
-            let folds = config.foldRepeats && unchanged && alert.digest == digest && time >= alert.lastSeen
+            let unchanged = alert.severity == signal.severity && (isLog || alert.labels == signal.labels)
+            let digest = isLog ? alert.digest : signal.contentDigest
+            let folds = config.foldRepeats && unchanged && alert.digest == digest && (isLog || time >= alert.lastSeen)
             // Runs are kept by arrival: a sender's own time may stay put (Prometheus's startsAt).
             if folds {
                 if let last = alert.runLastAt, receivedAt <= last + config.repeatRunGap, alert.runStartedAt != nil {

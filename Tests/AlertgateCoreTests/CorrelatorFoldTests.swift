@@ -105,3 +105,28 @@ struct CorrelatorFoldTests {
         #expect(alert("api", "HighLatency").contentDigest == 15_442_657_354_885_839_985)
     }
 }
+
+@Suite("Correlator: log lines of one masked message fold")
+struct CorrelatorLogFoldTests {
+    @Test func linesThatDifferInNumbersFoldByTheirFingerprint() throws {
+        var correlator = Correlator()
+        func line(_ n: Int) -> Signal {
+            Signal(kind: .log, source: .syslog, service: "billing", title: "invoice job failed after \(1000 + n) ms",
+                   severity: .error, labels: ["procid": "\(4000 + n)"], fingerprint: Fingerprint("syslog:billing:invoice job failed after <n> ms"))
+        }
+        let first = ingest(&correlator, line(1), at: 0)
+        let alertID = try #require(first.alertID)
+        let second = ingest(&correlator, line(2), at: 1)
+        #expect(second.fold == Fold(alertID: alertID, runStartedAt: at(1), at: at(1)))
+        #expect(second.alerts.first?.title == "invoice job failed after 1002 ms", "the alert shows the latest line")
+        var early = line(3)
+        early.occurredAt = at(-1)
+        #expect(ingest(&correlator, early, at: 1).fold != nil, "a line stamped to the second only, before the last: folds")
+        // An alert's repeat that changes its text is a signal, as before.
+        var alert = alert("api", "HighLatency")
+        ingest(&correlator, alert, at: 2)
+        alert.description = "p99 over 2 s"
+        let changed = ingest(&correlator, alert, at: 3)
+        #expect(changed.decision == .repeat && changed.fold == nil)
+    }
+}
