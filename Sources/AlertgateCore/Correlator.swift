@@ -132,14 +132,8 @@ public struct Correlator: Sendable {
             let unchanged = alert.severity == signal.severity && (isLog || alert.labels == signal.labels)
             let digest = isLog ? alert.digest : signal.contentDigest
             let folds = config.foldRepeats && unchanged && alert.digest == digest && (isLog || time >= alert.lastSeen)
-            // Runs are kept by arrival: a sender's own time may stay put (Prometheus's startsAt).
             if folds {
-                if let last = alert.runLastAt, receivedAt <= last + config.repeatRunGap, alert.runStartedAt != nil {
-                    alert.runLastAt = max(last, receivedAt)
-                } else {
-                    alert.runStartedAt = receivedAt
-                    alert.runLastAt = receivedAt
-                }
+                extendRun(of: &alert, receivedAt: receivedAt)
             } else {
                 alert.digest = digest
                 alert.runStartedAt = nil

@@ -53,10 +53,14 @@ public struct Fold: Hashable, Sendable {
     public var runStartedAt: Timestamp
     /// When the repeat arrived.
     public var at: Timestamp
+    /// The arrivals it stands for: more than one when repeats were folded before the pipeline
+    /// (`Correlator.foldArrivals`).
+    public var count: Int64
 
-    public init(alertID: Int64, runStartedAt: Timestamp, at: Timestamp) {
+    public init(alertID: Int64, runStartedAt: Timestamp, at: Timestamp, count: Int64 = 1) {
         self.alertID = alertID
         self.runStartedAt = runStartedAt
         self.at = at
+        self.count = count
     }
 }

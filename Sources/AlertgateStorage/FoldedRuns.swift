@@ -25,12 +25,12 @@ struct FoldedRuns {
     mutating func add(_ fold: Fold, payloadID: Int64) {
         let key = Key(alertID: fold.alertID, startedAt: fold.runStartedAt.milliseconds)
         if let position = positions[key] {
-            inOrder[position].count += 1
+            inOrder[position].count += fold.count
             inOrder[position].lastAt = max(inOrder[position].lastAt, fold.at)
             inOrder[position].lastPayloadID = payloadID
         } else {
             positions[key] = inOrder.count
-            inOrder.append(Run(alertID: fold.alertID, startedAt: fold.runStartedAt, lastAt: fold.at, count: 1,
+            inOrder.append(Run(alertID: fold.alertID, startedAt: fold.runStartedAt, lastAt: fold.at, count: fold.count,
                                firstPayloadID: payloadID, lastPayloadID: payloadID))
         }
     }

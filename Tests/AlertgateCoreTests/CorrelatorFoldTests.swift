@@ -130,3 +130,40 @@ struct CorrelatorLogFoldTests {
         #expect(changed.decision == .repeat && changed.fold == nil)
     }
 }
+
+@Suite("Correlator: arrivals folded on receipt")
+struct CorrelatorFoldArrivalsTests {
+    func line() -> Signal {
+        Signal(kind: .log, source: .syslog, service: "billing", title: "invoice failed", severity: .error,
+               fingerprint: Fingerprint("syslog:billing:invoice failed"))
+    }
+
+    @Test func arrivalsFoldIntoTheAlertTheirLeadLeft() throws {
+        var correlator = Correlator()
+        let lead = ingest(&correlator, line(), at: 0)
+        let alertID = try #require(lead.alertID)
+        let arrivals = correlator.foldArrivals(41, placedBy: lead, receivedAt: at(0))
+        let folded = try #require(arrivals)
+        #expect(folded.decision == .repeat && folded.signalID == nil)
+        #expect(folded.fold == Fold(alertID: alertID, runStartedAt: at(0), at: at(0), count: 41))
+        #expect(correlator.state.alerts[alertID]?.count == 42)
+        #expect(correlator.state.incidents[try #require(lead.incidentID)]?.signalCount == 42)
+        #expect(folded.why?.rule == Correlator.Rule.foldRepeat)
+        // The next batch's lead folds in the pipeline, into the same run.
+        let next = ingest(&correlator, line(), at: 5)
+        #expect(next.fold?.runStartedAt == at(0))
+        #expect(correlator.foldArrivals(8, placedBy: next, receivedAt: at(5))?.fold?.runStartedAt == at(0))
+        #expect(correlator.state.alerts[alertID]?.count == 51)
+    }
+
+    @Test func withoutAFiringAlertTheyDoNotFold() throws {
+        let silence = Silence(id: 1, matchers: [try LabelMatcher(parsing: "service=billing")], startsAt: at(-60), endsAt: at(3600),
+                              createdBy: "ops", comment: "", updatedAt: at(-60))
+        var correlator = Correlator(muter: Muter(rules: [silence]))
+        let lead = ingest(&correlator, line(), at: 0)
+        #expect(lead.decision == .silenced)
+        #expect(correlator.foldArrivals(3, placedBy: lead, receivedAt: at(0)) == nil)
+        var off = Correlator(config: CorrelationConfig(foldRepeats: false))
+        #expect(off.foldArrivals(3, placedBy: ingest(&off, line(), at: 0), receivedAt: at(0)) == nil)
+    }
+}

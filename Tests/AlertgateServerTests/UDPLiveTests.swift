@@ -46,4 +46,34 @@ import Testing
             #expect((detail.json["signal"] as? [String: Any]) != nil)
         }
     }
+
+    /// A burst of one log line (numbers differing) from a real socket: every datagram counted in
+    /// its alert, most folded on receipt or in the pipeline rather than stored as signals, every
+    /// datagram's bytes kept.
+    @Test func aBurstOfOneLogLineFoldsIntoItsAlert() async throws {
+        try await withRunningGateway(configure: { $0.udp.syslogPort = 0 }) { gateway in
+            let port = try await Self.port(gateway, "syslog")
+            let burst = (0..<2000).map { n in
+                Array("<11>1 2026-12-01T22:00:00.\(String(format: "%03d", n % 1000))Z web-01 billing \(1000 + n) - - invoice \(n) failed after \(10 + n) ms".utf8)
+            }
+            try Self.send(burst, to: port)
+            let settled = try await eventually(timeout: .seconds(60)) {
+                let stats = try await Self.udpStats(gateway, "syslog")
+                return (stats["stored"] as? Int ?? 0) + ((stats["dropped"] as? [String: Int])?.values.reduce(0, +) ?? 0) == 2000
+            }
+            try #require(settled)
+            let stored = try #require(try await Self.udpStats(gateway, "syslog")["stored"] as? Int)
+            #expect(stored > 0)
+            let stats = try await gateway.client.get("/api/v1/stats")
+            let rows = try #require(stats.json["signals"] as? Int), folded = try #require(stats.json["repeats_folded"] as? Int)
+            #expect(rows + folded == stored, "each stored datagram is a signal row or a folded repeat")
+            #expect(rows < stored / 10, "\(rows) signal rows for \(stored) datagrams of one line")
+            let alert = try await gateway.client.get("/api/v1/alerts/1")
+            #expect(alert.json["count"] as? Int == stored)
+            // Any datagram's own bytes, by its payload and place in it.
+            let run = try #require((alert.json["history"] as? [[String: Any]])?.first { $0["type"] as? String == "repeats" })
+            let raw = try await gateway.client.get("/api/v1/payloads/\(try #require(run["last_payload_id"] as? Int))/raw?item=0")
+            #expect(raw.status == 200 && raw.text.hasPrefix("<11>1 2026-12-01T22:00:00."))
+        }
+    }
 }

@@ -71,14 +71,18 @@ public final class GatewayMetrics: Sendable {
             payloads.increment()
             payloadBytesIn.increment(by: Int64(record.payload.originalSize))
             payloadBytesStored.increment(by: Int64(record.payload.bytes.count))
-            signalsBySource[record.payload.source]?.increment(by: Int64(record.signals.count))
-            signals += record.signals.count
+            var arrivals: Int64 = 0
             for placed in record.signals {
+                // A fold made on receipt stands for several arrivals.
+                let count = placed.outcome.fold?.count ?? 1
+                arrivals += count
                 guard let decision = placed.outcome.decision else { continue }
-                signalsByDecision[decision]?.increment()
-                committed += 1
-                if placed.outcome.fold != nil { foldedRepeats += 1 }
+                signalsByDecision[decision]?.increment(by: count)
+                committed += count
+                if placed.outcome.fold != nil { foldedRepeats += count }
             }
+            signalsBySource[record.payload.source]?.increment(by: arrivals)
+            signals += Int(arrivals)
         }
         if foldedRepeats > 0 { folded.increment(by: foldedRepeats) }
         batchSignals.record(Double(signals))

@@ -50,11 +50,25 @@ struct PipelineBatch {
             outcomes.reserveCapacity(request.signals.count)
             var placed: [PlacedSignal] = []
             placed.reserveCapacity(request.signals.count)
-            for (item, signal) in request.signals {
-                let outcome = correlator.ingest(signal, receivedAt: request.payload.receivedAt)
+            let receivedAt = request.payload.receivedAt
+            for (index, (item, signal)) in request.signals.enumerated() {
+                let outcome = correlator.ingest(signal, receivedAt: receivedAt)
                 noteDeliveries(outcome)
                 outcomes.append(outcome)
-                placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: request.payload.receivedAt))
+                placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: receivedAt))
+                guard let repeats = request.repeats[index] else { continue }
+                if let folded = correlator.foldArrivals(repeats.count, placedBy: outcome, receivedAt: receivedAt) {
+                    outcomes.append(folded)
+                    placed.append(PlacedSignal(signal: signal, item: repeats[0].item, outcome: folded, receivedAt: receivedAt))
+                    continue
+                }
+                // Its signal left no firing alert to fold into: each is placed on its own.
+                for (item, signal) in repeats {
+                    let outcome = correlator.ingest(signal, receivedAt: receivedAt)
+                    noteDeliveries(outcome)
+                    outcomes.append(outcome)
+                    placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: receivedAt))
+                }
             }
             signalCount += placed.count
             batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))

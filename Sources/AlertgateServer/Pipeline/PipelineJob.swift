@@ -38,11 +38,18 @@ enum PipelineJob: Sendable {
 public struct IngestRequest: Sendable {
     public var payload: StoredPayload
     public var signals: [(item: Int, signal: Signal)]
+    /// Items that repeat one of `signals` (by its position there), folded on receipt: a UDP
+    /// listener's datagrams of one masked message (`Correlator.foldArrivals`).
+    public var repeats: [Int: [(item: Int, signal: Signal)]]
 
-    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)]) {
+    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)], repeats: [Int: [(item: Int, signal: Signal)]] = [:]) {
         self.payload = payload
         self.signals = signals
+        self.repeats = repeats
     }
+
+    /// The items it carries, repeats included.
+    public var itemCount: Int { repeats.isEmpty ? signals.count : signals.count + repeats.values.reduce(0) { $0 + $1.count } }
 }
 
 /// A person's change to an incident's classification.

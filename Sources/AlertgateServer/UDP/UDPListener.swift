@@ -23,9 +23,9 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Most bytes kept for one stored batch: a batch is submitted early when it would pass it
     /// (reassembled GELF messages can be much larger than their datagrams).
     static var batchBytes: Int { 16 << 20 }
-    /// Most signals in one stored payload: smaller batches let the pipeline correlate one
+    /// Most datagrams in one stored payload: smaller batches let the pipeline correlate one
     /// while the writer commits another.
-    static var signalsPerPayload: Int { 1024 }
+    static var datagramsPerPayload: Int { 1024 }
     /// Batches of this listener queued in the pipeline and not yet committed.
     static var batchesInFlight: Int { 3 }
 
@@ -82,17 +82,17 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             let now = clock.now()
             var frames: [[UInt8]] = []
             var frameBytes = 0
-            var signals: [(item: Int, signal: Signal)] = []
+            var folding = ReceiptFolding()
             for datagram in batch {
                 switch decoder.decode(datagram, at: now) {
                 case .signal(let stored, let signal):
-                    if !signals.isEmpty, frameBytes + stored.count > Self.batchBytes || signals.count == Self.signalsPerPayload {
-                        await store(frames, signals, name: name, source: decoder.source, at: now, window: &window)
+                    if !frames.isEmpty, frameBytes + stored.count > Self.batchBytes || frames.count == Self.datagramsPerPayload {
+                        await store(frames, folding, name: name, source: decoder.source, at: now, window: &window)
                         frames.removeAll()
-                        signals.removeAll()
+                        folding = ReceiptFolding()
                         frameBytes = 0
                     }
-                    signals.append((frames.count, signal))
+                    folding.add(signal, item: frames.count)
                     frames.append(stored)
                     frameBytes += stored.count
                 case .pending:
@@ -102,7 +102,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 }
             }
             stats.dropped(name, .incompleteChunks, count: Int64(decoder.expire(now: now)))
-            if !signals.isEmpty { await store(frames, signals, name: name, source: decoder.source, at: now, window: &window) }
+            if !frames.isEmpty { await store(frames, folding, name: name, source: decoder.source, at: now, window: &window) }
         }
         await window.drain()
     }
@@ -110,13 +110,14 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Stores one batch of datagrams as one framed payload; a refusal is counted as a drop.
     /// Returns once the batch is queued in the pipeline (and no more than `batchesInFlight`
     /// wait for their commit), so the next datagrams are decoded while it is stored.
-    private func store(_ frames: [[UInt8]], _ signals: [(item: Int, signal: Signal)], name: String, source: SignalSource, at now: Timestamp,
+    private func store(_ frames: [[UInt8]], _ folding: ReceiptFolding, name: String, source: SignalSource, at now: Timestamp,
                        window: inout CommitWindow) async {
         // Batches of one listener are alike: each is compressed against the one before.
-        let request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
-                                       receivedAt: now, signals: signals)
+        var request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
+                                       receivedAt: now, signals: folding.signals)
+        request.repeats = folding.repeats
         await window.reserve()
-        let (stats, logger, count, release) = (stats, logger, Int64(signals.count), window.release)
+        let (stats, logger, count, release) = (stats, logger, Int64(request.itemCount), window.release)
         pipeline.submit(request) { result in
             switch result {
             case .success: stats.stored(name, count: count)
@@ -125,6 +126,40 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 logger.warning("UDP batch not stored", metadata: ["listener": "\(name)", "signals": "\(count)", "error": "\(error)"])
             }
             release()
+        }
+    }
+}
+
+/// The signals of one stored batch of datagrams, log lines of one masked message folded on
+/// receipt: the first of a fingerprint (and severity) is a signal, the others its repeats,
+/// placed by `Correlator.foldArrivals` as one fold. A flood of one line then costs the
+/// pipeline one signal per batch, whatever its rate. Other kinds (JSON events) are each a
+/// signal, as their content may differ under one fingerprint.
+struct ReceiptFolding {
+    private struct Key: Hashable {
+        var fingerprint: Fingerprint
+        var severity: Severity
+    }
+
+    private(set) var signals: [(item: Int, signal: Signal)] = []
+    private(set) var repeats: [Int: [(item: Int, signal: Signal)]] = [:]
+    private var leads: [Key: Int] = [:]
+
+    mutating func add(_ signal: Signal, item: Int) {
+        guard signal.kind == .log else {
+            signals.append((item, signal))
+            return
+        }
+        var signal = signal
+        // Computed once here, and not again by the correlator.
+        let fingerprint = Fingerprint.of(signal)
+        signal.fingerprint = fingerprint
+        let key = Key(fingerprint: fingerprint, severity: signal.severity)
+        if let lead = leads[key] {
+            repeats[lead, default: []].append((item, signal))
+        } else {
+            leads[key] = signals.count
+            signals.append((item, signal))
         }
     }
 }
