@@ -3,7 +3,7 @@
 One helper per concern: building and locating the binaries, starting and always stopping the
 servers under test, reading their counters and memory, running wrk and reading its output,
 timing plain HTTP requests, and writing Markdown. The sections (bench/http_ingest.py,
-resend.py, udp_load.py, queries.py) use these to talk to processes.
+resend.py, udp_load.py, queries.py, growth.py) use these to talk to processes.
 """
 import atexit, collections, dataclasses, http.client, json, os, platform, re, signal, sqlite3, statistics, shutil
 import subprocess, sys, tempfile, time, urllib.request
@@ -201,6 +201,33 @@ def stopped_database_bytes(folder):
     finally:
         connection.close()
     return database_bytes(folder)
+
+
+def pages_in_use_bytes(folder):
+    """Issue 13's size of a running server's database: the pages in use, (page_count −
+    freelist_count) × page_size, plus the WAL file's bytes. Read through a separate read-only
+    connection while the server holds its own (so closing this one checkpoints nothing)."""
+    path = database_path(folder)
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        pages, free, page_size = [connection.execute(f"PRAGMA {name}").fetchone()[0]
+                                  for name in ("page_count", "freelist_count", "page_size")]
+    finally:
+        connection.close()
+    wal = os.path.getsize(path + "-wal") if os.path.exists(path + "-wal") else 0
+    return (pages - free) * page_size + wal
+
+
+def wal_at_rest(folder, seconds=5.0):
+    """Waits (up to `seconds`) for a running server's WAL file to be truncated, as its checkpointer
+    does once no commit has come for a second; returns the WAL's bytes then."""
+    wal = database_path(folder) + "-wal"
+    deadline = time.monotonic() + seconds
+    while True:
+        size = os.path.getsize(wal) if os.path.exists(wal) else 0
+        if size == 0 or time.monotonic() >= deadline:
+            return size
+        time.sleep(0.1)
 
 
 def read_database(folder, sql):

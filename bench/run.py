@@ -6,11 +6,13 @@ sections in order, each on fresh servers and temporary folders, all on 127.0.0.1
 
   http     HTTP ingest with wrk: /api/v1/events (1, 100, 1000 per POST), /api/v2/alerts (1, 10, 100)
   compare  /api/v2/alerts side by side with Alertmanager 0.25 (A B A B), and the ceiling server
-  resend   Prometheus's resend pattern: alerts/s, stored bytes per resend, raw-payload ratio
+  resend   Prometheus's resend pattern (POSTs of 256): alerts/s, DB growth ÷ bytes received, raw-payload ratio
   policy   ingest with a 200-service catalog, 50 silences and 20 inhibit rules vs none (A B A B; issue 10)
   notify   notification delivery: 1,000 incidents at once into a 50 ms webhook, notify.concurrency 16 and 64
   udp      syslog and GELF datagrams at 50k, 100k, 200k per second: kernel loss, drops, stored
   queries  a generated database of 1M signals / 10k incidents: query latency, startup, sizes
+  growth   how cost grows with work: ingest and RSS with 1k..1M firing alerts live, query p99 on
+           100k, 1M and 10M signals; SVG charts in bench/charts (issue 13)
   micro    scripts/bench-micro, if present
 
 and appends one section with every table and the targets of issues 5 and 10 to BENCHMARKS.md.
@@ -18,7 +20,7 @@ Exits non-zero if a measurement failed (a non-2xx answer, a count that does not 
 """
 import argparse, dataclasses, datetime, os, subprocess, sys, time
 
-import http_ingest, lib, notify_burst, policy_load, queries, resend, udp_load
+import growth, http_ingest, lib, notify_burst, policy_load, queries, resend, udp_load
 
 SECTIONS = {
     "http": http_ingest.ingest_section,
@@ -28,6 +30,7 @@ SECTIONS = {
     "notify": notify_burst.notify_section,
     "udp": udp_load.udp_section,
     "queries": queries.queries_section,
+    "growth": growth.growth_section,
     "micro": None,  # scripts/bench-micro, run below
 }
 MICRO = os.path.join(lib.ROOT, "scripts", "bench-micro")
@@ -44,6 +47,8 @@ class Context:
     udp_seconds: int
     query_requests: int
     keep_db: str | None
+    resend_batch: int = resend.BATCH
+    charts_dir: str = os.path.join(lib.BENCH, "charts")  # where sections write their SVG charts
 
 
 def parse_args(argv):
@@ -51,9 +56,12 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true", help="short rows and a small generated database: a smoke run")
     parser.add_argument("--only", metavar="SECTION[,SECTION]", help="only these sections: " + ", ".join(SECTIONS))
     parser.add_argument("--skip-micro", action="store_true", help="do not run scripts/bench-micro")
-    parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md (and write "
+                        "the charts to a temporary folder, not bench/charts)")
     parser.add_argument("--keep-db", metavar="DIR", help="generate the query database in DIR and keep it; "
                         "a database already there is reused")
+    parser.add_argument("--resend-batch", metavar="N", type=int, default=resend.BATCH,
+                        help=f"alerts per POST in the resend workload (default {resend.BATCH})")
     args = parser.parse_args(argv)
     args.sections = args.only.split(",") if args.only else list(SECTIONS)
     unknown = [s for s in args.sections if s not in SECTIONS]
@@ -127,7 +135,10 @@ def main(argv):
     started = datetime.datetime.now(datetime.timezone.utc)
     bins = lib.build_binaries()
     ctx = Context(bins, lib.Report(), args.quick, http_seconds=2 if args.quick else 10, udp_seconds=2 if args.quick else 10,
-                  query_requests=100 if args.quick else 2000, keep_db=os.path.abspath(args.keep_db) if args.keep_db else None)
+                  query_requests=100 if args.quick else 2000, keep_db=os.path.abspath(args.keep_db) if args.keep_db else None,
+                  resend_batch=args.resend_batch)
+    if args.no_write and "growth" in args.sections:  # a run that writes nothing must not replace the charts BENCHMARKS.md shows
+        ctx.charts_dir = lib.new_folder("charts")
     for name in args.sections:
         lib.log(f"== section {name}")
         began = time.monotonic()
