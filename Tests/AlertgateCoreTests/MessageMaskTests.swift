@@ -19,4 +19,51 @@ struct MessageMaskTests {
         #expect(MessageMask.mask("request 3f2a-9c1b from 10.0.0.12 failed") == "request # from # failed")
         #expect(MessageMask.mask("") == "")
     }
+
+    /// The masking as first written (token by token, copied into a buffer): fingerprints are
+    /// stored, so a faster mask must give every message the same result.
+    static func reference(_ message: String) -> String {
+        var out: [UInt8] = [], token: [UInt8] = [], hasDigit = false
+        func flush() {
+            if hasDigit { out.append(UInt8(ascii: "#")) } else { out += token }
+            token.removeAll()
+            hasDigit = false
+        }
+        for byte in message.utf8 {
+            let digit = (48...57).contains(byte), lower = byte | 0x20
+            if digit || (97...122).contains(lower) || byte >= 0x80 || [45, 46, 58, 95].contains(byte) {
+                token.append(byte)
+                if digit { hasDigit = true }
+            } else {
+                flush()
+                out.append(byte)
+            }
+        }
+        flush()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test(arguments: 0..<8)
+    func theMaskIsTheSameAsTheReferenceOnRandomMessages(seed: Int) {
+        var random = SplitMix(seed: UInt64(seed))
+        let alphabet = Array("ab Z9 0-._:,/=()[]é€\n\t".unicodeScalars)
+        for _ in 0..<500 {
+            let length = Int(random.next() % 60)
+            let message = String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+            #expect(MessageMask.mask(message) == Self.reference(message), "\(message.debugDescription)")
+        }
+    }
+}
+
+/// A small seeded generator, so a failing case can be run again.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -39,7 +39,7 @@ public struct SyslogCodec: Sendable {
         while title.unicodeScalars.last?.properties.isWhitespace == true { title.unicodeScalars.removeLast() }
         if title.isEmpty { title = "\(message.appName ?? message.hostname ?? "unknown") syslog message" }
         // The full text, when the title does not already say all of it.
-        let description = text.isEmpty || text.utf8.elementsEqual(title.utf8) ? nil : message.message
+        let description = text.isEmpty || Self.sameBytes(text, title) ? nil : message.message
 
         var labels = [
             "host": message.hostname ?? "-",
@@ -73,6 +73,16 @@ public struct SyslogCodec: Sendable {
         Severity(syslogLevel: level)
     }
 
+    /// Whether two texts are the same UTF-8 bytes: compared as contiguous buffers when they
+    /// are (native strings are), which is several times faster than iterating their views.
+    static func sameBytes(_ text: Substring, _ other: String) -> Bool {
+        guard text.utf8.count == other.utf8.count else { return false }
+        let contiguous = text.utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+        }
+        return (contiguous ?? nil) ?? text.utf8.elementsEqual(other.utf8)
+    }
+
     /// The text without whitespace (Unicode's) at either end.
     static func trimmed(_ text: Substring) -> Substring {
         var scalars = text.unicodeScalars
@@ -81,8 +91,32 @@ public struct SyslogCodec: Sendable {
         return Substring(scalars)
     }
 
-    /// The text up to its first line break (LF, CR, VT, FF, NEL, LS or PS), found by bytes.
+    /// The text up to its first line break (LF, CR, VT, FF, NEL, LS or PS), found by bytes:
+    /// in the contiguous buffer when there is one (a native string), else through the view.
     static func firstLine(of text: Substring) -> Substring {
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var offset = 0
+            while offset < bytes.count {
+                let byte = bytes[offset]
+                if byte < 0x80 {
+                    if (0x0A...0x0D).contains(byte) { return offset }
+                } else if byte == 0xC2, offset + 1 < bytes.count, bytes[offset + 1] == 0x85 {
+                    return offset
+                } else if byte == 0xE2, offset + 2 < bytes.count, bytes[offset + 1] == 0x80, bytes[offset + 2] == 0xA8 || bytes[offset + 2] == 0xA9 {
+                    return offset
+                }
+                offset += 1
+            }
+            return nil
+        }
+        switch found {
+        case .some(.some(let offset)): return text[..<text.utf8.index(text.utf8.startIndex, offsetBy: offset)]
+        case .some(.none): return text
+        case .none: return firstLineByView(of: text)
+        }
+    }
+
+    private static func firstLineByView(of text: Substring) -> Substring {
         let utf8 = text.utf8
         var index = utf8.startIndex
         while index != utf8.endIndex {
