@@ -112,4 +112,16 @@ import Testing
             #expect(error.field == "structured_data")
         }
     }
+
+    /// The title is the message up to its first line break, whichever of LF, CR, VT, FF, NEL,
+    /// LS or PS it is; the description keeps the whole text.
+    @Test(arguments: ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"])
+    func theTitleEndsAtTheFirstLineBreak(breaking: String) throws {
+        let datagram = Array("<11>1 2026-12-01T22:00:00Z web-01 billing - - - disk é full\(breaking)second line".utf8)
+        let signal = try SyslogCodec().decode(datagram, receivedAt: Timestamp(milliseconds: 0))
+        #expect(signal.title == "disk é full")
+        #expect(signal.description == "disk é full\(breaking)second line")
+        let single = try SyslogCodec().decode(Array("<11>1 2026-12-01T22:00:00Z web-01 billing - - - disk é full".utf8), receivedAt: Timestamp(milliseconds: 0))
+        #expect(single.title == "disk é full" && single.description == nil)
+    }
 }
