@@ -134,13 +134,13 @@ def side_by_side_section(ctx):
         summary.append([batch, lib.num(rate), lib.num(peer_rate), f"{ratio:.2f}×", lib.ms(worst_p99),
                         lib.ms(_worst_p99(theirs)), lib.mib(rss), lib.mib(peer_rss), f"{rss / peer_rss:.2f}"])
         if batch == 1:
-            ctx.report.target("`/api/v2/alerts`, 1 alert per POST, vs Alertmanager", f"{ratio:.2f}×", "≥ 3×", ratio >= 3)
-            ctx.report.target("`/api/v2/alerts`, 1 alert per POST, p99 (worst run)", f"{lib.ms(worst_p99)} ms", "≤ 5 ms",
-                              worst_p99 is not None and worst_p99 <= 5)
+            ctx.report.target("`/api/v2/alerts`, 1 alert per POST, p99 (worst run)", f"{lib.ms(worst_p99)} ms", "≤ 10 ms",
+                              worst_p99 is not None and worst_p99 <= 10, issue=13)
         if batch == 100:
-            ctx.report.target("`/api/v2/alerts`, 100 alerts per POST, vs Alertmanager", f"{ratio:.2f}×", "≥ 2×", ratio >= 2)
+            ctx.report.target("`/api/v2/alerts`, 100 distinct alerts per POST, vs Alertmanager", f"{ratio:.2f}×", "≥ 2×", ratio >= 2,
+                              issue=13)
     ctx.report.target("peak RSS under the Alertmanager workload, alertgate ÷ Alertmanager (worst batch size)",
-                      f"{worst_rss_ratio:.2f}", "≤ 0.20", worst_rss_ratio <= 0.2)
+                      f"{worst_rss_ratio:.2f}", "≤ 0.20", worst_rss_ratio <= 0.2, issue=13)
 
     lines = [
         f"The same wrk workload (bench/alerts.lua: Prometheus's shape, distinct label sets, {ctx.http_seconds} s, "
@@ -176,8 +176,9 @@ def _ceiling_lines(ctx):
         share = rps / ceiling.wrk.rps if ceiling.wrk.rps else 0.0
         rows.append([f"{WORKLOADS[workload].route}, 1 per POST", lib.num(ceiling.wrk.rps), lib.num(rps), f"{share:.0%}",
                      lib.ms(ceiling.wrk.p99_ms), lib.ms(_worst_p99(ours))])
-        if workload == "events":
-            ctx.report.target("single events, requests/s vs the ceiling server", f"{share:.0%}", "≥ 70 %", share >= 0.7)
+        if workload == "alerts":
+            ctx.report.target(f"`/api/v2/alerts`, 1 alert per POST, {CONNECTIONS} connections, requests/s vs the ceiling server",
+                              f"{share:.0%}", "≥ 70 %", share >= 0.7, issue=13)
     return ["The ceiling: `alertgate-ceiling`, a Hummingbird 2 server that reads the body and answers 202, under the "
             "same requests; alertgate's figure is the mean of its runs of that workload in this run.", "",
             *lib.table(["request", "ceiling requests/s", "alertgate requests/s", "alertgate ÷ ceiling", "ceiling p99 ms",

@@ -112,8 +112,8 @@ def udp_section(ctx):
     rows = [measure(ctx, kind, rate) for kind in ("syslog", "gelf") for rate in (50_000, 100_000, 200_000)]
     for row in rows:
         if row["kind"] == "syslog" and row["rate"] == 100_000:
-            ctx.report.target("UDP syslog at 100k datagrams/s, loss (kernel + dropped by alertgate)",
-                              f"{row['loss']:.3%} (kernel {row['kernel_loss']:.3%})", "≤ 0.1 %", row["loss"] <= 0.001)
+            ctx.report.target("UDP syslog at 100k datagrams/s for 10 s, not stored or folded (kernel loss + dropped by alertgate)",
+                              f"{row['loss']:.3%} (kernel {row['kernel_loss']:.3%})", "≤ 0.1 %", row["loss"] <= 0.001, issue=13)
     ctx.report.section("UDP ingest", [
         f"Python senders on 127.0.0.1 pacing themselves by the clock (one per {SENDER_RATE // 1000}k/s asked, a "
         f"connected socket each), {ctx.udp_seconds} s per row, a fresh server and "
