@@ -14,6 +14,9 @@ public struct JSONObjectReader: Sendable {
         self.path = path
     }
 
+    /// The longest name of a map entry (`stringMap`), in bytes.
+    static let maxEntryNameBytes = 256
+
     public func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// A string field; absent or null gives nil. Longer than `maxBytes` is an error.
@@ -38,7 +41,7 @@ public struct JSONObjectReader: Sendable {
             var result: [String: String] = [:]
             for (entryKey, value) in entries {
                 let field = "\(name(key)).\(entryKey)"
-                guard entryKey.utf8.count <= 256 else { throw .tooLong("\(name(key)) key", limit: 256) }
+                guard entryKey.utf8.count <= Self.maxEntryNameBytes else { throw .tooLong("\(name(key)) key", limit: Self.maxEntryNameBytes) }
                 switch value {
                 case .string(let text):
                     guard text.utf8.count <= maxBytes else { throw .tooLong(field, limit: maxBytes) }
