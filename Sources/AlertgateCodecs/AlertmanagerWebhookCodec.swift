@@ -49,22 +49,23 @@ public struct AlertmanagerWebhookCodec: Sendable {
     }
 
     func signal(from value: JSONValue, index: Int, receiver: String?, receivedAt: Timestamp) throws(CodecError) -> Signal {
-        let alert = try AlertmanagerAlertReader(value, path: "alerts[\(index)]")
-        let statusText = try alert.reader.string("status", maxBytes: 32) ?? "firing"
+        let read = try AlertmanagerAlertReader(value, path: "alerts[\(index)]")
+        let alert = read.alert
+        let statusText = try read.reader.string("status", maxBytes: 32) ?? "firing"
         guard let status = SignalStatus(rawValue: statusText), status != .acknowledged else {
-            throw .invalidValue(alert.reader.name("status"), "must be firing or resolved, got \"\(statusText)\"")
+            throw .invalidValue(read.reader.name("status"), "must be firing or resolved, got \"\(statusText)\"")
         }
         let fingerprint: Fingerprint
-        if let given = try alert.reader.string("fingerprint", maxBytes: 64), !given.isEmpty {
+        if let given = try read.reader.string("fingerprint", maxBytes: 64), !given.isEmpty {
             guard given.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }) else {
-                throw .invalidValue(alert.reader.name("fingerprint"), "must be hex digits, got \"\(given.prefix(64))\"")
+                throw .invalidValue(read.reader.name("fingerprint"), "must be hex digits, got \"\(given.prefix(64))\"")
             }
             fingerprint = Fingerprint(given.lowercased())
         } else {
             fingerprint = .labels(alert.labels)
         }
         var description = alert.description
-        if sender == .grafana, let valueString = try alert.reader.string("valueString", maxBytes: 16 * 1024), !valueString.isEmpty {
+        if sender == .grafana, let valueString = try read.reader.string("valueString", maxBytes: 16 * 1024), !valueString.isEmpty {
             description = [description, "Values: \(valueString)"].compactMap { $0 }.joined(separator: "\n")
         }
         let extraLinks: [(String, String)] = sender == .grafana
@@ -74,7 +75,7 @@ public struct AlertmanagerWebhookCodec: Sendable {
             kind: .alert, source: sender.source, status: status, service: alert.service, title: alert.title,
             description: description, severity: alert.severity, labels: alert.labels,
             occurredAt: status == .resolved ? (alert.endsAt ?? receivedAt) : nil,
-            links: alert.links(extra: extraLinks), sender: receiver,
+            links: read.links(extra: extraLinks), sender: receiver,
             endsAt: status == .firing ? receivedAt + Self.silenceAfter : nil,
             fingerprint: fingerprint)
     }

@@ -14,6 +14,9 @@ public struct JSONObjectReader: Sendable {
         self.path = path
     }
 
+    /// The longest name of a map entry (`stringMap`), in bytes.
+    static let maxEntryNameBytes = 256
+
     public func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// A string field; absent or null gives nil. Longer than `maxBytes` is an error.
@@ -35,19 +38,20 @@ public struct JSONObjectReader: Sendable {
             guard entries.count <= maxEntries else {
                 throw CodecError(code: "too_many_entries", message: "`\(name(key))` has more than \(maxEntries) entries", field: name(key), limit: "map_entries")
             }
-            var result: [String: String] = [:]
+            var result: [String: String] = Dictionary(minimumCapacity: entries.count)
             for (entryKey, value) in entries {
-                let field = "\(name(key)).\(entryKey)"
-                guard entryKey.utf8.count <= 256 else { throw .tooLong("\(name(key)) key", limit: 256) }
+                // Written out only for an error: an interpolated string per entry is a malloc.
+                func field() -> String { "\(name(key)).\(entryKey)" }
+                guard entryKey.utf8.count <= Self.maxEntryNameBytes else { throw .tooLong("\(name(key)) key", limit: Self.maxEntryNameBytes) }
                 switch value {
                 case .string(let text):
-                    guard text.utf8.count <= maxBytes else { throw .tooLong(field, limit: maxBytes) }
+                    guard text.utf8.count <= maxBytes else { throw .tooLong(field(), limit: maxBytes) }
                     result[entryKey] = text
                 case .number(let number):
                     result[entryKey] = number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
                 case .bool(let flag): result[entryKey] = String(flag)
                 case .null: continue
-                default: throw .wrongType(field, expected: "a string, got \(value.typeName)")
+                default: throw .wrongType(field(), expected: "a string, got \(value.typeName)")
                 }
             }
             return result

@@ -28,7 +28,15 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     /// Alertmanager's fingerprint of a label set: FNV-1a 64 over the names in sorted order,
     /// each name and value followed by the byte 0xFF, printed as 16 lowercase hex digits.
     public static func labels(_ labels: [String: String]) -> Fingerprint {
-        sorted(labels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+        // Sorted in a temporary buffer, on the stack for any usual label set: every alert
+        // decoded and every signal correlated computes one, and an array would cost a malloc.
+        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
+            var pairs = buffer
+            _ = pairs.initialize(fromContentsOf: labels)
+            defer { pairs.deinitialize() }
+            pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            return sorted(pairs)
+        }
     }
 
     /// The same hash over pairs already in the order of their names' bytes.
