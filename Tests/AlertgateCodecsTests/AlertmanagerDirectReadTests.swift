@@ -278,10 +278,12 @@ import Testing
     // MARK: - Generated and mutated bodies
 
     /// Alerts put together from the members' edge values, in any order, some given twice.
-    @Test(arguments: 0..<4) func generatedAlertsDecodeAsTheReferenceDoes(seed: UInt64) {
+    /// (Bounded so that, in a debug build, they do not hold for long the threads the live tests
+    /// of the same process share; `scripts/fuzz` runs the codec on far more inputs.)
+    @Test(arguments: 0..<2) func generatedAlertsDecodeAsTheReferenceDoes(seed: UInt64) {
         var random = BodyMutator(seed: seed)
         var failures = 0
-        for _ in 0..<500 where failures < 5 {
+        for _ in 0..<250 where failures < 5 {
             let body = Array(AlertGenerator.body(&random).utf8)
             for candidate in [body, random.mutate(body)] {
                 if let difference = Self.difference(candidate) {
@@ -293,7 +295,7 @@ import Testing
     }
 
     /// The captured bodies and the edge cases above, a few bytes changed at a time.
-    @Test(arguments: 0..<4) func mutatedBodiesDecodeAsTheReferenceDoes(seed: UInt64) throws {
+    @Test(arguments: 0..<2) func mutatedBodiesDecodeAsTheReferenceDoes(seed: UInt64) throws {
         var seeds: [[UInt8]] = try ["firing-first", "firing-resend", "resolved"].map {
             [UInt8](try Data(contentsOf: GoldenFixtureTests.root.appendingPathComponent("alertmanager-api/\($0).json")))
         }
@@ -304,7 +306,7 @@ import Testing
         ].map { Array($0.utf8) }
         var random = BodyMutator(seed: seed)
         var failures = 0
-        for _ in 0..<3000 where failures < 5 {
+        for _ in 0..<500 where failures < 5 {
             let body = random.mutate(random.pick(seeds))
             if let difference = Self.difference(body) {
                 failures += 1

