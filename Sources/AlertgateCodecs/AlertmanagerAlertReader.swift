@@ -4,10 +4,11 @@ import AlertgateCore
 /// Grafana's webhook) out of a parsed `JSONValue`: labels, annotations and the times, read
 /// and checked once, each error naming its field.
 ///
-/// The webhooks decode every alert this way. The v2 API reads its alerts straight from the
-/// bytes (`AlertmanagerAlertScanner`) and comes here only for an alert that reader does not
-/// take as it is, so that the errors, and the rare shapes (numbers as label values, null
-/// entries, duplicate names), are defined in this one place.
+/// The v2 API and the webhooks read their alerts straight from the bytes
+/// (`AlertmanagerAlertScanner`) and come here only for an alert that reader does not take as
+/// it is (and the webhooks for a body whose top level is not plain), so that the errors, and
+/// the rare shapes (numbers as label values, null entries, duplicate names), are defined in
+/// this one place.
 struct AlertmanagerAlertReader {
     let reader: JSONObjectReader
     let alert: AlertmanagerAlert
@@ -35,13 +36,5 @@ struct AlertmanagerAlertReader {
     static func time(_ reader: JSONObjectReader, _ key: String) throws(CodecError) -> Timestamp? {
         if case .string(let text)? = reader.fields[key], text.hasPrefix(AlertmanagerAlert.zeroTimePrefix) || text.isEmpty { return nil }
         return try reader.time(key)
-    }
-
-    func links(extra: [(String, String)] = []) -> [SignalLink] {
-        var links = alert.sourceLinks
-        for (key, text) in extra {
-            if let href = try? reader.string(key, maxBytes: 4096), !href.isEmpty { links.append(SignalLink(href: href, text: text)) }
-        }
-        return links
     }
 }

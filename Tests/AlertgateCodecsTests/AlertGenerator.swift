@@ -53,7 +53,47 @@ enum AlertGenerator {
 
     /// One to four alerts, now and then something else than an alert among them.
     static func body(_ random: inout BodyMutator) -> String {
-        let items = (0...random.below(4)).map { _ in random.below(15) == 0 ? random.pick(["1", "null", #""a""#, "[]"]) : alert(&random) }
-        return "[" + items.joined(separator: ",") + "]"
+        "[" + items(&random, alert: alert).joined(separator: ",") + "]"
+    }
+
+    static func items(_ random: inout BodyMutator, alert: (inout BodyMutator) -> String) -> [String] {
+        (0...random.below(4)).map { _ in random.below(15) == 0 ? random.pick(["1", "null", #""a""#, "[]"]) : alert(&random) }
+    }
+
+    static let statuses = [#""firing""#, #""resolved""#, #""acknowledged""#, #""exploding""#, #""""#, "null", "5", "\"\(String(repeating: "f", count: 33))\""]
+    static let fingerprints = [#""0123456789abcdef""#, #""00FF00ff""#, #""""#, #""not-hex!""#, "null", "5", "\"\(String(repeating: "a", count: 65))\"", #""\u0061b""#]
+    static let webhookStrings = [#""http://grafana/d/1""#, #""""#, "null", "5", "{}", #""[ var='A' value=93.5 ]""#, "\"\(String(repeating: "u", count: 4097))\""]
+
+    /// An alert as the webhooks send it: the API's members and the webhook's own.
+    static func webhookAlert(_ random: inout BodyMutator) -> String {
+        var members = [String(alert(&random).dropFirst().dropLast())].filter { !$0.isEmpty }
+        if random.below(4) > 0 { members.append(#""status": \#(random.pick(statuses))"#) }
+        if random.below(2) == 0 { members.append(#""fingerprint": \#(random.pick(fingerprints))"#) }
+        for name in ["valueString", "dashboardURL", "panelURL", "silenceURL"] where random.below(3) == 0 {
+            members.append(#""\#(name)": \#(random.pick(webhookStrings))"#)
+        }
+        if random.below(10) == 0 { members.append(#""status": "resolved""#) }
+        if random.below(10) == 0 { members.append(#""statu\u0073": "resolved""#) }
+        members.shuffle(using: &random)
+        return "{" + members.joined(separator: ", ") + "}"
+    }
+
+    /// A webhook notification: its top level's edge values around one to four alerts.
+    static func webhookBody(_ random: inout BodyMutator) -> String {
+        var members: [String] = []
+        if random.below(5) > 0 {
+            let alerts = random.below(12) == 0 ? random.pick(["{}", "null", "[]", #""x""#]) : "[" + items(&random, alert: webhookAlert).joined(separator: ",") + "]"
+            members.append(#""alerts": \#(alerts)"#)
+        }
+        if random.below(4) > 0 { members.append(#""version": \#(random.pick([#""4""#, #""4""#, #""3""#, "4", "null", #""\u0034""#, "\"\(String(repeating: "4", count: 17))\""]))"#) }
+        if random.below(4) > 0 { members.append(#""receiver": \#(random.pick([#""alertgate""#, "null", "5", #""r\u00e9""#, "\"\(String(repeating: "r", count: 1025))\""]))"#) }
+        for member in [#""status": "firing""#, #""groupLabels": {"alertname": "A"}"#, #""commonAnnotations": {}"#, #""externalURL": "http://am""#, #""truncatedAlerts": 0"#, #""orgId": 1"#]
+        where random.below(2) == 0 {
+            members.append(member)
+        }
+        if random.below(10) == 0, let again = members.randomElement(using: &random) { members.append(again) }
+        if random.below(15) == 0 { members.append(#""alert\u0073": []"#) }
+        members.shuffle(using: &random)
+        return random.below(25) == 0 ? "[" + members.joined(separator: ", ") + "]" : "{" + members.joined(separator: ", ") + "}"
     }
 }
