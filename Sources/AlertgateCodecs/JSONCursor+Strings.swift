@@ -17,14 +17,10 @@ extension JSONCursor {
     /// common case, becomes a `String` in one step from the body's bytes.
     mutating func string() throws(CodecError) -> String {
         let token = try scanString(decode: true)
-        let text: String?
-        if token.hasEscapes {
-            text = scratch.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
-        } else {
-            text = String(validating: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
-        }
-        guard let text else { throw .invalidUTF8 }
-        return text
+        // Checked as UTF-8 by the scan, so `decoding` repairs nothing; it is also the
+        // standard library's fast path, where `String(validating:)` is generic at run time.
+        if token.hasEscapes { return scratch.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+        return String(decoding: writtenBytes(of: token), as: UTF8.self)
     }
 
     /// Steps over the string at the cursor (on its opening quote), checking it as `string()`
@@ -37,7 +33,7 @@ extension JSONCursor {
     mutating func string(of token: StringToken) throws(CodecError) -> String {
         guard token.hasEscapes else {
             // Checked as UTF-8 when it was stepped over.
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
+            return String(decoding: writtenBytes(of: token), as: UTF8.self)
         }
         let resume = position
         position = token.start - 1
@@ -48,8 +44,11 @@ extension JSONCursor {
     /// Whether the string's text is `word`, compared byte for byte (a string with escapes
     /// never matches: a reader that must know what it says reads `string(of:)`).
     func matches(_ token: StringToken, _ word: StaticString) -> Bool {
-        !token.hasEscapes && token.writtenCount == word.utf8CodeUnitCount
-            && word.withUTF8Buffer { $0.elementsEqual(bytes[token.start..<token.end]) }
+        guard !token.hasEscapes, token.writtenCount == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { expected in
+            for offset in 0..<expected.count where expected[offset] != bytes[token.start + offset] { return false }
+            return true
+        }
     }
 
     /// The bytes between the quotes of a string without escapes: its UTF-8 text.
@@ -57,9 +56,9 @@ extension JSONCursor {
         UnsafeBufferPointer(rebasing: bytes[token.start..<token.end])
     }
 
-    /// Reads a string from its opening quote past its closing one. With `decode`, the text
-    /// of a string with escapes is left in `scratch` and its UTF-8 is left for the caller to
-    /// check (`String(validating:)` does both at once); without, it is checked here.
+    /// Reads a string from its opening quote past its closing one, checking it as JSON and
+    /// as UTF-8 (at its closing quote, as the parser always has). With `decode`, the text of
+    /// a string with escapes is left in `scratch`.
     private mutating func scanString(decode: Bool) throws(CodecError) -> StringToken {
         position += 1
         let start = position
@@ -67,7 +66,7 @@ extension JSONCursor {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                if !decode, any >= 0x80, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) { throw .invalidUTF8 }
+                if any >= 0x80, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) { throw .invalidUTF8 }
                 position += 1
                 return StringToken(start: start, end: position - 1, hasEscapes: false)
             }
@@ -79,8 +78,8 @@ extension JSONCursor {
         throw syntax("a string is not closed")
     }
 
-    /// The rest of a string from its first backslash. The bytes between escapes are decoded
-    /// or checked a run at a time: an escape always stands for whole characters, so the
+    /// The rest of a string from its first backslash. The bytes between escapes are kept
+    /// and checked a run at a time: an escape always stands for whole characters, so the
     /// string is valid UTF-8 exactly when every run is.
     private mutating func scanEscapedString(from start: Int, decode: Bool) throws(CodecError) -> StringToken {
         if decode { scratch.removeAll(keepingCapacity: true) }
@@ -125,15 +124,12 @@ extension JSONCursor {
         throw syntax("a string is not closed")
     }
 
-    /// The run of bytes since the last escape, up to the cursor: kept when decoding, checked
-    /// as UTF-8 otherwise.
+    /// The run of bytes since the last escape, up to the cursor: checked as UTF-8, and kept
+    /// when decoding.
     private mutating func endRun(from run: Int, decode: Bool, valid: inout Bool) {
         let bytes = UnsafeBufferPointer(rebasing: bytes[run..<position])
-        if decode {
-            scratch.append(contentsOf: bytes)
-        } else if valid, !bytes.allSatisfy({ $0 < 0x80 }) {
-            valid = Self.isValidUTF8(bytes)
-        }
+        if decode { scratch.append(contentsOf: bytes) }
+        if valid, !bytes.allSatisfy({ $0 < 0x80 }) { valid = Self.isValidUTF8(bytes) }
     }
 
     /// Reads the four hex digits after `\u` (and a low surrogate's escape after a high one).

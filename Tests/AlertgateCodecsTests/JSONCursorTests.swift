@@ -54,6 +54,35 @@ import Testing
         }
     }
 
+    /// A string with escapes is valid when its decoded text is, whichever raw bytes stand
+    /// between the escapes: held to the standard library's check of the decoded bytes.
+    @Test func escapedStringsAreCheckedAsTheirText() {
+        var random = BodyMutator(seed: 7)
+        let raw: [[UInt8]] = [[0x41], [0xC3, 0xA9], [0xC3], [0xA9], [0xE4, 0xB8, 0xAD], [0xE4, 0xB8], [0xF0, 0x9F, 0x98, 0x80], [0xF0, 0x9F],
+                              [0xED, 0xA0, 0x80], [0xFF], [0x80]]
+        let escapes: [(String, [UInt8])] = [(#"\n"#, [0x0A]), (#"\u00e9"#, [0xC3, 0xA9]), (#"\uD83D\uDE00"#, [0xF0, 0x9F, 0x98, 0x80]),
+                                            (#"\u0041"#, [0x41]), (#"\/"#, [0x2F])]
+        for _ in 0..<3000 {
+            var body: [UInt8] = [0x22]
+            var text: [UInt8] = []
+            for _ in 0..<random.below(6) {
+                if random.below(2) == 0 {
+                    let bytes = random.pick(raw)
+                    body += bytes
+                    text += bytes
+                } else {
+                    let (escape, decoded) = random.pick(escapes)
+                    body += Array(escape.utf8)
+                    text += decoded
+                }
+            }
+            body.append(0x22)
+            let expected = String(validating: text, as: UTF8.self).map(JSONValue.string)
+            #expect((try? JSONValue.parse(body)) == expected, "\(body)")
+            #expect(Self.sameOutcome(body), "\(body)")
+        }
+    }
+
     /// The check of skipped strings agrees with the standard library's on every two-byte
     /// sequence and on sequences of the bytes where UTF-8's rules are drawn.
     @Test func utf8CheckAgreesWithTheStandardLibrary() {
