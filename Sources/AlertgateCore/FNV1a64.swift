@@ -13,6 +13,11 @@ public struct FNV1a64: Sendable {
     }
 
     public mutating func combine(_ text: String) {
-        for byte in text.utf8 { combine(byte: byte) }
+        // Over the contiguous bytes: iterating `utf8` goes through the string's representation at
+        // every byte.
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes { combine(byte: byte) }
+        }
     }
 }
