@@ -4,7 +4,9 @@ batches of 1000, from a few keep-alive connections.
 
 The signals spread over the last DAYS days: services svc-00000, svc-00001, ... each get
 SIGNALS_PER_SERVICE signals 3 s apart at their own point in that span, cycling over 4 alerts
-(titles), so each service makes one incident of 4 alerts. 8 services in 10 end with a resolved
+(titles), so each service makes one incident of 4 alerts. Each signal's description carries its
+own sample number, so no signal is an unchanged repeat and every one is stored as a row (repeats
+that change nothing fold into their alert's count: bench/resend.py measures those). 8 services in 10 end with a resolved
 signal for each alert (their incidents resolve); the others stay open. Severities vary by service.
 
 The server must accept signal times that old: run it with the config of `server_config(days)`
@@ -24,6 +26,7 @@ TITLES = ["Error rate above 2%", "p99 latency above 800 ms", "Pods restarting", 
 SEVERITIES = ["critical", "error", "error", "error", "warning", "warning", "warning", "warning", "warning", "info"]
 REGIONS = ["eu-west-1", "us-east-1", "ap-south-1"]
 _AT = "@occurred_at@"  # the stand-in for a signal's time in an event's JSON text
+_SAMPLE = "@sample@"  # the stand-in for its sample number, in its description
 
 
 def server_config(days):
@@ -48,7 +51,7 @@ def service_events(index, services, days, now):
             "service": service, "title": TITLES[alert], "severity": severity,
             "labels": {"env": "prod", "region": REGIONS[index % 3], "team": f"team-{index % 40:02d}",
                        "instance": f"10.{index // 250 % 250}.{index % 250}.{alert}:9100"},
-            "description": f"{TITLES[alert]} on {service} in {REGIONS[index % 3]}: check the dashboard and the recent deploys.",
+            "description": f"{TITLES[alert]} on {service} in {REGIONS[index % 3]}: check the dashboard and the recent deploys (sample {_SAMPLE}).",
             "occurred_at": _AT, "source": "bench/generate_db.py"}
         head, tail = json.dumps(event, separators=(",", ":")).split(json.dumps(_AT))
         templates.append((head, tail, tail[:-1] + ',"status":"resolved"}'))
@@ -57,7 +60,8 @@ def service_events(index, services, days, now):
         head, tail, resolved_tail = templates[j % ALERTS_PER_SERVICE]
         at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(first_second + 3 * j)) + millis  # 3 s apart: same millis
         resolved = resolves and j >= SIGNALS_PER_SERVICE - ALERTS_PER_SERVICE
-        events.append(f'{head}"{at}"{resolved_tail if resolved else tail}')
+        text = f'{head}"{at}"{resolved_tail if resolved else tail}'
+        events.append(text.replace(_SAMPLE, str(j), 1))
     return events
 
 
