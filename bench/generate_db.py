@@ -73,14 +73,14 @@ def bodies(services, days, now, batch=BATCH):
         yield len(events), ("[" + ",".join(events) + "]").encode()
 
 
-def generate(base, signals, days=30, connections=CONNECTIONS, batch=BATCH):
-    """POSTs `signals` signals (rounded to whole services) in bodies of `batch` events from
-    `connections` keep-alive connections; returns a summary dict. Raises on any answer that is not
-    202 with every event accepted."""
-    services = max(1, signals // SIGNALS_PER_SERVICE)
-    work = bodies(services, days, time.time(), batch)
-    lock, done, posts, total = threading.Lock(), [0], [0], services * SIGNALS_PER_SERVICE
-    errors = []
+def post_all(base, work, path, headers, check, connections, failure, total=0, progress=None):
+    """POSTs every body of `work`, an iterator of (items, body) pairs, to `path` from `connections`
+    keep-alive connections: a thread per connection takes the next body under a lock. `check(status,
+    answer, items)` says whether an answer is right; the first wrong answer (or exception) stops
+    every thread and raises lib.BenchFailure(`failure` + what went wrong). `progress(done)`, if
+    given, is called with the items done each time they pass another tenth of `total`. Returns
+    (items, posts) done."""
+    lock, done, posts, errors = threading.Lock(), [0], [0], []
 
     def worker():
         client = lib.KeepAliveClient(base, timeout=300)
@@ -90,33 +90,50 @@ def generate(base, signals, days=30, connections=CONNECTIONS, batch=BATCH):
                     item = next(work, None)
                 if item is None:
                     return
-                count, body = item
-                status, answer, _ = client.request("POST", "/api/v1/events", body, {"Content-Type": "application/json"})
-                accepted = re.search(rb'"accepted"\s*:\s*(\d+)', answer)
-                if status != 202 or not accepted or int(accepted.group(1)) != count:
-                    errors.append(f"POST /api/v1/events answered {status}: {answer[:300]!r}")
+                items, body = item
+                status, answer, _ = client.request("POST", path, body, headers)
+                if not check(status, answer, items):
+                    errors.append(f"POST {path} answered {status}: {answer[:300]!r}")
                     return
                 with lock:
-                    before, done[0] = done[0], done[0] + count
+                    before, done[0] = done[0], done[0] + items
                     posts[0] += 1
-                    if before * 10 // total != done[0] * 10 // total:
-                        lib.log(f"generated {done[0]:,} of {total:,} signals")
-        except Exception as error:  # noqa: BLE001 — reported and re-raised below, in the caller's thread
+                    if progress and total and before * 10 // total != done[0] * 10 // total:
+                        progress(done[0])
+        except Exception as error:  # noqa: BLE001 — reported and raised below, in the caller's thread
             errors.append(repr(error))
         finally:
             client.close()
 
-    started = time.monotonic()
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if errors:
-        raise lib.BenchFailure("the generator failed: " + errors[0])
+        raise lib.BenchFailure(failure + errors[0])
+    return done[0], posts[0]
+
+
+def all_accepted(status, answer, count):
+    """A POST /api/v1/events answer that took every event: 202 with `accepted` equal to `count`."""
+    accepted = re.search(rb'"accepted"\s*:\s*(\d+)', answer)
+    return status == 202 and accepted is not None and int(accepted.group(1)) == count
+
+
+def generate(base, signals, days=30, connections=CONNECTIONS, batch=BATCH):
+    """POSTs `signals` signals (rounded to whole services) in bodies of `batch` events from
+    `connections` keep-alive connections; returns a summary dict. Raises on any answer that is not
+    202 with every event accepted."""
+    services = max(1, signals // SIGNALS_PER_SERVICE)
+    work = bodies(services, days, time.time(), batch)
+    total = services * SIGNALS_PER_SERVICE
+    started = time.monotonic()
+    done, posts = post_all(base, work, "/api/v1/events", {"Content-Type": "application/json"}, all_accepted, connections,
+                           "the generator failed: ", total, lambda done: lib.log(f"generated {done:,} of {total:,} signals"))
     seconds = time.monotonic() - started
-    return {"services": services, "signals": done[0], "seconds": seconds, "signals_per_s": done[0] / seconds,
-            "posts": posts[0], "connections": connections, "batch": batch}
+    return {"services": services, "signals": done, "seconds": seconds, "signals_per_s": done / seconds,
+            "posts": posts, "connections": connections, "batch": batch}
 
 
 def main():

@@ -16,9 +16,9 @@ under /tmp and is removed after.
 
 Charts go to ctx.charts_dir (bench/charts; a temporary folder under --no-write).
 """
-import dataclasses, datetime, json, os, threading, time
+import dataclasses, datetime, json, os, time
 
-import lib, queries, resend, svg
+import generate_db, lib, queries, resend, svg
 
 LIVE_ALERTS, QUICK_LIVE_ALERTS = (1_000, 10_000, 100_000, 1_000_000), (1_000, 10_000)
 SIGNALS, QUICK_SIGNALS = (100_000, 1_000_000, 10_000_000), (100_000,)
@@ -43,39 +43,11 @@ def load_alerts(base, count, batch=LOAD_BATCH, connections=LOAD_CONNECTIONS):
     """POSTs `count` distinct firing alerts to /api/v2/alerts from `connections` keep-alive
     connections; returns the seconds it took. Raises on any answer that is not 2xx."""
     work = load_bodies(count, batch, resend.stamp(datetime.datetime.now(datetime.timezone.utc)))
-    lock, errors, done = threading.Lock(), [], [0]
-
-    def worker():
-        client = lib.KeepAliveClient(base, timeout=300)
-        try:
-            while not errors:
-                with lock:
-                    item = next(work, None)
-                if item is None:
-                    return
-                alerts, body = item
-                status, answer, _ = client.request("POST", "/api/v2/alerts", body, {
-                    "Content-Type": "application/json", "User-Agent": "Prometheus/2.42.0"})
-                if not 200 <= status < 300:
-                    errors.append(f"POST /api/v2/alerts answered {status}: {answer[:300]!r}")
-                    return
-                with lock:
-                    before, done[0] = done[0], done[0] + alerts
-                    if count >= 100_000 and before * 10 // count != done[0] * 10 // count:
-                        lib.log(f"growth: loaded {done[0]:,} of {count:,} alerts")
-        except Exception as error:  # noqa: BLE001 — reported and raised below, in the caller's thread
-            errors.append(repr(error))
-        finally:
-            client.close()
-
+    progress = (lambda done: lib.log(f"growth: loaded {done:,} of {count:,} alerts")) if count >= 100_000 else None
     started = time.monotonic()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise lib.BenchFailure("loading alerts failed: " + errors[0])
+    generate_db.post_all(base, work, "/api/v2/alerts", {"Content-Type": "application/json", "User-Agent": "Prometheus/2.42.0"},
+                         lambda status, answer, alerts: 200 <= status < 300, connections, "loading alerts failed: ",
+                         count, progress)
     return time.monotonic() - started
 
 
