@@ -21,7 +21,10 @@ extension SQLiteStore {
     public static let checkpointPages = 1024
     /// The writer's own automatic checkpoint, once the checkpointer runs: 64 MiB of WAL.
     static let backstopCheckpointPages = 16384
-    static let journalSizeLimitBytes = 4 << 20
+    /// What the writer cuts the WAL file back to when it starts the WAL over. Below the
+    /// checkpointer's bound, so that the file's size tells whether the WAL has grown past that
+    /// bound: were they equal, a WAL cut back to exactly 4 MiB would look full on every tick.
+    static let journalSizeLimitBytes = 1 << 20
 
     /// What one call of `checkpoint(quiet:)` did.
     public enum CheckpointRun: Equatable, Sendable {
@@ -65,7 +68,7 @@ extension SQLiteStore {
             try await checkpointConnection().writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             return .truncate(done: true)
         } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
-            // A reader on an old snapshot, or a commit that came in meanwhile: next quiet moment.
+            // A reader on an old snapshot, or a commit that came in meanwhile: the next call tries again.
             return .truncate(done: false)
         }
     }
