@@ -21,10 +21,6 @@ extension SQLiteStore {
         values("status", query.statuses, \.code)
         values("severity", query.severities, \.code)
         values("type", query.types, \.code)
-        if let service = query.service {
-            clauses.append("(service = ? OR services LIKE ? ESCAPE '\\')")
-            _ = arguments.append(contentsOf: [service, "%\"\(Self.likeEscaped(service))\"%"])
-        }
         if let since = query.since { clauses.append("opened_at >= ?"); _ = arguments.append(contentsOf: [since.milliseconds]) }
         if let until = query.until { clauses.append("opened_at < ?"); _ = arguments.append(contentsOf: [until.milliseconds]) }
         if let text = query.text, !text.isEmpty {
@@ -32,9 +28,23 @@ extension SQLiteStore {
             let pattern = "%\(Self.likeEscaped(text))%"
             _ = arguments.append(contentsOf: [pattern, pattern])
         }
-        if let before = query.beforeID { clauses.append("id < ?"); _ = arguments.append(contentsOf: [before]) }
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM incidents \(whereSQL) ORDER BY id DESC LIMIT ?"
+        let sql: String
+        if let service = query.service {
+            // A service's incidents, newest first, are a range of `incident_services`' key
+            // (migration v11); CROSS JOIN keeps that table the outer loop, so the other filters
+            // test only this service's incidents.
+            if let before = query.beforeID { clauses.append("listed.incident_id < ?"); _ = arguments.append(contentsOf: [before]) }
+            let filters = clauses.map { " AND " + $0 }.joined()
+            sql = """
+                SELECT incidents.* FROM incident_services AS listed CROSS JOIN incidents ON incidents.id = listed.incident_id
+                WHERE listed.service = ?\(filters) ORDER BY listed.incident_id DESC LIMIT ?
+                """
+            arguments = StatementArguments([service]) + arguments
+        } else {
+            if let before = query.beforeID { clauses.append("id < ?"); _ = arguments.append(contentsOf: [before]) }
+            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            sql = "SELECT * FROM incidents \(whereSQL) ORDER BY id DESC LIMIT ?"
+        }
         _ = arguments.append(contentsOf: [query.limit])
         let finalArguments = arguments
         return try await pool.read { db in

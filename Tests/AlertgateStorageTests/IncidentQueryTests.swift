@@ -76,6 +76,30 @@ struct IncidentQueryTests {
         }
     }
 
+    @Test func aServiceListsTheIncidentsItSpreadToLaterAndLosesThoseRetentionDeletes() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed(config: CorrelationConfig(groupBy: ["cluster"]))
+            for (index, cluster) in ["eu-1", "eu-2", "eu-3"].enumerated() {
+                try await store.commit(StoreBatch(entries: [
+                    .ingest(feed.record(alert("api", "Latency", labels: ["cluster": cluster]), at: Int64(index))),
+                ]))
+            }
+            #expect(try await Self.ids(store) { $0.service = "db" } == [])
+            // Incident 2 spreads to db in a later commit: the stored incident is updated, not inserted.
+            try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("db", "Lag", labels: ["cluster": "eu-2"]), at: 10))]))
+            #expect(try await Self.ids(store) { $0.service = "db" } == [2])
+            #expect(try await Self.ids(store) { $0.service = "api" } == [3, 2, 1])
+            #expect(try await Self.ids(store) { $0.service = "api"; $0.beforeID = 3; $0.limit = 1 } == [2], "the cursor pages within a service")
+            #expect(try await Self.ids(store) { $0.service = "api"; $0.beforeID = 2 } == [1])
+
+            // Closed and past the retention age, incident 2 is deleted: neither of its services lists it.
+            try await store.commit(StoreBatch(entries: [.outcome(try feed.correlator.apply(IncidentCommand(incidentID: 2, action: .close), at: at(20)))]))
+            #expect(try await store.prune(RetentionCutoffs(incidentsClosedBefore: at(100)), batchSize: 100).incidents == 1)
+            #expect(try await Self.ids(store) { $0.service = "db" } == [])
+            #expect(try await Self.ids(store) { $0.service = "api" } == [3, 1])
+        }
+    }
+
     @Test func anIncidentReadsBackAsItWasCommitted() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()

@@ -7,7 +7,7 @@ import Testing
 struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
                       "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes",
-                      "v10-folded-repeats"]
+                      "v10-folded-repeats", "v11-incident-services"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.
@@ -163,6 +163,9 @@ struct MigrationsTests {
         var open = IncidentQuery()
         open.statuses = [.open, .acknowledged]
         #expect(try await store.incidents(open) == [openIncident])
+        var db = IncidentQuery()
+        db.service = "db"
+        #expect(try await store.incidents(db).map(\.id) == [2], "incident_services is filled from the incidents of an older file")
         #expect(try await store.alerts(incidentID: 1) == [firingAlert(version: version)])
         #expect(try await store.alerts(incidentID: 2) == [resolvedAlert(version: version)])
 
