@@ -76,4 +76,42 @@ import Testing
             #expect(raw.status == 200 && raw.text.hasPrefix("<11>1 2026-12-01T22:00:00."))
         }
     }
+
+    /// With folding off, every datagram of a burst is placed as a signal of its own: those
+    /// folded on receipt too are enriched by the catalog as the first was, so all land on the
+    /// catalog's service and none on the name the sender used.
+    @Test func repeatsPlacedOnTheirOwnAreEnrichedLikeTheirFirst() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.file("alertgate.yaml")
+        try """
+            correlation:
+              fold_repeats: false
+            catalog:
+              services:
+                - {name: billing-api, team: payments, aliases: [billing]}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try await withRunningGateway(configPath: path, configure: { $0.udp.syslogPort = 0 }) { gateway in
+            let port = try await Self.port(gateway, "syslog")
+            let burst = (0..<200).map { n in Array("<11>1 2026-12-01T22:00:00.000Z web-01 billing \(1000 + n) - - invoice \(n) failed".utf8) }
+            try Self.send(burst, to: port)
+            let settled = try await eventually(timeout: .seconds(60)) {
+                let stats = try await Self.udpStats(gateway, "syslog")
+                return (stats["stored"] as? Int ?? 0) + ((stats["dropped"] as? [String: Int])?.values.reduce(0, +) ?? 0) == 200
+            }
+            try #require(settled)
+            let stored = try #require(try await Self.udpStats(gateway, "syslog")["stored"] as? Int)
+            let stats = try await gateway.client.get("/api/v1/stats")
+            #expect(stats.json["signals"] as? Int == stored, "folding off: a row per datagram")
+            #expect(stats.json["repeats_folded"] as? Int == 0)
+            let named = try await gateway.client.get("/api/v1/incidents?service=billing")
+            #expect((named.json["incidents"] as? [[String: Any]])?.isEmpty == true, "no signal kept the sender's name")
+            let incidents = try await gateway.client.get("/api/v1/incidents?service=billing-api")
+            let incident = try #require((incidents.json["incidents"] as? [[String: Any]])?.first)
+            #expect(incident["signal_count"] as? Int == stored)
+            let alert = try await gateway.client.get("/api/v1/alerts/1")
+            #expect(alert.json["count"] as? Int == stored)
+            #expect((alert.json["labels"] as? [String: String])?["team"] == "payments")
+        }
+    }
 }

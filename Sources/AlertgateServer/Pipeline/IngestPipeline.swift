@@ -55,13 +55,14 @@ public final class IngestPipeline: Service, Sendable {
     /// each signal fingerprinted and enriched (service catalog), the body packed by the store.
     /// `key` tells alike bodies apart for compression; by default the first signal's fingerprint.
     public func request(
-        body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)]
+        body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)],
+        repeats: [Int: [(item: Int, signal: Signal)]] = [:]
     ) -> IngestRequest {
         let enricher = policy.enricher
         let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal.fingerprinted)) }
         let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
                                            contentType: contentType, receivedAt: receivedAt)
-        return IngestRequest(payload: payload, signals: prepared)
+        return IngestRequest(payload: payload, signals: prepared, repeats: repeats, enricher: repeats.isEmpty ? nil : enricher)
     }
 
     /// Places and stores the signals of one request; returns after the commit.

@@ -62,8 +62,9 @@ struct PipelineBatch {
                     placed.append(PlacedSignal(signal: signal, item: repeats[0].item, outcome: folded, receivedAt: receivedAt))
                     continue
                 }
-                // Its signal left no firing alert to fold into: each is placed on its own.
-                for (item, signal) in repeats {
+                // Its signal left no firing alert to fold into: each is placed on its own, enriched as its signal was.
+                for (item, received) in repeats {
+                    let signal = request.enricher?.enrich(received.fingerprinted) ?? received
                     let outcome = correlator.ingest(signal, receivedAt: receivedAt)
                     noteDeliveries(outcome)
                     outcomes.append(outcome)

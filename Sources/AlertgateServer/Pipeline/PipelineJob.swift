@@ -40,12 +40,18 @@ public struct IngestRequest: Sendable {
     public var signals: [(item: Int, signal: Signal)]
     /// Items that repeat one of `signals` (by its position there), folded on receipt: a UDP
     /// listener's datagrams of one masked message (`Correlator.foldArrivals`).
+    /// Repeats are not enriched on receipt (most fold into their signal's alert); one placed on
+    /// its own, when its signal left no firing alert, is enriched then with this, the policy
+    /// its signal had.
     public var repeats: [Int: [(item: Int, signal: Signal)]]
+    public var enricher: Enricher?
 
-    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)], repeats: [Int: [(item: Int, signal: Signal)]] = [:]) {
+    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)], repeats: [Int: [(item: Int, signal: Signal)]] = [:],
+                enricher: Enricher? = nil) {
         self.payload = payload
         self.signals = signals
         self.repeats = repeats
+        self.enricher = enricher
     }
 
     /// The items it carries, repeats included.

@@ -113,9 +113,8 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     private func store(_ frames: [[UInt8]], _ folding: ReceiptFolding, name: String, source: SignalSource, at now: Timestamp,
                        window: inout CommitWindow) async {
         // Batches of one listener are alike: each is compressed against the one before.
-        var request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
-                                       receivedAt: now, signals: folding.signals)
-        request.repeats = folding.repeats
+        let request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
+                                       receivedAt: now, signals: folding.signals, repeats: folding.repeats)
         await window.reserve()
         let (stats, logger, count, release) = (stats, logger, Int64(request.itemCount), window.release)
         pipeline.submit(request) { result in
