@@ -17,12 +17,8 @@ public enum MessageMask {
                 var tokenStart = 0
                 var tokenHasDigit = false
                 for byte in bytes {
-                    let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-                    let lower = byte | 0x20
-                    let isLetter = lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
-                    if isDigit || isLetter || byte >= 0x80 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-                        || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "_") {
-                        if isDigit { tokenHasDigit = true }
+                    if isTokenByte(byte) {
+                        if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { tokenHasDigit = true }
                         out[count] = byte
                         count += 1
                     } else {

@@ -24,9 +24,15 @@ import Testing
     /// the only error it can throw is a CodecError.
     func check(_ bytes: [UInt8]) {
         let level = SyslogCodec.level(of: bytes)
+        let key = SyslogCodec.repeatKey(of: bytes)
         do {
             let message = try SyslogParser.parse(bytes, receivedAt: Self.receivedAt)
             #expect(level == message.severity)
+            if let key {
+                // A key read from the bytes is the decoded signal's own fingerprint and severity.
+                #expect(Fingerprint.of(SyslogCodec().signal(from: message)).hashValue64 == key.hash)
+                #expect(key.level == message.severity)
+            }
             #expect((0...191).contains(message.priority))
             #expect(message.hostname.map { $0.utf8.count <= 255 } ?? true)
             #expect(message.appName.map { $0.utf8.count <= 48 } ?? true)
@@ -37,6 +43,7 @@ import Testing
             _ = Fingerprint.of(signal)
         } catch {
             #expect(error.field != nil, "\(error)")
+            #expect(key == nil, "a datagram the parser refuses has no repeat key")
         }
     }
 

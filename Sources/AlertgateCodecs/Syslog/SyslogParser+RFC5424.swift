@@ -3,8 +3,7 @@ import AlertgateCore
 extension SyslogParser {
     /// RFC 5424 after `<PRI>1 `: `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`.
     static func rfc5424(_ scanner: inout SyslogScanner, facility: SyslogFacility, severity: Int) throws(CodecError) -> SyslogMessage {
-        let timestampField = try headerField(&scanner, "timestamp", limit: 64, leadingSpace: false)
-        let timestamp = try timestampField.map { (text) throws(CodecError) in try rfc5424Timestamp(text) }
+        let timestamp = try rfc5424Timestamp(&scanner)
         let hostname = try headerField(&scanner, "hostname", limit: 255)
         let appName = try headerField(&scanner, "app_name", limit: 48)
         let procID = try headerField(&scanner, "procid", limit: 128)
@@ -28,6 +27,15 @@ extension SyslogParser {
     static func headerField(
         _ scanner: inout SyslogScanner, _ field: String, limit: Int, leadingSpace: Bool = true
     ) throws(CodecError) -> String? {
+        let token = try headerBytes(&scanner, field, limit: limit, leadingSpace: leadingSpace)
+        if token.elementsEqual([UInt8(ascii: "-")]) { return nil }
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    /// The bytes of one header field, checked as `headerField` checks them; `-` as it is.
+    static func headerBytes(
+        _ scanner: inout SyslogScanner, _ field: String, limit: Int, leadingSpace: Bool = true
+    ) throws(CodecError) -> ArraySlice<UInt8> {
         if leadingSpace {
             guard scanner.skip(SyslogScanner.space) else { throw .missing(field) }
         }
@@ -38,22 +46,31 @@ extension SyslogParser {
         guard token.allSatisfy(SyslogScanner.isPrintable) else {
             throw .invalidValue(field, "must be printable US-ASCII")
         }
-        if token.elementsEqual([UInt8(ascii: "-")]) { return nil }
-        return String(decoding: token, as: UTF8.self)
+        return token
+    }
+
+    /// The TIMESTAMP field, the first of the header: nil for `-`.
+    static func rfc5424Timestamp(_ scanner: inout SyslogScanner) throws(CodecError) -> Timestamp? {
+        let field = try headerBytes(&scanner, "timestamp", limit: 64, leadingSpace: false)
+        if field.elementsEqual([UInt8(ascii: "-")]) { return nil }
+        return try rfc5424Timestamp(field)
     }
 
     /// An RFC 3339 time as RFC 5424 restricts it: at most six fraction digits, no leap second.
-    static func rfc5424Timestamp(_ text: String) throws(CodecError) -> Timestamp {
-        let expectation = "must be an RFC 3339 time such as 2003-10-11T22:14:15.003Z, got \"\(text)\""
-        guard let time = RFC3339.parse(text) else { throw .invalidValue("timestamp", expectation) }
-        let bytes = Array(text.utf8)
-        if bytes.count > 18, bytes[17] == UInt8(ascii: "6"), bytes[18] == UInt8(ascii: "0") {
-            throw .invalidValue("timestamp", "must not be a leap second (RFC 5424 6.2.3), got \"\(text)\"")
+    /// Read from the field's bytes; its text is made only for an error.
+    static func rfc5424Timestamp(_ bytes: ArraySlice<UInt8>) throws(CodecError) -> Timestamp {
+        func text() -> String { String(decoding: bytes, as: UTF8.self) }
+        guard let time = bytes.withUnsafeBufferPointer({ RFC3339.parse(utf8: $0) }) else {
+            throw .invalidValue("timestamp", "must be an RFC 3339 time such as 2003-10-11T22:14:15.003Z, got \"\(text())\"")
         }
-        if bytes.count > 19, bytes[19] == UInt8(ascii: ".") {
-            let digits = bytes[20...].prefix(while: SyslogScanner.isDigit).count
+        let start = bytes.startIndex
+        if bytes.count > 18, bytes[start + 17] == UInt8(ascii: "6"), bytes[start + 18] == UInt8(ascii: "0") {
+            throw .invalidValue("timestamp", "must not be a leap second (RFC 5424 6.2.3), got \"\(text())\"")
+        }
+        if bytes.count > 19, bytes[start + 19] == UInt8(ascii: ".") {
+            let digits = bytes[(start + 20)...].prefix(while: SyslogScanner.isDigit).count
             guard digits <= 6 else {
-                throw .invalidValue("timestamp", "must have at most 6 fraction digits (RFC 5424 6.2.3), got \"\(text)\"")
+                throw .invalidValue("timestamp", "must have at most 6 fraction digits (RFC 5424 6.2.3), got \"\(text())\"")
             }
         }
         return time

@@ -14,15 +14,20 @@ public enum SyslogParser {
     /// Parses `datagram`; `receivedAt` supplies the year RFC 3164 timestamps leave out.
     public static func parse(_ datagram: [UInt8], receivedAt: Timestamp) throws(CodecError) -> SyslogMessage {
         guard datagram.count <= maxDatagramBytes else { throw .tooLong("datagram", limit: maxDatagramBytes) }
-        var end = datagram.endIndex
-        while end > datagram.startIndex, [0x0A, 0x0D, 0x00].contains(datagram[end - 1]) { end -= 1 }
-        var scanner = SyslogScanner(datagram[..<end])
+        var scanner = SyslogScanner(trimmedEnd(datagram))
         let priority = try priority(&scanner)
         let facility = SyslogFacility(rawValue: priority / 8)!
         if scanner.skip(Array("1 ".utf8)) {
             return try rfc5424(&scanner, facility: facility, severity: priority % 8)
         }
         return try rfc3164(&scanner, facility: facility, severity: priority % 8, receivedAt: receivedAt)
+    }
+
+    /// The datagram without the newlines and NULs some senders end it with.
+    static func trimmedEnd(_ datagram: [UInt8]) -> ArraySlice<UInt8> {
+        var end = datagram.endIndex
+        while end > datagram.startIndex, [0x0A, 0x0D, 0x00].contains(datagram[end - 1]) { end -= 1 }
+        return datagram[..<end]
     }
 
     /// The severity (0...7) in the PRI at the start of `datagram`, reading nothing else;
