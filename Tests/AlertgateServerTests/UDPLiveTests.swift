@@ -109,6 +109,10 @@ import Testing
             let incidents = try await gateway.client.get("/api/v1/incidents?service=billing-api")
             let incident = try #require((incidents.json["incidents"] as? [[String: Any]])?.first)
             #expect(incident["signal_count"] as? Int == stored)
+            // Each is its own datagram's signal, decoded from its bytes when placed, not a copy of the first.
+            let page = try await gateway.client.get("/api/v1/incidents/\(try #require(incident["id"] as? Int))/signals")
+            let titles = try #require((page.json["signals"] as? [[String: Any]])?.compactMap { $0["title"] as? String })
+            #expect(titles.count > 1 && Set(titles).count == titles.count, "\(titles)")
             let alert = try await gateway.client.get("/api/v1/alerts/1")
             #expect(alert.json["count"] as? Int == stored)
             #expect((alert.json["labels"] as? [String: String])?["team"] == "payments")

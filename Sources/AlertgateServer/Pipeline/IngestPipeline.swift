@@ -56,13 +56,14 @@ public final class IngestPipeline: Service, Sendable {
     /// `key` tells alike bodies apart for compression; by default the first signal's fingerprint.
     public func request(
         body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)],
-        repeats: [Int: [(item: Int, signal: Signal)]] = [:]
+        repeats: [Int: [Int]] = [:], repeatSignal: (@Sendable (_ item: Int) -> Signal?)? = nil
     ) -> IngestRequest {
         let enricher = policy.enricher
         let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal.fingerprinted)) }
         let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
                                            contentType: contentType, receivedAt: receivedAt)
-        return IngestRequest(payload: payload, signals: prepared, repeats: repeats, enricher: repeats.isEmpty ? nil : enricher)
+        return IngestRequest(payload: payload, signals: prepared, repeats: repeats, repeatSignal: repeatSignal,
+                             enricher: repeats.isEmpty ? nil : enricher)
     }
 
     /// Places and stores the signals of one request; returns after the commit.

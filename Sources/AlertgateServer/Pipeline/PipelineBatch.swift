@@ -59,12 +59,14 @@ struct PipelineBatch {
                 guard let repeats = request.repeats[index] else { continue }
                 if let folded = correlator.foldArrivals(repeats.count, placedBy: outcome, receivedAt: receivedAt) {
                     outcomes.append(folded)
-                    placed.append(PlacedSignal(signal: signal, item: repeats[0].item, outcome: folded, receivedAt: receivedAt))
+                    placed.append(PlacedSignal(signal: signal, item: repeats[0], outcome: folded, receivedAt: receivedAt))
                     continue
                 }
-                // Its signal left no firing alert to fold into: each is placed on its own, enriched as its signal was.
-                for (item, received) in repeats {
-                    let signal = request.enricher?.enrich(received.fingerprinted) ?? received
+                // Its signal left no firing alert to fold into: each is placed on its own, as
+                // its own bytes say (its signal's, should they no longer decode), enriched as its signal was.
+                for item in repeats {
+                    let own = request.repeatSignal?(item).map { request.enricher?.enrich($0.fingerprinted) ?? $0 }
+                    let signal = own ?? signal
                     let outcome = correlator.ingest(signal, receivedAt: receivedAt)
                     noteDeliveries(outcome)
                     outcomes.append(outcome)

@@ -38,19 +38,21 @@ enum PipelineJob: Sendable {
 public struct IngestRequest: Sendable {
     public var payload: StoredPayload
     public var signals: [(item: Int, signal: Signal)]
-    /// Items that repeat one of `signals` (by its position there), folded on receipt: a UDP
-    /// listener's datagrams of one masked message (`Correlator.foldArrivals`).
-    /// Repeats are not enriched on receipt (most fold into their signal's alert); one placed on
-    /// its own, when its signal left no firing alert, is enriched then with this, the policy
-    /// its signal had.
-    public var repeats: [Int: [(item: Int, signal: Signal)]]
+    /// The items that repeat one of `signals` (by its position there), folded on receipt: a
+    /// UDP listener's datagrams of one masked message (`Correlator.foldArrivals`).
+    public var repeats: [Int: [Int]]
+    /// A repeat's own signal, for the rare one placed on its own (its signal left no firing
+    /// alert to fold into): decoded again from its bytes then, not on receipt, and enriched
+    /// with `enricher`, the policy its signal had.
+    public var repeatSignal: (@Sendable (_ item: Int) -> Signal?)?
     public var enricher: Enricher?
 
-    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)], repeats: [Int: [(item: Int, signal: Signal)]] = [:],
-                enricher: Enricher? = nil) {
+    public init(payload: StoredPayload, signals: [(item: Int, signal: Signal)], repeats: [Int: [Int]] = [:],
+                repeatSignal: (@Sendable (_ item: Int) -> Signal?)? = nil, enricher: Enricher? = nil) {
         self.payload = payload
         self.signals = signals
         self.repeats = repeats
+        self.repeatSignal = repeatSignal
         self.enricher = enricher
     }
 

@@ -15,10 +15,21 @@ protocol DatagramDecoder: Sendable {
 
     /// Forgets partial messages too old to complete; returns how many were dropped.
     mutating func expire(now: Timestamp) -> Int
+
+    /// What makes this datagram a repeat of another, read from its bytes without decoding it;
+    /// nil when only decoding can tell. Given only when it is exactly the key `ReceiptFolding`
+    /// would take from the decoded signal, and decoding would succeed.
+    func repeatKey(_ datagram: [UInt8]) -> ReceiptFolding.Key?
+
+    /// Decodes again the bytes this decoder kept (`DatagramOutcome.signal`'s `stored`): for a
+    /// repeat folded on receipt that has to be placed on its own after all. Holds no state of
+    /// the decoder's (such as GELF's partial messages), so a stored batch may keep it.
+    var storedDecoder: @Sendable (_ stored: [UInt8], _ at: Timestamp) -> Signal? { get }
 }
 
 extension DatagramDecoder {
     mutating func expire(now: Timestamp) -> Int { 0 }
+    func repeatKey(_ datagram: [UInt8]) -> ReceiptFolding.Key? { nil }
 }
 
 /// What became of one datagram.

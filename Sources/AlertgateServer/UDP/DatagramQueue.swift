@@ -22,15 +22,22 @@ final class DatagramQueue: Sendable {
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Adds a datagram; false when the queue is full (the caller counts the drop).
-    func push(_ datagram: [UInt8]) -> Bool {
+    /// Adds the datagrams that fit, in order; returns how many were added (the caller counts
+    /// the others as drops). One lock and one wake-up for all of them.
+    func push(contentsOf datagrams: some Collection<[UInt8]>) -> Int {
         let accepted = state.withLock { state in
-            guard !state.closed, state.datagrams.count < capacity, state.bytes + datagram.count <= byteCapacity else { return false }
-            state.datagrams.append(datagram)
-            state.bytes += datagram.count
-            return true
+            var accepted = 0
+            guard !state.closed else { return 0 }
+            for datagram in datagrams {
+                guard state.datagrams.count < capacity else { break }
+                guard state.bytes + datagram.count <= byteCapacity else { continue }
+                state.datagrams.append(datagram)
+                state.bytes += datagram.count
+                accepted += 1
+            }
+            return accepted
         }
-        if accepted { wakeContinuation.yield() }
+        if accepted > 0 { wakeContinuation.yield() }
         return accepted
     }
 

@@ -44,6 +44,11 @@ struct GELFDatagramDecoder: DatagramDecoder {
         return .signal(stored: json, signal)
     }
 
+    /// `stored` is the message's JSON, already joined and inflated.
+    var storedDecoder: @Sendable (_ stored: [UInt8], _ at: Timestamp) -> Signal? {
+        { [codec] stored, _ in try? codec.decode(stored) }
+    }
+
     /// Partial messages past GELF's 5 s, and those evicted to keep memory bounded.
     mutating func expire(now: Timestamp) -> Int {
         _ = assembler.expire(now: now)

@@ -9,12 +9,22 @@ struct JSONDatagramDecoder: DatagramDecoder {
     private let codec = GenericEventCodec(.events)
 
     func decode(_ datagram: [UInt8], at now: Timestamp) -> DatagramOutcome {
+        guard let signal = Self.signal(datagram, codec) else { return .dropped(.invalid) }
+        return .signal(stored: datagram, signal)
+    }
+
+    /// The datagram is what is kept.
+    var storedDecoder: @Sendable (_ stored: [UInt8], _ at: Timestamp) -> Signal? {
+        { [codec] stored, _ in Self.signal(stored, codec) }
+    }
+
+    private static func signal(_ datagram: [UInt8], _ codec: GenericEventCodec) -> Signal? {
         guard let batch = try? codec.decode(datagram, contentType: "application/json"),
               batch.signals.count == 1, batch.errors.isEmpty, var signal = batch.signals.first?.signal
         else {
-            return .dropped(.invalid)
+            return nil
         }
         signal.source = .jsonDatagram
-        return .signal(stored: datagram, signal)
+        return signal
     }
 }

@@ -15,4 +15,14 @@ struct SyslogDatagramDecoder: DatagramDecoder {
         guard let signal = try? codec.decode(datagram, receivedAt: now) else { return .dropped(.invalid) }
         return .signal(stored: datagram, signal)
     }
+
+    /// RFC 5424 lines in plain ASCII, at or under `maxLevel`: most of what a flood is made of.
+    func repeatKey(_ datagram: [UInt8]) -> ReceiptFolding.Key? {
+        guard let key = SyslogCodec.repeatKey(of: datagram), key.level <= maxLevel else { return nil }
+        return ReceiptFolding.Key(hash: key.hash, severity: SyslogCodec.severity(level: key.level))
+    }
+
+    var storedDecoder: @Sendable (_ stored: [UInt8], _ at: Timestamp) -> Signal? {
+        { [codec] stored, now in try? codec.decode(stored, receivedAt: now) }
+    }
 }

@@ -83,15 +83,26 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             var frames: [[UInt8]] = []
             var frameBytes = 0
             var folding = ReceiptFolding()
+            func storeIfFull(adding bytes: Int) async {
+                guard !frames.isEmpty, frameBytes + bytes > Self.batchBytes || frames.count == Self.datagramsPerPayload else { return }
+                await store(frames, folding, decoder: decoder, at: now, window: &window)
+                frames.removeAll()
+                folding = ReceiptFolding()
+                frameBytes = 0
+            }
             for datagram in batch {
+                // A repeat of a line already in this batch is counted from its header and kept, not decoded.
+                if let key = decoder.repeatKey(datagram) {
+                    await storeIfFull(adding: datagram.count)
+                    if folding.addRepeat(key, item: frames.count) {
+                        frames.append(datagram)
+                        frameBytes += datagram.count
+                        continue
+                    }
+                }
                 switch decoder.decode(datagram, at: now) {
                 case .signal(let stored, let signal):
-                    if !frames.isEmpty, frameBytes + stored.count > Self.batchBytes || frames.count == Self.datagramsPerPayload {
-                        await store(frames, folding, name: name, source: decoder.source, at: now, window: &window)
-                        frames.removeAll()
-                        folding = ReceiptFolding()
-                        frameBytes = 0
-                    }
+                    await storeIfFull(adding: stored.count)
                     folding.add(signal, item: frames.count)
                     frames.append(stored)
                     frameBytes += stored.count
@@ -102,7 +113,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 }
             }
             stats.dropped(name, .incompleteChunks, count: Int64(decoder.expire(now: now)))
-            if !frames.isEmpty { await store(frames, folding, name: name, source: decoder.source, at: now, window: &window) }
+            if !frames.isEmpty { await store(frames, folding, decoder: decoder, at: now, window: &window) }
         }
         await window.drain()
     }
@@ -110,11 +121,15 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
     /// Stores one batch of datagrams as one framed payload; a refusal is counted as a drop.
     /// Returns once the batch is queued in the pipeline (and no more than `batchesInFlight`
     /// wait for their commit), so the next datagrams are decoded while it is stored.
-    private func store(_ frames: [[UInt8]], _ folding: ReceiptFolding, name: String, source: SignalSource, at now: Timestamp,
+    private func store(_ frames: [[UInt8]], _ folding: ReceiptFolding, decoder: Decoder, at now: Timestamp,
                        window: inout CommitWindow) async {
+        let name = decoder.name
+        let storedDecoder = decoder.storedDecoder
+        let repeatSignal: @Sendable (Int) -> Signal? = { item in storedDecoder(frames[item], now) }
         // Batches of one listener are alike: each is compressed against the one before.
-        let request = pipeline.request(body: DatagramFrames.encode(frames), key: name, source: source, contentType: DatagramFrames.contentType,
-                                       receivedAt: now, signals: folding.signals, repeats: folding.repeats)
+        let request = pipeline.request(
+            body: DatagramFrames.encode(frames), key: name, source: decoder.source, contentType: DatagramFrames.contentType,
+            receivedAt: now, signals: folding.signals, repeats: folding.repeats, repeatSignal: folding.repeats.isEmpty ? nil : repeatSignal)
         await window.reserve()
         let (stats, logger, count, release) = (stats, logger, Int64(request.itemCount), window.release)
         pipeline.submit(request) { result in
@@ -132,30 +147,45 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
 /// The signals of one stored batch of datagrams, log lines of one masked message folded on
 /// receipt: the first of a fingerprint (and severity) is a signal, the others its repeats,
 /// placed by `Correlator.foldArrivals` as one fold. A flood of one line then costs the
-/// pipeline one signal per batch, whatever its rate. Other kinds (JSON events) are each a
-/// signal, as their content may differ under one fingerprint.
+/// pipeline one signal per batch, whatever its rate, and its decoder one header scan per
+/// line (`DatagramDecoder.repeatKey`). Other kinds (JSON events) are each a signal, as their
+/// content may differ under one fingerprint.
 struct ReceiptFolding {
-    private struct Key: Hashable {
-        var fingerprint: Fingerprint
+    /// A log signal's fingerprint (its hash: log fingerprints are 16 hex digits) and severity.
+    struct Key: Hashable {
+        var hash: UInt64
         var severity: Severity
     }
 
     private(set) var signals: [(item: Int, signal: Signal)] = []
-    private(set) var repeats: [Int: [(item: Int, signal: Signal)]] = [:]
+    /// Items by the position of their signal in `signals`.
+    private(set) var repeats: [Int: [Int]] = [:]
     private var leads: [Key: Int] = [:]
 
+    /// Counts `item` as a repeat when a signal of this batch has its key; false when none has,
+    /// and the datagram is to be decoded (and `add`ed).
+    mutating func addRepeat(_ key: Key, item: Int) -> Bool {
+        guard let lead = leads[key] else { return false }
+        repeats[lead, default: []].append(item)
+        return true
+    }
+
     mutating func add(_ signal: Signal, item: Int) {
+        var signal = signal
         guard signal.kind == .log else {
             signals.append((item, signal))
             return
         }
-        var signal = signal
         // Computed once here, and not again by the correlator.
         let fingerprint = Fingerprint.of(signal)
         signal.fingerprint = fingerprint
-        let key = Key(fingerprint: fingerprint, severity: signal.severity)
+        guard let hash = fingerprint.hashValue64 else {
+            signals.append((item, signal))
+            return
+        }
+        let key = Key(hash: hash, severity: signal.severity)
         if let lead = leads[key] {
-            repeats[lead, default: []].append((item, signal))
+            repeats[lead, default: []].append(item)
         } else {
             leads[key] = signals.count
             signals.append((item, signal))
@@ -197,13 +227,16 @@ struct CommitWindow {
     }
 }
 
-/// Counts each datagram and hands it to the queue, on the channel's event loop.
+/// Hands the datagrams of each read to the queue, on the channel's event loop: gathered as they
+/// are read and pushed (and counted) once the read is complete, so a burst of a vector read
+/// costs one lock of the queue and of the counters, not one per datagram.
 final class DatagramQueueHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     let name: String
     let queue: DatagramQueue
     let stats: UDPStats
+    private var read: [[UInt8]] = []
 
     init(name: String, queue: DatagramQueue, stats: UDPStats) {
         self.name = name
@@ -212,10 +245,20 @@ final class DatagramQueueHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        stats.received(name)
-        if !queue.push(Array(envelope.data.readableBytesView)) {
-            stats.dropped(name, .queueFull)
-        }
+        read.append(Array(unwrapInboundIn(data).data.readableBytesView))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard !read.isEmpty else { return }
+        let count = read.count
+        let accepted = queue.push(contentsOf: read)
+        read.removeAll(keepingCapacity: true)
+        stats.received(name, count: Int64(count))
+        if accepted < count { stats.dropped(name, .queueFull, count: Int64(count - accepted)) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        channelReadComplete(context: context)
+        context.fireChannelInactive()
     }
 }
