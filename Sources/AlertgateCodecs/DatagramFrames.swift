@@ -24,13 +24,30 @@ public enum DatagramFrames {
         var frames: [[UInt8]] = []
         var index = 0
         while index < bytes.count {
-            guard index + 4 <= bytes.count else { return nil }
-            let length = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
-            index += 4
-            guard length <= bytes.count - index else { return nil }
-            frames.append(Array(bytes[index..<(index + length)]))
-            index += length
+            guard let range = frameRange(at: index, in: bytes) else { return nil }
+            frames.append(Array(bytes[range]))
+            index = range.upperBound
         }
         return frames
+    }
+
+    /// Datagram `item` of a framed payload, found by hopping over the ones before it; nil
+    /// when there is no such item or the framing is broken.
+    public static func frame(_ item: Int, of bytes: [UInt8]) -> ArraySlice<UInt8>? {
+        guard item >= 0 else { return nil }
+        var index = 0
+        for _ in 0..<item {
+            guard let range = frameRange(at: index, in: bytes) else { return nil }
+            index = range.upperBound
+        }
+        return frameRange(at: index, in: bytes).map { bytes[$0] }
+    }
+
+    /// The bytes of the frame whose length starts at `index`.
+    private static func frameRange(at index: Int, in bytes: [UInt8]) -> Range<Int>? {
+        guard index >= 0, index + 4 <= bytes.count else { return nil }
+        let length = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+        guard length <= bytes.count - index - 4 else { return nil }
+        return (index + 4)..<(index + 4 + length)
     }
 }

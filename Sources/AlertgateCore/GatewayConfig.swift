@@ -141,7 +141,7 @@ public struct GatewayConfig: Hashable, Sendable {
         /// Datagrams waiting for the pipeline per listener; beyond it they are dropped and counted.
         public var queueCapacity = 65_536
         /// Bytes of datagrams waiting per listener, whatever their count (a flood of large ones).
-        public var queueBytes = 8 << 20
+        public var queueBytes = 16 << 20
         /// Chunked GELF messages being reassembled at once, and the bytes of their chunks.
         public var gelfMaxOpenMessages = 1024
         public var gelfMaxOpenBytes = 8 << 20

@@ -192,8 +192,15 @@ import Testing
         }
 
         static func datagramFrames(_ bytes: [UInt8]) {
-            guard let frames = DatagramFrames.decode(bytes) else { return }
+            guard let frames = DatagramFrames.decode(bytes) else {
+                #expect(DatagramFrames.frame(0, of: bytes) == nil || !bytes.isEmpty)
+                return
+            }
             #expect(DatagramFrames.encode(frames) == bytes, "\(frames.count) frames do not encode back to the same bytes")
+            for (item, frame) in frames.enumerated() {
+                #expect(DatagramFrames.frame(item, of: bytes).map(Array.init) == frame, "frame \(item) found by hopping")
+            }
+            #expect(DatagramFrames.frame(frames.count, of: bytes) == nil)
             for source in [SignalSource.syslog, .gelf, .jsonDatagram] {
                 let payload = RawPayload(id: 1, source: source, contentType: DatagramFrames.contentType, receivedAt: receivedAt, bytes: bytes)
                 if let batch = try? PayloadDecoder.decode(payload) { ingest(batch) }

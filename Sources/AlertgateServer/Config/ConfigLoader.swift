@@ -12,7 +12,7 @@ import Yams
 /// logs:        { max_level: 4 }
 /// udp:         { host: 127.0.0.1, syslog_port: 5514, gelf_port: 12201, json_port: 5515,
 ///                receive_buffer_bytes: 4194304, messages_per_read: 16, queue_capacity: 65536,
-///                queue_bytes: 8388608, gelf_max_open_messages: 1024, gelf_max_open_bytes: 8388608 }
+///                queue_bytes: 16777216, gelf_max_open_messages: 1024, gelf_max_open_bytes: 8388608 }
 /// syslog:      { services: { <app or host>: <service> } }
 /// otlp:        { max_body_bytes: 8388608, max_spans: 10000, max_attributes_per_span: 128, max_events_per_span: 128,
 ///                max_attributes: 200000, slow_span_thresholds: { checkout: 500ms } }
