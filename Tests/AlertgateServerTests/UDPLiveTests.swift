@@ -15,6 +15,16 @@ import Testing
         return ((stats.json["udp"] as? [String: Any])?[listener] as? [String: Any]) ?? [:]
     }
 
+    /// Waits until every one of `sent` datagrams is stored or dropped; returns how many were stored.
+    static func storedOnceSettled(_ gateway: RunningGateway, _ listener: String, sent: Int) async throws -> Int {
+        let settled = try await eventually(timeout: .seconds(60)) {
+            let stats = try await udpStats(gateway, listener)
+            return (stats["stored"] as? Int ?? 0) + ((stats["dropped"] as? [String: Int])?.values.reduce(0, +) ?? 0) == sent
+        }
+        try #require(settled)
+        return try #require(try await udpStats(gateway, listener)["stored"] as? Int)
+    }
+
     static func port(_ gateway: RunningGateway, _ listener: String) async throws -> Int {
         var port: Int?
         _ = try await eventually { port = gateway.gateway.udpPorts.port(listener); return port != nil }
@@ -57,12 +67,7 @@ import Testing
                 Array("<11>1 2026-12-01T22:00:00.\(String(format: "%03d", n % 1000))Z web-01 billing \(1000 + n) - - invoice \(n) failed after \(10 + n) ms".utf8)
             }
             try Self.send(burst, to: port)
-            let settled = try await eventually(timeout: .seconds(60)) {
-                let stats = try await Self.udpStats(gateway, "syslog")
-                return (stats["stored"] as? Int ?? 0) + ((stats["dropped"] as? [String: Int])?.values.reduce(0, +) ?? 0) == 2000
-            }
-            try #require(settled)
-            let stored = try #require(try await Self.udpStats(gateway, "syslog")["stored"] as? Int)
+            let stored = try await Self.storedOnceSettled(gateway, "syslog", sent: 2000)
             #expect(stored > 0)
             let stats = try await gateway.client.get("/api/v1/stats")
             let rows = try #require(stats.json["signals"] as? Int), folded = try #require(stats.json["repeats_folded"] as? Int)
@@ -95,12 +100,7 @@ import Testing
             let port = try await Self.port(gateway, "syslog")
             let burst = (0..<200).map { n in Array("<11>1 2026-12-01T22:00:00.000Z web-01 billing \(1000 + n) - - invoice \(n) failed".utf8) }
             try Self.send(burst, to: port)
-            let settled = try await eventually(timeout: .seconds(60)) {
-                let stats = try await Self.udpStats(gateway, "syslog")
-                return (stats["stored"] as? Int ?? 0) + ((stats["dropped"] as? [String: Int])?.values.reduce(0, +) ?? 0) == 200
-            }
-            try #require(settled)
-            let stored = try #require(try await Self.udpStats(gateway, "syslog")["stored"] as? Int)
+            let stored = try await Self.storedOnceSettled(gateway, "syslog", sent: 200)
             let stats = try await gateway.client.get("/api/v1/stats")
             #expect(stats.json["signals"] as? Int == stored, "folding off: a row per datagram")
             #expect(stats.json["repeats_folded"] as? Int == 0)
