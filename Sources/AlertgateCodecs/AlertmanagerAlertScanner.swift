@@ -37,37 +37,19 @@ struct AlertmanagerAlertScanner {
             return true
         }
     ) throws(CodecError) -> AlertmanagerAlert? {
-        guard cursor.next == UInt8(ascii: "{") else {
-            try cursor.skipValue()
-            return nil
-        }
         var alert = AlertmanagerAlert()
-        var plain = true
-        var seen: UInt8 = 0
         let capacity = labelCapacity
-        try cursor.object { cursor, name throws(CodecError) in
-            guard plain, !name.hasEscapes else {
-                plain = false
-                return try cursor.skipValue()
-            }
-            guard let member = Self.member(name, cursor) else {
-                plain = try extra(&cursor, name)
-                return
-            }
-            guard seen & 1 << member.rawValue == 0 else {
-                plain = false
-                return try cursor.skipValue()
-            }
-            seen |= 1 << member.rawValue
-            switch member {
-            case .labels: plain = try Self.labels(&cursor, into: &alert.labels, capacity: capacity)
-            case .annotations: plain = try Self.annotations(&cursor, into: &alert)
-            case .startsAt: plain = try Self.time(&cursor, into: &alert.startsAt)
-            case .endsAt: plain = try Self.time(&cursor, into: &alert.endsAt)
-            case .generatorURL: plain = try Self.generatorURL(&cursor, into: &alert.generatorURL)
+        let plain = try cursor.plainObject(member: { name, cursor in Self.member(name, cursor)?.rawValue }) { cursor, name, bit throws(CodecError) in
+            switch bit.flatMap(Member.init(rawValue:)) {
+            case nil: try extra(&cursor, name)
+            case .labels: try Self.labels(&cursor, into: &alert.labels, capacity: capacity)
+            case .annotations: try Self.annotations(&cursor, into: &alert)
+            case .startsAt: try Self.time(&cursor, into: &alert.startsAt)
+            case .endsAt: try Self.time(&cursor, into: &alert.endsAt)
+            case .generatorURL: try Self.generatorURL(&cursor, into: &alert.generatorURL)
             }
         }
-        guard plain, !alert.labels.isEmpty, alert.labels.keys.allSatisfy(AlertmanagerAlert.isValidLabelName) else { return nil }
+        guard plain == true, !alert.labels.isEmpty, alert.labels.keys.allSatisfy(AlertmanagerAlert.isValidLabelName) else { return nil }
         labelCapacity = alert.labels.count
         return alert
     }
@@ -198,18 +180,8 @@ struct AlertmanagerAlertScanner {
 
     /// A string of at most `maxGeneratorURLBytes`, where empty means none, or null.
     private static func generatorURL(_ cursor: inout JSONCursor, into url: inout String?) throws(CodecError) -> Bool {
-        switch cursor.next {
-        case UInt8(ascii: "\""):
-            let text = try cursor.string()
-            guard text.utf8.count <= AlertmanagerAlert.maxGeneratorURLBytes else { return false }
-            url = text.isEmpty ? nil : text
-            return true
-        case UInt8(ascii: "n"):
-            try cursor.skipValue()
-            return true
-        default:
-            try cursor.skipValue()
-            return false
-        }
+        let (plain, text) = try cursor.plainString(maxBytes: AlertmanagerAlert.maxGeneratorURLBytes)
+        if plain { url = text?.isEmpty == false ? text : nil }
+        return plain
     }
 }

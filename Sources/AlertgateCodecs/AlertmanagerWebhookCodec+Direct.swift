@@ -53,18 +53,9 @@ extension AlertmanagerWebhookCodec {
     }
 
     private func topLevel(_ cursor: inout JSONCursor) throws(CodecError) -> TopLevel? {
-        guard cursor.next == UInt8(ascii: "{") else {
-            try cursor.skipValue()
-            return nil
-        }
         var top = TopLevel()
-        var plain = true
-        var seen: UInt8 = 0
-        try cursor.object { cursor, name throws(CodecError) in
-            guard plain, !name.hasEscapes else {
-                plain = false
-                return try cursor.skipValue()
-            }
+        let sender = sender
+        let plain = try cursor.plainObject(member: { name, cursor in
             let member: Member? = if cursor.matches(name, "alerts") {
                 .alerts
             } else if cursor.matches(name, "receiver") {
@@ -74,40 +65,31 @@ extension AlertmanagerWebhookCodec {
             } else {
                 nil
             }
-            guard let member else { return try cursor.skipValue() }
-            guard seen & 1 << member.rawValue == 0 else {
-                plain = false
-                return try cursor.skipValue()
-            }
-            seen |= 1 << member.rawValue
-            switch member {
-            case .version: plain = try Self.string(&cursor, into: &top.version, maxBytes: 16)
-            case .receiver: plain = try Self.string(&cursor, into: &top.receiver, maxBytes: 1024)
+            return member?.rawValue
+        }) { cursor, _, bit throws(CodecError) in
+            switch bit.flatMap(Member.init(rawValue:)) {
+            case nil:
+                try cursor.skipValue()
+                return true
+            case .version: return try Self.string(&cursor, into: &top.version, maxBytes: 16)
+            case .receiver: return try Self.string(&cursor, into: &top.receiver, maxBytes: 1024)
             case .alerts:
                 guard cursor.next == UInt8(ascii: "[") else {
-                    plain = false
-                    return try cursor.skipValue()
+                    try cursor.skipValue()
+                    return false
                 }
                 top.items = try alerts(&cursor, count: &top.count)
+                return true
             }
         }
-        return plain ? top : nil
+        return plain == true ? top : nil
     }
 
     /// A string within `maxBytes`, or null.
     private static func string(_ cursor: inout JSONCursor, into value: inout String?, maxBytes: Int) throws(CodecError) -> Bool {
-        switch cursor.next {
-        case UInt8(ascii: "\""):
-            let text = try cursor.string()
-            value = text
-            return text.utf8.count <= maxBytes
-        case UInt8(ascii: "n"):
-            try cursor.skipValue()
-            return true
-        default:
-            try cursor.skipValue()
-            return false
-        }
+        let (plain, text) = try cursor.plainString(maxBytes: maxBytes)
+        value = text
+        return plain
     }
 
     /// The array of alerts at the cursor; past `maxAlerts` they are only checked and counted.
