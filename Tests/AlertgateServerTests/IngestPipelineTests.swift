@@ -46,13 +46,7 @@ import Testing
         let first = enqueue(pipeline, request(receivedAt: 1_000))
         let second = enqueue(pipeline, request(receivedAt: 2_000))
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer {
-                store.stopHolding()
-                group.cancelAll()
-            }
-            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+        try await whileFirstCommitHeld(pipeline, store) {
             store.releaseHeldCommit(failing: true)
 
             await #expect(throws: PipelineError.self) { try await answer(first) }
@@ -81,13 +75,7 @@ import Testing
         // Two signals fill the first batch; the second is built at once on top of its commit.
         let first = enqueue(pipeline, request(receivedAt: 1_000, service: "a", alerts: 2))
         let second = enqueue(pipeline, request(receivedAt: 2_000, service: "b"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer {
-                store.stopHolding()
-                group.cancelAll()
-            }
-            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+        try await whileFirstCommitHeld(pipeline, store) {
             // These wait in the queue while the first commit is held.
             let later = [3_000, 4_000].map { enqueue(pipeline, request(receivedAt: $0, service: "c\($0)")) }
             try #require(pipeline.queueDepth == 2)
@@ -111,13 +99,7 @@ import Testing
         let first = enqueue(pipeline, request(receivedAt: 1_000))
         let second = enqueue(pipeline, request(receivedAt: 2_000))
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer {
-                store.stopHolding()
-                group.cancelAll()
-            }
-            try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+        try await whileFirstCommitHeld(pipeline, store) {
             // The second is correlated but not stored before the first.
             #expect(try await sqlite.counts().signals == 0)
             store.releaseHeldCommit(failing: false)
@@ -317,6 +299,15 @@ import Testing
                 Transition(kind: .incidentResolved, at: resolvedAt, incidentID: incidentID, severity: .sev2),
             ])
         }
+    }
+}
+
+/// Runs `pipeline` with its first commit held at `store`: `body` runs once that commit is held
+/// and nothing else is queued; the hold ends and the pipeline stops when `body` returns.
+private func whileFirstCommitHeld(_ pipeline: IngestPipeline, _ store: HeldStore, _ body: () async throws -> Void) async throws {
+    try await runPipeline(pipeline, onExit: { store.stopHolding() }) { pipeline in
+        try #require(try await eventually(timeout: .seconds(60)) { store.held && pipeline.queueDepth == 0 })
+        try await body()
     }
 }
 
