@@ -51,6 +51,8 @@ import Testing
                 #expect(raw.header("Content-Type") == "application/json")
             }
             #expect(try await client.get("/api/v1/payloads/99/raw").status == 404)
+            let item = try await client.get("/api/v1/payloads/\(try #require(run["first_payload_id"] as? Int))/raw?item=0")
+            #expect(item.status == 400 && item.text.contains("one body"), "item picks a datagram, and this body came over HTTP")
             #expect(try await client.get("/api/v1/alerts/99").status == 404)
             #expect(try await client.get("/api/v1/alerts/x").status == 400)
             #expect(try await client.get("/api/v1/alerts/1?limit=0").status == 400)

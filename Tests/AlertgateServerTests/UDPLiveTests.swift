@@ -77,8 +77,11 @@ import Testing
             #expect(alert.json["count"] as? Int == stored)
             // Any datagram's own bytes, by its payload and place in it.
             let run = try #require((alert.json["history"] as? [[String: Any]])?.first { $0["type"] as? String == "repeats" })
-            let raw = try await gateway.client.get("/api/v1/payloads/\(try #require(run["last_payload_id"] as? Int))/raw?item=0")
+            let payload = try #require(run["last_payload_id"] as? Int)
+            let raw = try await gateway.client.get("/api/v1/payloads/\(payload)/raw?item=0")
             #expect(raw.status == 200 && raw.text.hasPrefix("<11>1 2026-12-01T22:00:00."))
+            let past = try await gateway.client.get("/api/v1/payloads/\(payload)/raw?item=\(stored)")
+            #expect(past.status == 400 && past.text.contains("holds datagrams 0 to"), "\(past.text)")
         }
     }
 

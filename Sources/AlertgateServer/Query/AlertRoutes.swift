@@ -35,20 +35,7 @@ struct AlertRoutes: Sendable {
         guard let payload = try await store.payload(id: id) else {
             throw APIError.notFound("payload \(id) (never stored, or deleted by retention.payloads)")
         }
-        if payload.contentType == DatagramFrames.contentType, let item {
-            // A batch of datagrams: one datagram alone, as a signal's /raw gives it.
-            guard let frames = DatagramFrames.decode(payload.bytes) else {
-                throw APIError(.internalServerError, code: "corrupt_payload", message: "the stored datagrams of payload \(id) do not unframe")
-            }
-            guard frames.indices.contains(item) else {
-                throw APIError.invalidParameter("item", "payload \(id) holds datagrams 0 to \(frames.count - 1)")
-            }
-            let type = payload.source == .syslog ? "text/plain; charset=utf-8" : "application/json"
-            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: frames[item])))
-        }
-        return Response(
-            status: .ok, headers: [.contentType: payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
+        return try RawPayloadResponse.response(payload, item: item.map(RawPayloadResponse.Item.asked))
     }
 }
 

@@ -44,16 +44,7 @@ struct SignalRoutes: Sendable {
                 (retention.payloads: \(age)); the signal itself is kept at /api/v1/signals/\(id)
                 """)
         }
-        if payload.contentType == DatagramFrames.contentType {
-            // A batch of datagrams: the signal's own datagram, alone.
-            guard let frames = DatagramFrames.decode(payload.bytes), frames.indices.contains(stored.item) else {
-                throw APIError(.internalServerError, code: "corrupt_payload", message: "the stored datagrams of signal \(id) do not unframe")
-            }
-            let type = payload.source == .syslog ? "text/plain; charset=utf-8" : "application/json"
-            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: frames[stored.item])))
-        }
-        return Response(
-            status: .ok, headers: [.contentType: payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
+        // A batch of datagrams: the signal's own datagram, alone.
+        return try RawPayloadResponse.response(payload, item: .stored(stored.item))
     }
 }
