@@ -19,9 +19,18 @@ extension Signal {
         field(title)
         field(description)
         field(severity.rawValue)
-        for name in labels.keys.sorted() {
-            field(name)
-            field(labels[name])
+        // Sorted in a temporary buffer, as `Fingerprint.labels` does: every repeat computes a
+        // digest, and an array of sorted keys (and a lookup per key) cost a malloc and a hash each.
+        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
+            var pairs = buffer
+            _ = pairs.initialize(fromContentsOf: labels)
+            defer { pairs.deinitialize() }
+            // String order, as the frozen format has it (not byte order, as fingerprints do).
+            pairs.sort { $0.key < $1.key }
+            for (name, value) in pairs {
+                field(name)
+                field(value)
+            }
         }
         field(dedupKey)
         for link in links {
