@@ -44,10 +44,11 @@ codec = "ascii"
 expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429, "5xx"]
 
 # Rules between fields that JSON Schema cannot state, answered 400: a silence must end after
-# its start and after now; `since` must lie before `until`; an alert's `endsAt` not before its
+# its start and after now; `since` must lie before `until`; a payload's `item` must name one of
+# its datagrams (and only a batch received over UDP has any); an alert's `endsAt` not before its
 # `startsAt` (and a batch of 10000 alerts passes the body limit, 413).
 [[operations]]
-include-operation-id = ["createSilence", "alertmanagerPostSilence", "getStats"]
+include-operation-id = ["createSilence", "alertmanagerPostSilence", "getStats", "getPayloadRaw"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
 [[operations]]
