@@ -1,23 +1,18 @@
+import AlertgateTesting
+
 /// Seeded mutations of a valid body, for tests that compare two decoders on inputs near the
 /// valid ones: bytes changed to JSON's punctuation or to bytes that are not UTF-8, tokens
 /// inserted, slices dropped, repeated or cut off.
 struct BodyMutator: RandomNumberGenerator {
-    private var state: UInt64
+    private var random: SeededGenerator
 
     init(seed: UInt64) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        random = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func below(_ n: Int) -> Int { random.below(n) }
 
     mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
 

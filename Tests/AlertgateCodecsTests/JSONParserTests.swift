@@ -1,4 +1,5 @@
 import AlertgateCodecs
+import AlertgateTesting
 import Foundation
 import Testing
 
@@ -69,7 +70,7 @@ import Testing
 
     /// Seeded random documents, written with random whitespace and escapes, read back equal.
     @Test(arguments: 0..<4) func readsBackWhatIsWritten(seed: UInt64) throws {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<200 {
             let value = randomValue(&random, depth: 0)
             var text = ""
@@ -113,22 +114,10 @@ private struct Reference: Decodable {
     }
 }
 
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 private let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "é", "中", "😀", "\u{7F}"]
 
-private func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
+private func randomValue(_ random: inout SeededGenerator, depth: Int) -> JSONValue {
     switch random.below(depth > 3 ? 5 : 7) {
     case 0: return .null
     case 1: return .bool(random.below(2) == 0)
@@ -145,7 +134,7 @@ private func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
     }
 }
 
-private func write(_ value: JSONValue, to text: inout String, _ random: inout SplitMix) {
+private func write(_ value: JSONValue, to text: inout String, _ random: inout SeededGenerator) {
     let spaces = [" ", "\n", "\t", "\r", ""]
     func space() { text += spaces[random.below(spaces.count)] }
     space()
@@ -179,7 +168,7 @@ private func write(_ value: JSONValue, to text: inout String, _ random: inout Sp
     space()
 }
 
-private func writeString(_ string: String, to text: inout String, _ random: inout SplitMix) {
+private func writeString(_ string: String, to text: inout String, _ random: inout SeededGenerator) {
     text += "\""
     for scalar in string.unicodeScalars {
         let escapeAnyway = random.below(4) == 0

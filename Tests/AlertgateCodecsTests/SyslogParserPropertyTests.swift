@@ -1,5 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
+import AlertgateTesting
 import Testing
 
 /// Whatever arrives on the syslog port, the parser answers with a message or a CodecError:
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func randomBytes() {
-        var random = SyslogSeededGenerator(seed: 5424)
+        var random = SeededGenerator(seed: 5424)
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...300, using: &random)
             check((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func randomBytesFromTheSyslogAlphabet() {
-        var random = SyslogSeededGenerator(seed: 3164)
+        var random = SeededGenerator(seed: 3164)
         let alphabet = Array(#"<>[]"\= -:.T+Z0123456789aNovJanFeb@"#.utf8) + [0x0A, 0x00, 0xEF, 0xBB, 0xBF, 0xC3]
         let prefixes = ["<13>1 ", "<13>1 - h a - - ", "<13>1 - h a - - [x@1 ", "<13>Nov 29 ", "<13>Nov 29 04:00:00 ", "<13>2026-"]
         for _ in 0..<5_000 {

@@ -1,5 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
+import AlertgateTesting
 import Testing
 
 /// `SyslogCodec.repeatKey` reads a log line's fingerprint and severity from its bytes: where it
@@ -37,7 +38,7 @@ import Testing
     /// Texts of whitespace, line breaks, long lines and other bytes: each key is either nil
     /// or the decoded signal's fingerprint and severity.
     @Test func everyKeyIsTheDecodedFingerprint() throws {
-        var random = SyslogSeededGenerator(seed: 13)
+        var random = SeededGenerator(seed: 13)
         let pieces = ["  ", "\t", "\n", "\r\n", "\u{0B}", "x", "42", "0xff", "a-1", "é", "\u{2028}", "\u{85}", "\u{A0}", ":", "#",
                       "timeout", "9.5ms", "-", "_", String(repeating: "y", count: 600)]
         var keyed = 0
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func maskedBytesHashAsTheMaskedString() {
-        var random = SyslogSeededGenerator(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let alphabet = Array("ab09 -._:#/\t\u{E9}\u{2028}".utf8)
         for _ in 0..<2_000 {
             let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }

@@ -1,4 +1,5 @@
 import AlertgateCore
+import AlertgateTesting
 import Testing
 
 @Suite("MessageMask: numbers and ids are masked, words kept")
@@ -45,7 +46,7 @@ struct MessageMaskTests {
 
     @Test(arguments: 0..<8)
     func theMaskIsTheSameAsTheReferenceOnRandomMessages(seed: Int) {
-        var random = SplitMix(seed: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         let alphabet = Array("ab Z9 0-._:,/=()[]é€\n\t".unicodeScalars)
         for _ in 0..<500 {
             let length = Int(random.next() % 60)
@@ -55,15 +56,3 @@ struct MessageMaskTests {
     }
 }
 
-/// A small seeded generator, so a failing case can be run again.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
