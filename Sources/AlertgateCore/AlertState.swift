@@ -1,33 +1,42 @@
 /// An alert: the dedup unit, one per fingerprint while it fires. Repeats update it in place.
 public struct AlertState: Hashable, Sendable {
+    // Stored in this order so that the one-byte fields fill the padding after `resolvedAt`:
+    // 176 bytes a value, not 192, for each of the firing alerts the correlator holds.
     public var id: Int64
     public var fingerprint: Fingerprint
     public var incidentID: Int64
-    public var status: AlertStatus
-    public var kind: SignalKind
     public var service: String
     public var title: String
-    public var severity: Severity
-    public var labels: [String: String]
+    /// Its labels as the correlator keeps them while it fires (`PackedLabels`: one buffer).
+    public var packedLabels: PackedLabels
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
-    public var resolvedAt: Timestamp?
     /// Signals folded into this alert, the first included.
     public var count: Int64
-    /// When the sender says it ends unless sent again; it then resolves at this time rather
-    /// than `resolve_timeout` after `lastSeen`.
-    public var endsAt: Timestamp?
-    /// It resolved more often than the flapping rule allows within its window.
-    public var flapping: Bool
     /// `Signal.contentDigest` of the last signal it took (0: not known, as for an alert stored
     /// before digests were kept). A firing repeat with the same digest folds.
     public var digest: UInt64
+    public var resolvedAt: Timestamp?
+    public var status: AlertStatus
+    public var kind: SignalKind
+    public var severity: Severity
+    /// It resolved more often than the flapping rule allows within its window.
+    public var flapping: Bool
+    /// When the sender says it ends unless sent again; it then resolves at this time rather
+    /// than `resolve_timeout` after `lastSeen`.
+    public var endsAt: Timestamp?
     /// When the run of folded repeats it is in began, and its last repeat arrived (receipt
     /// times): the first is the key of the run's history row, the second decides whether the
     /// next repeat extends it (`CorrelationConfig.repeatRunGap`). Nil while its last arrival
     /// was stored as a signal.
     public var runStartedAt: Timestamp?
     public var runLastAt: Timestamp?
+
+    /// Its labels as a dictionary, unpacked on each read: readers' view, not the hot path's.
+    public var labels: [String: String] {
+        get { packedLabels.dictionary }
+        set { packedLabels = PackedLabels(newValue) }
+    }
 
     public init(
         id: Int64, fingerprint: Fingerprint, incidentID: Int64, status: AlertStatus, kind: SignalKind,
@@ -43,7 +52,7 @@ public struct AlertState: Hashable, Sendable {
         self.service = service
         self.title = title
         self.severity = severity
-        self.labels = labels
+        self.packedLabels = PackedLabels(labels)
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.resolvedAt = resolvedAt

@@ -129,7 +129,7 @@ public struct Correlator: Sendable {
             // time is kept.
             let isLog = signal.kind == .log
             // What the rules read is the same as last time: no new verdict needed.
-            let unchanged = alert.severity == signal.severity && (isLog || alert.labels == signal.labels)
+            let unchanged = alert.severity == signal.severity && (isLog || alert.packedLabels.equals(signal.labels))
             let digest = isLog ? alert.digest : signal.contentDigest
             let folds = config.foldRepeats && unchanged && alert.digest == digest && (isLog || time >= alert.lastSeen)
             if folds {

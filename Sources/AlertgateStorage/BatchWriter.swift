@@ -181,7 +181,7 @@ struct BatchWriter {
             row.bind(alert.service)
             row.bind(alert.title)
             row.bind(alert.severity.code)
-            row.bind(JSONText.encode(alert.labels))
+            row.bind(JSONText.encode(alert.packedLabels))
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)

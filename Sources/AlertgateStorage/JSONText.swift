@@ -21,6 +21,22 @@ enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The same object as `encode(labels.dictionary)` would write, straight from the packed
+    /// bytes (keys in the order of their bytes, which is `<`'s for the ASCII of label names).
+    static func encode(_ labels: PackedLabels) -> String {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        var first = true
+        labels.forEachPair { key, value in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            quote(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            quote(value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func encode(_ list: [String]) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, item) in list.enumerated() {
@@ -75,6 +91,16 @@ enum JSONText {
             out.append(UInt8(ascii: "\""))
         } else {
             out.append(contentsOf: JSONQuoting.quoted(text).utf8)
+        }
+    }
+
+    static func quote(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        if text.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: text)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            quote(String(decoding: text, as: UTF8.self), into: &out)
         }
     }
 

@@ -34,8 +34,10 @@ public final class PayloadCompressor: Sendable {
     /// Compressions tried against a base, successful or not (for tests of the back-off).
     let attempts = Atomic<Int>(0)
 
-    /// `budgetBytes` bounds the original bytes of all bases kept.
-    public init(budgetBytes: Int = 16 << 20) {
+    /// `budgetBytes` bounds the memory of all bases kept (their original bytes and a fixed
+    /// cost each, `PayloadBaseCache.entryOverhead`). 8 MiB holds the bases of ~12,000 alerts
+    /// sent one per POST, or of ~60 POSTs of 256 alerts.
+    public init(budgetBytes: Int = 8 << 20) {
         state = Mutex(State(cache: PayloadBaseCache(budget: budgetBytes)))
     }
 

@@ -15,7 +15,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
     let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
-    static let writerCacheKiB = 32 << 10
+    static let writerCacheKiB = 8 << 10
     static let readerCacheKiB = 2 << 10
     static let readerCount = 4
 
@@ -29,7 +29,9 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         configuration.busyMode = .timeout(5)
         // Page caches are memory the process keeps once filled, one per connection: the
         // writer's is the one that speeds up ingest; the readers' stay small, so that the
-        // caches together stay a fixed part of the memory bound (32 MiB + 4 × 2 MiB).
+        // caches together stay a fixed part of the memory bound (8 MiB + 4 × 2 MiB). Ingest
+        // writes at the right edge of each b-tree, so its hot pages are few: 32 MiB for the
+        // writer made no difference to ingest (BENCHMARKS.md, 2026-12-02) and cost 24 MiB of RSS.
         configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
             let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB

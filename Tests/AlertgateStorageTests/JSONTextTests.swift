@@ -11,6 +11,10 @@ import Testing
         let map = ["b": awkward, "a": "", "c\"k": "v"]
         #expect(try JSONText.decode([String: String].self, JSONText.encode(map)) == map)
         #expect(JSONText.encode(["b": "2", "a": "1"]) == #"{"a":"1","b":"2"}"#)
+        // A live alert's packed labels write the same text as their dictionary.
+        #expect(JSONText.encode(PackedLabels(map)) == JSONText.encode(map))
+        #expect(try JSONText.decode([String: String].self, JSONText.encode(PackedLabels(map))) == map)
+        #expect(JSONText.encode(PackedLabels([:])) == "{}")
         let list = [awkward, "x"]
         #expect(try JSONText.decode([String].self, JSONText.encode(list)) == list)
         let links = [SignalLink(href: "http://x/?a=1&b=\"2\"", text: awkward), SignalLink(href: "h")]

@@ -2,7 +2,8 @@
 /// plus `service`, `kind` and `severity` from its fields (and `source`, for signals), and
 /// `alertname` falling back to its title, so one matcher syntax reaches every source.
 public protocol MatchableLabels {
-    var labels: [String: String] { get }
+    /// The value of the label `name`, if it has one.
+    func label(_ name: String) -> String?
     var service: String { get }
     var kind: SignalKind { get }
     var severity: Severity { get }
@@ -17,9 +18,9 @@ extension MatchableLabels {
         case "service": service
         case "source": matchSource
         case "kind": kind.rawValue
-        case "severity": labels["severity"] ?? severity.rawValue
-        case "alertname": labels["alertname"] ?? title
-        default: labels[name]
+        case "severity": label("severity") ?? severity.rawValue
+        case "alertname": label("alertname") ?? title
+        default: label(name)
         }
     }
 
@@ -38,8 +39,10 @@ extension MatchableLabels {
 
 extension Signal: MatchableLabels {
     public var matchSource: String? { source.rawValue }
+    public func label(_ name: String) -> String? { labels[name] }
 }
 
 extension AlertState: MatchableLabels {
     public var matchSource: String? { nil }
+    public func label(_ name: String) -> String? { packedLabels[name] }
 }

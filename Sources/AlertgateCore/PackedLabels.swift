@@ -1,0 +1,108 @@
+/// A label set packed into one buffer: what a live alert keeps of its labels.
+///
+/// A `[String: String]` of Prometheus's five or six labels costs about 650 bytes of heap
+/// (its storage plus a string for each value past 15 bytes); packed, the same labels take one
+/// allocation of their bytes and a length byte or two each, about 130 bytes. With a million
+/// firing alerts held by the correlator that is the difference between 1.2 GiB and 0.7 GiB.
+///
+/// Layout: the pairs sorted by the key's UTF-8 bytes, each as the key's length (LEB128), its
+/// bytes, the value's length, its bytes. Keys are unique, so two sets are equal exactly when
+/// their buffers are. Labels compare by their bytes: two texts Swift holds equal by canonical
+/// equivalence but spelled with different code points are different labels here, as they
+/// already are to `Fingerprint`.
+public struct PackedLabels: Hashable, Sendable {
+    private var bytes: [UInt8]
+    public private(set) var count: Int
+
+    public init(_ labels: [String: String]) {
+        count = labels.count
+        guard !labels.isEmpty else {
+            bytes = []
+            return
+        }
+        let pairs = labels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
+        for (key, value) in pairs {
+            Self.append(key, to: &bytes)
+            Self.append(value, to: &bytes)
+        }
+        self.bytes = bytes
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The labels as a dictionary (allocates: for readers, not the hot path).
+    public var dictionary: [String: String] {
+        var labels: [String: String] = [:]
+        labels.reserveCapacity(count)
+        forEachPair { key, value in labels[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self) }
+        return labels
+    }
+
+    /// The value of `key`, found by a scan (label sets are small).
+    public subscript(key: String) -> String? {
+        var key = key
+        return key.withUTF8 { wanted in
+            var found: String?
+            forEachPair { name, value in
+                if found == nil, name.elementsEqual(wanted) { found = String(decoding: value, as: UTF8.self) }
+            }
+            return found
+        }
+    }
+
+    /// Whether `labels` holds exactly these pairs, without building either side anew.
+    public func equals(_ labels: [String: String]) -> Bool {
+        guard labels.count == count else { return false }
+        for (key, value) in labels {
+            var key = key
+            var value = value
+            let same = key.withUTF8 { wantedKey in
+                value.withUTF8 { wantedValue in
+                    var matched = false
+                    forEachPair { name, stored in
+                        if !matched, name.elementsEqual(wantedKey) { matched = stored.elementsEqual(wantedValue) }
+                    }
+                    return matched
+                }
+            }
+            if !same { return false }
+        }
+        return true
+    }
+
+    /// Calls `body` with each pair's key and value bytes (UTF-8), in the order of the keys' bytes.
+    public func forEachPair(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
+        var position = 0
+        while position < bytes.count {
+            let key = Self.field(in: bytes, at: &position)
+            let value = Self.field(in: bytes, at: &position)
+            body(key, value)
+        }
+    }
+
+    private static func append(_ text: String, to bytes: inout [UInt8]) {
+        var length = text.utf8.count
+        repeat {
+            let low = UInt8(length & 0x7F)
+            length >>= 7
+            bytes.append(length == 0 ? low : low | 0x80)
+        } while length != 0
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func field(in bytes: [UInt8], at position: inout Int) -> ArraySlice<UInt8> {
+        var length = 0
+        var shift = 0
+        while true {
+            let byte = bytes[position]
+            position += 1
+            length |= Int(byte & 0x7F) << shift
+            shift += 7
+            if byte & 0x80 == 0 { break }
+        }
+        defer { position += length }
+        return bytes[position..<position + length]
+    }
+}

@@ -1,0 +1,71 @@
+import AlertgateCore
+import AlertgateTesting
+import Testing
+
+@Suite("PackedLabels: a live alert's labels in one buffer, the same set as the dictionary")
+struct PackedLabelsTests {
+    /// Label sets of 0 to 9 pairs: empty texts, control characters, non-ASCII, and values
+    /// past 127 and 16,383 bytes (lengths of two and three LEB128 bytes).
+    static func labels(_ random: inout SeededGenerator) -> [String: String] {
+        let alphabet = Array("az_09 :\"\\\u{0}\u{1F}é€😀".unicodeScalars)
+        func text(_ random: inout SeededGenerator) -> String {
+            let length: Int
+            switch random.next() % 20 {
+            case 0: length = 0
+            case 1: length = 128 + Int(random.next() % 300)
+            case 2: length = 16_384 + Int(random.next() % 50)
+            default: length = Int(random.next() % 24)
+            }
+            return String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        var labels: [String: String] = [:]
+        for _ in 0..<Int(random.next() % 10) { labels[text(&random)] = text(&random) }
+        return labels
+    }
+
+    @Test(arguments: 0..<6)
+    func packedLabelsHoldTheSameSetAsTheDictionary(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        for _ in 0..<300 {
+            let labels = Self.labels(&random)
+            let packed = PackedLabels(labels)
+            #expect(packed.dictionary == labels)
+            #expect(packed.count == labels.count)
+            #expect(packed.equals(labels))
+            for (key, value) in labels { #expect(packed[key] == value) }
+            #expect(packed["absent key \(random.next())"] == nil)
+            // Equal exactly when the sets are: whatever order the dictionary gave the pairs in.
+            var copy: [String: String] = [:]
+            for (key, value) in labels.reversed() { copy[key] = value }
+            #expect(PackedLabels(copy) == packed)
+            #expect(PackedLabels(copy).hashValue == packed.hashValue)
+            if let (key, value) = labels.first {
+                var changed = labels
+                changed[key] = value + "x"
+                #expect(!packed.equals(changed))
+                #expect(PackedLabels(changed) != packed)
+                changed = labels
+                changed[key] = nil
+                #expect(!packed.equals(changed))
+                changed["\u{1}not drawn"] = value  // no key holds U+0001: the count is the same, the set is not
+                #expect(!packed.equals(changed))
+            }
+        }
+    }
+
+    @Test func anAlertKeepsItsLabelsPackedAndMatchersReadThem() {
+        let labels = ["alertname": "HighLatency", "instance": "10.0.0.1:9100", "team": "payments"]
+        var alert = AlertState(
+            id: 1, fingerprint: Fingerprint("f"), incidentID: 1, status: .firing, kind: .alert, service: "checkout", title: "Latency",
+            severity: .warning, labels: labels, firstSeen: Timestamp(milliseconds: 0), lastSeen: Timestamp(milliseconds: 0), resolvedAt: nil, count: 1)
+        #expect(alert.labels == labels)
+        #expect(alert.packedLabels == PackedLabels(labels))
+        #expect(alert.matchValue("team") == "payments")
+        #expect(alert.matchValue("alertname") == "HighLatency")
+        #expect(alert.matchValue("severity") == "warning")
+        #expect(alert.matchValue("absent") == nil)
+        alert.labels["team"] = "search"
+        #expect(alert.matchValue("team") == "search")
+        #expect(alert.packedLabels.equals(["alertname": "HighLatency", "instance": "10.0.0.1:9100", "team": "search"]))
+    }
+}
