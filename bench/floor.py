@@ -1,0 +1,154 @@
+"""What this machine allows on /api/v2/alerts, whatever the code: issue 13's HTTP targets set
+against two floors measured here.
+
+- The HTTP layer: `alertgate-ceiling` (reads the body, answers 202) under the same wrk load as
+  the `compare` section, one alert per POST. Its CPU per request comes from /proc (the server's
+  own, and the rest of the machine's busy time, which is the load generator's).
+- Storage: the rows a durable store of alerts cannot do without for one new alert (the alert
+  with its labels, the signal that made it, the raw payload that carried it), inserted with
+  Python's sqlite3 into the same SQLite (the system library) with alertgate's settings (WAL,
+  synchronous NORMAL, an 8 MiB cache), in transactions as large as the load can give one commit.
+  Rows are built before the clock starts; Python's share per row (executemany's loop) stays in,
+  so the floor is a little lower than measured.
+
+Nothing of decoding JSON, fingerprinting, correlating, compressing, incidents, the timeline or
+the transitions is in either floor, so each bound below is higher than anything that stores
+alerts can reach here.
+"""
+import os, shutil, sqlite3, tempfile, time
+
+import http_ingest
+import lib
+
+# Per one-alert POST, at most CONNECTIONS requests can wait on one commit (each connection has one
+# request in flight); with one batch committing while the next fills, about half. Batches of 100
+# fill commits of ~800 alerts the same way.
+SMALL_TRANSACTION = http_ingest.CONNECTIONS
+LARGE_TRANSACTION = 800
+FLOOR_ALERTS = 48_000
+PAYLOAD_BYTES_ONE = 300   # one alert's POST, dictionary-compressed, as the resend section stores them
+PAYLOAD_BYTES_HUNDRED = 12_000
+
+
+def _process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds():
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def http_floor(ctx):
+    """The ceiling server under one alert per POST: (wrk result, server CPU s per request, the
+    rest of the machine's busy CPU s per request)."""
+    with lib.ceiling_server(ctx.bins.ceiling) as server:
+        server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
+        result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, http_ingest.CONNECTIONS, http_ingest.THREADS,
+                         env={"BENCH_BATCH": "1"})
+        server_cpu = _process_cpu_seconds(server.pid) - server_before
+        busy = _machine_busy_seconds() - busy_before
+    requests = max(result.requests, 1)
+    return result, server_cpu / requests, max(busy - server_cpu, 0.0) / requests
+
+
+def storage_floor(per_transaction, payloads_per_alert, payload_bytes, alerts=FLOOR_ALERTS):
+    """New alerts/s (wall) and CPU s per alert for the three rows, in transactions of `per_transaction` alerts."""
+    folder = tempfile.mkdtemp(prefix="alertgate-bench-floor-")
+    try:
+        db = sqlite3.connect(os.path.join(folder, "floor.sqlite"), isolation_level=None)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA cache_size = -8192")
+        db.execute("CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT")
+        db.execute("CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL, "
+                   "labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT")
+        db.execute("CREATE INDEX alerts_by_incident ON alerts(incident_id)")
+        db.execute("CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL, "
+                   "incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT")
+        db.execute("CREATE INDEX signals_by_incident ON signals(incident_id, id)")
+        # bench/alerts.lua's alerts: 50 services, each its own incident.
+        alert_rows = [(i + 1, f"{(i * 2654435761) & 0xFFFFFFFFFFFFFFFF:016x}", i % 50 + 1,
+                       f'{{"alertname":"BenchHighLatency","instance":"10.0.{i % 2}.{i % 250}:9100","job":"svc-{i % 50}",'
+                       f'"pod":"pod-{i % 2}-{i}","severity":"warning"}}', i, i) for i in range(alerts)]
+        payload_every = round(1 / payloads_per_alert)
+        signal_rows = [(i + 1, i // payload_every + 1, i + 1, i % 50 + 1, alert_rows[i][1], f"Instance pod-{i} is slow", i)
+                       for i in range(alerts)]
+        blob = os.urandom(payload_bytes)
+        payload_rows = [(p + 1, p, blob) for p in range((alerts + payload_every - 1) // payload_every)]
+        wall_before, cpu_before = time.perf_counter(), time.process_time()
+        for start in range(0, alerts, per_transaction):
+            end = min(start + per_transaction, alerts)
+            db.execute("BEGIN")
+            first_payload, last_payload = start // payload_every, (end - 1) // payload_every
+            db.executemany("INSERT OR IGNORE INTO payloads VALUES (?, ?, ?)", payload_rows[first_payload:last_payload + 1])
+            db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?)", alert_rows[start:end])
+            db.executemany("INSERT INTO signals VALUES (?, ?, ?, ?, ?, ?, ?)", signal_rows[start:end])
+            db.execute("COMMIT")
+        wall, cpu = time.perf_counter() - wall_before, time.process_time() - cpu_before
+        db.close()
+        return alerts / wall, cpu / alerts
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def floor_section(ctx):
+    cores = os.cpu_count() or 1
+    ceiling, http_cpu, client_cpu = http_floor(ctx)
+    small_rate, small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE)
+    large_rate, large_cpu = storage_floor(LARGE_TRANSACTION, 0.01, PAYLOAD_BYTES_HUNDRED)
+    lib.log(f"floor: ceiling {ceiling.rps:,.0f} req/s, {http_cpu * 1e6:.0f} µs server CPU + {client_cpu * 1e6:.0f} µs client CPU "
+            f"per request; storage {small_rate:,.0f} alerts/s in transactions of {SMALL_TRANSACTION} "
+            f"({small_cpu * 1e6:.0f} µs CPU each), {large_rate:,.0f} alerts/s in transactions of {LARGE_TRANSACTION} "
+            f"({large_cpu * 1e6:.0f} µs)")
+
+    # One alert per POST: every request costs the machine the HTTP layer's CPU, the load
+    # generator's, and the storage floor's; the cores bound their sum.
+    one_bound = cores / (http_cpu + client_cpu + small_cpu)
+    ours_one = http_ingest._runs(ctx, "alertgate", "alerts", 1)
+    ours_one_rps = lib.mean([r.wrk.rps for r in ours_one]) if ours_one else None
+    # 100 per POST: SQLite has one writer, so one core's worth of the storage floor bounds the
+    # rate before any HTTP or decoding is counted.
+    hundred_bound = 1 / large_cpu
+    peers = http_ingest._side_by_side_runs(ctx, "Alertmanager", 100)
+    peer_rate = lib.mean([r.items_per_s for r in peers]) if peers else None
+    ours_hundred = http_ingest._side_by_side_runs(ctx, "alertgate", 100)
+    ours_hundred_rate = lib.mean([r.items_per_s for r in ours_hundred]) if ours_hundred else None
+
+    def share(value, of):
+        return f"{value / of:.0%}" if value and of else "n/a"
+
+    floor_rows = [
+        ["HTTP layer: `alertgate-ceiling`, 1 alert per POST", f"{lib.num(ceiling.rps)} requests/s",
+         f"{http_cpu * 1e6:.0f} (server) + {client_cpu * 1e6:.0f} (wrk)"],
+        [f"storage: 3 rows per new alert, transactions of {SMALL_TRANSACTION}, a payload per alert",
+         f"{lib.num(small_rate)} alerts/s", f"{small_cpu * 1e6:.0f}"],
+        [f"storage: 3 rows per new alert, transactions of {LARGE_TRANSACTION}, a payload per 100 alerts",
+         f"{lib.num(large_rate)} alerts/s", f"{large_cpu * 1e6:.0f}"],
+    ]
+    bound_rows = [
+        ["`/api/v2/alerts`, 1 alert per POST, requests/s",
+         f"{cores} cores ÷ (HTTP + wrk + storage per request)", lib.num(one_bound),
+         f"{share(one_bound, ceiling.rps)} of the ceiling (target: 70 %)", lib.num(ours_one_rps) if ours_one_rps else "n/a",
+         share(ours_one_rps, one_bound)],
+        ["`/api/v2/alerts`, 100 alerts per POST, alerts/s",
+         "one writer: 1 core ÷ storage per alert", lib.num(hundred_bound),
+         f"{hundred_bound / peer_rate:.2f}× Alertmanager (target: 2×)" if peer_rate else "n/a",
+         lib.num(ours_hundred_rate) if ours_hundred_rate else "n/a", share(ours_hundred_rate, hundred_bound)],
+    ]
+    ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart", [
+        "Issue 13's HTTP targets against two floors measured in this run (bench/floor.py). The HTTP layer: "
+        f"`alertgate-ceiling` under bench/alerts.lua, 1 alert per POST, {http_ingest.CONNECTIONS} connections, "
+        f"{ctx.http_seconds} s; CPU per request from /proc, the server's own and the rest of the machine's busy time "
+        "(wrk's). Storage: the three rows a durable store of alerts cannot do without for a new alert (the alert with "
+        "its labels, the signal, the raw payload), Python's sqlite3 on the system SQLite with alertgate's settings (WAL, "
+        f"synchronous NORMAL, 8 MiB cache), {FLOOR_ALERTS:,} alerts, rows built before the clock starts.", "",
+        *lib.table(["floor", "rate", "CPU µs per request or alert"], floor_rows), "",
+        "The bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
+        "compressing, the incident, timeline and transition rows), so no store of every alert reaches them here.", "",
+        *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
+                   bound_rows)])
