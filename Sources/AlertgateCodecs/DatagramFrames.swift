@@ -21,14 +21,21 @@ public enum DatagramFrames {
 
     /// The datagrams of a framed payload; nil when the framing is broken.
     public static func decode(_ bytes: [UInt8]) -> [[UInt8]]? {
-        var frames: [[UInt8]] = []
+        ranges(of: bytes)?.map { Array(bytes[$0]) }
+    }
+
+    /// Where each datagram of a framed payload lies in it, found in one pass; nil when the
+    /// framing is broken. For many look-ups in one payload, where `frame(_:of:)` would hop
+    /// from the start each time.
+    public static func ranges(of bytes: [UInt8]) -> [Range<Int>]? {
+        var ranges: [Range<Int>] = []
         var index = 0
         while index < bytes.count {
             guard let range = frameRange(at: index, in: bytes) else { return nil }
-            frames.append(Array(bytes[range]))
+            ranges.append(range)
             index = range.upperBound
         }
-        return frames
+        return ranges
     }
 
     /// Datagram `item` of a framed payload, found by hopping over the ones before it; nil

@@ -147,12 +147,17 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
         let (pipeline, stats, logger, release, before) = (pipeline, stats, logger, window.release, previous)
         previous = Task {
             let body = DatagramFrames.encode(frames)
-            // From the framed body the payload keeps anyway, not from `frames`: a batch in flight holds its bytes once.
-            let repeatSignal: @Sendable (Int) -> Signal? = { item in DatagramFrames.frame(item, of: body).flatMap { storedDecoder(Array($0), now) } }
+            // From the framed body the payload keeps anyway, not from `frames`: a batch in flight holds its
+            // bytes once. Its frames are found in one pass, for the rare batch whose repeats are placed one by one.
+            var repeatSignal: (@Sendable (Int) -> Signal?)?
+            if !repeats.isEmpty {
+                let ranges = DatagramFrames.ranges(of: body) ?? []
+                repeatSignal = { item in ranges.indices.contains(item) ? storedDecoder(Array(body[ranges[item]]), now) : nil }
+            }
             // Batches of one listener are alike: each is compressed against one before it.
             let request = pipeline.request(
                 body: body, key: name, source: source, contentType: DatagramFrames.contentType,
-                receivedAt: now, signals: signals, repeats: repeats, repeatSignal: repeats.isEmpty ? nil : repeatSignal)
+                receivedAt: now, signals: signals, repeats: repeats, repeatSignal: repeatSignal)
             await before?.value
             let count = Int64(request.itemCount)
             pipeline.submit(request) { result in
