@@ -218,6 +218,21 @@ def pages_in_use_bytes(folder):
     return (pages - free) * page_size + wal
 
 
+def bytes_by_table(folder):
+    """{table: bytes of the pages it and its indexes hold}, from SQLite's `dbstat` table, through a
+    separate read-only connection (a running server's WAL included, as for `pages_in_use_bytes`)."""
+    connection = sqlite3.connect(f"file:{database_path(folder)}?mode=ro", uri=True)
+    try:
+        owner = dict(connection.execute("SELECT name, tbl_name FROM sqlite_master"))
+        totals = {}
+        for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+            table = owner.get(name, name)
+            totals[table] = totals.get(table, 0) + size
+        return totals
+    finally:
+        connection.close()
+
+
 def wal_at_rest(folder, seconds=5.0):
     """Waits (up to `seconds`) for a running server's WAL file to be truncated, as its checkpointer
     does once no commit has come for a second; returns the WAL's bytes then."""
