@@ -26,6 +26,7 @@ extension Correlator {
         let wasFiring = before?.status == .firing
         if alert.status == .firing {
             state.insertLive(alert)
+            if !wasFiring || before.map(expiry(of:)) != expiry(of: alert) { scheduleExpiry(of: alert) }
         } else if let before {
             state.removeLive(before)
         }

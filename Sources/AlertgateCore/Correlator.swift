@@ -38,6 +38,9 @@ public struct Correlator: Sendable {
     public var notifications = NotificationPolicy()
     public internal(set) var state: CorrelatorState
     var memory = CorrelatorMemory()
+    /// The firing alerts by when they expire (`ExpiryQueue`), built from `state` here and kept
+    /// by `save` and `restore`.
+    var expiries = ExpiryQueue()
 
     public init(config: CorrelationConfig = CorrelationConfig(), classifier: Classifier = Classifier(), muter: Muter = Muter(),
                 rules: CorrelationRules = CorrelationRules(), state: CorrelatorState = CorrelatorState()) {
@@ -47,6 +50,7 @@ public struct Correlator: Sendable {
         self.rules = rules
         self.state = state
         rebuildInhibitionIndex()
+        compactExpiries()
     }
 
     /// The time a signal is placed by: its own time when within `maxClockSkew` of receipt.
@@ -83,8 +87,17 @@ public struct Correlator: Sendable {
     /// resolved incidents whose reopen window has passed.
     public mutating func expire(now: Timestamp) -> Outcome {
         var outcome = Outcome(effectiveTime: now)
-        // In the order they timed out, so an incident resolves with its last alert.
-        let expired = state.alerts.values.filter { expiry(of: $0) <= now }.sorted { (expiry(of: $0), $0.id) < (expiry(of: $1), $1.id) }
+        // In the order they timed out, so an incident resolves with its last alert: the queue
+        // gives them by (expiry, id). An entry is stale when its alert stopped firing or its
+        // expiry moved since; a repeated entry is taken once.
+        var expired: [AlertState] = []
+        var taken: ExpiryQueue.Entry?
+        while let next = expiries.first, next.at <= now {
+            expiries.removeFirst()
+            guard next != taken, let alert = state.alerts[next.alertID], expiry(of: alert) == next.at else { continue }
+            taken = next
+            expired.append(alert)
+        }
         for alert in expired {
             resolveAlert(alert.id, at: expiry(of: alert), reason: expiryReason(alert), into: &outcome)
         }
@@ -115,7 +128,20 @@ public struct Correlator: Sendable {
         state.insert(incident)
         for alert in firingAlerts where alert.status == .firing && state.alerts[alert.id] == nil {
             state.insertLive(alert)
+            scheduleExpiry(of: alert)
         }
+    }
+
+    /// Files a firing alert's expiry in the queue; stale entries past a bound make the queue
+    /// start over from the firing alerts.
+    mutating func scheduleExpiry(of alert: AlertState) {
+        expiries.insert(ExpiryQueue.Entry(at: expiry(of: alert), alertID: alert.id))
+        if expiries.count > 2 * state.alerts.count + 1024 { compactExpiries() }
+    }
+
+    /// Rebuilds the expiry queue from the firing alerts alone, leaving its stale entries out.
+    mutating func compactExpiries() {
+        expiries = ExpiryQueue(state.alerts.values.map { ExpiryQueue.Entry(at: expiry(of: $0), alertID: $0.id) })
     }
 
     // MARK: - Firing and resolving
