@@ -85,22 +85,17 @@ enum JSONText {
     /// Appends `text` as a JSON string literal. Most label values and reasons need no escape
     /// and are copied whole; the others go through `JSONQuoting`, the one escaping rule.
     static func quote(_ text: String, into out: inout [UInt8]) {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: text.utf8)
-            out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: JSONQuoting.quoted(text).utf8)
-        }
+        quote(text.utf8, into: &out)
     }
 
-    static func quote(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
+    /// The same for UTF-8 bytes (a live alert's packed labels).
+    static func quote<Text: Collection<UInt8>>(_ text: Text, into out: inout [UInt8]) {
         if text.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: text)
             out.append(UInt8(ascii: "\""))
         } else {
-            quote(String(decoding: text, as: UTF8.self), into: &out)
+            out.append(contentsOf: JSONQuoting.quoted(String(decoding: text, as: UTF8.self)).utf8)
         }
     }
 
