@@ -94,7 +94,7 @@ extension Correlator {
     }
 
     private mutating func resolveFiringAlerts(of incidentID: Int64, at time: Timestamp, into outcome: inout Outcome) {
-        let firing = state.alerts.values.filter { $0.incidentID == incidentID }.map(\.id).sorted()
+        let firing = (state.firingByIncident[incidentID] ?? []).sorted()
         for id in firing {
             resolveAlert(id, at: time, reason: "resolved with its incident", countsAsFlap: false, into: &outcome)
         }

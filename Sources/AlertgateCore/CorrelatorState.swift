@@ -2,7 +2,7 @@
 /// and the next ids. The store can rebuild it from its rows (`init(alerts:incidents:...)`).
 public struct CorrelatorState: Hashable, Sendable {
     /// Firing alerts by id.
-    public internal(set) var alerts: [Int64: AlertState] = [:]
+    public internal(set) var alerts = LiveAlerts()
     /// Incidents that may still take signals: active ones, resolved ones within the reopen
     /// window, and any a command brought back in.
     public internal(set) var incidents: [Int64: IncidentState] = [:]
