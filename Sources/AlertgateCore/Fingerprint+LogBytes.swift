@@ -23,7 +23,9 @@ extension Fingerprint {
     /// The hash a fingerprint's 16 hex digits stand for; nil for any other fingerprint (an
     /// explicit key, one of another scheme).
     public var hashValue64: UInt64? {
-        value.utf8.count == 16 ? UInt64(value, radix: 16) : nil
+        if let hash { return hash }
+        let text = value
+        return text.utf8.count == 16 ? UInt64(text, radix: 16) : nil
     }
 }
 

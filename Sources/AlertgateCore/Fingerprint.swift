@@ -9,13 +9,54 @@
 /// - label sets use Alertmanager's own algorithm (`Fingerprint.labels`), 16 hex digits;
 /// - traces hash service, span name and exception type; logs hash host, app and the
 ///   message with numbers and ids masked; reports hash service and category.
+///
+/// A fingerprint of 16 lowercase hex digits (the label hash and every hash of this scheme) is
+/// held as the 64-bit number they spell: a firing alert's fingerprint then costs no heap
+/// object (16 bytes is one past Swift's small strings) and hashes and compares as one word.
+/// Any other text is held in a box, so that the value takes 9 bytes, not 17. The text decides
+/// which, so equal texts are equal values.
 public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     public static let schemeVersion = 1
 
-    public var value: String
+    private enum Storage: Hashable, Sendable {
+        case hash(UInt64)
+        case text(Text)
+    }
+
+    /// A fingerprint's text when it is not a hash: a reference, 8 bytes.
+    private final class Text: Hashable, Sendable {
+        let value: String
+
+        init(_ value: String) {
+            self.value = value
+        }
+
+        static func == (a: Text, b: Text) -> Bool { a.value == b.value }
+        func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    }
+
+    private let storage: Storage
 
     public init(_ value: String) {
-        self.value = value
+        storage = Self.lowercaseHex16(value).map(Storage.hash) ?? .text(Text(value))
+    }
+
+    /// The fingerprint spelled by `hash` in 16 lowercase hex digits.
+    init(hash: UInt64) {
+        storage = .hash(hash)
+    }
+
+    /// Its text, as stored and shown.
+    public var value: String {
+        switch storage {
+        case .hash(let hash): Self.hex16(hash)
+        case .text(let text): text.value
+        }
+    }
+
+    /// The hash when it is held as one: the number its 16 lowercase hex digits spell.
+    var hash: UInt64? {
+        if case .hash(let hash) = storage { hash } else { nil }
     }
 
     public var description: String { value }
@@ -48,7 +89,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
             hash.combine(value)
             hash.combine(byte: 0xFF)
         }
-        return Fingerprint(hex16(hash.value))
+        return Fingerprint(hash: hash.value)
     }
 
     /// The fingerprint of a normalized signal, following the scheme above.
@@ -82,6 +123,22 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
                 ("service", signal.service),
             ])
         }
+    }
+
+    /// The number `text` spells when it is exactly 16 lowercase hex digits, else nil.
+    static func lowercaseHex16(_ text: String) -> UInt64? {
+        guard text.utf8.count == 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in text.utf8 {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     static func hex16(_ value: UInt64) -> String {

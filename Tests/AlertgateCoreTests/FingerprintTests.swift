@@ -67,4 +67,28 @@ struct FingerprintTests {
         #expect(Fingerprint.of(a) == Fingerprint.of(b))
         #expect(Fingerprint.of(a) != Fingerprint.of(c))
     }
+
+    /// A fingerprint is held as a number or as text depending on its text alone: whichever,
+    /// it gives back the same text, and equal texts make equal values.
+    @Test(arguments: [
+        "0123456789abcdef", "ffffffffffffffff", "0000000000000000", "0123456789ABCDEF", "0123456789abcdeg",
+        "0123456789abcde", "0123456789abcdef0", "pagerduty:0123456789abcdef", "", "ÿ123456789abcde",
+    ])
+    func theTextComesBackAsItWasGiven(text: String) {
+        let fingerprint = Fingerprint(text)
+        #expect(fingerprint.value == text)
+        let copy = Fingerprint(String(decoding: Array(text.utf8), as: UTF8.self))
+        #expect(fingerprint == copy)
+        #expect(Set([fingerprint, copy]).count == 1)
+        let isHash = text.utf8.count == 16 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        #expect((fingerprint.hashValue64 == UInt64(text, radix: 16)) || !isHash)
+    }
+
+    @Test func aLabelHashAndItsTextAreOneFingerprint() {
+        let labels = ["alertname": "HighLatency", "job": "api"]
+        let computed = Fingerprint.labels(labels)
+        #expect(computed == Fingerprint(Self.reference(labels)))
+        #expect(computed.hashValue == Fingerprint(Self.reference(labels)).hashValue)
+        #expect(computed != Fingerprint(Self.reference(labels).uppercased()))
+    }
 }
