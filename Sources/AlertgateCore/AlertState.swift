@@ -1,9 +1,15 @@
 /// An alert: the dedup unit, one per fingerprint while it fires. Repeats update it in place.
 public struct AlertState: Hashable, Sendable {
-    // Stored in this order so that the one-byte fields fill the padding after `resolvedAt`:
-    // 176 bytes a value, not 192, for each of the firing alerts the correlator holds.
+    // Laid out for the firing alerts the correlator holds, one value each: the one-byte
+    // fields fill the padding after `fingerprint`, and the optional times take 8 bytes, not
+    // 16 (`CompactTimestamp`).
     public var id: Int64
     public var fingerprint: Fingerprint
+    public var status: AlertStatus
+    public var kind: SignalKind
+    public var severity: Severity
+    /// It resolved more often than the flapping rule allows within its window.
+    public var flapping: Bool
     public var incidentID: Int64
     public var service: String
     public var title: String
@@ -16,21 +22,16 @@ public struct AlertState: Hashable, Sendable {
     /// `Signal.contentDigest` of the last signal it took (0: not known, as for an alert stored
     /// before digests were kept). A firing repeat with the same digest folds.
     public var digest: UInt64
-    public var resolvedAt: Timestamp?
-    public var status: AlertStatus
-    public var kind: SignalKind
-    public var severity: Severity
-    /// It resolved more often than the flapping rule allows within its window.
-    public var flapping: Bool
+    @CompactTimestamp public var resolvedAt: Timestamp?
     /// When the sender says it ends unless sent again; it then resolves at this time rather
     /// than `resolve_timeout` after `lastSeen`.
-    public var endsAt: Timestamp?
+    @CompactTimestamp public var endsAt: Timestamp?
     /// When the run of folded repeats it is in began, and its last repeat arrived (receipt
     /// times): the first is the key of the run's history row, the second decides whether the
     /// next repeat extends it (`CorrelationConfig.repeatRunGap`). Nil while its last arrival
     /// was stored as a signal.
-    public var runStartedAt: Timestamp?
-    public var runLastAt: Timestamp?
+    @CompactTimestamp public var runStartedAt: Timestamp?
+    @CompactTimestamp public var runLastAt: Timestamp?
 
     /// Its labels as a dictionary, unpacked on each read: readers' view, not the hot path's.
     public var labels: [String: String] {

@@ -5,24 +5,25 @@
 /// allocation of their bytes and a length byte or two each, about 130 bytes. With a million
 /// firing alerts held by the correlator that is the difference between 1.2 GiB and 0.7 GiB.
 ///
-/// Layout: the pairs sorted by the key's UTF-8 bytes, each as the key's length (LEB128), its
-/// bytes, the value's length, its bytes. Keys are unique, so two sets are equal exactly when
-/// their buffers are. Labels compare by their bytes: two texts Swift holds equal by canonical
+/// Layout: the number of pairs (LEB128), then the pairs sorted by the key's UTF-8 bytes, each
+/// as the key's length (LEB128), its bytes, the value's length, its bytes; the empty set is
+/// the empty buffer. The count lives in the buffer so that the value is one reference (8
+/// bytes of `AlertState`, not 16). Keys are unique, so two sets are equal exactly when their
+/// buffers are. Labels compare by their bytes: two texts Swift holds equal by canonical
 /// equivalence but spelled with different code points are different labels here, as they
 /// already are to `Fingerprint`.
 public struct PackedLabels: Hashable, Sendable {
     private var bytes: [UInt8]
-    public private(set) var count: Int
 
     public init(_ labels: [String: String]) {
-        count = labels.count
         guard !labels.isEmpty else {
             bytes = []
             return
         }
         let pairs = labels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
+        bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
+        Self.appendLength(pairs.count, to: &bytes)
         for (key, value) in pairs {
             Self.append(key, to: &bytes)
             Self.append(value, to: &bytes)
@@ -30,7 +31,13 @@ public struct PackedLabels: Hashable, Sendable {
         self.bytes = bytes
     }
 
-    public var isEmpty: Bool { count == 0 }
+    /// The number of pairs.
+    public var count: Int {
+        var position = 0
+        return bytes.isEmpty ? 0 : Self.length(in: bytes, at: &position)
+    }
+
+    public var isEmpty: Bool { bytes.isEmpty }
 
     /// The labels as a dictionary (allocates: for readers, not the hot path).
     public var dictionary: [String: String] {
@@ -74,7 +81,9 @@ public struct PackedLabels: Hashable, Sendable {
 
     /// Calls `body` with each pair's key and value bytes (UTF-8), in the order of the keys' bytes.
     public func forEachPair(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
+        guard !bytes.isEmpty else { return }
         var position = 0
+        _ = Self.length(in: bytes, at: &position)
         while position < bytes.count {
             let key = Self.field(in: bytes, at: &position)
             let value = Self.field(in: bytes, at: &position)
@@ -83,16 +92,20 @@ public struct PackedLabels: Hashable, Sendable {
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        var length = text.utf8.count
+        appendLength(text.utf8.count, to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
+        var length = length
         repeat {
             let low = UInt8(length & 0x7F)
             length >>= 7
             bytes.append(length == 0 ? low : low | 0x80)
         } while length != 0
-        bytes.append(contentsOf: text.utf8)
     }
 
-    private static func field(in bytes: [UInt8], at position: inout Int) -> ArraySlice<UInt8> {
+    private static func length(in bytes: [UInt8], at position: inout Int) -> Int {
         var length = 0
         var shift = 0
         while true {
@@ -100,8 +113,12 @@ public struct PackedLabels: Hashable, Sendable {
             position += 1
             length |= Int(byte & 0x7F) << shift
             shift += 7
-            if byte & 0x80 == 0 { break }
+            if byte & 0x80 == 0 { return length }
         }
+    }
+
+    private static func field(in bytes: [UInt8], at position: inout Int) -> ArraySlice<UInt8> {
+        let length = length(in: bytes, at: &position)
         defer { position += length }
         return bytes[position..<position + length]
     }
