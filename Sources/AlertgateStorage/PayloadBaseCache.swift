@@ -1,10 +1,15 @@
 /// The latest base of each compression key, bounded by the memory the bases take: each one's
 /// bytes plus `entryOverhead`.
 ///
-/// Two generations stand in for LRU at O(1) a step: new and used entries go to `current`;
-/// when it holds half the budget it becomes `previous` and the old `previous` is dropped. A
-/// hit in `previous` moves back to `current`. So at most `budget` bytes are kept, and an
-/// entry survives as long as it is used at least once per half-budget of newer entries.
+/// A key's first base goes on probation, a small part of the budget (`probationShare`), and
+/// moves to the main part when the key comes again. Bodies that never repeat (new alerts,
+/// each its own key) then hold no more than the probation's share, not the whole budget,
+/// while resends, which come back within an evaluation interval, keep their bases. Keys put
+/// on probation are also remembered by their hash alone (`seen`), so a key that comes back
+/// after its base left the probation (more resent bodies than the probation holds) starts
+/// its next base in the main part: compressed against from its third body on, not never.
+///
+/// Each part is two generations standing in for LRU at O(1) a step (`Generations`).
 struct PayloadBaseCache {
     /// `source code/key`.
     typealias Key = String
@@ -22,57 +27,117 @@ struct PayloadBaseCache {
     /// malloc's rounding, and a slot in each generation's dictionary. Counted so that many small
     /// bases (one alert per POST, each its own key) stay within the budget as well.
     static let entryOverhead = 192
+    /// The part of the budget for keys seen once: a quarter, as large as the largest base kept.
+    static let probationShare = 4
+    /// Keys remembered by hash per generation of `seen`: two generations of at most this many
+    /// (about 1.5 MiB at most).
+    static let seenLimit = 1 << 16
 
     let budget: Int
-    private var current: [Key: Entry] = [:]
-    private var previous: [Key: Entry] = [:]
-    private var currentBytes = 0
+    private var main: Generations
+    private var probation: Generations
+    private var seen: Set<Int> = []
+    private var seenBefore: Set<Int> = []
 
     init(budget: Int) {
         self.budget = budget
+        probation = Generations(budget: budget / Self.probationShare)
+        main = Generations(budget: budget - budget / Self.probationShare)
     }
 
-    /// The entry of `key`, marked as used.
+    /// The entry of `key`, marked as used: an entry on probation moves to the main part.
     mutating func entry(_ key: Key) -> Entry? {
-        if let entry = current[key] { return entry }
-        guard let entry = previous.removeValue(forKey: key) else { return nil }
-        put(key, entry)
+        if let entry = main.entry(key) { return entry }
+        guard let entry = probation.remove(key) else { return nil }
+        main.put(key, entry)
         return entry
     }
 
-    /// Sets the entry of `key`; bases too big for the budget are not kept.
+    /// Sets the entry of `key`: in the main part if it has been there, been used or been seen
+    /// before, else on probation. Bases too big for the probation's part are not kept.
     mutating func set(_ key: Key, _ entry: Entry) {
-        previous.removeValue(forKey: key)
-        if let old = current.removeValue(forKey: key) { currentBytes -= Self.cost(of: old) }
-        guard Self.cost(of: entry) <= budget / 4 else { return }
-        put(key, entry)
+        let known = main.remove(key) != nil
+        probation.remove(key)
+        let hash = key.hashValue
+        let seenBefore = seen.contains(hash) || self.seenBefore.contains(hash)
+        if !seenBefore { remember(hash) }
+        guard Self.cost(of: entry) <= budget / Self.probationShare else { return }
+        if known || seenBefore { main.put(key, entry) } else { probation.put(key, entry) }
+    }
+
+    private mutating func remember(_ hash: Int) {
+        if seen.count >= Self.seenLimit {
+            seenBefore = seen
+            seen = []
+        }
+        seen.insert(hash)
     }
 
     /// Drops the entries whose base is one of `ids`: their keys start a new base next time.
     mutating func remove(baseIDs ids: Set<Int64>) {
         guard !ids.isEmpty else { return }
-        for (key, entry) in current where entry.base.id.map(ids.contains) == true {
-            current.removeValue(forKey: key)
-            currentBytes -= Self.cost(of: entry)
-        }
-        previous = previous.filter { $0.value.base.id.map(ids.contains) != true }
+        main.remove { $0.base.id.map(ids.contains) == true }
+        probation.remove { $0.base.id.map(ids.contains) == true }
     }
 
-    var totalBytes: Int {
-        currentBytes + previous.values.reduce(0) { $0 + Self.cost(of: $1) }
-    }
+    var totalBytes: Int { main.totalBytes + probation.totalBytes }
 
-    private static func cost(of entry: Entry) -> Int {
+    static func cost(of entry: Entry) -> Int {
         entry.base.bytes.count + entryOverhead
     }
 
-    private mutating func put(_ key: Key, _ entry: Entry) {
-        current[key] = entry
-        currentBytes += Self.cost(of: entry)
-        if currentBytes > budget / 2 {
-            previous = current
-            current = [:]
-            currentBytes = 0
+    /// Entries within `budget`: new and used ones go to `current`; when it holds half the
+    /// budget it becomes `previous` and the old `previous` is dropped. A hit in `previous`
+    /// moves back to `current`. So at most `budget` bytes are kept, and an entry survives as
+    /// long as it is used at least once per half-budget of newer entries.
+    struct Generations {
+        let budget: Int
+        private var current: [Key: Entry] = [:]
+        private var previous: [Key: Entry] = [:]
+        private var currentBytes = 0
+
+        init(budget: Int) {
+            self.budget = budget
         }
+
+        mutating func entry(_ key: Key) -> Entry? {
+            if let entry = current[key] { return entry }
+            guard let entry = previous.removeValue(forKey: key) else { return nil }
+            put(key, entry)
+            return entry
+        }
+
+        @discardableResult
+        mutating func remove(_ key: Key) -> Entry? {
+            if let old = current.removeValue(forKey: key) {
+                currentBytes -= cost(of: old)
+                return old
+            }
+            return previous.removeValue(forKey: key)
+        }
+
+        mutating func remove(where matches: (Entry) -> Bool) {
+            for (key, entry) in current where matches(entry) {
+                current.removeValue(forKey: key)
+                currentBytes -= cost(of: entry)
+            }
+            previous = previous.filter { !matches($0.value) }
+        }
+
+        mutating func put(_ key: Key, _ entry: Entry) {
+            current[key] = entry
+            currentBytes += cost(of: entry)
+            if currentBytes > budget / 2 {
+                previous = current
+                current = [:]
+                currentBytes = 0
+            }
+        }
+
+        var totalBytes: Int {
+            currentBytes + previous.values.reduce(0) { $0 + cost(of: $1) }
+        }
+
+        private func cost(of entry: Entry) -> Int { PayloadBaseCache.cost(of: entry) }
     }
 }

@@ -36,7 +36,8 @@ public final class PayloadCompressor: Sendable {
 
     /// `budgetBytes` bounds the memory of all bases kept (their original bytes and a fixed
     /// cost each, `PayloadBaseCache.entryOverhead`). 8 MiB holds the bases of ~12,000 alerts
-    /// sent one per POST, or of ~60 POSTs of 256 alerts.
+    /// sent one per POST, or of ~60 POSTs of 256 alerts; keys seen once hold at most a
+    /// quarter of it (`PayloadBaseCache.probationShare`).
     public init(budgetBytes: Int = 8 << 20) {
         state = Mutex(State(cache: PayloadBaseCache(budget: budgetBytes)))
     }

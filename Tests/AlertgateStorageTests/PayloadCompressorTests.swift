@@ -105,14 +105,59 @@ struct PayloadCompressorTests {
             let base = try await store(body, compressor, key: "a", in: sqlite, feed: &feed)
             let delta = try await store(resend.batches(round: 1)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(delta.payload.dictionaryID == base.id)
+            // Keys that come back (each sent twice) take the main part's room; key a's base leaves.
             for key in "bcdefghijklm".map(String.init) {
-                _ = try await store(PrometheusResend(alerts: 64).body(Array(100..<164), round: 0), compressor, key: key,
-                                    in: sqlite, feed: &feed)
+                for round in 0..<2 {
+                    _ = try await store(PrometheusResend(alerts: 64).body(Array(100..<164), round: round), compressor, key: key,
+                                        in: sqlite, feed: &feed)
+                }
             }
             #expect(compressor.keptBytes <= body.count * 8 + body.count / 2)
             let after = try await store(resend.batches(round: 2)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(after.payload.encoding == .zlib, "the base left the cache: stored in full")
             #expect(try await sqlite.payload(id: delta.id)?.bytes == resend.batches(round: 1)[0])
+        }
+    }
+
+    @Test func bodiesThatNeverComeBackHoldOnlyTheProbationAndEvictNoUsedBase() async throws {
+        try await withTemporaryStore { sqlite in
+            var feed = Feed()
+            let body = resend.batches(round: 0)[0]
+            let budget = body.count * 16
+            let compressor = PayloadCompressor(budgetBytes: budget)
+            let base = try await store(body, compressor, key: "a", in: sqlite, feed: &feed)
+            _ = try await store(resend.batches(round: 1)[0], compressor, key: "a", in: sqlite, feed: &feed)
+            // Sixty keys sent once each: new alerts, as a burst of one alert per POST brings.
+            for index in 0..<60 {
+                _ = try await store(PrometheusResend(alerts: 64).body(Array(100 + index..<164 + index), round: 0), compressor,
+                                    key: "once-\(index)", in: sqlite, feed: &feed)
+            }
+            #expect(compressor.keptBytes <= body.count + budget / PayloadBaseCache.probationShare + body.count / 2)
+            let after = try await store(resend.batches(round: 2)[0], compressor, key: "a", in: sqlite, feed: &feed)
+            #expect(after.payload.dictionaryID == base.id, "the used base stayed")
+        }
+    }
+
+    @Test func aKeyBackAfterItsBaseLeftTheProbationStartsItsNextInTheMainPart() async throws {
+        try await withTemporaryStore { sqlite in
+            var feed = Feed()
+            let body = resend.batches(round: 0)[0]
+            // The probation holds five to ten bodies: twelve keys in a round push the first five out.
+            // The main part holds all twelve.
+            let compressor = PayloadCompressor(budgetBytes: body.count * 40)
+            let keys = (0..<12).map { "k\($0)" }
+            var encodings: [[StoredPayload.Encoding]] = []
+            for round in 0..<3 {
+                var ofRound: [StoredPayload.Encoding] = []
+                for key in keys {
+                    ofRound.append(try await store(resend.batches(round: round)[0], compressor, key: key, in: sqlite, feed: &feed).payload.encoding)
+                }
+                encodings.append(ofRound)
+            }
+            #expect(encodings[0].allSatisfy { $0 == .zlib })
+            #expect(encodings[1].prefix(5).allSatisfy { $0 == .zlib }, "their first bases left the probation")
+            #expect(encodings[1].suffix(7).allSatisfy { $0 == .zlibDictionary }, "theirs stayed")
+            #expect(encodings[2].allSatisfy { $0 == .zlibDictionary }, "the second bases went to the main part")
         }
     }
 
