@@ -29,8 +29,8 @@ struct PayloadBaseCache {
     static let entryOverhead = 192
     /// The part of the budget for keys seen once: a quarter, as large as the largest base kept.
     static let probationShare = 4
-    /// Keys remembered by hash per generation of `seen`: two generations of at most this many
-    /// (about 1.5 MiB at most).
+    /// Keys remembered by hash per generation of `seen`: two generations of at most this many,
+    /// 1 MiB of set storage each at most.
     static let seenLimit = 1 << 16
 
     let budget: Int
