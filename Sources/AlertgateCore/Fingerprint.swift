@@ -13,8 +13,10 @@
 /// A fingerprint of 16 lowercase hex digits (the label hash and every hash of this scheme) is
 /// held as the 64-bit number they spell: a firing alert's fingerprint then costs no heap
 /// object (16 bytes is one past Swift's small strings) and hashes and compares as one word.
-/// Any other text is held in a box, so that the value takes 9 bytes, not 17. The text decides
-/// which, so equal texts are equal values.
+/// Any other text (an explicit key such as `pagerduty:<key>`, uppercase hex) is held in a box
+/// of its own, so that the value takes 9 bytes, not 17. The text decides which, so equal
+/// texts are equal values. The hot paths read the text through `withUTF8`, which formats a
+/// hash on the stack; `value` makes a string.
 public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     public static let schemeVersion = 1
 
@@ -51,6 +53,21 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         switch storage {
         case .hash(let hash): Self.hex16(hash)
         case .text(let text): text.value
+        }
+    }
+
+    /// Calls `body` with its text's UTF-8 bytes, a hash's 16 digits formatted on the stack:
+    /// `value` would allocate a string (16 bytes is past Swift's small strings).
+    public func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        switch storage {
+        case .hash(let hash):
+            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+                Self.writeHex16(hash, into: buffer)
+                return try body(UnsafeBufferPointer(buffer))
+            }
+        case .text(let text):
+            var value = text.value
+            return try value.withUTF8(body)
         }
     }
 
@@ -143,11 +160,15 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 
     static func hex16(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            for index in 0..<16 {
-                buffer[index] = digits.utf8Start[Int(value >> (60 - 4 * UInt64(index)) & 0xF)]
-            }
+            writeHex16(value, into: buffer)
             return 16
+        }
+    }
+
+    private static func writeHex16(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let digits: StaticString = "0123456789abcdef"
+        for index in 0..<16 {
+            buffer[index] = digits.utf8Start[Int(value >> (60 - 4 * UInt64(index)) & 0xF)]
         }
     }
 }

@@ -38,7 +38,13 @@ extension Signal {
             field(link.text)
         }
         field(sender)
-        field(fingerprint?.value)
+        // Its text's bytes, as `field` takes them, without making the string of a hash.
+        if let fingerprint {
+            fingerprint.withUTF8 { for byte in $0 { hash.combine(byte: byte) } }
+            hash.combine(byte: 0xFF)
+        } else {
+            field(nil)
+        }
         // Never 0: 0 stands for "no digest known" in `AlertState.digest`.
         return hash.value == 0 ? 1 : hash.value
     }

@@ -77,7 +77,7 @@ struct BatchWriter {
                 row.bind(outcome.effectiveTime.milliseconds)
                 row.bind(outcome.alertID)
                 row.bind(outcome.incidentID)
-                row.bind(outcome.fingerprint?.value ?? "")
+                if let fingerprint = outcome.fingerprint { row.bind(fingerprint) } else { row.bind("") }
                 row.bind(signal.service)
                 row.bind(signal.title)
                 row.bind(JSONText.encode(why))
@@ -174,7 +174,7 @@ struct BatchWriter {
             }
             var row = StatementBinder(insertAlert)
             row.bind(alert.id)
-            row.bind(alert.fingerprint.value)
+            row.bind(alert.fingerprint)
             row.bind(alert.incidentID)
             row.bind(alert.status.code)
             row.bind(alert.kind.code)

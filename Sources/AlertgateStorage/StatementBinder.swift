@@ -1,3 +1,4 @@
+import AlertgateCore
 import GRDB
 import GRDBSQLite
 
@@ -34,15 +35,23 @@ struct StatementBinder {
 
     mutating func bind(_ value: String) {
         var text = value
+        text.withUTF8 { bind(text: $0) }
+    }
+
+    /// Text given as its UTF-8 bytes (a fingerprint's, formatted on the stack).
+    mutating func bind(text utf8: UnsafeBufferPointer<UInt8>) {
         let position = next()
-        record(text.withUTF8 { utf8 in
-            // A nil pointer would bind NULL: an empty string is bound from a literal.
-            guard let base = utf8.baseAddress, !utf8.isEmpty else {
-                return sqlite3_bind_text(statement.sqliteStatement, position, "", 0, Self.transient)
-            }
-            let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            return sqlite3_bind_text(statement.sqliteStatement, position, characters, Int32(utf8.count), Self.transient)
-        })
+        // A nil pointer would bind NULL: an empty string is bound from a literal.
+        guard let base = utf8.baseAddress, !utf8.isEmpty else {
+            record(sqlite3_bind_text(statement.sqliteStatement, position, "", 0, Self.transient))
+            return
+        }
+        let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+        record(sqlite3_bind_text(statement.sqliteStatement, position, characters, Int32(utf8.count), Self.transient))
+    }
+
+    mutating func bind(_ fingerprint: Fingerprint) {
+        fingerprint.withUTF8 { bind(text: $0) }
     }
 
     mutating func bind(_ value: String?) {

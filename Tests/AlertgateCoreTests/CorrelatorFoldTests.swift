@@ -104,6 +104,21 @@ struct CorrelatorFoldTests {
         // Frozen: stored with every alert, so it must not change between releases.
         #expect(alert("api", "HighLatency").contentDigest == 15_442_657_354_885_839_985)
     }
+
+    /// The fingerprint's text is the last field, whichever way `Fingerprint` holds it (a hash
+    /// formatted on the stack, or boxed text). Reference values from FNV-1a 64 over the fields
+    /// written out by hand (Python), apart from the code under test.
+    @Test(arguments: [
+        ("0123456789abcdef" as String?, 0x80FA_2C7C_EC06_0B44 as UInt64),
+        ("pagerduty:key-1", 0xDD6E_E2BD_9AB7_7ED2),
+        (nil, 0x682E_757C_EE80_F564),
+    ])
+    func theDigestReadsTheFingerprintsText(fingerprint: String?, expected: UInt64) {
+        var signal = Signal(kind: .alert, source: .alertmanagerAPI, status: .firing, service: "api", title: "HighLatency",
+                            severity: .warning, labels: ["b": "2", "a": "1"])
+        signal.fingerprint = fingerprint.map(Fingerprint.init)
+        #expect(signal.contentDigest == expected)
+    }
 }
 
 @Suite("Correlator: log lines of one masked message fold")

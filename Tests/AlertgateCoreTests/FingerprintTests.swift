@@ -77,6 +77,7 @@ struct FingerprintTests {
     func theTextComesBackAsItWasGiven(text: String) {
         let fingerprint = Fingerprint(text)
         #expect(fingerprint.value == text)
+        #expect(fingerprint.withUTF8 { Array($0) } == Array(text.utf8))
         let copy = Fingerprint(String(decoding: Array(text.utf8), as: UTF8.self))
         #expect(fingerprint == copy)
         #expect(Set([fingerprint, copy]).count == 1)
