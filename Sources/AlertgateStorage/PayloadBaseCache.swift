@@ -54,15 +54,21 @@ struct PayloadBaseCache {
     }
 
     /// Sets the entry of `key`: in the main part if it has been there, been used or been seen
-    /// before, else on probation. Bases too big for the probation's part are not kept.
+    /// before, else on probation. A base is kept only where it fits a generation (half its
+    /// part): on probation up to an eighth of the budget, in the main part up to a quarter. A
+    /// larger first base is not kept, but its key is remembered, so the next goes to the main part.
     mutating func set(_ key: Key, _ entry: Entry) {
         let known = main.remove(key) != nil
         probation.remove(key)
         let hash = key.hashValue
         let seenBefore = seen.contains(hash) || self.seenBefore.contains(hash)
         if !seenBefore { remember(hash) }
-        guard Self.cost(of: entry) <= budget / Self.probationShare else { return }
-        if known || seenBefore { main.put(key, entry) } else { probation.put(key, entry) }
+        let cost = Self.cost(of: entry)
+        if known || seenBefore {
+            if cost <= budget / Self.probationShare { main.put(key, entry) }
+        } else if cost <= probation.budget / 2 {
+            probation.put(key, entry)
+        }
     }
 
     private mutating func remember(_ hash: Int) {
@@ -86,10 +92,11 @@ struct PayloadBaseCache {
         entry.base.bytes.count + entryOverhead
     }
 
-    /// Entries within `budget`: new and used ones go to `current`; when it holds half the
-    /// budget it becomes `previous` and the old `previous` is dropped. A hit in `previous`
-    /// moves back to `current`. So at most `budget` bytes are kept, and an entry survives as
-    /// long as it is used at least once per half-budget of newer entries.
+    /// Entries within `budget`: new and used ones go to `current`; when the next would take it
+    /// past half the budget it becomes `previous` and the old `previous` is dropped. A hit in
+    /// `previous` moves back to `current`. So, for entries of at most half the budget, at most
+    /// `budget` bytes are kept, and an entry survives as long as it is used at least once per
+    /// half-budget of newer entries.
     struct Generations {
         let budget: Int
         private var current: [Key: Entry] = [:]
@@ -125,13 +132,13 @@ struct PayloadBaseCache {
         }
 
         mutating func put(_ key: Key, _ entry: Entry) {
-            current[key] = entry
-            currentBytes += cost(of: entry)
-            if currentBytes > budget / 2 {
+            if currentBytes + cost(of: entry) > budget / 2 {
                 previous = current
                 current = [:]
                 currentBytes = 0
             }
+            current[key] = entry
+            currentBytes += cost(of: entry)
         }
 
         var totalBytes: Int {

@@ -101,7 +101,7 @@ struct PayloadCompressorTests {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let body = resend.batches(round: 0)[0]
-            let compressor = PayloadCompressor(budgetBytes: body.count * 8)
+            let compressor = PayloadCompressor(budgetBytes: body.count * 16)
             let base = try await store(body, compressor, key: "a", in: sqlite, feed: &feed)
             let delta = try await store(resend.batches(round: 1)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(delta.payload.dictionaryID == base.id)
@@ -112,7 +112,7 @@ struct PayloadCompressorTests {
                                         in: sqlite, feed: &feed)
                 }
             }
-            #expect(compressor.keptBytes <= body.count * 8 + body.count / 2)
+            #expect(compressor.keptBytes <= body.count * 16)
             let after = try await store(resend.batches(round: 2)[0], compressor, key: "a", in: sqlite, feed: &feed)
             #expect(after.payload.encoding == .zlib, "the base left the cache: stored in full")
             #expect(try await sqlite.payload(id: delta.id)?.bytes == resend.batches(round: 1)[0])
@@ -142,7 +142,7 @@ struct PayloadCompressorTests {
         try await withTemporaryStore { sqlite in
             var feed = Feed()
             let body = resend.batches(round: 0)[0]
-            // The probation holds five to ten bodies: twelve keys in a round push the first five out.
+            // The probation holds four to eight bodies: twelve keys in a round push the first four out.
             // The main part holds all twelve.
             let compressor = PayloadCompressor(budgetBytes: body.count * 40)
             let keys = (0..<12).map { "k\($0)" }
@@ -155,8 +155,8 @@ struct PayloadCompressorTests {
                 encodings.append(ofRound)
             }
             #expect(encodings[0].allSatisfy { $0 == .zlib })
-            #expect(encodings[1].prefix(5).allSatisfy { $0 == .zlib }, "their first bases left the probation")
-            #expect(encodings[1].suffix(7).allSatisfy { $0 == .zlibDictionary }, "theirs stayed")
+            #expect(encodings[1].prefix(4).allSatisfy { $0 == .zlib }, "their first bases left the probation")
+            #expect(encodings[1].suffix(8).allSatisfy { $0 == .zlibDictionary }, "theirs stayed")
             #expect(encodings[2].allSatisfy { $0 == .zlibDictionary }, "the second bases went to the main part")
         }
     }
