@@ -6,8 +6,9 @@
 /// 176 bytes (92 MiB) and, while it grew, the old buffer too. Here the values fill chunks of
 /// `chunkSize` slots that never move; a freed slot is reused by the next new alert, so the
 /// slots in use stay close to the most alerts ever firing at once. Only the index
-/// (`[Int64: Int32]`, 12 bytes a bucket) doubles. When most slots stand empty the table is
-/// rebuilt packed, giving the memory of an alert storm back.
+/// (`[Int64: Int32]`, 12 bytes a bucket) doubles. When under a quarter of the slots are in use
+/// (and the table has 8 chunks or more) it is rebuilt packed, giving the memory of an alert
+/// storm back: an O(n) step in the removal that crosses the line, as a dictionary's growth is.
 public struct LiveAlerts: Sendable {
     static let chunkSize = 1024
 
@@ -24,17 +25,14 @@ public struct LiveAlerts: Sendable {
     var capacity: Int { chunks.count * Self.chunkSize }
 
     public subscript(id: Int64) -> AlertState? {
-        get {
-            guard let slot = slotByID[id] else { return nil }
-            return chunks[Int(slot) / Self.chunkSize][Int(slot) % Self.chunkSize]
-        }
+        get { slotByID[id].map(value(at:)) }
         set {
             if let newValue { store(newValue, id: id) } else { remove(id: id) }
         }
     }
 
     /// The values, in slot order (no order callers may rely on).
-    public var values: Values { Values(chunks: chunks) }
+    public var values: Values { Values(chunks: chunks, count: count) }
 
     private mutating func store(_ alert: AlertState, id: Int64) {
         let slot: Int32
@@ -49,6 +47,7 @@ public struct LiveAlerts: Sendable {
 
     private mutating func takeSlot() -> Int32 {
         if let slot = freeSlots.popLast() { return slot }
+        // Traps past 2^31 slots: some 290 GB of alerts.
         let first = Int32(capacity)
         chunks.append(Array(repeating: nil, count: Self.chunkSize))
         // Handed out lowest first: the free list holds the chunk's other slots, highest at the bottom.
@@ -71,13 +70,22 @@ public struct LiveAlerts: Sendable {
     private mutating func repack() {
         var packed = LiveAlerts()
         packed.slotByID.reserveCapacity(count)
-        for value in values { packed.store(value, id: value.id) }
+        for (id, slot) in slotByID { packed.store(value(at: slot), id: id) }
         self = packed
     }
 
-    /// The values of a `LiveAlerts`, chunk by chunk, skipping empty slots.
+    private func value(at slot: Int32) -> AlertState {
+        chunks[Int(slot) / Self.chunkSize][Int(slot) % Self.chunkSize]!
+    }
+
+    /// The values of a `LiveAlerts`, chunk by chunk, skipping empty slots. Finding the start
+    /// and stepping look past empty slots (O(slots) for a whole walk); `count` is O(1).
     public struct Values: Collection, Sendable {
         fileprivate let chunks: [[AlertState?]]
+        public let count: Int
+
+        public var isEmpty: Bool { count == 0 }
+        public var underestimatedCount: Int { count }
 
         public var startIndex: Int { occupied(from: 0) }
         public var endIndex: Int { chunks.count * LiveAlerts.chunkSize }
@@ -102,7 +110,7 @@ extension LiveAlerts: Hashable {
     /// Equal when they hold the same alerts by id, whatever slots they sit in.
     public static func == (lhs: LiveAlerts, rhs: LiveAlerts) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for value in lhs.values where rhs[value.id] != value { return false }
+        for (id, slot) in lhs.slotByID where rhs[id] != lhs.value(at: slot) { return false }
         return true
     }
 
@@ -117,6 +125,9 @@ extension LiveAlerts: Hashable {
 
 extension LiveAlerts: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (Int64, AlertState)...) {
-        for (id, alert) in elements { self[id] = alert }
+        for (id, alert) in elements {
+            precondition(self[id] == nil, "id \(id) appears twice in a LiveAlerts literal")
+            self[id] = alert
+        }
     }
 }

@@ -11,24 +11,32 @@ struct LiveAlertsTests {
             firstSeen: Timestamp(milliseconds: id), lastSeen: Timestamp(milliseconds: id), resolvedAt: nil, count: count)
     }
 
-    /// Random inserts, updates and removals (in storms, then drained), checked after every
-    /// step against a dictionary: lookups, count and the values.
+    /// Random inserts, updates and removals (in storms, then drained), checked against a
+    /// dictionary: the count after every step, lookups and the values every 397.
     @Test(arguments: 0..<4)
     func behavesAsADictionary(seed: Int) {
         var random = SeededGenerator(seed: UInt64(seed))
         var table = LiveAlerts()
         var model: [Int64: AlertState] = [:]
         var nextID: Int64 = 1
-        for step in 0..<6_000 {
-            // Phases of 1,500 steps: grow to thousands, then drain, so chunks fill, empty and repack.
-            let growing = (step / 1_500) % 2 == 0
-            switch random.below(10) {
-            case 0..<(growing ? 7 : 2):
+        var largest = 0
+        var repacked = false
+        for step in 0..<40_000 {
+            // Phases of 10,000 steps: grow by some 9,000 alerts (9 chunks), then drain, so chunks
+            // fill, empty and repack.
+            let growing = (step / 10_000) % 2 == 0
+            let capacity = table.capacity
+            defer {
+                largest = max(largest, table.capacity)
+                if table.capacity < capacity { repacked = true }
+            }
+            switch random.below(20) {
+            case 0..<(growing ? 18 : 1):
                 let value = Self.alert(id: nextID)
                 table[nextID] = value
                 model[nextID] = value
                 nextID += 1 + Int64(random.below(3))
-            case 7 where !model.isEmpty, 2 where !model.isEmpty:
+            case 18 where !model.isEmpty, 1 where !model.isEmpty:
                 let id = model.keys.randomElement(using: &random)!
                 let value = Self.alert(id: id, count: Int64(step))
                 table[id] = value
@@ -39,13 +47,14 @@ struct LiveAlertsTests {
                 model[id] = nil
             }
             #expect(table.count == model.count, "step \(step)")
-            if step % 97 == 0 {
+            if step % 397 == 0 {
                 #expect(Dictionary(uniqueKeysWithValues: table.values.map { ($0.id, $0) }) == model, "step \(step)")
                 #expect(table.values.count == model.count)
                 for id in Array(model.keys).prefix(50) { #expect(table[id] == model[id]) }
                 #expect(table[nextID] == nil)
             }
         }
+        #expect(largest >= 8 * LiveAlerts.chunkSize && repacked, "the walk reached a repack")
         for id in model.keys { table[id] = nil }
         #expect(table.isEmpty && table.capacity == 0 && table.values.isEmpty)
     }
@@ -85,5 +94,6 @@ struct LiveAlertsTests {
         second[1] = Self.alert(id: 1, count: 2)
         #expect(first != second)
         #expect([1: Self.alert(id: 1)] as LiveAlerts == { var one = LiveAlerts(); one[1] = Self.alert(id: 1); return one }())
+        #expect(first.values.count == 1_500 && first.values.map(\.id).count == 1_500)
     }
 }
