@@ -5,7 +5,7 @@ servers under test, reading their counters and memory, running wrk and reading i
 timing plain HTTP requests, and writing Markdown. The sections (bench/http_ingest.py,
 resend.py, udp_load.py, queries.py, growth.py) use these to talk to processes.
 """
-import atexit, collections, dataclasses, http.client, json, os, platform, re, signal, sqlite3, statistics, shutil
+import atexit, collections, contextlib, dataclasses, http.client, json, os, platform, re, signal, sqlite3, statistics, shutil
 import subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -203,34 +203,32 @@ def stopped_database_bytes(folder):
     return database_bytes(folder)
 
 
+def read_only(folder):
+    """A read-only connection to a server's database, closed by `with`: beside a running server
+    it is a separate connection that sees its WAL, and closing it checkpoints nothing."""
+    return contextlib.closing(sqlite3.connect(f"file:{database_path(folder)}?mode=ro", uri=True))
+
+
 def pages_in_use_bytes(folder):
     """Issue 13's size of a running server's database: the pages in use, (page_count −
-    freelist_count) × page_size, plus the WAL file's bytes. Read through a separate read-only
-    connection while the server holds its own (so closing this one checkpoints nothing)."""
-    path = database_path(folder)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    freelist_count) × page_size, plus the WAL file's bytes (`read_only`)."""
+    with read_only(folder) as connection:
         pages, free, page_size = [connection.execute(f"PRAGMA {name}").fetchone()[0]
                                   for name in ("page_count", "freelist_count", "page_size")]
-    finally:
-        connection.close()
-    wal = os.path.getsize(path + "-wal") if os.path.exists(path + "-wal") else 0
-    return (pages - free) * page_size + wal
+    wal = database_path(folder) + "-wal"
+    return (pages - free) * page_size + (os.path.getsize(wal) if os.path.exists(wal) else 0)
 
 
 def bytes_by_table(folder):
-    """{table: bytes of the pages it and its indexes hold}, from SQLite's `dbstat` table, through a
-    separate read-only connection (a running server's WAL included, as for `pages_in_use_bytes`)."""
-    connection = sqlite3.connect(f"file:{database_path(folder)}?mode=ro", uri=True)
-    try:
+    """{table: bytes of the pages it and its indexes hold}, from SQLite's `dbstat` table
+    (`read_only`: a running server's WAL included, as for `pages_in_use_bytes`)."""
+    with read_only(folder) as connection:
         owner = dict(connection.execute("SELECT name, tbl_name FROM sqlite_master"))
         totals = {}
         for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
             table = owner.get(name, name)
             totals[table] = totals.get(table, 0) + size
         return totals
-    finally:
-        connection.close()
 
 
 def wal_at_rest(folder, seconds=5.0):
@@ -246,12 +244,9 @@ def wal_at_rest(folder, seconds=5.0):
 
 
 def read_database(folder, sql):
-    """One row of a query on a stopped server's database (read-only)."""
-    connection = sqlite3.connect(f"file:{database_path(folder)}?mode=ro", uri=True)
-    try:
+    """One row of a query on a stopped server's database (`read_only`)."""
+    with read_only(folder) as connection:
         return connection.execute(sql).fetchone()
-    finally:
-        connection.close()
 
 
 def payload_bytes(folder):

@@ -19,14 +19,6 @@ extension Fingerprint {
         hash.combine(byte: 0xFF)
         return hash.value
     }
-
-    /// The hash a fingerprint's 16 hex digits stand for; nil for any other fingerprint (an
-    /// explicit key, one of another scheme).
-    public var hashValue64: UInt64? {
-        if let hash { return hash }
-        let text = value
-        return text.utf8.count == 16 ? UInt64(text, radix: 16) : nil
-    }
 }
 
 extension MessageMask {

@@ -71,9 +71,13 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The hash when it is held as one: the number its 16 lowercase hex digits spell.
-    var hash: UInt64? {
-        if case .hash(let hash) = storage { hash } else { nil }
+    /// The hash a fingerprint's 16 hex digits stand for (held as a number when lowercase);
+    /// nil for any other fingerprint (an explicit key, one of another scheme).
+    public var hashValue64: UInt64? {
+        switch storage {
+        case .hash(let hash): hash
+        case .text(let text): text.value.utf8.count == 16 ? UInt64(text.value, radix: 16) : nil
+        }
     }
 
     public var description: String { value }

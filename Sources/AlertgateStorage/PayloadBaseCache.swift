@@ -117,7 +117,7 @@ struct PayloadBaseCache {
         @discardableResult
         mutating func remove(_ key: Key) -> Entry? {
             if let old = current.removeValue(forKey: key) {
-                currentBytes -= cost(of: old)
+                currentBytes -= PayloadBaseCache.cost(of: old)
                 return old
             }
             return previous.removeValue(forKey: key)
@@ -126,25 +126,23 @@ struct PayloadBaseCache {
         mutating func remove(where matches: (Entry) -> Bool) {
             for (key, entry) in current where matches(entry) {
                 current.removeValue(forKey: key)
-                currentBytes -= cost(of: entry)
+                currentBytes -= PayloadBaseCache.cost(of: entry)
             }
             previous = previous.filter { !matches($0.value) }
         }
 
         mutating func put(_ key: Key, _ entry: Entry) {
-            if currentBytes + cost(of: entry) > budget / 2 {
+            if currentBytes + PayloadBaseCache.cost(of: entry) > budget / 2 {
                 previous = current
                 current = [:]
                 currentBytes = 0
             }
             current[key] = entry
-            currentBytes += cost(of: entry)
+            currentBytes += PayloadBaseCache.cost(of: entry)
         }
 
         var totalBytes: Int {
-            currentBytes + previous.values.reduce(0) { $0 + cost(of: $1) }
+            currentBytes + previous.values.reduce(0) { $0 + PayloadBaseCache.cost(of: $1) }
         }
-
-        private func cost(of entry: Entry) -> Int { PayloadBaseCache.cost(of: entry) }
     }
 }
