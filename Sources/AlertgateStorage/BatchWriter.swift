@@ -5,7 +5,8 @@ import GRDB
 /// Writes one `StoreBatch` inside the writer's transaction with cached statements.
 /// Alerts and incidents changed many times in a batch are written once, as last seen.
 ///
-/// The hot rows (payloads, signals, alerts) bind their values directly (`StatementBinder`).
+/// The hot rows (payloads, signals, alerts, timeline, transitions) bind their values directly
+/// (`StatementBinder`).
 /// An alert is inserted once with its labels and afterwards only updated: labels never
 /// change, so a repeat does not encode them again.
 struct BatchWriter {
@@ -43,50 +44,18 @@ struct BatchWriter {
                 if case .outcome(let outcome) = entry { collect(outcome) }
                 continue
             }
-            let payload = record.payload
-            var row = StatementBinder(insertPayload)
-            row.bind(payload.receivedAt.milliseconds)
-            row.bind(payload.source.code)
-            row.bind(payload.contentType)
-            row.bind(payload.encoding.rawValue)
-            row.bind(payload.originalSize)
-            row.bind(blob: payload.bytes)
-            row.bind(payload.dictionaryID)
-            try row.execute()
-            let payloadID = db.lastInsertedRowID
-            if let observer = payload.commitObserver { observers.append((observer, payloadID)) }
-            for placed in record.signals {
-                let outcome = placed.outcome
-                collect(outcome)
-                if let fold = outcome.fold {
-                    runs.add(fold, payloadID: payloadID)
-                    continue
-                }
-                guard let signalID = outcome.signalID, let decision = outcome.decision, let why = outcome.why else { continue }
-                let signal = placed.signal
-                var row = StatementBinder(insertSignal)
-                row.bind(signalID)
-                row.bind(payloadID)
-                row.bind(placed.item)
-                row.bind(signal.kind.code)
-                row.bind(signal.source.code)
-                row.bind(signal.status.code)
-                row.bind(decision.code)
-                row.bind(signal.severity.code)
-                row.bind(placed.receivedAt.milliseconds)
-                row.bind(outcome.effectiveTime.milliseconds)
-                row.bind(outcome.alertID)
-                row.bind(outcome.incidentID)
-                if let fingerprint = outcome.fingerprint { row.bind(fingerprint) } else { row.bind("") }
-                row.bind(signal.service)
-                row.bind(signal.title)
-                row.bind(JSONText.encode(why))
-                try row.execute()
-                if signal.kind == .change {
-                    try insertChange.execute(arguments: [
-                        signalID, signal.service, signal.title, signal.description, outcome.effectiveTime.milliseconds,
-                        signal.sender, JSONText.encode(signal.links),
-                    ])
+            let payloadID = try insert(record.payload, with: insertPayload)
+            if let observer = record.payload.commitObserver { observers.append((observer, payloadID)) }
+            // Signals are read in place, by position, and passed borrowed: a copy of each
+            // `PlacedSignal` would retain and release every string and array it holds.
+            try record.signals.withUnsafeBufferPointer { placedSignals in
+                for position in placedSignals.indices {
+                    collect(placedSignals[position].outcome)
+                    if let fold = placedSignals[position].outcome.fold {
+                        runs.add(fold, payloadID: payloadID)
+                        continue
+                    }
+                    try insert(placedSignals[position], payloadID: payloadID, into: insertSignal, changes: insertChange)
                 }
             }
         }
@@ -98,12 +67,63 @@ struct BatchWriter {
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for entry in timeline {
-            try insertTimeline.execute(arguments: [
-                entry.incidentID, entry.at.milliseconds, entry.kind.rawValue, entry.by, entry.text, entry.signalID, entry.alertID, entry.isPublic,
-            ])
+            var row = StatementBinder(insertTimeline)
+            row.bind(entry.incidentID)
+            row.bind(entry.at.milliseconds)
+            row.bind(entry.kind.rawValue)
+            row.bind(entry.by)
+            row.bind(entry.text)
+            row.bind(entry.signalID)
+            row.bind(entry.alertID)
+            row.bind(entry.isPublic ? 1 : 0)
+            try row.execute()
         }
         try writeTransitions(transitions)
         return observers
+    }
+
+    /// A payload's row; returns its id.
+    private func insert(_ payload: StoredPayload, with insertPayload: Statement) throws -> Int64 {
+        var row = StatementBinder(insertPayload)
+        row.bind(payload.receivedAt.milliseconds)
+        row.bind(payload.source.code)
+        row.bind(payload.contentType)
+        row.bind(payload.encoding.rawValue)
+        row.bind(payload.originalSize)
+        row.bind(blob: payload.bytes)
+        row.bind(payload.dictionaryID)
+        try row.execute()
+        return db.lastInsertedRowID
+    }
+
+    /// A placed signal's row (and its change row, for a change); nothing for an outcome without
+    /// a signal id.
+    private func insert(_ placed: PlacedSignal, payloadID: Int64, into insertSignal: Statement, changes insertChange: Statement) throws {
+        guard let signalID = placed.outcome.signalID, let decision = placed.outcome.decision, let why = placed.outcome.why else { return }
+        var row = StatementBinder(insertSignal)
+        row.bind(signalID)
+        row.bind(payloadID)
+        row.bind(placed.item)
+        row.bind(placed.signal.kind.code)
+        row.bind(placed.signal.source.code)
+        row.bind(placed.signal.status.code)
+        row.bind(decision.code)
+        row.bind(placed.signal.severity.code)
+        row.bind(placed.receivedAt.milliseconds)
+        row.bind(placed.outcome.effectiveTime.milliseconds)
+        row.bind(placed.outcome.alertID)
+        row.bind(placed.outcome.incidentID)
+        if let fingerprint = placed.outcome.fingerprint { row.bind(fingerprint) } else { row.bind("") }
+        row.bind(placed.signal.service)
+        row.bind(placed.signal.title)
+        row.bind(JSONText.encode(why))
+        try row.execute()
+        if placed.signal.kind == .change {
+            try insertChange.execute(arguments: [
+                signalID, placed.signal.service, placed.signal.title, placed.signal.description, placed.outcome.effectiveTime.milliseconds,
+                placed.signal.sender, JSONText.encode(placed.signal.links),
+            ])
+        }
     }
 
     /// Transitions in the order they were made: their sequence numbers follow it. Each

@@ -136,10 +136,23 @@ public final class SQLiteStore: StoreWriter, StoreReader {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        let committed = try await pool.write { db in
+        let observers = try await pool.write { db in
             try BatchWriter(db: db).write(batch)
         }
+        committed(observers)
+    }
+
+    /// The same transaction, handed to the writer's queue at once; `completion` runs on it.
+    public func commit(_ batch: StoreBatch, completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        guard !batch.isEmpty else { return completion(.success(())) }
+        pool.asyncWrite({ db in try BatchWriter(db: db).write(batch) }, completion: { [self] _, result in
+            completion(result.map { committed($0) })
+        })
+    }
+
+    /// Counts a commit and tells its payloads' observers the ids they got.
+    private func committed(_ observers: [(any StoredPayload.CommitObserver, Int64)]) {
         commits.add(1, ordering: .relaxed)
-        for (observer, id) in committed { observer.payloadCommitted(id: id) }
+        for (observer, id) in observers { observer.payloadCommitted(id: id) }
     }
 }

@@ -20,7 +20,7 @@ import Testing
         #expect(machine.next(workWaiting: true, closing: false) == .build(1))
         #expect(machine.batchBuilt(empty: false) == [.commit(1)])
         // No work waits: the commit is awaited now, not when the next job (or tick) comes.
-        #expect(machine.next(workWaiting: false, closing: false) == .awaitCommit(1))
+        #expect(machine.next(workWaiting: false, closing: false) == .awaitCommitOrWork(1))
         #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true)])
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
@@ -37,12 +37,15 @@ import Testing
         _ = machine.next(workWaiting: true, closing: false)
         #expect(machine.batchBuilt(empty: false) == [.commit(1)])
         #expect(machine.next(workWaiting: true, closing: false) == .build(2))
-        // Built on top of batch 1: it waits for 1 before it is committed, so commits stay in order.
-        #expect(machine.batchBuilt(empty: false) == [.awaitCommit(1)])
-        // Once 1 is stored, 2 takes in what was queued meanwhile, then commits.
+        // Built on top of batch 1: it waits for 1 before it is committed, so commits stay in order,
+        // and meanwhile takes in work as it is queued.
+        #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)])
+        #expect(machine.extendWhileCommitting() == .extend(2))
+        #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)], "still waits for 1")
+        // Once 1 is stored, 2 takes in what is still queued, then commits.
         #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
         #expect(machine.batchBuilt(empty: false) == [.commit(2)])
-        #expect(machine.next(workWaiting: false, closing: false) == .awaitCommit(2))
+        #expect(machine.next(workWaiting: false, closing: false) == .awaitCommitOrWork(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
     }
 
@@ -51,7 +54,7 @@ import Testing
         _ = machine.next(workWaiting: true, closing: false)
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: true, closing: false)
-        #expect(machine.batchBuilt(empty: true) == [.awaitCommit(1)])
+        #expect(machine.batchBuilt(empty: true) == [.gatherWhileCommitting(2, inFlight: 1)])
         #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
         #expect(machine.batchBuilt(empty: true) == [.reply(2, stored: true)], "still empty after extending: answered at once")
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
@@ -62,7 +65,7 @@ import Testing
         _ = machine.next(workWaiting: true, closing: false)
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: true, closing: false)
-        #expect(machine.batchBuilt(empty: false) == [.awaitCommit(1)])
+        #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)])
         #expect(machine.commitEnded(1, stored: false) == [.reply(1, stored: false), .abandon(2), .rebuild(attempt: 1, delay: .zero)])
         #expect(machine.rebuildEnded(succeeded: true, closing: false) == [])
         // Batch 2 is gone: nothing is in flight, and the next batch starts afresh.
@@ -76,7 +79,7 @@ import Testing
         _ = machine.next(workWaiting: true, closing: false)
         _ = machine.batchBuilt(empty: false)
         #expect(machine.next(workWaiting: true, closing: false) == .build(2))
-        #expect(machine.batchBuilt(empty: true) == [.awaitCommit(1)])
+        #expect(machine.batchBuilt(empty: true) == [.gatherWhileCommitting(2, inFlight: 1)])
         // The empty batch built on it is abandoned too: it may hold commands' answers.
         #expect(machine.commitEnded(1, stored: false) == [.reply(1, stored: false), .abandon(2), .rebuild(attempt: 1, delay: .zero)])
     }
@@ -149,10 +152,10 @@ import Testing
         _ = machine.next(workWaiting: true, closing: false)
         _ = machine.batchBuilt(empty: false)
         #expect(machine.next(workWaiting: true, closing: true) == .build(2), "work queued before closing is done")
-        #expect(machine.batchBuilt(empty: false) == [.awaitCommit(1)])
+        #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)])
         #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
         #expect(machine.batchBuilt(empty: false) == [.commit(2)])
-        #expect(machine.next(workWaiting: false, closing: true) == .awaitCommit(2))
+        #expect(machine.next(workWaiting: false, closing: true) == .awaitCommitOrWork(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
         #expect(machine.next(workWaiting: false, closing: true) == .stop)
     }
@@ -189,6 +192,17 @@ import Testing
         var refusing = false
         var closing = false
         var steps = 0
+        /// The batch that goes on being built while the batch before it commits.
+        var extendingWhileCommitting: Int?
+
+        func endCommit(_ id: Int) {
+            #expect(inFlight == id, "seed \(seed): awaits \(id), in flight \(String(describing: inFlight))")
+            let stored = dice.roll(6) != 0
+            inFlight = nil
+            if !stored { builtOnFailure.formUnion(built.subtracting(answered).subtracting([id])) }
+            actions += machine.commitEnded(id, stored: stored)
+            if !stored { building = nil }
+        }
 
         while !machine.isStopped {
             steps += 1
@@ -222,16 +236,29 @@ import Testing
                 #expect(!refusing, "seed \(seed): built while refusing work")
                 building = id
                 built.insert(id)
-            case .resumeBuilding(let id), .extend(let id):
-                #expect(inFlight == nil, "seed \(seed): resumes or extends \(id) with a commit in flight")
+            case .resumeBuilding(let id):
+                #expect(inFlight == nil, "seed \(seed): resumes \(id) with a commit in flight")
                 building = id
+            case .extend(let id):
+                #expect(inFlight == nil || extendingWhileCommitting == id, "seed \(seed): extends \(id) with a commit in flight")
+                extendingWhileCommitting = nil
+                building = id
+            case .gatherWhileCommitting(let id, let committing):
+                #expect(inFlight == committing && built.contains(id) && !answered.contains(id), "seed \(seed): gathers into \(id) while \(committing) commits")
+                // Work is queued (the batch goes on being built), or the commit ends.
+                if dice.roll(3) == 0 {
+                    let next = machine.extendWhileCommitting()
+                    #expect(next == .extend(id), "seed \(seed): extending \(id) while \(committing) commits: \(next)")
+                    extendingWhileCommitting = id
+                    actions.append(next)
+                } else {
+                    endCommit(committing)
+                }
             case .awaitCommit(let id):
-                #expect(inFlight == id, "seed \(seed): awaits \(id), in flight \(String(describing: inFlight))")
-                let stored = dice.roll(6) != 0
-                inFlight = nil
-                if !stored { builtOnFailure.formUnion(built.subtracting(answered).subtracting([id])) }
-                actions += machine.commitEnded(id, stored: stored)
-                if !stored { building = nil }
+                endCommit(id)
+            case .awaitCommitOrWork(let id):
+                // The commit ends, or work is queued first (the next step asks `next` again).
+                if dice.roll(2) == 0 { endCommit(id) } else { #expect(inFlight == id, "seed \(seed): awaits \(id) or work") }
             case .commit(let id):
                 #expect(inFlight == nil, "seed \(seed): two commits in flight")
                 #expect(id > lastCommitted, "seed \(seed): commit \(id) after \(lastCommitted)")

@@ -19,6 +19,11 @@ public protocol StoreWriter: Sendable {
     /// each payload's `commitObserver` the id the payload got.
     func commit(_ batch: StoreBatch) async throws
 
+    /// Writes a batch in one transaction, as `commit(_:)` does, and calls `completion` once it
+    /// has committed or failed, on the store's own thread: a caller that keeps the writer busy
+    /// hands it batches without a task of its own per commit.
+    func commit(_ batch: StoreBatch, completion: @escaping @Sendable (Result<Void, any Error>) -> Void)
+
     /// The payload to commit for a request's original bytes. Runs in the caller's task, never
     /// on the writer: `key` tells alike payloads apart (for HTTP the fingerprint of the first
     /// signal, for UDP the listener), so a store may compress a repeat against the last one.
@@ -29,6 +34,18 @@ extension StoreWriter {
     /// The whole correlator state (see `loadCorrelatorState(now:reopenWindow:keys:)`).
     public func loadCorrelatorState(now: Timestamp, reopenWindow: Duration) async throws -> CorrelatorState {
         try await loadCorrelatorState(now: now, reopenWindow: reopenWindow, keys: nil)
+    }
+
+    /// Runs `commit(_:)` in a task: for a store without a thread of its own.
+    public func commit(_ batch: StoreBatch, completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        Task {
+            do {
+                try await commit(batch)
+                completion(.success(()))
+            } catch {
+                completion(.failure(error))
+            }
+        }
     }
 
     /// Keeps the bytes as they are: for a store that does not compress.

@@ -32,6 +32,9 @@ public final class IngestPipeline: Service, Sendable {
     /// Whether the last transaction failed (disk full, read-only file...): `/readyz` says so
     /// until one commits again.
     private let commitFailing = Atomic<Bool>(false)
+    /// Commits that have ended and not yet been reported to the state machine: how long each
+    /// took, nil when it failed.
+    private let commitsEnded = Mutex<[BatchID: Duration?]>([:])
     /// The `PolicyBook` version the correlator runs under.
     private let appliedPolicyVersion = Atomic<Int>(0)
 
@@ -144,7 +147,7 @@ public final class IngestPipeline: Service, Sendable {
     private func loop(_ correlator: inout Correlator) async {
         var machine = PipelineStateMachine()
         var batches: [BatchID: PipelineBatch] = [:]
-        var commits: [BatchID: Task<Bool, Never>] = [:]
+        var inFlight: BatchID?
         var wakeups = wake.makeAsyncIterator()
         var actions: [Action] = []
         while !machine.isStopped {
@@ -167,10 +170,38 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .awaitCommit(let id):
-                let stored = await commits.removeValue(forKey: id)!.value
-                actions += machine.commitEnded(id, stored: stored)
+                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: id) }) {
+                    inFlight = nil
+                    actions += machine.commitEnded(id, stored: committed(batches[id]!.batch, in: ended))
+                } else {
+                    // The commit rings when it ends.
+                    _ = await wakeups.next()
+                    actions.insert(action, at: 0)
+                }
+            case .awaitCommitOrWork(let id):
+                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: id) }) {
+                    inFlight = nil
+                    actions += machine.commitEnded(id, stored: committed(batches[id]!.batch, in: ended))
+                } else if !queue.withLock({ $0.hasWork }) {
+                    // The commit rings when it ends, as does every queued job.
+                    _ = await wakeups.next()
+                    actions.insert(action, at: 0)
+                }
+                // Otherwise work waits: `next` builds it on top of the batch in flight.
+            case .gatherWhileCommitting(let id, let committing):
+                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: committing) }) {
+                    inFlight = nil
+                    actions += machine.commitEnded(committing, stored: committed(batches[committing]!.batch, in: ended))
+                } else if queue.withLock({ $0.nextJobFits(room: config.pipeline.maxBatchSignals - batches[id]!.weight) }) {
+                    actions.append(machine.extendWhileCommitting())
+                } else {
+                    // The commit rings when it ends, as does every queued job.
+                    _ = await wakeups.next()
+                    actions.insert(action, at: 0)
+                }
             case .commit(let id):
-                commits[id] = commit(batches[id]!.batch)
+                inFlight = id
+                commit(id, batches[id]!.batch)
             case .reply(let id, let stored):
                 reply(batches.removeValue(forKey: id)!, stored: stored)
             case .abandon(let id):
@@ -187,7 +218,7 @@ public final class IngestPipeline: Service, Sendable {
                 break
             }
         }
-        assert(batches.isEmpty && commits.isEmpty, "the state machine stopped with batches unanswered")
+        assert(batches.isEmpty && inFlight == nil, "the state machine stopped with batches unanswered")
     }
 
     /// Whether the pipeline is shutting down (gracefully, or its task was cancelled). The
@@ -234,23 +265,33 @@ public final class IngestPipeline: Service, Sendable {
         return machine.batchBuilt(empty: building.batch.isEmpty)
     }
 
-    private func commit(_ batch: StoreBatch) -> Task<Bool, Never> {
-        let store = store
-        let logger = logger
-        let metrics = metrics
-        return Task { [self] in
-            do {
-                let started = ContinuousClock.now
-                try await store.commit(batch)
-                if !batch.isEmpty { metrics.committed(batch: batch, duration: .now - started) }
-                if self.commitFailing.exchange(false, ordering: .relaxed) { logger.notice("commits succeed again") }
-                return true
-            } catch {
-                self.commitFailing.store(true, ordering: .relaxed)
+    /// Hands batch `id` to the store's writer. When it has committed or failed, on the writer's
+    /// thread, what is left to do there is only to note it (`commitsEnded`) and ring the loop.
+    private func commit(_ id: BatchID, _ batch: StoreBatch) {
+        let started = ContinuousClock.now
+        store.commit(batch) { [self] result in
+            let duration: Duration?
+            switch result {
+            case .success:
+                duration = .now - started
+            case .failure(let error):
                 logger.error("commit failed; nothing built on it is stored, and the correlator is rebuilt from the store", metadata: ["error": "\(error)"])
-                return false
+                duration = nil
             }
+            commitsEnded.withLock { $0[id] = duration }
+            wakeContinuation.yield()
         }
+    }
+
+    /// Counts a commit that ended after `duration` (nil: it failed); returns whether it stored.
+    private func committed(_ batch: StoreBatch, in duration: Duration?) -> Bool {
+        guard let duration else {
+            commitFailing.store(true, ordering: .relaxed)
+            return false
+        }
+        if !batch.isEmpty { metrics.committed(batch: batch, duration: duration) }
+        if commitFailing.exchange(false, ordering: .relaxed) { logger.notice("commits succeed again") }
+        return true
     }
 
     private func reply(_ batch: PipelineBatch, stored: Bool) {

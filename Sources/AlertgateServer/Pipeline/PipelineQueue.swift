@@ -55,6 +55,12 @@ struct PipelineQueue {
         return Work(jobs: taken, expire: expiryDue && !closed)
     }
 
+    /// Whether `take(room:)` would take a job: one waits, and it weighs no more than `room`.
+    func nextJobFits(room: Int) -> Bool {
+        guard let first = jobs.first else { return false }
+        return first.weight <= room
+    }
+
     /// Turns jobs away until `accept`; returns those waiting, to be answered.
     mutating func refuse() -> [PipelineJob] {
         refusing = true

@@ -5,11 +5,12 @@
 /// | state | event | actions | next state |
 /// |---|---|---|---|
 /// | idle | `next`, work waits | build | building |
-/// | idle, a batch in flight | `next`, no work waits | awaitCommit (answer it now) | idle |
+/// | idle, a batch in flight | `next`, no work waits | awaitCommitOrWork (answer it as soon as it ends) | idle |
 /// | idle | `next`, closing, nothing in flight | stop | stopped |
 /// | building | `storeNeeded`, a batch in flight | awaitCommit | waitingForStore |
 /// | building | `batchBuilt` | commit; if empty, reply at once | idle |
-/// | building on a batch in flight | `batchBuilt` | awaitCommit | waitingToCommit |
+/// | building on a batch in flight | `batchBuilt` | gatherWhileCommitting | waitingToCommit |
+/// | waitingToCommit | `extendWhileCommitting` (work queued, room left) | extend | building |
 /// | waitingToCommit | `commitEnded`, stored | reply, extend the built one | building |
 /// | waitingForStore | `commitEnded`, stored | reply, resumeBuilding | building |
 /// | any with a batch in flight | `commitEnded`, failed | reply, abandon what was built on it, rebuild | rebuilding |
@@ -18,10 +19,11 @@
 ///
 /// At most two batches exist at once: one in flight (committing) and one being built on top
 /// of it, so correlation and the SQLite writer work at the same time while commits stay
-/// serial and in order. A built batch takes in what was queued while it waited for the commit
-/// before it (`extend`): requests that came in during that commit are committed with it, not
-/// one commit later, so batches grow with the load instead of a commit cycle being added to
-/// every late arrival. Nothing built on a failed commit is stored or kept: its callers are
+/// serial and in order. A built batch takes in what is queued while it waits for the commit
+/// before it (`extend`), as it arrives and once more when that commit ends: requests that came
+/// in during that commit are committed with it, not one commit later, so batches grow with the
+/// load instead of a commit cycle being added to every late arrival, and they are correlated
+/// while the writer works, so the next commit starts as soon as the one before it ends. Nothing built on a failed commit is stored or kept: its callers are
 /// answered, and the correlator is rebuilt from the store before any other job is taken.
 struct PipelineStateMachine {
     typealias BatchID = Int
@@ -38,6 +40,13 @@ struct PipelineStateMachine {
         case extend(BatchID)
         /// Wait for batch `id`, in flight, to commit or fail, and report it (`commitEnded`).
         case awaitCommit(BatchID)
+        /// Wait for batch `id`, in flight, to commit or fail (report it: `commitEnded`), or for
+        /// work to be queued, whichever comes first (ask `next` again: it builds on top of `id`).
+        case awaitCommitOrWork(BatchID)
+        /// Batch `id` is built and waits for batch `inFlight` to commit. Until that commit ends,
+        /// take in work as it is queued (`extendWhileCommitting`) while the batch has room;
+        /// once it has ended, report it (`commitEnded`).
+        case gatherWhileCommitting(BatchID, inFlight: BatchID)
         /// Hand batch `id` to the store.
         case commit(BatchID)
         /// Answer the callers of batch `id`, which has committed or failed.
@@ -93,8 +102,9 @@ struct PipelineStateMachine {
             state = .building(lastBatchID, inFlight: inFlight)
             return .build(lastBatchID)
         }
-        // Nothing waits to be correlated: answer the batch in flight now, not at the next job.
-        if let inFlight { return .awaitCommit(inFlight) }
+        // Nothing waits to be correlated: answer the batch in flight as soon as it ends, not at
+        // the next job; work queued before then is built on top of it.
+        if let inFlight { return .awaitCommitOrWork(inFlight) }
         if closing {
             state = .stopped
             return .stop
@@ -116,7 +126,7 @@ struct PipelineStateMachine {
         guard case .building(let id, let inFlight) = state else { preconditionFailure("batchBuilt() while \(state)") }
         if let inFlight {
             state = .waitingToCommit(id, inFlight: inFlight)
-            return [.awaitCommit(inFlight)]
+            return [.gatherWhileCommitting(id, inFlight: inFlight)]
         }
         if empty {
             // Nothing to write; its callers (commands the correlator refused) are answered now.
@@ -125,6 +135,13 @@ struct PipelineStateMachine {
         }
         state = .idle(inFlight: id)
         return [.commit(id)]
+    }
+
+    /// Work was queued while the built batch waits for the commit before it: go on building it.
+    mutating func extendWhileCommitting() -> Action {
+        guard case .waitingToCommit(let id, let inFlight) = state else { preconditionFailure("extendWhileCommitting() while \(state)") }
+        state = .building(id, inFlight: inFlight)
+        return .extend(id)
     }
 
     /// The batch in flight committed (`stored`) or failed.
