@@ -14,17 +14,19 @@ struct PipelineBatch {
     /// Whether an outcome in it routed a transition to a receiver.
     private(set) var hasDeliveries = false
 
+    /// The signals its jobs carry, as the queue weighs them against `pipeline.max_batch_signals`.
+    private(set) var weight: Int
+
     init(jobs: [PipelineJob], expire: Bool) {
         self.jobs = jobs
         self.expire = expire
+        weight = jobs.reduce(0) { $0 + $1.weight }
     }
 
-    /// The signals its jobs carry, as the queue weighs them against `pipeline.max_batch_signals`.
-    var weight: Int { jobs.reduce(0) { $0 + $1.weight } }
-
-    /// Takes in work queued while it waited for the commit before it (`PipelineStateMachine.extend`).
+    /// Takes in work queued while it waits for the commit before it (`PipelineStateMachine.extend`).
     mutating func extend(with work: PipelineQueue.Work) {
         jobs += work.jobs
+        weight += work.jobs.reduce(0) { $0 + $1.weight }
         expire = expire || work.expire
     }
 
