@@ -147,9 +147,13 @@ public final class IngestPipeline: Service, Sendable {
     private func loop(_ correlator: inout Correlator) async {
         var machine = PipelineStateMachine()
         var batches: [BatchID: PipelineBatch] = [:]
-        var inFlight: BatchID?
         var wakeups = wake.makeAsyncIterator()
         var actions: [Action] = []
+        /// The machine's next actions once commit `id` has ended; nil while it runs.
+        func ended(_ id: BatchID) -> [Action]? {
+            guard let duration = commitsEnded.withLock({ $0.removeValue(forKey: id) }) else { return nil }
+            return machine.commitEnded(id, stored: committed(batches[id]!.batch, in: duration))
+        }
         while !machine.isStopped {
             let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing()) : actions.removeFirst()
             switch action {
@@ -170,18 +174,16 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .awaitCommit(let id):
-                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: id) }) {
-                    inFlight = nil
-                    actions += machine.commitEnded(id, stored: committed(batches[id]!.batch, in: ended))
+                if let next = ended(id) {
+                    actions += next
                 } else {
                     // The commit rings when it ends.
                     _ = await wakeups.next()
                     actions.insert(action, at: 0)
                 }
             case .awaitCommitOrWork(let id):
-                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: id) }) {
-                    inFlight = nil
-                    actions += machine.commitEnded(id, stored: committed(batches[id]!.batch, in: ended))
+                if let next = ended(id) {
+                    actions += next
                 } else if !queue.withLock({ $0.hasWork }) {
                     // The commit rings when it ends, as does every queued job.
                     _ = await wakeups.next()
@@ -189,9 +191,8 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 // Otherwise work waits: `next` builds it on top of the batch in flight.
             case .gatherWhileCommitting(let id, let committing):
-                if let ended = commitsEnded.withLock({ $0.removeValue(forKey: committing) }) {
-                    inFlight = nil
-                    actions += machine.commitEnded(committing, stored: committed(batches[committing]!.batch, in: ended))
+                if let next = ended(committing) {
+                    actions += next
                 } else if queue.withLock({ $0.nextJobFits(room: config.pipeline.maxBatchSignals - batches[id]!.weight) }) {
                     actions.append(machine.extendWhileCommitting())
                 } else {
@@ -200,7 +201,6 @@ public final class IngestPipeline: Service, Sendable {
                     actions.insert(action, at: 0)
                 }
             case .commit(let id):
-                inFlight = id
                 commit(id, batches[id]!.batch)
             case .reply(let id, let stored):
                 reply(batches.removeValue(forKey: id)!, stored: stored)
@@ -218,7 +218,8 @@ public final class IngestPipeline: Service, Sendable {
                 break
             }
         }
-        assert(batches.isEmpty && inFlight == nil, "the state machine stopped with batches unanswered")
+        // A batch stays in `batches` until it is answered, so this covers the one in flight too.
+        assert(batches.isEmpty && commitsEnded.withLock { $0.isEmpty }, "the state machine stopped with batches unanswered")
     }
 
     /// Whether the pipeline is shutting down (gracefully, or its task was cancelled). The
