@@ -1,30 +1,35 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// WAL checkpoints off the writer's path.
 ///
 /// By default SQLite's writer copies the WAL back into the database file itself, on the commit
 /// that takes the WAL past 1000 pages: that commit (and every request waiting on it) pays for
 /// the copy and its `fdatasync`s. Once `takeOverCheckpoints` has run (the gateway's
-/// `CheckpointService` calls it), the checkpoints are run by `checkpoint(quiet:)` on a
-/// connection of their own, beside the writer's commits:
+/// `CheckpointService` calls it), the copying is done by `checkpoint(quiet:)` on a connection
+/// of its own, beside the writer's commits:
 ///
-/// - `PASSIVE` once the WAL holds `checkpointPages` or more: it copies what no reader still
-///   needs and waits for nobody; the writer then starts the WAL over from its beginning;
+/// - `PASSIVE` once the writer has written `checkpointPages` to the WAL since the last one: it
+///   copies what no reader still needs and waits for nobody;
 /// - `TRUNCATE` at a quiet moment (no commit for a while): the WAL file goes back to zero
 ///   bytes, so a burst does not leave its WAL's size on the disk;
-/// - the writer keeps its own automatic checkpoint only as a backstop, at
-///   `backstopCheckpointPages`, should the checkpointer fall that far behind;
-/// - `journal_size_limit` cuts the WAL file back whenever the writer starts it over.
+/// - the writer keeps its own automatic checkpoint at `backstopCheckpointPages`. The WAL starts
+///   over from its beginning only once a checkpoint has copied all of it, which the
+///   checkpointer's rarely does under steady load (commits land while it copies); there the
+///   writer's copies the few pages the checkpointer has not, and the WAL starts over;
+/// - `journal_size_limit` is that backstop's size: when the WAL starts over, the writer writes
+///   over the file's pages in place. (Cut back to 1 MiB instead, most of the WAL's writes grew
+///   the file again, allocating its pages anew, and one alert per POST had a p99 twice as
+///   long: BENCHMARKS.md, 2026-12-02.)
 extension SQLiteStore {
-    /// The WAL size at which the checkpointer copies it back: 4 MiB of 4 KiB pages.
+    /// The pages written to the WAL after which the checkpointer copies it back: 4 MiB of 4 KiB pages.
     public static let checkpointPages = 1024
     /// The writer's own automatic checkpoint, once the checkpointer runs: 64 MiB of WAL.
     static let backstopCheckpointPages = 16384
-    /// What the writer cuts the WAL file back to when it starts the WAL over. Below the
-    /// checkpointer's bound, so that the file's size tells whether the WAL has grown past that
-    /// bound: were they equal, a WAL cut back to exactly 4 MiB would look full on every tick.
-    static let journalSizeLimitBytes = 1 << 20
+    /// What the writer cuts the WAL file back to when it starts the WAL over: the backstop's
+    /// size, so that only a WAL grown past it is cut.
+    static let journalSizeLimitBytes = backstopCheckpointPages * 4096
 
     /// What one call of `checkpoint(quiet:)` did.
     public enum CheckpointRun: Equatable, Sendable {
@@ -53,17 +58,34 @@ extension SQLiteStore {
     /// Commits since the store was opened: a checkpointer compares two readings to tell a quiet moment.
     public var commitCount: Int { commits.load(ordering: .relaxed) }
 
+    /// Pages written to the WAL since the last checkpoint began. The file's size cannot tell
+    /// this: the writer writes over the file from its beginning after each checkpoint.
+    public var walPagesSinceCheckpoint: Int {
+        walPagesWritten.load(ordering: .relaxed) - walPagesAtCheckpoint.load(ordering: .relaxed)
+    }
+
+    /// Adds the pages the writer connection has written to the WAL since the last call
+    /// (`SQLITE_DBSTATUS_CACHE_WRITE`, read and reset: it counts every write of the connection,
+    /// the pipeline's and the commands', in a 32-bit counter). Called on the writer's queue
+    /// after each commit.
+    func countWALPages(_ db: Database) {
+        var written: Int32 = 0
+        var highwater: Int32 = 0
+        guard sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1) == SQLITE_OK else { return }
+        walPagesWritten.add(Int(written), ordering: .relaxed)
+    }
+
     /// Runs the checkpoint the WAL needs now, on the checkpoint connection's own queue (never
-    /// blocking a thread of the cooperative pool): PASSIVE past `checkpointPages`, TRUNCATE when
-    /// `quiet` and the WAL file is not empty. Most calls only read the WAL file's size.
+    /// blocking a thread of the cooperative pool): PASSIVE once `checkpointPages` have been
+    /// written since the last one, TRUNCATE when `quiet` and the WAL file is not empty. Most
+    /// calls only read two counters.
     public func checkpoint(quiet: Bool) async throws -> CheckpointRun {
-        let bytes = walBytes
-        let pageBytes = 4096
-        if bytes >= Self.checkpointPages * pageBytes {
+        if walPagesSinceCheckpoint >= Self.checkpointPages {
+            walPagesAtCheckpoint.store(walPagesWritten.load(ordering: .relaxed), ordering: .relaxed)
             let (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }
         }
-        guard quiet, bytes > 0 else { return .none }
+        guard quiet, walBytes > 0 else { return .none }
         do {
             try await checkpointConnection().writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             return .truncate(done: true)

@@ -12,6 +12,10 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     let payloadCompressor = PayloadCompressor()
     /// Transactions committed by `commit` (`SQLiteStore+Checkpoint.swift`).
     let commits = Atomic<Int>(0)
+    /// Pages the writer connection has written to the WAL, read after each commit, and the
+    /// reading the last checkpoint started from (`SQLiteStore+Checkpoint.swift`).
+    let walPagesWritten = Atomic<Int>(0)
+    let walPagesAtCheckpoint = Atomic<Int>(0)
     /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
     let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
@@ -136,8 +140,14 @@ public final class SQLiteStore: StoreWriter, StoreReader {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        let observers = try await pool.write { db in
-            try BatchWriter(db: db).write(batch)
+        let observers = try await pool.writeWithoutTransaction { db in
+            var observers: [(any StoredPayload.CommitObserver, Int64)] = []
+            try db.inTransaction {
+                observers = try BatchWriter(db: db).write(batch)
+                return .commit
+            }
+            countWALPages(db)
+            return observers
         }
         committed(observers)
     }
@@ -145,7 +155,8 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     /// The same transaction, handed to the writer's queue at once; `completion` runs on it.
     public func commit(_ batch: StoreBatch, completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         guard !batch.isEmpty else { return completion(.success(())) }
-        pool.asyncWrite({ db in try BatchWriter(db: db).write(batch) }, completion: { [self] _, result in
+        pool.asyncWrite({ db in try BatchWriter(db: db).write(batch) }, completion: { [self] db, result in
+            countWALPages(db)
             completion(result.map { committed($0) })
         })
     }

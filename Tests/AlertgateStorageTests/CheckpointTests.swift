@@ -23,22 +23,27 @@ struct CheckpointTests {
             let bound = SQLiteStore.checkpointPages * 4096
             // Below the bound nothing is done unless quiet.
             var n = try await fill(store, feed: &feed, from: 0, bytes: 64 * 1024)
+            #expect(store.walPagesSinceCheckpoint > 0, "the writer's pages are counted")
             #expect(try await store.checkpoint(quiet: false) == .none)
 
             // The writer no longer checkpoints at SQLite's 1000 pages: the WAL passes the bound.
             n = try await fill(store, feed: &feed, from: n, bytes: bound + 256 * 1024)
             #expect(store.walBytes > bound)
+            #expect(store.walPagesSinceCheckpoint >= SQLiteStore.checkpointPages)
             guard case .passive(let frames, let copied) = try await store.checkpoint(quiet: false) else {
                 Issue.record("past the bound: a PASSIVE checkpoint")
                 return
             }
             #expect(frames > 0 && copied == frames, "no reader holds a snapshot: every frame copied")
+            #expect(store.walPagesSinceCheckpoint == 0)
 
-            // The next commit starts the WAL over and cuts its file back below the bound: a small
-            // WAL again, which a busy (not quiet) moment leaves alone.
+            // The next commit starts the WAL over and writes over the file in place: the file
+            // keeps its size, and a few pages written since do not call for another checkpoint.
+            let fileBefore = store.walBytes
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("svc\(n)", "Alert\(n)"), at: Int64(n)))]))
             n += 1
-            #expect(store.walBytes < bound)
+            #expect(store.walBytes == fileBefore, "the WAL file is not cut and grown again")
+            #expect(store.walPagesSinceCheckpoint > 0 && store.walPagesSinceCheckpoint < SQLiteStore.checkpointPages)
             #expect(try await store.checkpoint(quiet: false) == .none)
 
             // Quiet: the WAL file goes back to nothing, and everything is still there.
