@@ -35,7 +35,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         // writer's is the one that speeds up ingest; the readers' stay small, so that the
         // caches together stay a fixed part of the memory bound (8 MiB + 4 × 2 MiB). Ingest
         // writes at the right edge of each b-tree, so its hot pages are few: 32 MiB for the
-        // writer made no difference to ingest (BENCHMARKS.md, 2026-12-02) and cost 24 MiB of RSS.
+        // writer made no difference to ingest (docs/benchmarks-archive.md, 2026-12-02) and cost 24 MiB of RSS.
         configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
             let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB
