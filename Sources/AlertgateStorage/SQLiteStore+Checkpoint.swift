@@ -17,16 +17,21 @@ import GRDBSQLite
 /// - the writer keeps its own automatic checkpoint at `backstopCheckpointPages`. The WAL starts
 ///   over from its beginning only once a checkpoint has copied all of it, which the
 ///   checkpointer's rarely does under steady load (commits land while it copies); there the
-///   writer's copies the few pages the checkpointer has not, and the WAL starts over;
+///   writer's copies the few pages the checkpointer has not, and the WAL starts over. That
+///   commit waits for two `fdatasync`s (the WAL's, the database file's: 7–10 ms measured here),
+///   so the backstop is large enough to make this rare: at one alert per POST, 16 connections,
+///   the writer fills 64 MiB of WAL in about 1.3 s, and a backstop of that size put the
+///   requests' p99 at 11–14 ms, against 9.2–9.4 ms at 256 MiB (BENCHMARKS.md, 2026-12-02);
 /// - `journal_size_limit` is that backstop's size: when the WAL starts over, the writer writes
 ///   over the file's pages in place. (Cut back to 1 MiB instead, most of the WAL's writes grew
 ///   the file again, allocating its pages anew, and one alert per POST had a p99 twice as
-///   long: BENCHMARKS.md, 2026-12-02.)
+///   long.)
 extension SQLiteStore {
     /// The pages written to the WAL after which the checkpointer copies it back: 4 MiB of 4 KiB pages.
     public static let checkpointPages = 1024
-    /// The writer's own automatic checkpoint, once the checkpointer runs: 64 MiB of WAL.
-    static let backstopCheckpointPages = 16384
+    /// The writer's own automatic checkpoint, once the checkpointer runs: 256 MiB of WAL, the
+    /// most the WAL file holds (a quiet moment truncates it to nothing).
+    static let backstopCheckpointPages = 65536
     /// What the writer cuts the WAL file back to when it starts the WAL over: the backstop's
     /// size, so that only a WAL grown past it is cut.
     static let journalSizeLimitBytes = backstopCheckpointPages * 4096
