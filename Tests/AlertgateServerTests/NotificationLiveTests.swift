@@ -257,6 +257,8 @@ import Testing
         #expect(keys.count >= 2 && keys[0] != nil, "received \(keys), outbox \(rows)")
         #expect(Set(keys).count == 1)
         let row = try #require(rows.first)
-        #expect(row["attempts"] as? Int == keys.count)
+        // Every request the receiver got was an attempt the outbox counted; on a loaded machine
+        // an attempt may also time out before the receiver has the request, and count alone.
+        #expect((row["attempts"] as? Int ?? 0) >= keys.count, "received \(keys), outbox \(rows)")
     }
 }
