@@ -14,21 +14,26 @@ import GRDBSQLite
 ///   copies what no reader still needs and waits for nobody;
 /// - `TRUNCATE` at a quiet moment (no commit for a while): the WAL file goes back to zero
 ///   bytes, so a burst does not leave its WAL's size on the disk;
-/// - the writer keeps its own automatic checkpoint at `backstopCheckpointPages`. The WAL starts
-///   over from its beginning only once a checkpoint has copied all of it, which the
-///   checkpointer's rarely does under steady load (commits land while it copies); there the
-///   writer's copies the few pages the checkpointer has not, and the WAL starts over. That
-///   commit waits for two `fdatasync`s (the WAL's, the database file's: 7–10 ms measured here),
-///   so the backstop is large enough to make this rare: at one alert per POST, 16 connections,
-///   the writer fills 64 MiB of WAL in about 1.3 s, and a backstop of that size put the
-///   requests' p99 at 11–14 ms, against 9.2–9.4 ms at 256 MiB (BENCHMARKS.md, 2026-12-02);
-/// - `journal_size_limit` is that backstop's size: when the WAL starts over, the writer writes
+/// - the WAL starts over from its beginning only once a checkpoint has copied all of it, which
+///   the checkpointer's rarely does under steady load (commits land while it copies). So when
+///   a PASSIVE run finds the WAL at `restartPages` or more, it asks the writer
+///   (`walRestartWanted`): before its next transaction the writer checkpoints the few pages
+///   written since, and that transaction starts the WAL over. The commit waits for those pages
+///   and two `fdatasync`s, so this comes once per 64 MiB of WAL, right after the checkpointer's
+///   run, when the least is left to copy;
+/// - the writer's own automatic checkpoint stays as a backstop at `backstopCheckpointPages`;
+///   left to it, the WAL started over only there, after copying up to a tick's worth of pages
+///   (at one alert per POST, 16 connections: a p99 of 11–14 ms with the backstop at 64 MiB,
+///   9–11 ms at 256 MiB; BENCHMARKS.md, 2026-12-02);
+/// - `journal_size_limit` is the backstop's size: when the WAL starts over, the writer writes
 ///   over the file's pages in place. (Cut back to 1 MiB instead, most of the WAL's writes grew
 ///   the file again, allocating its pages anew, and one alert per POST had a p99 twice as
 ///   long.)
 extension SQLiteStore {
     /// The pages written to the WAL after which the checkpointer copies it back: 4 MiB of 4 KiB pages.
     public static let checkpointPages = 1024
+    /// The WAL size at which the writer is asked to start it over: 64 MiB of 4 KiB pages.
+    public static let restartPages = 16384
     /// The writer's own automatic checkpoint, once the checkpointer runs: 256 MiB of WAL, the
     /// most the WAL file holds (a quiet moment truncates it to nothing).
     static let backstopCheckpointPages = 65536
@@ -69,6 +74,19 @@ extension SQLiteStore {
         walPagesWritten.load(ordering: .relaxed) - walPagesAtCheckpoint.load(ordering: .relaxed)
     }
 
+    /// Whether the checkpointer has asked the writer to start the WAL over and the writer has
+    /// not yet done it.
+    var walRestartIsWanted: Bool { walRestartWanted.load(ordering: .relaxed) }
+
+    /// When the checkpointer has asked for it, checkpoints on the writer connection (PASSIVE:
+    /// its own checkpoint, before a transaction, so nothing of the WAL is left uncopied), so
+    /// that the next transaction starts the WAL over. A failure leaves the WAL as it was: the
+    /// backstop remains.
+    func startWALOverIfWanted(_ db: Database) {
+        guard walRestartWanted.load(ordering: .relaxed), walRestartWanted.exchange(false, ordering: .relaxed) else { return }
+        _ = try? db.checkpoint(.passive)
+    }
+
     /// Adds the pages the writer connection has written to the WAL since the last call
     /// (`SQLITE_DBSTATUS_CACHE_WRITE`, read and reset: it counts every write of the connection,
     /// the pipeline's and the commands', in a 32-bit counter). Called on the writer's queue
@@ -88,6 +106,7 @@ extension SQLiteStore {
         if walPagesSinceCheckpoint >= Self.checkpointPages {
             walPagesAtCheckpoint.store(walPagesWritten.load(ordering: .relaxed), ordering: .relaxed)
             let (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            if frames >= Self.restartPages { walRestartWanted.store(true, ordering: .relaxed) }
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }
         }
         guard quiet, walBytes > 0 else { return .none }

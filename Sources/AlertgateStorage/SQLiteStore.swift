@@ -16,6 +16,9 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     /// reading the last checkpoint started from (`SQLiteStore+Checkpoint.swift`).
     let walPagesWritten = Atomic<Int>(0)
     let walPagesAtCheckpoint = Atomic<Int>(0)
+    /// Set by the checkpointer when the WAL should start over: the writer's next commit runs
+    /// the checkpoint that lets it (`SQLiteStore+Checkpoint.swift`).
+    let walRestartWanted = Atomic<Bool>(false)
     /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
     let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
@@ -140,25 +143,30 @@ public final class SQLiteStore: StoreWriter, StoreReader {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        let observers = try await pool.writeWithoutTransaction { db in
-            var observers: [(any StoredPayload.CommitObserver, Int64)] = []
-            try db.inTransaction {
-                observers = try BatchWriter(db: db).write(batch)
-                return .commit
-            }
-            countWALPages(db)
-            return observers
-        }
+        let observers = try await pool.writeWithoutTransaction { db in try write(batch, in: db) }
         committed(observers)
     }
 
     /// The same transaction, handed to the writer's queue at once; `completion` runs on it.
     public func commit(_ batch: StoreBatch, completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
         guard !batch.isEmpty else { return completion(.success(())) }
-        pool.asyncWrite({ db in try BatchWriter(db: db).write(batch) }, completion: { [self] db, result in
-            countWALPages(db)
-            completion(result.map { committed($0) })
-        })
+        pool.asyncWriteWithoutTransaction { [self] db in
+            completion(Result { try write(batch, in: db) }.map { committed($0) })
+        }
+    }
+
+    /// One batch's transaction on the writer connection, between the WAL's upkeep: the
+    /// checkpoint that starts the WAL over when the checkpointer asked for it, before; the
+    /// count of the pages written, after.
+    private func write(_ batch: StoreBatch, in db: Database) throws -> [(any StoredPayload.CommitObserver, Int64)] {
+        startWALOverIfWanted(db)
+        defer { countWALPages(db) }
+        var observers: [(any StoredPayload.CommitObserver, Int64)] = []
+        try db.inTransaction {
+            observers = try BatchWriter(db: db).write(batch)
+            return .commit
+        }
+        return observers
     }
 
     /// Counts a commit and tells its payloads' observers the ids they got.

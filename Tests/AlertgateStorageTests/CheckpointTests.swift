@@ -1,15 +1,28 @@
 import AlertgateCore
-import AlertgateStorage
+@testable import AlertgateStorage
 import Testing
 
 @Suite("WAL checkpoints off the writer: PASSIVE past the bound, TRUNCATE when quiet")
 struct CheckpointTests {
     /// Commits records with incompressible bodies until the WAL holds about `bytes`.
     func fill(_ store: SQLiteStore, feed: inout Feed, from: Int, bytes: Int) async throws -> Int {
+        try await fill(store, feed: &feed, from: from) { store.walBytes >= bytes }
+    }
+
+    /// Commits records with incompressible bodies (64 KiB each) until `done`.
+    func fill(_ store: SQLiteStore, feed: inout Feed, from: Int, until done: () -> Bool) async throws -> Int {
         var n = from
-        while store.walBytes < bytes {
-            var random = SystemRandomNumberGenerator()
-            let body = (0..<64 * 1024).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var state = UInt64(from + 1) &* 0x9E37_79B9_7F4A_7C15
+        while !done() {
+            // xorshift64*: a word at a time, fast enough for tens of MiB in a debug build.
+            var words = [UInt64](repeating: 0, count: 8 * 1024)
+            for i in words.indices {
+                state ^= state >> 12
+                state ^= state << 25
+                state ^= state >> 27
+                words[i] = state &* 0x2545_F491_4F6C_DD1D
+            }
+            let body = words.withUnsafeBytes { [UInt8]($0) }
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("svc\(n)", "Alert\(n)"), at: Int64(n), bytes: body, encoding: .identity))]))
             n += 1
         }
@@ -53,6 +66,35 @@ struct CheckpointTests {
             #expect(try store.integrityCheck() == "ok")
             #expect(try await store.checkpoint(quiet: true) == .none, "an empty WAL needs nothing")
             #expect(store.commitCount == n)
+        }
+    }
+
+    @Test func aWALPastTheRestartSizeStartsOverAtTheWritersNextCommit() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed()
+            try await store.takeOverCheckpoints()
+            var n = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+            guard case .passive(let frames, _) = try await store.checkpoint(quiet: false) else {
+                Issue.record("past the bound: a PASSIVE checkpoint")
+                return
+            }
+            #expect(frames >= SQLiteStore.restartPages)
+            #expect(store.walRestartIsWanted, "the writer is asked to start the WAL over")
+            let file = store.walBytes
+
+            // The writer's next commit copies what is left and starts the WAL over: the next
+            // checkpoint finds only what was written since, in a file that did not grow.
+            n = try await fill(store, feed: &feed, from: n) { store.walPagesSinceCheckpoint >= SQLiteStore.checkpointPages }
+            guard case .passive(let after, let copied) = try await store.checkpoint(quiet: false) else {
+                Issue.record("past the bound again: a PASSIVE checkpoint")
+                return
+            }
+            #expect(!store.walRestartIsWanted, "the writer's next commit took the request")
+            #expect(after < SQLiteStore.restartPages / 2, "the WAL started over: \(after) frames")
+            #expect(copied == after)
+            #expect(store.walBytes == file, "written over in place")
+            #expect(try await store.counts().signals == Int64(n))
+            #expect(try store.integrityCheck() == "ok")
         }
     }
 }
