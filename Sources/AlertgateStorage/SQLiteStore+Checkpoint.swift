@@ -18,9 +18,9 @@ import GRDBSQLite
 ///   the checkpointer's rarely does under steady load (commits land while it copies). So when
 ///   a PASSIVE run finds the WAL at `restartPages` or more, it asks the writer
 ///   (`walRestartWanted`): before its next transaction the writer checkpoints the few pages
-///   written since, and that transaction starts the WAL over. The commit waits for those pages
-///   and two `fdatasync`s, so this comes once per 64 MiB of WAL, right after the checkpointer's
-///   run, when the least is left to copy;
+///   written since, and that transaction starts the WAL over. That commit waits for those
+///   pages and two `fdatasync`s: once per 64 MiB of WAL, right after the checkpointer's run,
+///   when the least is left to copy;
 /// - the writer's own automatic checkpoint stays as a backstop at `backstopCheckpointPages`;
 ///   left to it, the WAL started over only there, after copying up to a tick's worth of pages
 ///   (at one alert per POST, 16 connections: a p99 of 11–14 ms with the backstop at 64 MiB,
@@ -68,8 +68,9 @@ extension SQLiteStore {
     /// Commits since the store was opened: a checkpointer compares two readings to tell a quiet moment.
     public var commitCount: Int { commits.load(ordering: .relaxed) }
 
-    /// Pages written to the WAL since the last checkpoint began. The file's size cannot tell
-    /// this: the writer writes over the file from its beginning after each checkpoint.
+    /// Pages written to the WAL since the last checkpoint began: close to the frames they add,
+    /// a little above them (0.5 % in `CheckpointTests`). The file's size cannot tell this: the
+    /// writer writes over the file from its beginning.
     public var walPagesSinceCheckpoint: Int {
         walPagesWritten.load(ordering: .relaxed) - walPagesAtCheckpoint.load(ordering: .relaxed)
     }
