@@ -63,21 +63,7 @@ struct BatchWriter {
         try writeAlerts(alerts.sorted(by: \.id))
         try writeRuns(runs)
         try writeIncidents(incidents.sorted(by: \.id))
-        let insertTimeline = try db.cachedStatement(sql: """
-            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for entry in timeline {
-            var row = StatementBinder(insertTimeline)
-            row.bind(entry.incidentID)
-            row.bind(entry.at.milliseconds)
-            row.bind(entry.kind.rawValue)
-            row.bind(entry.by)
-            row.bind(entry.text)
-            row.bind(entry.signalID)
-            row.bind(entry.alertID)
-            row.bind(entry.isPublic ? 1 : 0)
-            try row.execute()
-        }
+        try writeTimeline(timeline)
         try writeTransitions(transitions)
         return observers
     }
@@ -211,6 +197,25 @@ struct BatchWriter {
             row.bind(Int64(bitPattern: alert.digest))
             row.bind(alert.runStartedAt?.milliseconds)
             row.bind(alert.runLastAt?.milliseconds)
+            try row.execute()
+        }
+    }
+
+    /// Timeline entries in the order they were made.
+    private func writeTimeline(_ timeline: [TimelineEntry]) throws {
+        let insertTimeline = try db.cachedStatement(sql: """
+            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in timeline {
+            var row = StatementBinder(insertTimeline)
+            row.bind(entry.incidentID)
+            row.bind(entry.at.milliseconds)
+            row.bind(entry.kind.rawValue)
+            row.bind(entry.by)
+            row.bind(entry.text)
+            row.bind(entry.signalID)
+            row.bind(entry.alertID)
+            row.bind(entry.isPublic ? 1 : 0)
             try row.execute()
         }
     }

@@ -71,9 +71,7 @@ extension SQLiteStore {
     /// Pages written to the WAL since the last checkpoint began: close to the frames they add,
     /// a little above them (0.5 % in `CheckpointTests`). The file's size cannot tell this: the
     /// writer writes over the file from its beginning.
-    public var walPagesSinceCheckpoint: Int {
-        walPagesWritten.load(ordering: .relaxed) - walPagesAtCheckpoint.load(ordering: .relaxed)
-    }
+    public var walPagesSinceCheckpoint: Int { walPagesSinceLastCheckpoint.load(ordering: .relaxed) }
 
     /// Whether the checkpointer has asked the writer to start the WAL over and the writer has
     /// not yet done it.
@@ -96,7 +94,7 @@ extension SQLiteStore {
         var written: Int32 = 0
         var highwater: Int32 = 0
         guard sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1) == SQLITE_OK else { return }
-        walPagesWritten.add(Int(written), ordering: .relaxed)
+        walPagesSinceLastCheckpoint.add(Int(written), ordering: .relaxed)
     }
 
     /// Runs the checkpoint the WAL needs now, on the checkpoint connection's own queue (never
@@ -104,8 +102,10 @@ extension SQLiteStore {
     /// written since the last one, TRUNCATE when `quiet` and the WAL file is not empty. Most
     /// calls only read two counters.
     public func checkpoint(quiet: Bool) async throws -> CheckpointRun {
-        if walPagesSinceCheckpoint >= Self.checkpointPages {
-            walPagesAtCheckpoint.store(walPagesWritten.load(ordering: .relaxed), ordering: .relaxed)
+        let pages = walPagesSinceCheckpoint
+        if pages >= Self.checkpointPages {
+            // What the writer adds from now on counts toward the next checkpoint.
+            walPagesSinceLastCheckpoint.subtract(pages, ordering: .relaxed)
             let (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
             if frames >= Self.restartPages { walRestartWanted.store(true, ordering: .relaxed) }
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }

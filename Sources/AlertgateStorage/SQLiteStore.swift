@@ -12,10 +12,10 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     let payloadCompressor = PayloadCompressor()
     /// Transactions committed by `commit` (`SQLiteStore+Checkpoint.swift`).
     let commits = Atomic<Int>(0)
-    /// Pages the writer connection has written to the WAL, read after each commit, and the
-    /// reading the last checkpoint started from (`SQLiteStore+Checkpoint.swift`).
-    let walPagesWritten = Atomic<Int>(0)
-    let walPagesAtCheckpoint = Atomic<Int>(0)
+    /// Pages the writer connection has written to the WAL since the last checkpoint began:
+    /// the writer adds after each commit, the checkpointer takes off what it saw
+    /// (`SQLiteStore+Checkpoint.swift`).
+    let walPagesSinceLastCheckpoint = Atomic<Int>(0)
     /// Set by the checkpointer when the WAL should start over: the writer's next commit runs
     /// the checkpoint that lets it (`SQLiteStore+Checkpoint.swift`).
     let walRestartWanted = Atomic<Bool>(false)

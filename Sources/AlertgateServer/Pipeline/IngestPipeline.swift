@@ -154,6 +154,11 @@ public final class IngestPipeline: Service, Sendable {
             guard let duration = commitsEnded.withLock({ $0.removeValue(forKey: id) }) else { return nil }
             return machine.commitEnded(id, stored: committed(batches[id]!.batch, in: duration))
         }
+        /// Waits for the loop to be rung (a commit ends, a job is queued), then takes `action` again.
+        func retryWhenRung(_ action: Action) async {
+            _ = await wakeups.next()
+            actions.insert(action, at: 0)
+        }
         while !machine.isStopped {
             let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing()) : actions.removeFirst()
             switch action {
@@ -177,17 +182,13 @@ public final class IngestPipeline: Service, Sendable {
                 if let next = ended(id) {
                     actions += next
                 } else {
-                    // The commit rings when it ends.
-                    _ = await wakeups.next()
-                    actions.insert(action, at: 0)
+                    await retryWhenRung(action)
                 }
             case .awaitCommitOrWork(let id):
                 if let next = ended(id) {
                     actions += next
                 } else if !queue.withLock({ $0.hasWork }) {
-                    // The commit rings when it ends, as does every queued job.
-                    _ = await wakeups.next()
-                    actions.insert(action, at: 0)
+                    await retryWhenRung(action)
                 }
                 // Otherwise work waits: `next` builds it on top of the batch in flight.
             case .gatherWhileCommitting(let id, let committing):
@@ -196,9 +197,7 @@ public final class IngestPipeline: Service, Sendable {
                 } else if queue.withLock({ $0.nextJobFits(room: config.pipeline.maxBatchSignals - batches[id]!.weight) }) {
                     actions.append(machine.extendWhileCommitting())
                 } else {
-                    // The commit rings when it ends, as does every queued job.
-                    _ = await wakeups.next()
-                    actions.insert(action, at: 0)
+                    await retryWhenRung(action)
                 }
             case .commit(let id):
                 commit(id, batches[id]!.batch)
