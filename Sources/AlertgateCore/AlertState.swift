@@ -1,8 +1,7 @@
 /// An alert: the dedup unit, one per fingerprint while it fires. Repeats update it in place.
+/// This is the whole alert, as stored and read; the correlator holds firing alerts as
+/// `LiveAlert`, without their title and labels.
 public struct AlertState: Hashable, Sendable {
-    // Laid out for the firing alerts the correlator holds, one value each: the one-byte
-    // fields fill the padding after `fingerprint`, and the optional times take 8 bytes, not
-    // 16 (`CompactTimestamp`).
     public var id: Int64
     public var fingerprint: Fingerprint
     public var status: AlertStatus
@@ -13,7 +12,7 @@ public struct AlertState: Hashable, Sendable {
     public var incidentID: Int64
     public var service: String
     public var title: String
-    /// Its labels as the correlator keeps them while it fires (`PackedLabels`: one buffer).
+    /// Its labels, packed (`PackedLabels`: one buffer).
     public var packedLabels: PackedLabels
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
@@ -63,5 +62,14 @@ public struct AlertState: Hashable, Sendable {
         self.digest = digest
         self.runStartedAt = runStartedAt
         self.runLastAt = runLastAt
+    }
+
+    /// A live alert with its title and labels.
+    public init(_ live: LiveAlert, title: String, labels: PackedLabels) {
+        self.init(id: live.id, fingerprint: live.fingerprint, incidentID: live.incidentID, status: live.status, kind: live.kind,
+                  service: live.service, title: title, severity: live.severity, labels: [:], firstSeen: live.firstSeen,
+                  lastSeen: live.lastSeen, resolvedAt: live.resolvedAt, count: live.count, endsAt: live.endsAt, flapping: live.flapping,
+                  digest: live.digest, runStartedAt: live.runStartedAt, runLastAt: live.runLastAt)
+        packedLabels = labels
     }
 }

@@ -3,7 +3,7 @@ extension Correlator {
     /// Extends the alert's run of folded repeats with one that arrived at `receivedAt`, or
     /// starts a new run when there is none or the last repeat is more than `repeatRunGap` ago.
     /// Runs are kept by arrival: a sender's own time may stay put (Prometheus's startsAt).
-    func extendRun(of alert: inout AlertState, receivedAt: Timestamp) {
+    func extendRun(of alert: inout LiveAlert, receivedAt: Timestamp) {
         if let last = alert.runLastAt, alert.runStartedAt != nil, receivedAt <= last + config.repeatRunGap {
             alert.runLastAt = max(last, receivedAt)
         } else {

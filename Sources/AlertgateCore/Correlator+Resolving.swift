@@ -58,15 +58,16 @@ extension Correlator {
         let current = state.incidents[alert.incidentID]
         save(alert, severity: current?.severity ?? Classifier.weakest.severity, at: time, into: &outcome)
         guard var incident = current else { return }
-        outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: "\(alert.title): \(reason)", signalID: signalID, alertID: alert.id))
+        outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .alertResolved, text: reason, signalID: signalID, alertID: alert.id,
+                                              leadsWithAlertTitle: true))
         if flapping, incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {
             // No resolve storm: it stays open until quiet for the hold-down.
             let until = time + rules.flapping.holdDown
             if startsFlapping {
                 outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .flapping, text: """
-                    \(alert.title) resolved \(memory.flaps[alert.fingerprint]?.count ?? 0) times within \(DurationText.format(rules.flapping.window)): \
+                    resolved \(memory.flaps[alert.fingerprint]?.count ?? 0) times within \(DurationText.format(rules.flapping.window)): \
                     flapping; the incident stays open until no alert fires for \(DurationText.format(rules.flapping.holdDown)).
-                    """, signalID: signalID, alertID: alert.id))
+                    """, signalID: signalID, alertID: alert.id, leadsWithAlertTitle: true))
             }
             incident.holdUntil = until
         } else if incident.status.isActive, state.firingAlertCount(incidentID: incident.id) == 0 {

@@ -11,43 +11,62 @@ extension Correlator.Rule {
 extension Correlator {
     // MARK: - Inhibition
 
-    /// Indexes the firing alerts that are sources of an inhibit rule.
+    /// Starts the index of inhibition sources over for the current rules. Firing alerts keep
+    /// no labels in memory, so those already firing are indexed from their stored rows
+    /// (`indexInhibitionSources`), which the pipeline reads when `inhibitionSourcesNeeded`.
     mutating func rebuildInhibitionIndex() {
         memory.inhibitSources = Array(repeating: [:], count: rules.inhibitRules.count)
         memory.inhibitEntries = [:]
         memory.inhibitSourceRules = AnchorIndex(rules.inhibitRules.map { LabelMatcher.anchor(of: $0.sourceMatchers) })
-        guard !rules.inhibitRules.isEmpty else { return }
-        for alert in state.alerts.values { indexInhibitionSource(alert, firing: true) }
+        memory.inhibitSourcesNeeded = !rules.inhibitRules.isEmpty && !state.alerts.isEmpty
     }
 
-    /// Puts a firing alert in the index of each rule whose source it matches, or takes it out
-    /// of wherever it was put.
-    mutating func indexInhibitionSource(_ alert: AlertState, firing: Bool) {
-        if let entries = memory.inhibitEntries.removeValue(forKey: alert.id) {
-            for (position, key) in entries {
-                memory.inhibitSources[position][key]?.remove(alert.id)
-                if memory.inhibitSources[position][key]?.isEmpty == true { memory.inhibitSources[position][key] = nil }
-            }
+    /// Whether the firing alerts must be indexed as inhibition sources from their stored rows
+    /// (`indexInhibitionSources`): the inhibit rules changed, or the state was rebuilt, while
+    /// alerts fire.
+    public var inhibitionSourcesNeeded: Bool { memory.inhibitSourcesNeeded }
+
+    /// Indexes the firing alerts among `stored` (the store's rows, with their labels) as
+    /// inhibition sources; rows of alerts no longer firing here are passed over.
+    public mutating func indexInhibitionSources(_ stored: [AlertState]) {
+        memory.inhibitSourcesNeeded = false
+        guard !rules.inhibitRules.isEmpty else { return }
+        for alert in stored where alert.status == .firing && state.alerts[alert.id]?.status == .firing {
+            indexInhibitionSource(alert.id, alert)
         }
-        guard firing else { return }
+    }
+
+    /// Puts a firing alert in the index of each rule whose source it matches (`subject`: its
+    /// labels, title and fields as matchers read them), in place of wherever it was put.
+    mutating func indexInhibitionSource(_ id: Int64, _ subject: some MatchableLabels) {
+        removeInhibitionSource(id)
         var entries: [(position: Int, key: String)] = []
-        for position in memory.inhibitSourceRules.candidates(for: alert) {
+        for position in memory.inhibitSourceRules.candidates(for: subject) {
             let rule = rules.inhibitRules[position]
-            guard alert.matches(rule.sourceMatchers) else { continue }
-            let key = rule.equalKey { alert.matchValue($0) }
-            memory.inhibitSources[position][key, default: []].insert(alert.id)
+            guard subject.matches(rule.sourceMatchers) else { continue }
+            let key = rule.equalKey { subject.matchValue($0) }
+            memory.inhibitSources[position][key, default: []].insert(id)
             entries.append((position, key))
         }
-        if !entries.isEmpty { memory.inhibitEntries[alert.id] = entries }
+        if !entries.isEmpty { memory.inhibitEntries[id] = (subject.title, entries) }
     }
 
-    /// The firing alert that inhibits a new alert for `signal`, with the rule.
-    func inhibitor(of signal: Signal) -> (source: AlertState, rule: InhibitRule)? {
+    /// Takes an alert out of wherever it was put in the index of inhibition sources.
+    mutating func removeInhibitionSource(_ id: Int64) {
+        guard let indexed = memory.inhibitEntries.removeValue(forKey: id) else { return }
+        for (position, key) in indexed.entries {
+            memory.inhibitSources[position][key]?.remove(id)
+            if memory.inhibitSources[position][key]?.isEmpty == true { memory.inhibitSources[position][key] = nil }
+        }
+    }
+
+    /// The firing alert that inhibits a new alert for `signal`, with its title and the rule.
+    func inhibitor(of signal: Signal) -> (source: LiveAlert, title: String, rule: InhibitRule)? {
         for (position, rule) in rules.inhibitRules.enumerated() where !memory.inhibitSources[position].isEmpty {
             // A source must fire with the same `equal` values: a lookup, before any matcher.
             guard let ids = memory.inhibitSources[position][rule.equalKey { signal.matchValue($0) }], signal.matches(rule.targetMatchers) else { continue }
             // The lowest id: the same source each time, whatever the set's order.
-            if let source = ids.min().flatMap({ state.alerts[$0] }) { return (source, rule) }
+            if let id = ids.min(), let source = state.alerts[id] { return (source, memory.inhibitEntries[id]?.title ?? "", rule) }
         }
         return nil
     }

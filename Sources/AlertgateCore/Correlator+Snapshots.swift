@@ -19,8 +19,17 @@ extension Correlator {
         outcome.record(incident)
     }
 
+    /// Keeps a new alert live while it fires and records it whole in the outcome, with its
+    /// transitions. `signal` made it: inhibition matchers read its labels.
+    mutating func save(new alert: AlertState, from signal: Signal, severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
+        save(LiveAlert(alert), title: alert.title, labels: alert.packedLabels, from: signal, severity: severity, at: time, into: &outcome)
+    }
+
     /// Keeps `alert` live while it fires and records it in the outcome, with its transitions.
-    mutating func save(_ alert: AlertState, severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
+    /// `title` and `labels`: what this outcome set of them, for the writer (nil: unchanged).
+    /// `signal`: the signal it took, if any, through which inhibition matchers see it.
+    mutating func save(_ alert: LiveAlert, title: String? = nil, labels: PackedLabels? = nil, from signal: Signal? = nil,
+                       severity: IncidentSeverity, at time: Timestamp, into outcome: inout Outcome) {
         let before = state.alerts[alert.id]
         outcome.transitions += Announcer.transitions(from: before, to: alert, severity: severity, at: time)
         let wasFiring = before?.status == .firing
@@ -30,11 +39,16 @@ extension Correlator {
         } else if let before {
             state.removeLive(before)
         }
-        // Matchers read its title and severity too, which a repeat may change.
+        // Matchers read its title and severity too, which a repeat may change. Only a signal
+        // sets either, or makes an alert fire.
         if !rules.inhibitRules.isEmpty,
-           wasFiring != (alert.status == .firing) || (wasFiring && (before?.title != alert.title || before?.severity != alert.severity)) {
-            indexInhibitionSource(alert, firing: alert.status == .firing)
+           wasFiring != (alert.status == .firing) || (wasFiring && (before?.titleDigest != alert.titleDigest || before?.severity != alert.severity)) {
+            if alert.status == .firing, let signal {
+                indexInhibitionSource(alert.id, LiveAlertMatch(alert: alert, signal: signal))
+            } else {
+                removeInhibitionSource(alert.id)
+            }
         }
-        outcome.record(alert)
+        outcome.record(AlertChange(alert, title: title, labels: labels))
     }
 }

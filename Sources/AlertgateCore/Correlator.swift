@@ -90,7 +90,7 @@ public struct Correlator: Sendable {
         // In the order they timed out, so an incident resolves with its last alert: the queue
         // gives them by (expiry, id). An entry is stale when its alert stopped firing or its
         // expiry moved since; a repeated entry is taken once.
-        var expired: [AlertState] = []
+        var expired: [LiveAlert] = []
         var taken: ExpiryQueue.Entry?
         while let next = expiries.first, next.at <= now {
             expiries.removeFirst()
@@ -113,11 +113,11 @@ public struct Correlator: Sendable {
 
     /// When a firing alert resolves by itself: at its sender's `endsAt` if it gave one,
     /// else `resolve_timeout` after it was last seen.
-    public func expiry(of alert: AlertState) -> Timestamp {
+    public func expiry(of alert: LiveAlert) -> Timestamp {
         alert.endsAt ?? alert.lastSeen + config.resolveTimeout
     }
 
-    private func expiryReason(_ alert: AlertState) -> String {
+    private func expiryReason(_ alert: LiveAlert) -> String {
         alert.endsAt == nil ? "no repeat within resolve_timeout" : "its endsAt passed with no resend"
     }
 
@@ -127,14 +127,15 @@ public struct Correlator: Sendable {
         guard state.incidents[incident.id] == nil else { return }
         state.insert(incident)
         for alert in firingAlerts where alert.status == .firing && state.alerts[alert.id] == nil {
-            state.insertLive(alert)
-            scheduleExpiry(of: alert)
+            let live = LiveAlert(alert)
+            state.insertLive(live)
+            scheduleExpiry(of: live)
         }
     }
 
     /// Files a firing alert's expiry in the queue; stale entries past a bound make the queue
     /// start over from the firing alerts.
-    mutating func scheduleExpiry(of alert: AlertState) {
+    mutating func scheduleExpiry(of alert: LiveAlert) {
         expiries.insert(ExpiryQueue.Entry(at: expiry(of: alert), alertID: alert.id))
         if expiries.count > 2 * state.alerts.count + 1024 { compactExpiries() }
     }
@@ -155,7 +156,7 @@ public struct Correlator: Sendable {
             // time is kept.
             let isLog = signal.kind == .log
             // What the rules read is the same as last time: no new verdict needed.
-            let unchanged = alert.severity == signal.severity && (isLog || alert.packedLabels.equals(signal.labels))
+            let unchanged = alert.severity == signal.severity && (isLog || alert.labelsDigest == LiveAlert.digest(labels: signal.labels))
             let digest = isLog ? alert.digest : signal.contentDigest
             let folds = config.foldRepeats && unchanged && alert.digest == digest && (isLog || time >= alert.lastSeen)
             if folds {
@@ -167,15 +168,19 @@ public struct Correlator: Sendable {
             }
             alert.count += 1
             alert.firstSeen = min(alert.firstSeen, time)
+            // The newest signal's title is the alert's: the writer stores it when it changed.
+            var newTitle: String?
             if time >= alert.lastSeen {
                 alert.lastSeen = time
-                alert.title = signal.title
+                let titleDigest = LiveAlert.digest(title: signal.title)
+                if titleDigest != alert.titleDigest { newTitle = signal.title }
+                alert.titleDigest = titleDigest
                 alert.severity = signal.severity
             }
             if let endsAt = signal.endsAt { alert.endsAt = max(alert.endsAt ?? endsAt, endsAt) }
             var incident = state.incidents[alert.incidentID]!
             touch(&incident, with: signal, at: time, classifying: !unchanged, into: &outcome)
-            save(alert, severity: incident.severity, at: time, into: &outcome)
+            save(alert, title: newTitle, from: signal, severity: incident.severity, at: time, into: &outcome)
             save(incident, at: time, into: &outcome)
             outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
                 rule: Rule.repeatOfAlert, key: fingerprint.value, window: "resolve_timeout",
@@ -193,11 +198,11 @@ public struct Correlator: Sendable {
             outcome.place(verdict.decision, alert: nil, incident: nil, why: Why(rule: verdict.rule, key: verdict.key, detail: verdict.reason))
             return
         }
-        if let (source, rule) = inhibitor(of: signal) {
+        if let (source, sourceTitle, rule) = inhibitor(of: signal) {
             // Filed under the source's incident, which it neither joins nor escalates.
             outcome.place(.suppressed, alert: nil, incident: source.incidentID, why: Why(
                 rule: Rule.inhibit, key: source.fingerprint.value,
-                detail: "Alert \(source.id) (\(source.title)) fires and inhibits it: \(rule.description)."))
+                detail: "Alert \(source.id) (\(sourceTitle)) fires and inhibits it: \(rule.description)."))
             return
         }
         let key = config.key(for: signal)
@@ -250,7 +255,7 @@ public struct Correlator: Sendable {
     /// Makes a repeat that changed nothing a fold: no signal id, no row, a count in its
     /// alert's history. Should it have made anything to announce or put on a timeline (not
     /// expected of an unchanged repeat), it stays a signal, so that entry has one to point at.
-    private mutating func fold(_ alert: AlertState, runStartedAt: Timestamp, at time: Timestamp, severity: IncidentSeverity, into outcome: inout Outcome) {
+    private mutating func fold(_ alert: LiveAlert, runStartedAt: Timestamp, at time: Timestamp, severity: IncidentSeverity, into outcome: inout Outcome) {
         guard outcome.timeline.isEmpty, outcome.transitions.isEmpty, let signalID = outcome.signalID else {
             var stored = alert
             stored.runStartedAt = nil
@@ -277,23 +282,23 @@ public struct Correlator: Sendable {
         // What a threshold held back joins, in the order it came: one alert per fingerprint not
         // firing elsewhere. Their signals stay `pending` rows: the incident counts their alerts
         // and user reports, not their signals.
-        var adopted: [AlertState] = []
+        var adopted: [(AlertState, Signal)] = []
         var seen: Set<Fingerprint> = [fingerprint]
         for held in pending {
             if held.signal.kind == .report { incident.reportCount += 1 }
             guard seen.insert(held.fingerprint).inserted, state.liveAlert(held.fingerprint) == nil else { continue }
-            adopted.append(AlertState(
+            adopted.append((AlertState(
                 id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
                 service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
                 firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt,
-                digest: held.signal.contentDigest))
+                digest: held.signal.contentDigest), held.signal))
             incident.alertCount += 1
             incident.openedAt = min(incident.openedAt, held.at)
             classifier.classify(&incident, with: held.signal)
         }
         attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
-        for alert in adopted {
-            save(alert, severity: state.incidents[incident.id]?.severity ?? incident.severity, at: time, into: &outcome)
+        for (alert, held) in adopted {
+            save(new: alert, from: held, severity: state.incidents[incident.id]?.severity ?? incident.severity, at: time, into: &outcome)
         }
         outcome.decision = .opened
         if let opened = state.incidents[incident.id] {
@@ -325,7 +330,7 @@ public struct Correlator: Sendable {
         }
         touch(&incident, with: signal, at: time, into: &outcome)
         save(incident, at: time, into: &outcome)
-        save(alert, severity: incident.severity, at: time, into: &outcome)
+        save(new: alert, from: signal, severity: incident.severity, at: time, into: &outcome)
         outcome.place(.attached, alert: alert.id, incident: incident.id, why: why)
     }
 

@@ -26,8 +26,12 @@ public struct CorrelatorMemory: Sendable {
     /// Per inhibit rule (by position): firing source alerts by the values of its `equal` labels.
     var inhibitSources: [[String: Set<Int64>]] = []
     /// Where each indexed source alert went in `inhibitSources`, so it leaves from there even
-    /// when its title or severity (which matchers read) changed since.
-    var inhibitEntries: [Int64: [(position: Int, key: String)]] = [:]
+    /// when its title or severity (which matchers read) changed since; and its title, which
+    /// an inhibited signal's `why` names (the live alert does not keep it).
+    var inhibitEntries: [Int64: (title: String, entries: [(position: Int, key: String)])] = [:]
+    /// Set when the inhibit rules changed while alerts fire: their labels are in the store,
+    /// not in memory, so the index waits for `Correlator.indexInhibitionSources`.
+    var inhibitSourcesNeeded = false
     /// The inhibit rules by the anchor of their source matchers: which a firing alert may be
     /// a source of.
     var inhibitSourceRules = AnchorIndex()

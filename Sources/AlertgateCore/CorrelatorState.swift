@@ -27,11 +27,17 @@ public struct CorrelatorState: Hashable, Sendable {
     /// Rebuilds the state from stored rows: the firing alerts, the incidents that may still
     /// take signals, and the highest ids given so far.
     public init(alerts: [AlertState], incidents: [IncidentState], lastSignalID: Int64, lastAlertID: Int64, lastIncidentID: Int64) {
+        self.init(liveAlerts: alerts.lazy.filter { $0.status == .firing }.map(LiveAlert.init), incidents: incidents,
+                  lastSignalID: lastSignalID, lastAlertID: lastAlertID, lastIncidentID: lastIncidentID)
+    }
+
+    /// The same, from firing alerts as a correlator holds them.
+    public init(liveAlerts: some Sequence<LiveAlert>, incidents: [IncidentState], lastSignalID: Int64, lastAlertID: Int64, lastIncidentID: Int64) {
         self.init(nextSignalID: lastSignalID + 1, nextAlertID: lastAlertID + 1, nextIncidentID: lastIncidentID + 1)
         for incident in incidents.sorted(by: { $0.id < $1.id }) {
             insert(incident)
         }
-        for alert in alerts where alert.status == .firing {
+        for alert in liveAlerts where alert.status == .firing {
             insertLive(alert)
         }
     }
@@ -42,7 +48,7 @@ public struct CorrelatorState: Hashable, Sendable {
     }
 
     /// The live alert with this fingerprint, if one fires.
-    public func liveAlert(_ fingerprint: Fingerprint) -> AlertState? {
+    public func liveAlert(_ fingerprint: Fingerprint) -> LiveAlert? {
         alertByFingerprint[fingerprint].flatMap { alerts[$0] }
     }
 
@@ -79,13 +85,13 @@ public struct CorrelatorState: Hashable, Sendable {
         incidentsByService[service] ?? []
     }
 
-    mutating func insertLive(_ alert: AlertState) {
+    mutating func insertLive(_ alert: LiveAlert) {
         alerts[alert.id] = alert
         alertByFingerprint[alert.fingerprint] = alert.id
         firingByIncident[alert.incidentID, default: []].insert(alert.id)
     }
 
-    mutating func removeLive(_ alert: AlertState) {
+    mutating func removeLive(_ alert: LiveAlert) {
         alerts[alert.id] = nil
         if alertByFingerprint[alert.fingerprint] == alert.id { alertByFingerprint[alert.fingerprint] = nil }
         firingByIncident[alert.incidentID]?.remove(alert.id)

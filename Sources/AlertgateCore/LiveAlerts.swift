@@ -1,7 +1,7 @@
 /// The firing alerts the correlator holds, by id: a table of slots in fixed-size chunks and a
 /// small index from id to slot.
 ///
-/// Why not `[Int64: AlertState]`: a dictionary keeps its values in one buffer that doubles
+/// Why not `[Int64: LiveAlert]`: a dictionary keeps its values in one buffer that doubles
 /// when it is three-quarters full, so with 200,000 firing alerts it held 524,288 values of
 /// 176 bytes (92 MiB) and, while it grew, the old buffer too. Here the values fill chunks of
 /// `chunkSize` slots that never move; a freed slot is reused by the next new alert, so the
@@ -13,7 +13,7 @@ public struct LiveAlerts: Sendable {
     static let chunkSize = 1024
 
     private var slotByID: [Int64: Int32] = [:]
-    private var chunks: [[AlertState?]] = []
+    private var chunks: [[LiveAlert?]] = []
     /// Slots freed by removals, taken last-freed first.
     private var freeSlots: [Int32] = []
 
@@ -24,7 +24,7 @@ public struct LiveAlerts: Sendable {
     /// Slots allocated (in use or free): the memory held, in values.
     var capacity: Int { chunks.count * Self.chunkSize }
 
-    public subscript(id: Int64) -> AlertState? {
+    public subscript(id: Int64) -> LiveAlert? {
         get { slotByID[id].map(value(at:)) }
         set {
             if let newValue { store(newValue, id: id) } else { remove(id: id) }
@@ -34,7 +34,7 @@ public struct LiveAlerts: Sendable {
     /// The values, in slot order (no order callers may rely on).
     public var values: Values { Values(chunks: chunks, count: count) }
 
-    private mutating func store(_ alert: AlertState, id: Int64) {
+    private mutating func store(_ alert: LiveAlert, id: Int64) {
         let slot: Int32
         if let existing = slotByID[id] {
             slot = existing
@@ -74,14 +74,14 @@ public struct LiveAlerts: Sendable {
         self = packed
     }
 
-    private func value(at slot: Int32) -> AlertState {
+    private func value(at slot: Int32) -> LiveAlert {
         chunks[Int(slot) / Self.chunkSize][Int(slot) % Self.chunkSize]!
     }
 
     /// The values of a `LiveAlerts`, chunk by chunk, skipping empty slots. Finding the start
     /// and stepping look past empty slots (O(slots) for a whole walk); `count` is O(1).
     public struct Values: Collection, Sendable {
-        fileprivate let chunks: [[AlertState?]]
+        fileprivate let chunks: [[LiveAlert?]]
         public let count: Int
 
         public var isEmpty: Bool { count == 0 }
@@ -90,7 +90,7 @@ public struct LiveAlerts: Sendable {
         public var startIndex: Int { occupied(from: 0) }
         public var endIndex: Int { chunks.count * LiveAlerts.chunkSize }
 
-        public subscript(position: Int) -> AlertState {
+        public subscript(position: Int) -> LiveAlert {
             chunks[position / LiveAlerts.chunkSize][position % LiveAlerts.chunkSize]!
         }
 
@@ -124,7 +124,7 @@ extension LiveAlerts: Hashable {
 }
 
 extension LiveAlerts: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (Int64, AlertState)...) {
+    public init(dictionaryLiteral elements: (Int64, LiveAlert)...) {
         for (id, alert) in elements {
             precondition(self[id] == nil, "id \(id) appears twice in a LiveAlerts literal")
             self[id] = alert

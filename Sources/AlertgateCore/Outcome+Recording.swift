@@ -1,9 +1,9 @@
 /// How an outcome keeps its snapshots and the decision for its signal.
 extension Outcome {
-    /// Keeps the newest snapshot of an alert.
-    mutating func record(_ alert: AlertState) {
+    /// Keeps the newest snapshot of an alert, with the title and labels of the last that set them.
+    mutating func record(_ alert: AlertChange) {
         if let index = Self.position(of: alert.id, in: alerts, \.id, index: alertPositions) {
-            alerts[index] = alert
+            alerts[index] = alert.replacing(alerts[index])
         } else {
             alerts.append(alert)
             Self.indexLast(of: alerts, \.id, into: &alertPositions)

@@ -11,8 +11,9 @@ public struct Outcome: Hashable, Sendable {
     /// The alert and incident the signal was placed in.
     public var alertID: Int64?
     public var incidentID: Int64?
-    /// Alerts and incidents as they are after this outcome, to be stored (one snapshot each).
-    public internal(set) var alerts: [AlertState]
+    /// Alerts and incidents as they are after this outcome, to be stored (one snapshot each;
+    /// an alert's title and labels only where this outcome set them).
+    public internal(set) var alerts: [AlertChange]
     public internal(set) var incidents: [IncidentState]
     /// Positions in `alerts` and `incidents` by id once there are more than a few, so
     /// recording a snapshot stays O(1) even when one expiry resolves a hundred thousand alerts.
@@ -40,7 +41,7 @@ public struct Outcome: Hashable, Sendable {
         self.alerts = []
         self.incidents = []
         self.timeline = timeline
-        for alert in alerts { record(alert) }
+        for alert in alerts { record(AlertChange(alert)) }
         for incident in incidents { record(incident) }
     }
 }

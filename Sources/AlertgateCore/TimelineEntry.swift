@@ -28,9 +28,12 @@ public struct TimelineEntry: Hashable, Sendable {
     public var alertID: Int64?
     /// Whether users may read it: a status update marked public. Everything else is internal.
     public var isPublic: Bool
+    /// Its stored text is the title of its alert (`alertID`), ": " and `text`: the writer reads
+    /// the title from the alert's row, since the correlator holds no titles (`LiveAlert`).
+    public var leadsWithAlertTitle: Bool
 
     public init(incidentID: Int64, at: Timestamp, kind: Kind, by: String? = nil, text: String? = nil, signalID: Int64? = nil, alertID: Int64? = nil,
-                isPublic: Bool = false) {
+                isPublic: Bool = false, leadsWithAlertTitle: Bool = false) {
         self.incidentID = incidentID
         self.at = at
         self.kind = kind
@@ -39,5 +42,6 @@ public struct TimelineEntry: Hashable, Sendable {
         self.signalID = signalID
         self.alertID = alertID
         self.isPublic = isPublic
+        self.leadsWithAlertTitle = leadsWithAlertTitle
     }
 }

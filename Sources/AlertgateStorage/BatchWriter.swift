@@ -16,13 +16,13 @@ struct BatchWriter {
     /// to be told once the transaction has committed.
     func write(_ batch: StoreBatch) throws -> [(any StoredPayload.CommitObserver, Int64)] {
         var observers: [(any StoredPayload.CommitObserver, Int64)] = []
-        var alerts = LatestByID<AlertState>()
+        var alerts = LatestByID<AlertChange>()
         var incidents = LatestByID<IncidentState>()
         var timeline: [TimelineEntry] = []
         var transitions: [Transition] = []
         var runs = FoldedRuns()
         func collect(_ outcome: Outcome) {
-            for alert in outcome.alerts { alerts.set(alert, id: alert.id) }
+            for alert in outcome.alerts { alerts.set(alert, id: alert.id) { $0.replacing($1) } }
             for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
             timeline.append(contentsOf: outcome.timeline)
             transitions.append(contentsOf: outcome.transitions)
@@ -144,9 +144,10 @@ struct BatchWriter {
     }
 
     /// Alerts, ascending by id. The correlator hands out ids in ascending order, so one past the
-    /// largest stored id starts the new ones: those are inserted with their labels, older ones
-    /// updated. An update that finds no row (never expected) inserts instead.
-    private func writeAlerts(_ alerts: [AlertState]) throws {
+    /// largest stored id starts the new ones: those are inserted with their title and labels,
+    /// older ones updated, their title only when the change carries one. An update that finds
+    /// no row (never expected) inserts instead.
+    private func writeAlerts(_ alerts: [AlertChange]) throws {
         guard !alerts.isEmpty else { return }
         let firstNewID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
         let insertAlert = try db.cachedStatement(sql: """
@@ -155,7 +156,7 @@ struct BatchWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let updateAlert = try db.cachedStatement(sql: """
-            UPDATE alerts SET status = ?, title = ?, severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?,
+            UPDATE alerts SET status = ?, title = coalesce(?, title), severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?,
                               digest = ?, run_started_at = ?, run_last_at = ?
             WHERE id = ?
             """)
@@ -178,6 +179,8 @@ struct BatchWriter {
                 try row.execute()
                 if db.changesCount > 0 { continue }
             }
+            // A new alert's first change carries both, and later ones in the batch keep them.
+            assert(alert.title != nil && alert.packedLabels != nil, "alert \(alert.id) reached the writer new without its title and labels")
             var row = StatementBinder(insertAlert)
             row.bind(alert.id)
             row.bind(alert.fingerprint)
@@ -185,9 +188,9 @@ struct BatchWriter {
             row.bind(alert.status.code)
             row.bind(alert.kind.code)
             row.bind(alert.service)
-            row.bind(alert.title)
+            row.bind(alert.title ?? "")
             row.bind(alert.severity.code)
-            row.bind(JSONText.encode(alert.packedLabels))
+            row.bind(JSONText.encode(alert.packedLabels ?? PackedLabels([:])))
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)
@@ -206,8 +209,14 @@ struct BatchWriter {
         let insertTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        // The same values, the text after its alert's title (`TimelineEntry.leadsWithAlertTitle`):
+        // the alert's row is written by now (`write`).
+        let insertTitledTimeline = try db.cachedStatement(sql: """
+            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public)
+            VALUES (?1, ?2, ?3, ?4, coalesce((SELECT title || ': ' FROM alerts WHERE id = ?7), '') || ?5, ?6, ?7, ?8)
+            """)
         for entry in timeline {
-            var row = StatementBinder(insertTimeline)
+            var row = StatementBinder(entry.leadsWithAlertTitle ? insertTitledTimeline : insertTimeline)
             row.bind(entry.incidentID)
             row.bind(entry.at.milliseconds)
             row.bind(entry.kind.rawValue)

@@ -5,9 +5,10 @@ struct LatestByID<Value> {
     private var values: [Value] = []
     private var positions: [Int64: Int] = [:]
 
-    mutating func set(_ value: Value, id: Int64) {
+    /// Keeps `value` for `id`; `merge` makes the kept value of it and the one it replaces.
+    mutating func set(_ value: Value, id: Int64, merge: (_ newer: Value, _ older: Value) -> Value = { newer, _ in newer }) {
         if let position = positions[id] {
-            values[position] = value
+            values[position] = merge(value, values[position])
         } else {
             positions[id] = values.count
             values.append(value)

@@ -92,6 +92,10 @@ extension SQLiteStore {
         }
     }
 
+    public func firingAlertRows() async throws -> [AlertState] {
+        try await firingAlerts(limit: Int(Int64.max))
+    }
+
     public func noisiestAlerts(from: Timestamp, to: Timestamp, flapping: Bool, limit: Int) async throws -> [AlertState] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """

@@ -7,7 +7,7 @@ struct CorrelatorRebuildTests {
     static func rebuilt(from correlator: Correlator) -> Correlator {
         let state = correlator.state
         let stored = CorrelatorState(
-            alerts: Array(state.alerts.values),
+            liveAlerts: state.alerts.values,
             incidents: state.incidents.values.filter { $0.status != .closed },
             lastSignalID: state.nextSignalID - 1,
             lastAlertID: state.nextAlertID - 1,

@@ -4,11 +4,11 @@ import Testing
 
 @Suite("LiveAlerts: the firing alerts by id, held as a dictionary would hold them, in reused slots")
 struct LiveAlertsTests {
-    static func alert(id: Int64, count: Int64 = 1) -> AlertState {
-        AlertState(
+    static func alert(id: Int64, count: Int64 = 1) -> LiveAlert {
+        LiveAlert(AlertState(
             id: id, fingerprint: Fingerprint("fp-\(id)"), incidentID: id % 7, status: .firing, kind: .alert,
             service: "svc-\(id % 5)", title: "Alert \(id)", severity: .warning, labels: ["n": "\(id)"],
-            firstSeen: Timestamp(milliseconds: id), lastSeen: Timestamp(milliseconds: id), resolvedAt: nil, count: count)
+            firstSeen: Timestamp(milliseconds: id), lastSeen: Timestamp(milliseconds: id), resolvedAt: nil, count: count))
     }
 
     /// Random inserts, updates and removals (in storms, then drained), checked against a
@@ -17,7 +17,7 @@ struct LiveAlertsTests {
     func behavesAsADictionary(seed: Int) {
         var random = SeededGenerator(seed: UInt64(seed))
         var table = LiveAlerts()
-        var model: [Int64: AlertState] = [:]
+        var model: [Int64: LiveAlert] = [:]
         var nextID: Int64 = 1
         var largest = 0
         var repacked = false

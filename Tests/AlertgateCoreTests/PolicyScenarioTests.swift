@@ -286,9 +286,16 @@ struct PolicyScenarioTests {
         var rules = CorrelationRules()
         rules.inhibitRules = [InhibitRule(sourceMatchers: [Self.matcher("alertname=DatacenterDown")], targetMatchers: [Self.matcher("service=search")])]
         var first = Self.correlator(rules: rules)
-        ingest(&first, alert("network", "DatacenterDown", severity: .critical), at: 0)
+        let opened = ingest(&first, alert("network", "DatacenterDown", severity: .critical), at: 0)
+        // The live state holds no labels: the rebuilt correlator asks for the stored rows.
         var rebuilt = Correlator(rules: rules, state: first.state)
-        #expect(ingest(&rebuilt, alert("search", "Errors"), at: 10).decision == .suppressed)
+        #expect(rebuilt.inhibitionSourcesNeeded)
+        let row = try #require(opened.alerts.first)
+        rebuilt.indexInhibitionSources([AlertState(row.live, title: try #require(row.title), labels: try #require(row.packedLabels))])
+        #expect(!rebuilt.inhibitionSourcesNeeded)
+        let inhibited = ingest(&rebuilt, alert("search", "Errors"), at: 10)
+        #expect(inhibited.decision == .suppressed)
+        #expect(inhibited.why?.detail.contains("(DatacenterDown)") == true, "the source's title, from its row")
     }
 
     @Test func threeAlertsUnderAThresholdOfFour() throws {

@@ -442,6 +442,10 @@ private final class HeldStore: StoreWriter, Sendable {
     func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])? {
         try await base.loadIncident(id: id)
     }
+
+    func firingAlertRows() async throws -> [AlertState] {
+        try await base.firingAlertRows()
+    }
 }
 
 private struct HeldStoreFailure: Error {}

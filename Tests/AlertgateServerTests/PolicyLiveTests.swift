@@ -223,6 +223,43 @@ import Testing
         }
     }
 
+    /// Firing alerts keep no labels in memory: an inhibit rule that arrives by reload, or a
+    /// restart, while its source fires finds the source from the stored rows.
+    @Test func anInhibitRuleFindsASourceThatFiredBeforeIt() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.file("alertgate.yaml")
+        let database = folder.file("alertgate.sqlite")
+        try Self.catalogYAML.write(toFile: path, atomically: true, encoding: .utf8)
+        let source = #"{"title": "Datacenter fra1 down", "service": "network", "severity": "critical", "labels": {"alertname": "DatacenterDown", "datacenter": "fra1"}}"#
+        func target(_ title: String, _ datacenter: String) -> String {
+            #"{"title": "\#(title)", "service": "search", "labels": {"datacenter": "\#(datacenter)"}}"#
+        }
+        func decision(of reply: TestHTTPClient.Reply) -> String? { Self.results(reply).first?["decision"] as? String }
+        try await withRunningGateway(databasePath: database, configPath: path) { gateway in
+            let client = gateway.client
+            #expect(decision(of: try await client.post("/api/v1/events", source)) == "opened")
+            #expect(decision(of: try await client.post("/api/v1/events", target("Slow queries", "fra1"))) == "opened", "no rule yet")
+            try (Self.catalogYAML + """
+
+                inhibit_rules:
+                  - {source_matchers: ["alertname=DatacenterDown"], target_matchers: ["service=search"], equal: [datacenter]}
+                """).write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.post("/api/v1/admin/reload", "").status == 200)
+            let inhibited = try await client.post("/api/v1/events", target("Index lag", "fra1"))
+            #expect(decision(of: inhibited) == "suppressed")
+            let signalID = try #require(Self.results(inhibited).first?["signal_id"] as? Int)
+            let why = try await client.get("/api/v1/signals/\(signalID)").json["why"] as? [String: Any]
+            #expect((why?["detail"] as? String)?.contains("(Datacenter fra1 down)") == true, "the source's title, read from its row")
+            #expect(decision(of: try await client.post("/api/v1/events", target("Index lag", "ams2"))) == "attached", "another datacenter: not inhibited, it joins the open search incident")
+        }
+        // A restart rebuilds the state from the rows, and the index of sources with it.
+        try await withRunningGateway(databasePath: database, configPath: path) { gateway in
+            let reply = try await gateway.client.post("/api/v1/events", target("Cache misses", "fra1"))
+            #expect(decision(of: reply) == "suppressed")
+        }
+    }
+
     @Test func withoutAConfigFileThereIsNothingToReload() async throws {
         try await withRunningGateway { gateway in
             let reply = try await gateway.client.post("/api/v1/admin/reload", "")

@@ -27,7 +27,7 @@ struct GroupCommitTests {
             }
             // Alerts changed many times in the batch are stored as last seen.
             for alert in feed.correlator.state.alerts.values {
-                #expect(try await store.alerts(incidentID: alert.incidentID).contains(alert))
+                #expect(try await store.alerts(incidentID: alert.incidentID).map(LiveAlert.init).contains(alert))
             }
         }
     }

@@ -107,7 +107,7 @@ struct IncidentQueryTests {
             try await store.commit(StoreBatch(entries: [.ingest(record)]))
             let id = try #require(record.signals.first?.outcome.incidentID)
             #expect(try await store.incident(id: id) == feed.correlator.state.incidents[id])
-            #expect(try await store.alerts(incidentID: id) == Array(feed.correlator.state.alerts.values))
+            #expect(try await store.alerts(incidentID: id).map(LiveAlert.init) == Array(feed.correlator.state.alerts.values))
             #expect(try await store.incident(id: 99) == nil)
         }
     }

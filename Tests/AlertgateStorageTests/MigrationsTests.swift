@@ -222,7 +222,7 @@ struct MigrationsTests {
         #expect(version >= 3 ? saved > compressedOneByOne[2] / 2 : saved < compressedOneByOne[2] / 2)
 
         let state = try await store.loadCorrelatorState(now: at(120), reopenWindow: .seconds(30))
-        #expect(state.alerts == [1: firingAlert(version: version)])
+        #expect(state.alerts == [1: LiveAlert(firingAlert(version: version))])
         #expect(state.incidents == [1: openIncident])
         #expect(state.nextSignalID == 6 && state.nextAlertID == 3 && state.nextIncidentID == 3)
         // Within its reopen window, the resolved incident is held too.

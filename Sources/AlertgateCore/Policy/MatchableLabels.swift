@@ -46,3 +46,18 @@ extension AlertState: MatchableLabels {
     public var matchSource: String? { nil }
     public func label(_ name: String) -> String? { packedLabels[name] }
 }
+
+/// A live alert as matchers see it through the signal that just set its title (and, for a
+/// new alert, its labels): the alert's fields, the signal's labels and title. A live alert
+/// keeps neither (`LiveAlert`).
+struct LiveAlertMatch: MatchableLabels {
+    let alert: LiveAlert
+    let signal: Signal
+
+    var matchSource: String? { nil }
+    func label(_ name: String) -> String? { signal.labels[name] }
+    var service: String { alert.service }
+    var kind: SignalKind { alert.kind }
+    var severity: Severity { alert.severity }
+    var title: String { signal.title }
+}

@@ -37,7 +37,7 @@ public enum Announcer {
     }
 
     /// `before` is nil for a new alert; `incident` is the alert's incident as it is now.
-    public static func transitions(from before: AlertState?, to after: AlertState, severity: IncidentSeverity, at time: Timestamp) -> [Transition] {
+    public static func transitions(from before: LiveAlert?, to after: LiveAlert, severity: IncidentSeverity, at time: Timestamp) -> [Transition] {
         let wasFiring = before?.status == .firing
         let isFiring = after.status == .firing
         guard wasFiring != isFiring else { return [] }

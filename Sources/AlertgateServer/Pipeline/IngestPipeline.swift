@@ -174,7 +174,7 @@ public final class IngestPipeline: Service, Sendable {
             case .extend(let id):
                 let room = config.pipeline.maxBatchSignals - batches[id]!.weight
                 if room > 0 {
-                    takePolicy(into: &correlator)
+                    takePolicy(into: &correlator, midBatch: true)
                     batches[id]!.extend(with: queue.withLock { $0.take(room: room) })
                 }
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
@@ -234,6 +234,13 @@ public final class IngestPipeline: Service, Sendable {
     /// Correlates the jobs of batch `id` not yet correlated. Stops early when a command needs
     /// the store to hold the batch in flight first (`storeNeeded`); `resumeBuilding` goes on.
     private func correlate(_ id: BatchID, _ building: inout PipelineBatch, _ correlator: inout Correlator, _ machine: inout PipelineStateMachine) async -> [Action] {
+        if correlator.inhibitionSourcesNeeded, building.next == 0 {
+            // New inhibit rules, taken before this batch placed anything (`takePolicy`): every
+            // firing alert is in the store once the batch in flight has committed.
+            let action = machine.storeNeeded()
+            guard action == .resumeBuilding(id) else { return [action] }
+            await indexInhibitionSources(&correlator)
+        }
         if building.expire {
             building.expire = false
             building.add(correlator.expire(now: clock.now()))
@@ -328,14 +335,33 @@ public final class IngestPipeline: Service, Sendable {
         let state = try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow)
         var correlator = Correlator(config: config.correlation, state: state)
         takePolicy(into: &correlator, force: true)
+        if correlator.inhibitionSourcesNeeded {
+            correlator.indexInhibitionSources(try await store.firingAlertRows())
+        }
         return correlator
     }
 
+    /// Indexes the firing alerts as inhibition sources from their rows. Should the store fail
+    /// to answer, the batch goes on and the next one asks again: until then an alert that fired
+    /// before the rules changed inhibits nothing.
+    private func indexInhibitionSources(_ correlator: inout Correlator) async {
+        do {
+            correlator.indexInhibitionSources(try await store.firingAlertRows())
+        } catch {
+            logger.error("cannot read the firing alerts to index them as inhibition sources; the next batch tries again", metadata: [
+                "error": "\(error)",
+            ])
+        }
+    }
+
     /// Gives the correlator the rules and silences in force when they changed since it last
-    /// took them (a reload, a silence added or expired). Its state stays.
-    private func takePolicy(into correlator: inout Correlator, force: Bool = false) {
+    /// took them (a reload, a silence added or expired). Its state stays. In the middle of a
+    /// batch (`midBatch`) new inhibit rules wait for the next one: the alerts already firing
+    /// are indexed under them from the store, which holds them all only between batches.
+    private func takePolicy(into correlator: inout Correlator, force: Bool = false, midBatch: Bool = false) {
         let snapshot = policy.current
         guard force || snapshot.version != appliedPolicyVersion.load(ordering: .relaxed) else { return }
+        if midBatch, snapshot.policy.correlation.inhibitRules != correlator.rules.inhibitRules { return }
         correlator.classifier = snapshot.policy.classifier
         correlator.rules = snapshot.policy.correlation
         correlator.muter = snapshot.muter(now: clock.now())
