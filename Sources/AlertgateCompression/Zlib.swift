@@ -33,6 +33,13 @@ public enum Zlib {
         case truncated
     }
 
+    /// The Adler-32 checksum of `bytes` (RFC 1950), as zlib computes it.
+    public static func adler32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            UInt32(truncatingIfNeeded: CZlib.adler32(CZlib.adler32(0, nil, 0), buffer.baseAddress, uInt(buffer.count)))
+        }
+    }
+
     /// Compresses `input` into the zlib format.
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var output: [UInt8] = []

@@ -290,6 +290,11 @@ enum Migrations {
                 BEGIN DELETE FROM incident_services WHERE incident_id = old.id; END;
                 """)
         }
+        migrator.registerMigration("v12-payload-xor-delta") { _ in
+            // No table changes: payloads may now be stored with encoding 3 (`XORDelta`), which
+            // an alertgate before this version cannot read. The migration marks the file, so such
+            // a build refuses it as a newer schema instead of failing on its payloads.
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// Each store owns one (`StoreWriter.preparePayload`): a base's id is only valid in its own
 /// database. Runs in the caller's task (the request's), never on the writer. Keeps in memory, per key,
 /// the last payload stored in full (a base) and compresses the next one against it
-/// (`DictionaryDelta`); the writer tells a base its id after the commit (`PayloadBase`).
+/// (`XORDelta` when no byte moved, else `DictionaryDelta`); the writer tells a base its id after the commit (`PayloadBase`).
 /// A base is always stored without dictionary, so restoring any payload takes at most two
 /// inflates. A new base is started when the dictionary gains too little. After a restart the
 /// cache is empty: the first payload of each key is stored in full again.
@@ -60,15 +60,22 @@ public final class PayloadCompressor: Sendable {
             let baseID = pin.baseID
             attempted = true
             attempts.add(1, ordering: .relaxed)
-            let compressed = DictionaryDelta.compress(bytes, against: current.base.bytes)
+            // A resend as long as its base is tried as an XOR delta first: far smaller when no
+            // byte moved (`XORDelta`), and the dictionary delta still when some did.
             let promised = Double(bytes.count) * current.base.plainRatio
+            var encoding = StoredPayload.Encoding.zlibXORDelta
+            var compressed = XORDelta.compress(bytes, against: current.base.bytes) ?? []
+            if compressed.isEmpty || Double(compressed.count) > promised * Self.requiredShare {
+                encoding = .zlibDictionary
+                compressed = DictionaryDelta.compress(bytes, against: current.base.bytes)
+            }
             if Double(compressed.count) <= promised * Self.requiredShare {
                 if current.failures > 0 {
                     var reset = current
                     reset.failures = 0
                     state.withLock { $0.cache.set(cacheKey, reset) }
                 }
-                return StoredPayload(source: source, contentType: contentType, encoding: .zlibDictionary, originalSize: bytes.count,
+                return StoredPayload(source: source, contentType: contentType, encoding: encoding, originalSize: bytes.count,
                                      bytes: compressed, receivedAt: receivedAt, dictionaryID: baseID, commitObserver: pin)
             }
         }

@@ -164,6 +164,9 @@ extension SQLiteStore {
             // A dictionary payload is itself stored without one: restoring takes two inflates at most.
             guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
             return try DictionaryDelta.decompress(data, against: dictionary, size: size)
+        case .zlibXORDelta:
+            guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
+            return try XORDelta.decompress(data, against: dictionary, size: size)
         case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(code) in payload \(id)")
         }
     }

@@ -32,9 +32,12 @@ struct PayloadCompressorTests {
             for round in 1...3 {
                 let body = resend.batches(round: round)[0]
                 let next = try await store(body, compressor, in: sqlite, feed: &feed, at: Int64(round))
-                #expect(next.payload.encoding == .zlibDictionary)
+                // Only the times changed, no byte moved: an XOR delta.
+                #expect(next.payload.encoding == .zlibXORDelta)
                 #expect(next.payload.dictionaryID == first.id, "always the base: a chain is one step deep")
                 #expect(next.payload.bytes.count * 5 < first.payload.bytes.count, "\(next.payload.bytes.count) vs \(first.payload.bytes.count)")
+                let dictionaryDelta = DictionaryDelta.compress(body, against: resend.batches(round: 0)[0])
+                #expect(next.payload.bytes.count * 2 < dictionaryDelta.count, "\(next.payload.bytes.count) vs \(dictionaryDelta.count)")
             }
         }
     }
@@ -52,8 +55,11 @@ struct PayloadCompressorTests {
             var feed = Feed()
             let compressor = PayloadCompressor()
             _ = try await store(first, compressor, in: sqlite, feed: &feed)
-            let next = try await store(second, compressor, in: sqlite, feed: &feed, at: 1)
-            #expect(next.payload.encoding == .zlibDictionary)
+            // One byte longer: the bytes after it moved, so no XOR delta, but a dictionary delta.
+            let longer = try await store(second + Array(" ".utf8), compressor, in: sqlite, feed: &feed, at: 1)
+            #expect(longer.payload.encoding == .zlibDictionary)
+            let next = try await store(second, compressor, in: sqlite, feed: &feed, at: 2)
+            #expect(next.payload.encoding == .zlibXORDelta)
         }
     }
 
@@ -79,6 +85,25 @@ struct PayloadCompressorTests {
         other[100] ^= 1
         #expect(throws: Zlib.Failure.self) { try DictionaryDelta.decompress(delta, against: other, size: 1 << 20) }
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(delta, format: .zlib, limit: 1 << 20) }
+    }
+
+    @Test func anXORDeltaNeedsTheSameLengthAndTheSameDictionary() throws {
+        let base = resend.batches(round: 0)[0]
+        let body = resend.batches(round: 1)[0]
+        #expect(XORDelta.compress(body + [0x20], against: base) == nil, "another length: bytes moved")
+        #expect(XORDelta.compress([], against: []) == nil)
+        for (bytes, dictionary) in [(body, base), (base, base), (pseudoRandomBytes(count: 70_000, seed: 3), pseudoRandomBytes(count: 70_000, seed: 4)),
+                                    (Array("x".utf8), Array("y".utf8))] {
+            let delta = try #require(XORDelta.compress(bytes, against: dictionary))
+            #expect(try XORDelta.decompress(delta, against: dictionary, size: bytes.count) == bytes)
+        }
+        let delta = try #require(XORDelta.compress(body, against: base))
+        var other = base
+        other[100] ^= 1
+        #expect(throws: Zlib.Failure.self) { try XORDelta.decompress(delta, against: other, size: body.count) }
+        #expect(throws: Zlib.Failure.self) { try XORDelta.decompress(delta, against: Array(base.dropLast()), size: body.count) }
+        #expect(throws: Zlib.Failure.self) { try XORDelta.decompress(delta, against: base, size: body.count - 1) }
+        #expect(throws: Zlib.Failure.self) { try XORDelta.decompress(Array(delta.prefix(3)), against: base, size: body.count) }
     }
 
     @Test func aBaseIsUsedOnlyOnceCommitted() async throws {
@@ -156,8 +181,8 @@ struct PayloadCompressorTests {
             }
             #expect(encodings[0].allSatisfy { $0 == .zlib })
             #expect(encodings[1].prefix(4).allSatisfy { $0 == .zlib }, "their first bases left the probation")
-            #expect(encodings[1].suffix(8).allSatisfy { $0 == .zlibDictionary }, "theirs stayed")
-            #expect(encodings[2].allSatisfy { $0 == .zlibDictionary }, "the second bases went to the main part")
+            #expect(encodings[1].suffix(8).allSatisfy { $0.isDelta }, "theirs stayed")
+            #expect(encodings[2].allSatisfy { $0.isDelta }, "the second bases went to the main part")
         }
     }
 
@@ -169,7 +194,7 @@ struct PayloadCompressorTests {
         let before = try SQLiteStore(path: database.path)
         _ = try await store(resend.batches(round: 0)[0], compressor, in: before, feed: &feed)
         let delta = try await store(resend.batches(round: 1)[0], compressor, in: before, feed: &feed)
-        #expect(delta.payload.encoding == .zlibDictionary)
+        #expect(delta.payload.encoding == .zlibXORDelta)
 
         let reopened = try SQLiteStore(path: database.path)
         #expect(try await reopened.payload(id: delta.id)?.bytes == resend.batches(round: 1)[0])
@@ -185,7 +210,7 @@ struct PayloadCompressorTests {
             let base = try await store(noise, compressor, in: sqlite, feed: &feed)
             #expect(base.payload.encoding == .identity)
             let repeated = try await store(noise, compressor, in: sqlite, feed: &feed)
-            #expect(repeated.payload.encoding == .zlibDictionary, "an identical binary body compresses against an identity base")
+            #expect(repeated.payload.encoding == .zlibXORDelta, "an identical binary body compresses against an identity base")
             #expect(repeated.payload.dictionaryID == base.id)
 
             // Unlike bodies: each attempt gains nothing, so attempts back off. After n failures
@@ -220,7 +245,7 @@ struct PayloadCompressorTests {
             // The store's compressor learned the base's id at the commit: the next body is a delta.
             let next = sqlite.preparePayload(resend.batches(round: 1)[0], key: "fp", source: .alertmanagerAPI, contentType: "application/json",
                                              receivedAt: at(1))
-            #expect(next.encoding == .zlibDictionary && next.dictionaryID == base)
+            #expect(next.encoding.isDelta && next.dictionaryID == base)
         }
     }
 }

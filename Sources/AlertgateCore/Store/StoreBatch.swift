@@ -9,6 +9,13 @@ public struct StoredPayload: Hashable, Sendable {
         /// original bytes as preset dictionary: that payload is `dictionaryID`, always stored
         /// as `identity` or `zlib`, so restoring takes at most two inflates.
         case zlibDictionary = 2
+        /// zlib of the original bytes XOR those of payload `dictionaryID`, which is as long as
+        /// this one and stored as `identity` or `zlib` (`XORDelta`): a resend that changed
+        /// bytes but moved none.
+        case zlibXORDelta = 3
+
+        /// Stored against another payload (`dictionaryID`).
+        public var isDelta: Bool { self == .zlibDictionary || self == .zlibXORDelta }
     }
 
     /// Told the id a payload got, once the transaction holding it has committed. The payload
@@ -25,7 +32,7 @@ public struct StoredPayload: Hashable, Sendable {
     public var originalSize: Int
     public var bytes: [UInt8]
     public var receivedAt: Timestamp
-    /// For `.zlibDictionary`: the stored payload whose original bytes are the dictionary.
+    /// For `.zlibDictionary` and `.zlibXORDelta`: the stored payload whose original bytes are the dictionary.
     public var dictionaryID: Int64?
     /// Told this payload's id after the commit (see `CommitObserver`).
     public var commitObserver: (any CommitObserver)?
