@@ -1,5 +1,5 @@
 /// An optional `Timestamp` in the 8 bytes of its milliseconds: `Timestamp?` takes 9, padded
-/// to 16 beside other fields. `AlertState` holds four, for each of the firing alerts the
+/// to 16 beside other fields. `LiveAlert` holds four, for each of the firing alerts the
 /// correlator keeps. `Int64.min` milliseconds (some 292 million years BC) stands for nil: a
 /// time set to exactly that reads back as nil.
 @propertyWrapper

@@ -19,21 +19,32 @@ extension Correlator {
         memory.inhibitEntries = [:]
         memory.inhibitSourceRules = AnchorIndex(rules.inhibitRules.map { LabelMatcher.anchor(of: $0.sourceMatchers) })
         memory.inhibitSourcesNeeded = !rules.inhibitRules.isEmpty && !state.alerts.isEmpty
+        memory.inhibitSourcesToReindex = []
     }
 
-    /// Whether the firing alerts must be indexed as inhibition sources from their stored rows
+    /// Whether every firing alert must be indexed as an inhibition source from its stored row
     /// (`indexInhibitionSources`): the inhibit rules changed, or the state was rebuilt, while
     /// alerts fire.
     public var inhibitionSourcesNeeded: Bool { memory.inhibitSourcesNeeded }
 
+    /// The firing alerts to index again from their rows, when not all are
+    /// (`CorrelatorMemory.inhibitSourcesToReindex`).
+    public var inhibitionSourceRowsNeeded: Set<Int64> { memory.inhibitSourcesToReindex }
+
     /// Indexes the firing alerts among `stored` (the store's rows, with their labels) as
-    /// inhibition sources; rows of alerts no longer firing here are passed over.
+    /// inhibition sources; rows of alerts no longer firing here are passed over. The caller
+    /// may pass the rows in pages, then says `inhibitionSourcesIndexed()`.
     public mutating func indexInhibitionSources(_ stored: [AlertState]) {
-        memory.inhibitSourcesNeeded = false
         guard !rules.inhibitRules.isEmpty else { return }
         for alert in stored where alert.status == .firing && state.alerts[alert.id]?.status == .firing {
             indexInhibitionSource(alert.id, alert)
         }
+    }
+
+    /// The rows asked for (`inhibitionSourcesNeeded`, `inhibitionSourceRowsNeeded`) are indexed.
+    public mutating func inhibitionSourcesIndexed() {
+        memory.inhibitSourcesNeeded = false
+        memory.inhibitSourcesToReindex = []
     }
 
     /// Puts a firing alert in the index of each rule whose source it matches (`subject`: its

@@ -44,9 +44,15 @@ extension Correlator {
         if !rules.inhibitRules.isEmpty,
            wasFiring != (alert.status == .firing) || (wasFiring && (before?.titleDigest != alert.titleDigest || before?.severity != alert.severity)) {
             if alert.status == .firing, let signal {
-                indexInhibitionSource(alert.id, LiveAlertMatch(alert: alert, signal: signal))
+                // A repeat with other labels than the alert's cannot stand in for them: its row is read.
+                if !wasFiring || alert.labelsDigest == LiveAlert.digest(labels: signal.labels) {
+                    indexInhibitionSource(alert.id, LiveAlertMatch(alert: alert, signal: signal))
+                } else {
+                    memory.inhibitSourcesToReindex.insert(alert.id)
+                }
             } else {
                 removeInhibitionSource(alert.id)
+                memory.inhibitSourcesToReindex.remove(alert.id)
             }
         }
         outcome.record(AlertChange(alert, title: title, labels: labels))

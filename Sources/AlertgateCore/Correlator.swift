@@ -127,9 +127,9 @@ public struct Correlator: Sendable {
         guard state.incidents[incident.id] == nil else { return }
         state.insert(incident)
         for alert in firingAlerts where alert.status == .firing && state.alerts[alert.id] == nil {
-            let live = LiveAlert(alert)
-            state.insertLive(live)
-            scheduleExpiry(of: live)
+            state.insertLive(alert.live)
+            scheduleExpiry(of: alert.live)
+            if !rules.inhibitRules.isEmpty { indexInhibitionSource(alert.id, alert) }
         }
     }
 

@@ -29,9 +29,14 @@ public struct CorrelatorMemory: Sendable {
     /// when its title or severity (which matchers read) changed since; and its title, which
     /// an inhibited signal's `why` names (the live alert does not keep it).
     var inhibitEntries: [Int64: (title: String, entries: [(position: Int, key: String)])] = [:]
-    /// Set when the inhibit rules changed while alerts fire: their labels are in the store,
-    /// not in memory, so the index waits for `Correlator.indexInhibitionSources`.
+    /// Set when the inhibit rules changed, or the state was rebuilt, while alerts fire: their
+    /// labels are in the store, not in memory, so the index waits for
+    /// `Correlator.indexInhibitionSources`.
     var inhibitSourcesNeeded = false
+    /// Firing alerts to index again from their rows: a repeat changed the title or severity
+    /// that matchers read, but carried other labels than the alert's (a `dedup_key` alert, a
+    /// log line), so it cannot stand in for them.
+    var inhibitSourcesToReindex: Set<Int64> = []
     /// The inhibit rules by the anchor of their source matchers: which a firing alert may be
     /// a source of.
     var inhibitSourceRules = AnchorIndex()

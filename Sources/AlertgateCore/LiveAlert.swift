@@ -15,8 +15,9 @@
 /// alert's labels when it starts to fire, from its signal, and rebuilds from stored rows
 /// (`Correlator.indexInhibitionSources`).
 public struct LiveAlert: Hashable, Sendable {
-    // Laid out for many values: the one-byte fields and `titleDigest` fill the padding after
-    // `fingerprint`, and the optional times take 8 bytes, not 16 (`CompactTimestamp`).
+    // Laid out for many values (128 bytes): the one-byte fields fill the padding after
+    // `fingerprint` (9 bytes), `titleDigest` the 4 bytes before `incidentID`'s alignment, and
+    // the optional times take 8 bytes, not 16 (`CompactTimestamp`).
     public var id: Int64
     public var fingerprint: Fingerprint
     public var status: AlertStatus
@@ -24,12 +25,13 @@ public struct LiveAlert: Hashable, Sendable {
     public var severity: Severity
     /// It resolved more often than the flapping rule allows within its window.
     public var flapping: Bool
-    /// `LiveAlert.digest(title:)` of its title.
-    public var titleDigest: UInt32
+    /// `LiveAlert.digest(title:)` of its title. Set by the correlator and `AlertState`, which
+    /// keep it in step with the title.
+    public internal(set) var titleDigest: UInt32
     public var incidentID: Int64
     public var service: String
     /// `LiveAlert.digest(labels:)` of its labels, which never change while it lives.
-    public var labelsDigest: UInt64
+    public internal(set) var labelsDigest: UInt64
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
     /// Signals folded into this alert, the first included.
@@ -48,26 +50,34 @@ public struct LiveAlert: Hashable, Sendable {
     @CompactTimestamp public var runStartedAt: Timestamp?
     @CompactTimestamp public var runLastAt: Timestamp?
 
+    public init(
+        id: Int64, fingerprint: Fingerprint, status: AlertStatus, kind: SignalKind, severity: Severity, flapping: Bool,
+        titleDigest: UInt32, incidentID: Int64, service: String, labelsDigest: UInt64, firstSeen: Timestamp, lastSeen: Timestamp,
+        count: Int64, digest: UInt64, resolvedAt: Timestamp?, endsAt: Timestamp?, runStartedAt: Timestamp?, runLastAt: Timestamp?
+    ) {
+        self.id = id
+        self.fingerprint = fingerprint
+        self.status = status
+        self.kind = kind
+        self.severity = severity
+        self.flapping = flapping
+        self.titleDigest = titleDigest
+        self.incidentID = incidentID
+        self.service = service
+        self.labelsDigest = labelsDigest
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.count = count
+        self.digest = digest
+        self.resolvedAt = resolvedAt
+        self.endsAt = endsAt
+        self.runStartedAt = runStartedAt
+        self.runLastAt = runLastAt
+    }
+
     /// The live part of a whole alert.
     public init(_ alert: AlertState) {
-        id = alert.id
-        fingerprint = alert.fingerprint
-        status = alert.status
-        kind = alert.kind
-        severity = alert.severity
-        flapping = alert.flapping
-        titleDigest = Self.digest(title: alert.title)
-        incidentID = alert.incidentID
-        service = alert.service
-        labelsDigest = Self.digest(labels: alert.packedLabels)
-        firstSeen = alert.firstSeen
-        lastSeen = alert.lastSeen
-        count = alert.count
-        digest = alert.digest
-        resolvedAt = alert.resolvedAt
-        endsAt = alert.endsAt
-        runStartedAt = alert.runStartedAt
-        runLastAt = alert.runLastAt
+        self = alert.live
     }
 
     /// A digest of a label set that does not depend on the pairs' order: the wrapping sum of
@@ -77,11 +87,8 @@ public struct LiveAlert: Hashable, Sendable {
     public static func digest(labels: [String: String]) -> UInt64 {
         var sum: UInt64 = 0
         for (name, value) in labels {
-            var hash = FNV1a64()
-            hash.combine(name)
-            hash.combine(byte: 0xFF)
-            hash.combine(value)
-            sum &+= mix(hash.value)
+            var name = name, value = value
+            sum &+= name.withUTF8 { name in value.withUTF8 { value in pairHash(name, value) } }
         }
         return sum
     }
@@ -89,18 +96,22 @@ public struct LiveAlert: Hashable, Sendable {
     /// The same digest of a packed label set.
     public static func digest(labels: PackedLabels) -> UInt64 {
         var sum: UInt64 = 0
-        labels.forEachPair { name, value in
-            var hash = FNV1a64()
-            for byte in name { hash.combine(byte: byte) }
-            hash.combine(byte: 0xFF)
-            for byte in value { hash.combine(byte: byte) }
-            sum &+= mix(hash.value)
-        }
+        labels.forEachPair { name, value in sum &+= pairHash(name, value) }
         return sum
     }
 
+    /// One pair's part of a label digest: FNV-1a of (name, 0xFF, value), mixed.
+    private static func pairHash(_ name: some Collection<UInt8>, _ value: some Collection<UInt8>) -> UInt64 {
+        var hash = FNV1a64()
+        for byte in name { hash.combine(byte: byte) }
+        hash.combine(byte: 0xFF)
+        for byte in value { hash.combine(byte: byte) }
+        return mix(hash.value)
+    }
+
     /// Whether a title differs from the alert's is all the correlator asks of it: 32 bits of
-    /// its FNV-1a.
+    /// its FNV-1a. A repeat whose new title collides with the old (1 in 4 billion changes)
+    /// leaves the row's title as it was until the title changes again.
     public static func digest(title: String) -> UInt32 {
         var hash = FNV1a64()
         hash.combine(title)

@@ -3,7 +3,7 @@
 ///
 /// Why not `[Int64: LiveAlert]`: a dictionary keeps its values in one buffer that doubles
 /// when it is three-quarters full, so with 200,000 firing alerts it held 524,288 values of
-/// 176 bytes (92 MiB) and, while it grew, the old buffer too. Here the values fill chunks of
+/// 176 bytes (92 MiB; whole alerts then) and, while it grew, the old buffer too. Here the values fill chunks of
 /// `chunkSize` slots that never move; a freed slot is reused by the next new alert, so the
 /// slots in use stay close to the most alerts ever firing at once. Only the index
 /// (`[Int64: Int32]`, 12 bytes a bucket) doubles. When under a quarter of the slots are in use

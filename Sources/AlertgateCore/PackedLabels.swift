@@ -1,14 +1,15 @@
-/// A label set packed into one buffer: what a live alert keeps of its labels.
+/// A label set packed into one buffer: how an alert (`AlertState`) and an outcome's new alert
+/// (`AlertChange`) hold their labels, and what the writer encodes as JSON.
 ///
 /// A `[String: String]` of Prometheus's five or six labels costs about 650 bytes of heap
 /// (its storage plus a string for each value past 15 bytes); packed, the same labels take one
-/// allocation of their bytes and a length byte or two each, about 130 bytes. With a million
-/// firing alerts held by the correlator that is the difference between 1.2 GiB and 0.7 GiB.
+/// allocation of their bytes and a length byte or two each, about 130 bytes. (The correlator's
+/// firing alerts keep only a digest of them: `LiveAlert.labelsDigest`.)
 ///
 /// Layout: the number of pairs (LEB128), then the pairs sorted by the key's UTF-8 bytes, each
 /// as the key's length (LEB128), its bytes, the value's length, its bytes; the empty set is
 /// the empty buffer. The count lives in the buffer so that the value is one reference (8
-/// bytes of `AlertState`, not 16). Keys are unique, so two sets are equal exactly when their
+/// bytes, not 16). Keys are unique, so two sets are equal exactly when their
 /// buffers are. Labels compare by their bytes: two texts Swift holds equal by canonical
 /// equivalence but spelled with different code points are different labels here, as they
 /// already are to `Fingerprint`.
@@ -57,26 +58,6 @@ public struct PackedLabels: Hashable, Sendable {
             }
             return found
         }
-    }
-
-    /// Whether `labels` holds exactly these pairs, without building either side anew.
-    public func equals(_ labels: [String: String]) -> Bool {
-        guard labels.count == count else { return false }
-        for (key, value) in labels {
-            var key = key
-            var value = value
-            let same = key.withUTF8 { wantedKey in
-                value.withUTF8 { wantedValue in
-                    var matched = false
-                    forEachPair { name, stored in
-                        if !matched, name.elementsEqual(wantedKey) { matched = stored.elementsEqual(wantedValue) }
-                    }
-                    return matched
-                }
-            }
-            if !same { return false }
-        }
-        return true
     }
 
     /// Calls `body` with each pair's key and value bytes (UTF-8), in the order of the keys' bytes.

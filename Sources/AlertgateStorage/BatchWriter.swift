@@ -180,7 +180,9 @@ struct BatchWriter {
                 if db.changesCount > 0 { continue }
             }
             // A new alert's first change carries both, and later ones in the batch keep them.
-            assert(alert.title != nil && alert.packedLabels != nil, "alert \(alert.id) reached the writer new without its title and labels")
+            guard let title = alert.title, let labels = alert.packedLabels else {
+                throw StoreError.incompleteBatch("alert \(alert.id) is new but its change carries no title and labels")
+            }
             var row = StatementBinder(insertAlert)
             row.bind(alert.id)
             row.bind(alert.fingerprint)
@@ -188,9 +190,9 @@ struct BatchWriter {
             row.bind(alert.status.code)
             row.bind(alert.kind.code)
             row.bind(alert.service)
-            row.bind(alert.title ?? "")
+            row.bind(title)
             row.bind(alert.severity.code)
-            row.bind(JSONText.encode(alert.packedLabels ?? PackedLabels([:])))
+            row.bind(JSONText.encode(labels))
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)

@@ -108,6 +108,9 @@ enum RowDecoding {
 /// A stored row that does not decode.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(String)
+    /// A batch asked for a row it cannot make: the pipeline's outcome broke a rule of the
+    /// writer's (never expected); the transaction rolls back and the correlator is rebuilt.
+    case incompleteBatch(String)
     /// The file is not an SQLite database (or is damaged beyond opening).
     case notADatabase(path: String, detail: String)
     /// An SQLite database of something else: tables, and no alertgate schema history.
@@ -118,6 +121,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .corruptRow(let detail): "a stored row does not decode: \(detail)"
+        case .incompleteBatch(let detail): "a batch cannot be written: \(detail)"
         case .notADatabase(let path, let detail):
             "\(path) is not an alertgate database, or is damaged (\(detail)): restore a backup (alertgate db backup) or choose another storage.path"
         case .foreignDatabase(let path, let tables):

@@ -92,8 +92,24 @@ extension SQLiteStore {
         }
     }
 
-    public func firingAlertRows() async throws -> [AlertState] {
-        try await firingAlerts(limit: Int(Int64.max))
+    public func firingAlertRows(after: Int64, limit: Int) async throws -> [AlertState] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1 AND id > ? ORDER BY id LIMIT ?", arguments: [after, limit])
+                .map(RowDecoding.alert)
+        }
+    }
+
+    public func firingAlertRows(ids: [Int64]) async throws -> [AlertState] {
+        let sorted = ids.sorted()
+        return try await pool.read { db in
+            // In chunks: a statement takes at most 32,766 parameters.
+            try stride(from: 0, to: sorted.count, by: 500).flatMap { start in
+                let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ",")
+                return try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1 AND id IN (\(marks)) ORDER BY id",
+                                        arguments: StatementArguments(chunk)).map(RowDecoding.alert)
+            }
+        }
     }
 
     public func noisiestAlerts(from: Timestamp, to: Timestamp, flapping: Bool, limit: Int) async throws -> [AlertState] {
@@ -160,13 +176,12 @@ extension SQLiteStore {
         switch StoredPayload.Encoding(rawValue: code) {
         case .identity: return data
         case .zlib: return try Zlib.decompress(data, format: .zlib, limit: size)
-        case .zlibDictionary:
+        case .zlibDictionary, .zlibXORDelta:
             // A dictionary payload is itself stored without one: restoring takes two inflates at most.
             guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
-            return try DictionaryDelta.decompress(data, against: dictionary, size: size)
-        case .zlibXORDelta:
-            guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
-            return try XORDelta.decompress(data, against: dictionary, size: size)
+            return code == StoredPayload.Encoding.zlibXORDelta.rawValue
+                ? try XORDelta.decompress(data, against: dictionary, size: size)
+                : try DictionaryDelta.decompress(data, against: dictionary, size: size)
         case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(code) in payload \(id)")
         }
     }

@@ -37,7 +37,6 @@ struct CompactTimestampTests {
         alert.endsAt = nil
         alert.runLastAt = Timestamp(milliseconds: 6)
         #expect(alert.resolvedAt == Timestamp(milliseconds: 7) && alert.endsAt == nil && alert.runLastAt == Timestamp(milliseconds: 6))
-        #expect(MemoryLayout<AlertState>.stride <= 136)
         // What the correlator holds of each firing alert: the slot of `LiveAlerts` included.
         let live = LiveAlert(alert)
         #expect(live.resolvedAt == Timestamp(milliseconds: 7) && live.endsAt == nil && live.runLastAt == Timestamp(milliseconds: 6))

@@ -282,6 +282,31 @@ struct PolicyScenarioTests {
         #expect(ingest(&correlator, alert("search", "B"), at: 30).decision == .opened)
     }
 
+    /// A repeat that makes its alert a source but carries other labels (the fingerprint is its
+    /// dedup key) cannot stand in for the alert's labels: the alert's row is asked for.
+    @Test func aSourceWhoseRepeatCarriesOtherLabelsIsIndexedFromItsRow() throws {
+        var rules = CorrelationRules()
+        rules.inhibitRules = [InhibitRule(sourceMatchers: [Self.matcher("severity=critical")], targetMatchers: [Self.matcher("service=search")],
+                                          equal: ["zone"])]
+        var correlator = Self.correlator(rules: rules)
+        var source = Signal(service: "network", title: "Uplink", severity: .warning, labels: ["zone": "a"], dedupKey: "uplink-1")
+        let first = ingest(&correlator, source, at: 0)
+        source.severity = .critical
+        source.labels = ["zone": "b"]
+        #expect(ingest(&correlator, source, at: 10).decision == .repeat)
+        let id = try #require(first.alertID)
+        #expect(correlator.inhibitionSourceRowsNeeded == [id])
+        #expect(ingest(&correlator, alert("search", "A", labels: ["zone": "b"]), at: 20).decision == .opened, "not by the repeat's labels")
+
+        // The row: the first labels, the repeat's severity.
+        let change = try #require(first.alerts.first)
+        let row = AlertState(try #require(correlator.state.alerts[id]), title: try #require(change.title), labels: try #require(change.packedLabels))
+        correlator.indexInhibitionSources([row])
+        correlator.inhibitionSourcesIndexed()
+        #expect(correlator.inhibitionSourceRowsNeeded.isEmpty)
+        #expect(ingest(&correlator, alert("search", "B", labels: ["zone": "a"]), at: 30).decision == .suppressed)
+    }
+
     @Test func inhibitionSurvivesARebuildOfTheState() throws {
         var rules = CorrelationRules()
         rules.inhibitRules = [InhibitRule(sourceMatchers: [Self.matcher("alertname=DatacenterDown")], targetMatchers: [Self.matcher("service=search")])]
@@ -292,6 +317,7 @@ struct PolicyScenarioTests {
         #expect(rebuilt.inhibitionSourcesNeeded)
         let row = try #require(opened.alerts.first)
         rebuilt.indexInhibitionSources([AlertState(row.live, title: try #require(row.title), labels: try #require(row.packedLabels))])
+        rebuilt.inhibitionSourcesIndexed()
         #expect(!rebuilt.inhibitionSourcesNeeded)
         let inhibited = ingest(&rebuilt, alert("search", "Errors"), at: 10)
         #expect(inhibited.decision == .suppressed)

@@ -443,8 +443,12 @@ private final class HeldStore: StoreWriter, Sendable {
         try await base.loadIncident(id: id)
     }
 
-    func firingAlertRows() async throws -> [AlertState] {
-        try await base.firingAlertRows()
+    func firingAlertRows(after: Int64, limit: Int) async throws -> [AlertState] {
+        try await base.firingAlertRows(after: after, limit: limit)
+    }
+
+    func firingAlertRows(ids: [Int64]) async throws -> [AlertState] {
+        try await base.firingAlertRows(ids: ids)
     }
 }
 

@@ -260,6 +260,31 @@ import Testing
         }
     }
 
+    /// A repeat with its own labels (a `dedup_key` alert) that makes its alert a source by its
+    /// new title: the pipeline reads the alert's row before the next batch.
+    @Test func aRepeatWithOtherLabelsMakesASourceFromTheAlertsRow() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.file("alertgate.yaml")
+        try (Self.catalogYAML + """
+
+            inhibit_rules:
+              - {source_matchers: ["alertname=DatacenterDown"], target_matchers: ["service=search"], equal: [datacenter]}
+            """).write(toFile: path, atomically: true, encoding: .utf8)
+        func decision(of reply: TestHTTPClient.Reply) -> String? { Self.results(reply).first?["decision"] as? String }
+        try await withRunningGateway(configPath: path) { gateway in
+            let client = gateway.client
+            // No alertname label: matchers read the title.
+            let uplink = #"{"title": "Uplink flapping", "service": "network", "dedup_key": "uplink-1", "labels": {"datacenter": "ber1", "zone": "a"}}"#
+            #expect(decision(of: try await client.post("/api/v1/events", uplink)) == "opened")
+            let down = #"{"title": "DatacenterDown", "service": "network", "dedup_key": "uplink-1", "labels": {"datacenter": "ber1", "zone": "b"}}"#
+            #expect(decision(of: try await client.post("/api/v1/events", down)) == "repeat")
+            let target = #"{"title": "Index lag", "service": "search", "labels": {"datacenter": "ber1"}}"#
+            let inhibited = try await client.post("/api/v1/events", target)
+            #expect(decision(of: inhibited) == "suppressed")
+        }
+    }
+
     @Test func withoutAConfigFileThereIsNothingToReload() async throws {
         try await withRunningGateway { gateway in
             let reply = try await gateway.client.post("/api/v1/admin/reload", "")

@@ -44,6 +44,9 @@ extension Signal: MatchableLabels {
 
 extension AlertState: MatchableLabels {
     public var matchSource: String? { nil }
+    public var service: String { live.service }
+    public var kind: SignalKind { live.kind }
+    public var severity: Severity { live.severity }
     public func label(_ name: String) -> String? { packedLabels[name] }
 }
 

@@ -9,9 +9,9 @@ public struct StoredPayload: Hashable, Sendable {
         /// original bytes as preset dictionary: that payload is `dictionaryID`, always stored
         /// as `identity` or `zlib`, so restoring takes at most two inflates.
         case zlibDictionary = 2
-        /// zlib of the original bytes XOR those of payload `dictionaryID`, which is as long as
-        /// this one and stored as `identity` or `zlib` (`XORDelta`): a resend that changed
-        /// bytes but moved none.
+        /// The Adler-32 of the original bytes, then zlib of them XOR those of payload
+        /// `dictionaryID`, which is as long as this one and stored as `identity` or `zlib`
+        /// (`XORDelta`): a resend that changed bytes but moved none.
         case zlibXORDelta = 3
 
         /// Stored against another payload (`dictionaryID`).

@@ -15,10 +15,13 @@ public protocol StoreWriter: Sendable {
     /// firing alerts, so a command can act on it; nil when there is no such incident.
     func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])?
 
-    /// The firing alerts' rows, with their titles and labels, as of the last commit: what the
-    /// correlator indexes inhibition sources from (`Correlator.indexInhibitionSources`), since
-    /// it holds no labels.
-    func firingAlertRows() async throws -> [AlertState]
+    /// Rows of firing alerts, with their titles and labels, as of the last commit, ascending by
+    /// id: those past `after`, at most `limit`. What the correlator indexes inhibition sources
+    /// from (`Correlator.indexInhibitionSources`), since it holds no labels.
+    func firingAlertRows(after: Int64, limit: Int) async throws -> [AlertState]
+
+    /// The same, of the alerts `ids` that fire.
+    func firingAlertRows(ids: [Int64]) async throws -> [AlertState]
 
     /// Writes a batch in one transaction; returns after it has committed, and after telling
     /// each payload's `commitObserver` the id the payload got.

@@ -234,12 +234,21 @@ public final class IngestPipeline: Service, Sendable {
     /// Correlates the jobs of batch `id` not yet correlated. Stops early when a command needs
     /// the store to hold the batch in flight first (`storeNeeded`); `resumeBuilding` goes on.
     private func correlate(_ id: BatchID, _ building: inout PipelineBatch, _ correlator: inout Correlator, _ machine: inout PipelineStateMachine) async -> [Action] {
-        if correlator.inhibitionSourcesNeeded, building.next == 0 {
-            // New inhibit rules, taken before this batch placed anything (`takePolicy`): every
-            // firing alert is in the store once the batch in flight has committed.
+        if correlator.inhibitionSourcesNeeded || !correlator.inhibitionSourceRowsNeeded.isEmpty, building.next == 0 {
+            // New inhibit rules, taken before this batch placed anything (`takePolicy`), or
+            // sources to index again: every firing alert's row is in the store, as the last
+            // batch left it, once the batch in flight has committed.
             let action = machine.storeNeeded()
             guard action == .resumeBuilding(id) else { return [action] }
-            await indexInhibitionSources(&correlator)
+            do {
+                try await indexInhibitionSources(&correlator)
+            } catch {
+                // The batch goes on and the next one asks again: until then an alert that fired
+                // before the rules changed inhibits nothing.
+                logger.error("cannot read firing alerts to index them as inhibition sources; the next batch tries again", metadata: [
+                    "error": "\(error)",
+                ])
+            }
         }
         if building.expire {
             building.expire = false
@@ -335,29 +344,35 @@ public final class IngestPipeline: Service, Sendable {
         let state = try await store.loadCorrelatorState(now: clock.now(), reopenWindow: config.correlation.reopenWindow)
         var correlator = Correlator(config: config.correlation, state: state)
         takePolicy(into: &correlator, force: true)
-        if correlator.inhibitionSourcesNeeded {
-            correlator.indexInhibitionSources(try await store.firingAlertRows())
-        }
+        try await indexInhibitionSources(&correlator)
         return correlator
     }
 
-    /// Indexes the firing alerts as inhibition sources from their rows. Should the store fail
-    /// to answer, the batch goes on and the next one asks again: until then an alert that fired
-    /// before the rules changed inhibits nothing.
-    private func indexInhibitionSources(_ correlator: inout Correlator) async {
-        do {
-            correlator.indexInhibitionSources(try await store.firingAlertRows())
-        } catch {
-            logger.error("cannot read the firing alerts to index them as inhibition sources; the next batch tries again", metadata: [
-                "error": "\(error)",
-            ])
+    /// Indexes as inhibition sources, from their rows, the firing alerts the correlator asks
+    /// for: all of them a page at a time (a million rows with their labels are not held at
+    /// once), or the few it names.
+    private func indexInhibitionSources(_ correlator: inout Correlator) async throws {
+        if correlator.inhibitionSourcesNeeded {
+            var after: Int64 = 0
+            while true {
+                let page = try await store.firingAlertRows(after: after, limit: Self.inhibitionSourcePage)
+                correlator.indexInhibitionSources(page)
+                guard page.count == Self.inhibitionSourcePage, let last = page.last else { break }
+                after = last.id
+            }
+        } else if !correlator.inhibitionSourceRowsNeeded.isEmpty {
+            correlator.indexInhibitionSources(try await store.firingAlertRows(ids: Array(correlator.inhibitionSourceRowsNeeded)))
         }
+        correlator.inhibitionSourcesIndexed()
     }
+
+    static let inhibitionSourcePage = 10_000
 
     /// Gives the correlator the rules and silences in force when they changed since it last
     /// took them (a reload, a silence added or expired). Its state stays. In the middle of a
-    /// batch (`midBatch`) new inhibit rules wait for the next one: the alerts already firing
-    /// are indexed under them from the store, which holds them all only between batches.
+    /// batch (`midBatch`) a policy with new inhibit rules waits for the next one, its silences
+    /// and classifier with it: the alerts already firing are indexed under them from the
+    /// store, which holds them all only between batches.
     private func takePolicy(into correlator: inout Correlator, force: Bool = false, midBatch: Bool = false) {
         let snapshot = policy.current
         guard force || snapshot.version != appliedPolicyVersion.load(ordering: .relaxed) else { return }
