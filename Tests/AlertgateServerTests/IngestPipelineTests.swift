@@ -271,6 +271,46 @@ import Testing
 }
 
 @Suite struct PipelineExpiryTests {
+    /// Firing alerts keep no labels in memory: new inhibit rules index them from the store
+    /// before the next batch; a failed read leaves that batch without them and the next asks again.
+    @Test func newInhibitRulesIndexTheFiringAlertsFromTheStoreAndRetryAFailedRead() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        var config = GatewayConfig()
+        config.pipeline.expiryInterval = .seconds(3600)
+        let book = PolicyBook()
+        let pipeline = IngestPipeline(store: store, config: config, clock: ManualClock(), policy: book, metrics: GatewayMetrics(),
+                                      logger: Logger(label: "test"))
+        func submit(_ service: String, _ alertname: String, at seconds: Int64) async throws -> Decision? {
+            let signal = Signal(service: service, title: alertname, labels: ["alertname": alertname, "datacenter": "fra1"])
+            let at = Timestamp(milliseconds: seconds * 1000)
+            let body = Array(#"{"title":"\#(alertname)"}"#.utf8)
+            return try await pipeline.submit(IngestRequest(
+                payload: .compressing(body, source: .events, contentType: "application/json", receivedAt: at),
+                signals: [(0, signal)])).first?.decision
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run() }
+            defer { group.cancelAll() }
+            #expect(try await submit("network", "DatacenterDown", at: 1) == .opened)
+
+            var policy = Policy()
+            policy.correlation.inhibitRules = [InhibitRule(sourceMatchers: [try LabelMatcher(parsing: "alertname=DatacenterDown")],
+                                                           targetMatchers: [try LabelMatcher(parsing: "service=search")], equal: ["datacenter"])]
+            store.failRowReads(true)
+            book.replace(policy: policy)
+            #expect(try await submit("search", "IndexLag", at: 2) == .opened, "the source's row could not be read")
+            #expect(store.rowReads == 1)
+
+            store.failRowReads(false)
+            #expect(try await submit("search", "QueryErrors", at: 3) == .suppressed, "read again before this batch")
+            #expect(store.rowReads == 2)
+            #expect(try await submit("search", "CacheMisses", at: 4) == .suppressed)
+            #expect(store.rowReads == 2, "indexed once")
+        }
+    }
+
     @Test func theExpiryTickRunsOnTheInjectedClock() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -376,6 +416,8 @@ private final class HeldStore: StoreWriter, Sendable {
         var held: CheckedContinuation<Bool, Never>?
         var failLoads = false
         var loads = 0
+        var failRowReads = false
+        var rowReads = 0
         var committedRecords: [Int] = []
     }
 
@@ -443,8 +485,19 @@ private final class HeldStore: StoreWriter, Sendable {
         try await base.loadIncident(id: id)
     }
 
+    /// Reading firing alerts' rows fails while set.
+    func failRowReads(_ fail: Bool) { gate.withLock { $0.failRowReads = fail } }
+
+    /// Reads of firing alerts' rows so far.
+    var rowReads: Int { gate.withLock { $0.rowReads } }
+
     func firingAlertRows(after: Int64, limit: Int) async throws -> [AlertState] {
-        try await base.firingAlertRows(after: after, limit: limit)
+        let fail = gate.withLock { gate in
+            gate.rowReads += 1
+            return gate.failRowReads
+        }
+        if fail { throw HeldStoreFailure() }
+        return try await base.firingAlertRows(after: after, limit: limit)
     }
 
     func firingAlertRows(ids: [Int64]) async throws -> [AlertState] {

@@ -32,4 +32,24 @@ struct AlertTitleTests {
             #expect(texts == ["p99 over 2 s: no repeat within resolve_timeout"])
         }
     }
+
+    /// A flapping alert's timeline line names it by the title in its row too.
+    @Test func aFlappingAlertIsNamedByItsRow() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed()
+            let firing = alert("api", "Disk almost full", labels: ["alertname": "DiskFull"])
+            var resolved = firing
+            resolved.status = .resolved
+            // Four resolves within the flapping window: more than the default 3 within 30 min.
+            var entries: [StoreBatch.Entry] = []
+            for cycle in 0..<4 {
+                entries.append(.ingest(feed.record(firing, at: Int64(cycle * 120))))
+                entries.append(.ingest(feed.record(resolved, at: Int64(cycle * 120 + 60))))
+            }
+            try await store.commit(StoreBatch(entries: entries))
+            let texts = try await store.timeline(incidentID: 1).filter { $0.entry.kind == .flapping }.compactMap(\.entry.text)
+            #expect(texts.count == 1)
+            #expect(texts.first?.hasPrefix("Disk almost full: resolved 4 times within 30m: flapping;") == true, "\(texts)")
+        }
+    }
 }
