@@ -31,6 +31,9 @@ extension Correlator {
     /// (`CorrelatorMemory.inhibitSourcesToReindex`).
     public var inhibitionSourceRowsNeeded: Set<Int64> { memory.inhibitSourcesToReindex }
 
+    /// Whether rows are asked for at all: all of them, or some.
+    public var inhibitionSourcesPending: Bool { memory.inhibitSourcesNeeded || !memory.inhibitSourcesToReindex.isEmpty }
+
     /// Indexes the firing alerts among `stored` (the store's rows, with their labels) as
     /// inhibition sources; rows of alerts no longer firing here are passed over. The caller
     /// may pass the rows in pages, then says `inhibitionSourcesIndexed()`.

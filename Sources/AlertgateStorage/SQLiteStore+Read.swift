@@ -87,9 +87,7 @@ extension SQLiteStore {
     }
 
     public func firingAlerts(limit: Int) async throws -> [AlertState] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE status = 1 ORDER BY id LIMIT ?", arguments: [limit]).map(RowDecoding.alert)
-        }
+        try await firingAlertRows(after: 0, limit: limit)
     }
 
     public func firingAlertRows(after: Int64, limit: Int) async throws -> [AlertState] {

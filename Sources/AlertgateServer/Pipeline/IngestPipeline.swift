@@ -234,7 +234,7 @@ public final class IngestPipeline: Service, Sendable {
     /// Correlates the jobs of batch `id` not yet correlated. Stops early when a command needs
     /// the store to hold the batch in flight first (`storeNeeded`); `resumeBuilding` goes on.
     private func correlate(_ id: BatchID, _ building: inout PipelineBatch, _ correlator: inout Correlator, _ machine: inout PipelineStateMachine) async -> [Action] {
-        if correlator.inhibitionSourcesNeeded || !correlator.inhibitionSourceRowsNeeded.isEmpty, building.next == 0 {
+        if correlator.inhibitionSourcesPending, building.next == 0 {
             // New inhibit rules, taken before this batch placed anything (`takePolicy`), or
             // sources to index again: every firing alert's row is in the store, as the last
             // batch left it, once the batch in flight has committed.
@@ -352,6 +352,7 @@ public final class IngestPipeline: Service, Sendable {
     /// for: all of them a page at a time (a million rows with their labels are not held at
     /// once), or the few it names.
     private func indexInhibitionSources(_ correlator: inout Correlator) async throws {
+        guard correlator.inhibitionSourcesPending else { return }
         if correlator.inhibitionSourcesNeeded {
             var after: Int64 = 0
             while true {
@@ -360,7 +361,7 @@ public final class IngestPipeline: Service, Sendable {
                 guard page.count == Self.inhibitionSourcePage, let last = page.last else { break }
                 after = last.id
             }
-        } else if !correlator.inhibitionSourceRowsNeeded.isEmpty {
+        } else {
             correlator.indexInhibitionSources(try await store.firingAlertRows(ids: Array(correlator.inhibitionSourceRowsNeeded)))
         }
         correlator.inhibitionSourcesIndexed()
