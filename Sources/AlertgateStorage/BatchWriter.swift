@@ -11,6 +11,7 @@ import GRDB
 /// change, so a repeat does not encode them again.
 struct BatchWriter {
     let db: Database
+    let whyTemplates: WhyTemplates
 
     /// Writes `batch`; returns the payloads' commit observers with the ids those payloads got,
     /// to be told once the transaction has committed.
@@ -99,10 +100,15 @@ struct BatchWriter {
         row.bind(placed.outcome.effectiveTime.milliseconds)
         row.bind(placed.outcome.alertID)
         row.bind(placed.outcome.incidentID)
-        if let fingerprint = placed.outcome.fingerprint { row.bind(fingerprint) } else { row.bind("") }
+        // A signal of an alert has the alert's fingerprint, read from the alert's row (v13).
+        if let fingerprint = placed.outcome.fingerprint, !isAlertsOwn(fingerprint, placed.outcome) { row.bind(fingerprint) } else { row.bind("") }
         row.bind(placed.signal.service)
         row.bind(placed.signal.title)
-        row.bind(JSONText.encode(why))
+        if let (template, arguments) = WhyText.split(why) {
+            row.bind(WhyText.text(templateID: try whyTemplates.id(of: template, in: db), arguments: arguments))
+        } else {
+            row.bind(JSONText.encode(why))
+        }
         try row.execute()
         if placed.signal.kind == .change {
             try insertChange.execute(arguments: [
@@ -110,6 +116,13 @@ struct BatchWriter {
                 placed.signal.sender, JSONText.encode(placed.signal.links),
             ])
         }
+    }
+
+    /// Whether `fingerprint` is that of the alert `outcome` placed its signal in, as the alert's
+    /// change in the same outcome says (an outcome carries the change of the alert it touched).
+    private func isAlertsOwn(_ fingerprint: Fingerprint, _ outcome: Outcome) -> Bool {
+        guard let alertID = outcome.alertID else { return false }
+        return outcome.alerts.contains { $0.id == alertID && $0.fingerprint == fingerprint }
     }
 
     /// Transitions in the order they were made: their sequence numbers follow it. Each
@@ -192,7 +205,7 @@ struct BatchWriter {
             row.bind(alert.service)
             row.bind(title)
             row.bind(alert.severity.code)
-            row.bind(JSONText.encode(labels))
+            row.bind(LabelsText.encode(labels))
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)
@@ -211,6 +224,14 @@ struct BatchWriter {
         let insertTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        // The same values; a text that is the title of its signal, of the same incident (a new
+        // alert's line), is not stored again but read from the signal's row (v13): the signals
+        // are written by now, and retention deletes an incident's timeline before its signals.
+        let insertSignalTimeline = try db.cachedStatement(sql: """
+            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public, text_is_signal_title)
+            SELECT ?1, ?2, ?3, ?4, CASE WHEN same THEN NULL ELSE ?5 END, ?6, ?7, ?8, same
+            FROM (SELECT coalesce(?5 = (SELECT title FROM signals WHERE id = ?6 AND incident_id = ?1), 0) AS same)
+            """)
         // The same values, the text after its alert's title (`TimelineEntry.leadsWithAlertTitle`):
         // the alert's row is written by now (`write`).
         let insertTitledTimeline = try db.cachedStatement(sql: """
@@ -218,7 +239,9 @@ struct BatchWriter {
             VALUES (?1, ?2, ?3, ?4, coalesce((SELECT title || ': ' FROM alerts WHERE id = ?7), '') || ?5, ?6, ?7, ?8)
             """)
         for entry in timeline {
-            var row = StatementBinder(entry.leadsWithAlertTitle ? insertTitledTimeline : insertTimeline)
+            let statement = entry.leadsWithAlertTitle ? insertTitledTimeline
+                : entry.signalID != nil && entry.text != nil ? insertSignalTimeline : insertTimeline
+            var row = StatementBinder(statement)
             row.bind(entry.incidentID)
             row.bind(entry.at.milliseconds)
             row.bind(entry.kind.rawValue)

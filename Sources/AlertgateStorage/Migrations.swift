@@ -295,6 +295,29 @@ enum Migrations {
             // an alertgate before this version cannot read. The migration marks the file, so such
             // a build refuses it as a newer schema instead of failing on its payloads.
         }
+        migrator.registerMigration("v13-compact-rows") { db in
+            // A new alert wrote ~725 bytes of rows, most of them text that other rows repeat: the
+            // reason of its first signal as JSON (119 bytes, the same sentence for every alert of
+            // a rule), its labels as JSON, and a timeline line repeating its signal's title. From
+            // here new rows are written compactly, old rows are read as they are:
+            // - `signals.why` may hold `<template id>␟<key>␟<numbers>` (`WhyText`), the rule,
+            //   window and sentence kept once in `why_templates` (only added to, never changed);
+            // - `alerts.labels` may hold the compact labels (`LabelsText`);
+            // - `timeline.text_is_signal_title` = 1: the line's text is the title of its signal
+            //   (`signal_id`) and is not stored again (NULL);
+            // - `signals.fingerprint` = '' on a signal of an alert: it is its alert's.
+            try db.execute(sql: """
+                CREATE TABLE why_templates (
+                    id INTEGER PRIMARY KEY,
+                    rule TEXT NOT NULL,
+                    window TEXT,
+                    window_seconds INTEGER,
+                    detail TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX why_templates_by_detail ON why_templates(detail);
+                ALTER TABLE timeline ADD COLUMN text_is_signal_title INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -11,7 +11,7 @@ enum RowDecoding {
             kind: try code(SignalKind(code: row["kind"]), "alerts.kind", row),
             service: row["service"], title: row["title"],
             severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
-            labels: try JSONText.decode([String: String].self, row["labels"]),
+            labels: try LabelsText.decode(row["labels"]),
             firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
             resolvedAt: time(row["resolved_at"]), count: row["count"], endsAt: time(row["ends_at"]), flapping: row["flapping"],
             digest: UInt64(bitPattern: row["digest"]), runStartedAt: time(row["run_started_at"]),
@@ -58,8 +58,11 @@ enum RowDecoding {
             detail: row["detail"]))
     }
 
-    static func signal(_ row: Row) throws -> StoredSignal {
-        StoredSignal(
+    /// A signal row selected with `signalColumns`; `db` and `templates` read its reason's
+    /// template (`WhyText`).
+    static func signal(_ row: Row, in db: Database, templates: WhyTemplates) throws -> StoredSignal {
+        let alertFingerprint: String? = row["alert_fingerprint"]
+        return StoredSignal(
             id: row["id"], payloadID: row["payload_id"], item: row["item"],
             kind: try code(SignalKind(code: row["kind"]), "signals.kind", row),
             source: try code(SignalSource(code: row["source"]), "signals.source", row),
@@ -67,9 +70,25 @@ enum RowDecoding {
             decision: try code(Decision(code: row["decision"]), "signals.decision", row),
             severity: try code(Severity(code: row["severity"]), "signals.severity", row),
             receivedAt: Timestamp(milliseconds: row["received_at"]), at: Timestamp(milliseconds: row["at"]),
-            alertID: row["alert_id"], incidentID: row["incident_id"], fingerprint: row["fingerprint"],
-            service: row["service"], title: row["title"], why: try JSONText.decode(Why.self, row["why"]))
+            alertID: row["alert_id"], incidentID: row["incident_id"], fingerprint: alertFingerprint ?? row["fingerprint"],
+            service: row["service"], title: row["title"],
+            why: try WhyText.decode(row["why"]) { try templates.template(id: $0, in: db) })
     }
+
+    /// A signal's columns, its fingerprint read from its alert where the row leaves it out
+    /// (migration v13).
+    static let signalColumns = """
+        signals.*, CASE WHEN signals.fingerprint = '' AND signals.alert_id IS NOT NULL
+                        THEN (SELECT fingerprint FROM alerts WHERE alerts.id = signals.alert_id) END AS alert_fingerprint
+        """
+
+    /// A timeline row's columns, its text read from its signal's title where the row leaves it
+    /// out (migration v13).
+    static let timelineColumns = """
+        timeline.id, timeline.incident_id, timeline.at, timeline.kind, timeline.by, timeline.signal_id, timeline.alert_id, timeline.public,
+        CASE WHEN timeline.text_is_signal_title = 1 THEN (SELECT title FROM signals WHERE signals.id = timeline.signal_id)
+             ELSE timeline.text END AS text
+        """
 
     static func timeline(_ row: Row) throws -> StoredTimelineEntry {
         StoredTimelineEntry(id: row["id"], entry: TimelineEntry(

@@ -68,8 +68,8 @@ extension SQLiteStore {
         try await pool.read { db in
             // By the incident index (signals have none by alert: migration v4).
             try Row.fetchAll(db, sql: """
-                SELECT * FROM signals WHERE incident_id = ? AND alert_id = ? ORDER BY id DESC LIMIT ?
-                """, arguments: [incidentID, alertID, limit]).map(RowDecoding.signal)
+                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND alert_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [incidentID, alertID, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
 
@@ -120,21 +120,21 @@ extension SQLiteStore {
 
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)
+            try Row.fetchAll(db, sql: "SELECT \(RowDecoding.timelineColumns) FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)
         }
     }
 
     public func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM signals WHERE incident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                """, arguments: [incidentID, beforeID ?? Int64.max, limit]).map(RowDecoding.signal)
+                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                """, arguments: [incidentID, beforeID ?? Int64.max, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
 
     public func signal(id: Int64) async throws -> StoredSignal? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM signals WHERE id = ?", arguments: [id]).map(RowDecoding.signal)
+            try Row.fetchOne(db, sql: "SELECT \(RowDecoding.signalColumns) FROM signals WHERE id = ?", arguments: [id]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
 
@@ -142,8 +142,8 @@ extension SQLiteStore {
         try await pool.read { db in
             // By the incident index, in id order: the first ones are found first.
             try Row.fetchAll(db, sql: """
-                SELECT * FROM signals WHERE incident_id = ? AND (? IS NULL OR kind = ?) ORDER BY id LIMIT ?
-                """, arguments: [incidentID, kind?.code, kind?.code, limit]).map(RowDecoding.signal)
+                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND (? IS NULL OR kind = ?) ORDER BY id LIMIT ?
+                """, arguments: [incidentID, kind?.code, kind?.code, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
 

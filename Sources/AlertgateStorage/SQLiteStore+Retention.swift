@@ -91,9 +91,11 @@ extension SQLiteStore: RetentionStore {
 
     // MARK: - Incidents
 
-    /// The rows of a deleted incident, table by table, each found by its incident index.
+    /// The rows of a deleted incident, table by table, each found by its incident index. Rows
+    /// that read from others go first (each table's rows go in transactions of their own): a
+    /// timeline line may read its signal's title, a signal its alert's fingerprint (v13).
     private static var rowsOfAnIncident: [(table: String, count: WritableKeyPath<RetentionCounts, Int>)] {
-        [("signals", \.signals), ("alerts", \.alerts), ("timeline", \.timelineEntries), ("notifications", \.notifications),
+        [("timeline", \.timelineEntries), ("signals", \.signals), ("alerts", \.alerts), ("notifications", \.notifications),
          ("transitions", \.transitions)]
     }
 

@@ -10,6 +10,8 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     public let path: String
     let pool: DatabasePool
     let payloadCompressor = PayloadCompressor()
+    /// The templates of signals' reasons (`WhyText`), for the writer and the readers.
+    let whyTemplates = WhyTemplates()
     /// Transactions committed by `commit` (`SQLiteStore+Checkpoint.swift`).
     let commits = Atomic<Int>(0)
     /// Pages the writer connection has written to the WAL since the last checkpoint began:
@@ -162,9 +164,14 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         startWALOverIfWanted(db)
         defer { countWALPages(db) }
         var observers: [(any StoredPayload.CommitObserver, Int64)] = []
-        try db.inTransaction {
-            observers = try BatchWriter(db: db).write(batch)
-            return .commit
+        do {
+            try db.inTransaction {
+                observers = try BatchWriter(db: db, whyTemplates: whyTemplates).write(batch)
+                return .commit
+            }
+        } catch {
+            whyTemplates.writerRolledBack()
+            throw error
         }
         return observers
     }

@@ -1,0 +1,63 @@
+import AlertgateCore
+
+/// How `alerts.labels` holds an alert's labels. Two forms, both frozen:
+///
+/// - JSON (`JSONText.encode`), opening with `{`: every row before v13, and since then labels
+///   with a control character in a name or value.
+/// - Compact (v13): U+001E, then name␟value␟name␟value… (␟ is U+001F), a name in
+///   `commonNames` written as the one byte of its position + 1. Prometheus's six labels of a
+///   typical alert took 138 bytes as JSON, most of an alert row; compact they take ~85, and
+///   every alert row holds them.
+///
+/// `commonNames` is part of the format: never reorder or remove a name; a name may be added at
+/// the end while the list has fewer than 29 (bytes 0x01–0x1D).
+enum LabelsText {
+    static let marker: UInt8 = 0x1E
+    static let separator: UInt8 = 0x1F
+    /// Label names of Prometheus, Kubernetes and the alertgate catalog, most frequent first.
+    static let commonNames = [
+        "alertname", "instance", "job", "severity", "namespace", "pod", "service", "team", "container", "cluster",
+        "env", "environment", "region", "node", "deployment", "prometheus", "endpoint", "component", "app", "exported_job",
+    ]
+    private static let codes: [String: UInt8] = Dictionary(uniqueKeysWithValues: commonNames.enumerated().map { ($1, UInt8($0 + 1)) })
+
+    static func encode(_ labels: PackedLabels) -> String {
+        var out: [UInt8] = [marker]
+        var compact = true
+        var first = true
+        labels.forEachPair { name, value in
+            guard compact else { return }
+            guard !name.contains(where: { $0 < 0x20 }), !value.contains(where: { $0 < 0x20 }) else {
+                compact = false
+                return
+            }
+            if !first { out.append(separator) }
+            first = false
+            if let code = codes[String(decoding: name, as: UTF8.self)] { out.append(code) } else { out.append(contentsOf: name) }
+            out.append(separator)
+            out.append(contentsOf: value)
+        }
+        return compact ? String(decoding: out, as: UTF8.self) : JSONText.encode(labels)
+    }
+
+    static func decode(_ text: String) throws -> [String: String] {
+        guard text.utf8.first == marker else { return try JSONText.decode([String: String].self, text) }
+        let body = text.utf8.dropFirst()
+        guard !body.isEmpty else { return [:] }
+        let fields = body.split(separator: separator, omittingEmptySubsequences: false)
+        guard fields.count % 2 == 0 else { throw StoreError.corruptRow("alerts.labels holds an odd number of fields: `\(text)`") }
+        var labels: [String: String] = [:]
+        labels.reserveCapacity(fields.count / 2)
+        for index in stride(from: 0, to: fields.count, by: 2) {
+            let name = fields[index]
+            let nameText: String
+            if name.count == 1, let byte = name.first, byte >= 0x01, Int(byte) <= commonNames.count {
+                nameText = commonNames[Int(byte) - 1]
+            } else {
+                nameText = String(decoding: name, as: UTF8.self)
+            }
+            labels[nameText] = String(decoding: fields[index + 1], as: UTF8.self)
+        }
+        return labels
+    }
+}
