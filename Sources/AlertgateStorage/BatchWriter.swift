@@ -22,8 +22,18 @@ struct BatchWriter {
         var timeline: [TimelineEntry] = []
         var transitions: [Transition] = []
         var runs = FoldedRuns()
+        // The correlator hands out alert ids in ascending order: one past the largest stored id
+        // starts the alerts this batch creates.
+        let firstNewAlertID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
+        // The title each new alert is created with, its row's `title` (v13).
+        var firstTitles: [Int64: String] = [:]
         func collect(_ outcome: Outcome) {
-            for alert in outcome.alerts { alerts.set(alert, id: alert.id) { $0.replacing($1) } }
+            for alert in outcome.alerts {
+                alerts.set(alert, id: alert.id) { $0.replacing($1) }
+                if alert.id >= firstNewAlertID, alert.packedLabels != nil, let title = alert.title, firstTitles[alert.id] == nil {
+                    firstTitles[alert.id] = title
+                }
+            }
             for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
             timeline.append(contentsOf: outcome.timeline)
             transitions.append(contentsOf: outcome.transitions)
@@ -34,8 +44,8 @@ struct BatchWriter {
             """)
         let insertSignal = try db.cachedStatement(sql: """
             INSERT INTO signals (id, payload_id, item, kind, source, status, decision, severity, received_at, at,
-                                 alert_id, incident_id, fingerprint, service, title, why)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 alert_id, incident_id, fingerprint, service, title, why, from_alert)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertChange = try db.cachedStatement(sql: """
             INSERT INTO changes (signal_id, service, title, description, at, sender, links) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -56,13 +66,14 @@ struct BatchWriter {
                         runs.add(fold, payloadID: payloadID)
                         continue
                     }
-                    try insert(placedSignals[position], payloadID: payloadID, into: insertSignal, changes: insertChange)
+                    try insert(placedSignals[position], payloadID: payloadID, firstTitles: firstTitles, into: insertSignal, changes: insertChange)
                 }
             }
         }
 
-        try writeAlerts(alerts.sorted(by: \.id))
-        try writeRuns(runs)
+        let changedAlerts = alerts.sorted(by: \.id)
+        try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs)
+        try writeRuns(runs, exceptOpenRunsOf: changedAlerts)
         try writeIncidents(incidents.sorted(by: \.id))
         try writeTimeline(timeline)
         try writeTransitions(transitions)
@@ -84,9 +95,19 @@ struct BatchWriter {
     }
 
     /// A placed signal's row (and its change row, for a change); nothing for an outcome without
-    /// a signal id.
-    private func insert(_ placed: PlacedSignal, payloadID: Int64, into insertSignal: Statement, changes insertChange: Statement) throws {
+    /// a signal id. What it shares with its alert's row is left to it (v13): its fingerprint,
+    /// its service, and its title when it is the one a new alert of this batch is created with
+    /// (`firstTitles`).
+    private func insert(
+        _ placed: PlacedSignal, payloadID: Int64, firstTitles: [Int64: String], into insertSignal: Statement, changes insertChange: Statement
+    ) throws {
         guard let signalID = placed.outcome.signalID, let decision = placed.outcome.decision, let why = placed.outcome.why else { return }
+        // The change of its alert in the same outcome (an outcome carries the change of the
+        // alert it placed its signal in).
+        let alertChange = placed.outcome.alertID.flatMap { id in placed.outcome.alerts.first { $0.id == id } }
+        var fromAlert: Int64 = 0
+        if let alertChange, alertChange.service == placed.signal.service { fromAlert |= SignalFromAlert.service }
+        if let alertChange, let first = firstTitles[alertChange.id], first == placed.signal.title { fromAlert |= SignalFromAlert.title }
         var row = StatementBinder(insertSignal)
         row.bind(signalID)
         row.bind(payloadID)
@@ -100,15 +121,15 @@ struct BatchWriter {
         row.bind(placed.outcome.effectiveTime.milliseconds)
         row.bind(placed.outcome.alertID)
         row.bind(placed.outcome.incidentID)
-        // A signal of an alert has the alert's fingerprint, read from the alert's row (v13).
-        if let fingerprint = placed.outcome.fingerprint, !isAlertsOwn(fingerprint, placed.outcome) { row.bind(fingerprint) } else { row.bind("") }
-        row.bind(placed.signal.service)
-        row.bind(placed.signal.title)
+        if let fingerprint = placed.outcome.fingerprint, alertChange?.fingerprint != fingerprint { row.bind(fingerprint) } else { row.bind("") }
+        row.bind(fromAlert & SignalFromAlert.service != 0 ? "" : placed.signal.service)
+        row.bind(fromAlert & SignalFromAlert.title != 0 ? "" : placed.signal.title)
         if let (template, arguments) = WhyText.split(why) {
             row.bind(WhyText.text(templateID: try whyTemplates.id(of: template, in: db), arguments: arguments))
         } else {
             row.bind(JSONText.encode(why))
         }
+        row.bind(fromAlert)
         try row.execute()
         if placed.signal.kind == .change {
             try insertChange.execute(arguments: [
@@ -116,13 +137,6 @@ struct BatchWriter {
                 placed.signal.sender, JSONText.encode(placed.signal.links),
             ])
         }
-    }
-
-    /// Whether `fingerprint` is that of the alert `outcome` placed its signal in, as the alert's
-    /// change in the same outcome says (an outcome carries the change of the alert it touched).
-    private func isAlertsOwn(_ fingerprint: Fingerprint, _ outcome: Outcome) -> Bool {
-        guard let alertID = outcome.alertID else { return false }
-        return outcome.alerts.contains { $0.id == alertID && $0.fingerprint == fingerprint }
     }
 
     /// Transitions in the order they were made: their sequence numbers follow it. Each
@@ -156,24 +170,36 @@ struct BatchWriter {
         }
     }
 
-    /// Alerts, ascending by id. The correlator hands out ids in ascending order, so one past the
-    /// largest stored id starts the new ones: those are inserted with their title and labels,
-    /// older ones updated, their title only when the change carries one. An update that finds
-    /// no row (never expected) inserts instead.
-    private func writeAlerts(_ alerts: [AlertChange]) throws {
+    /// Alerts, ascending by id. Those from `firstNewID` on are new: inserted with their labels
+    /// and the title they were created with (`firstTitles`; `retitled` when a later signal of the
+    /// batch changed it); older ones updated, `retitled` only when the change carries a title.
+    /// An update that finds no row (never expected) inserts instead.
+    ///
+    /// An alert's row holds its open run of folded repeats (v13): the batch's part of it from
+    /// `runs` is added to what the row holds when the run is the same, or starts it afresh.
+    /// When the open run changes, the trigger `alerts_run_closes` moves the one that ended into
+    /// `alert_runs`.
+    private func writeAlerts(_ alerts: [AlertChange], firstNewID: Int64, firstTitles: [Int64: String], runs: FoldedRuns) throws {
         guard !alerts.isEmpty else { return }
-        let firstNewID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
         let insertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
-                                first_seen, last_seen, resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                first_seen, last_seen, resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at, retitled,
+                                run_count, run_first_payload_id, run_last_payload_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        // `title` stays the first title (signals point to it); a change's title is its current one.
+        // The SET expressions read the row as it was: `run_started_at IS ?11` is "the same run".
         let updateAlert = try db.cachedStatement(sql: """
-            UPDATE alerts SET status = ?, title = coalesce(?, title), severity = ?, first_seen = ?, last_seen = ?, resolved_at = ?, count = ?, ends_at = ?, flapping = ?,
-                              digest = ?, run_started_at = ?, run_last_at = ?
-            WHERE id = ?
+            UPDATE alerts SET status = ?1, retitled = CASE WHEN ?2 IS NULL THEN retitled WHEN ?2 = title THEN NULL ELSE ?2 END,
+                              severity = ?3, first_seen = ?4, last_seen = ?5, resolved_at = ?6, count = ?7, ends_at = ?8, flapping = ?9,
+                              digest = ?10, run_started_at = ?11, run_last_at = ?12,
+                              run_count = CASE WHEN run_started_at IS ?11 THEN run_count + ?14 ELSE ?14 END,
+                              run_first_payload_id = CASE WHEN run_started_at IS ?11 AND run_count > 0 THEN run_first_payload_id ELSE ?15 END,
+                              run_last_payload_id = CASE WHEN ?14 > 0 THEN ?16 WHEN run_started_at IS ?11 THEN run_last_payload_id END
+            WHERE id = ?13
             """)
         for alert in alerts {
+            let openRun = alert.runStartedAt.flatMap { runs.run(alertID: alert.id, startedAt: $0) }
             if alert.id < firstNewID {
                 var row = StatementBinder(updateAlert)
                 row.bind(alert.status.code)
@@ -189,13 +215,17 @@ struct BatchWriter {
                 row.bind(alert.runStartedAt?.milliseconds)
                 row.bind(alert.runLastAt?.milliseconds)
                 row.bind(alert.id)
+                row.bind(openRun?.count ?? 0)
+                row.bind(openRun?.firstPayloadID)
+                row.bind(openRun?.lastPayloadID)
                 try row.execute()
                 if db.changesCount > 0 { continue }
             }
             // A new alert's first change carries both, and later ones in the batch keep them.
-            guard let title = alert.title, let labels = alert.packedLabels else {
+            guard let latestTitle = alert.title, let labels = alert.packedLabels else {
                 throw StoreError.incompleteBatch("alert \(alert.id) is new but its change carries no title and labels")
             }
+            let title = firstTitles[alert.id] ?? latestTitle
             var row = StatementBinder(insertAlert)
             row.bind(alert.id)
             row.bind(alert.fingerprint)
@@ -215,6 +245,10 @@ struct BatchWriter {
             row.bind(Int64(bitPattern: alert.digest))
             row.bind(alert.runStartedAt?.milliseconds)
             row.bind(alert.runLastAt?.milliseconds)
+            row.bind(latestTitle == title ? nil : latestTitle)
+            row.bind(openRun?.count ?? 0)
+            row.bind(openRun?.firstPayloadID)
+            row.bind(openRun?.lastPayloadID)
             try row.execute()
         }
     }
@@ -230,13 +264,13 @@ struct BatchWriter {
         let insertSignalTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public, text_is_signal_title)
             SELECT ?1, ?2, ?3, ?4, CASE WHEN same THEN NULL ELSE ?5 END, ?6, ?7, ?8, same
-            FROM (SELECT coalesce(?5 = (SELECT title FROM signals WHERE id = ?6 AND incident_id = ?1), 0) AS same)
+            FROM (SELECT coalesce(?5 = \(RowDecoding.signalTitle(id: "?6")) AND (SELECT incident_id FROM signals WHERE id = ?6) = ?1, 0) AS same)
             """)
         // The same values, the text after its alert's title (`TimelineEntry.leadsWithAlertTitle`):
         // the alert's row is written by now (`write`).
         let insertTitledTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public)
-            VALUES (?1, ?2, ?3, ?4, coalesce((SELECT title || ': ' FROM alerts WHERE id = ?7), '') || ?5, ?6, ?7, ?8)
+            VALUES (?1, ?2, ?3, ?4, coalesce((SELECT coalesce(retitled, title) || ': ' FROM alerts WHERE id = ?7), '') || ?5, ?6, ?7, ?8)
             """)
         for entry in timeline {
             let statement = entry.leadsWithAlertTitle ? insertTitledTimeline
@@ -254,16 +288,20 @@ struct BatchWriter {
         }
     }
 
-    /// Folded repeats, one upsert per run however many repeats of it the batch holds: a run
-    /// already stored grows in place.
-    private func writeRuns(_ runs: FoldedRuns) throws {
+    /// Folded repeats of runs that ended within the batch, one upsert per run however many
+    /// repeats of it the batch holds: a run already stored (moved there by `alerts_run_closes`
+    /// as the batch ended it) grows in place. Open runs went into their alerts' rows
+    /// (`writeAlerts`).
+    private func writeRuns(_ runs: FoldedRuns, exceptOpenRunsOf alerts: [AlertChange]) throws {
         guard !runs.isEmpty else { return }
+        var openRuns: [Int64: Timestamp] = [:]
+        for alert in alerts { if let started = alert.runStartedAt { openRuns[alert.id] = started } }
         let upsertRun = try db.cachedStatement(sql: """
             INSERT INTO alert_runs (alert_id, started_at, last_at, count, first_payload_id, last_payload_id) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (alert_id, started_at) DO UPDATE SET last_at = max(last_at, excluded.last_at), count = count + excluded.count,
                 last_payload_id = excluded.last_payload_id
             """)
-        for run in runs.inOrder {
+        for run in runs.inOrder where openRuns[run.alertID] != run.startedAt {
             var row = StatementBinder(upsertRun)
             row.bind(run.alertID)
             row.bind(run.startedAt.milliseconds)

@@ -1,7 +1,8 @@
 import AlertgateCore
 
 /// The folded repeats of one batch, summed per run of their alert's repeat history, so the
-/// writer upserts each run once (`alert_runs`, migration `v10-folded-repeats`).
+/// writer writes each run once: an alert's open run into its row, the others into `alert_runs`
+/// (migrations `v10-folded-repeats`, `v13-compact-rows`).
 struct FoldedRuns {
     struct Run {
         var alertID: Int64
@@ -21,6 +22,11 @@ struct FoldedRuns {
     private var positions: [Key: Int] = [:]
 
     var isEmpty: Bool { inOrder.isEmpty }
+
+    /// The batch's part of the run of `alertID` that began at `startedAt`, if it has one.
+    func run(alertID: Int64, startedAt: Timestamp) -> Run? {
+        positions[Key(alertID: alertID, startedAt: startedAt.milliseconds)].map { inOrder[$0] }
+    }
 
     mutating func add(_ fold: Fold, payloadID: Int64) {
         let key = Key(alertID: fold.alertID, startedAt: fold.runStartedAt.milliseconds)

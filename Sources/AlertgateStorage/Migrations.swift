@@ -305,7 +305,18 @@ enum Migrations {
             // - `alerts.labels` may hold the compact labels (`LabelsText`);
             // - `timeline.text_is_signal_title` = 1: the line's text is the title of its signal
             //   (`signal_id`) and is not stored again (NULL);
-            // - `signals.fingerprint` = '' on a signal of an alert: it is its alert's.
+            // - `signals.fingerprint` = '' on a signal of an alert: it is its alert's;
+            // - `signals.from_alert`: bit 1, the signal's title is its alert's `title` (stored
+            //   '') and bit 2, its service is its alert's `service` (stored ''). So that a title
+            //   once pointed to stays true, `alerts.title` is the title the alert was created with
+            //   from here on, and `alerts.retitled` the title a later signal gave it (NULL while
+            //   it has its first); rows of before keep their title in `title`.
+            // - An alert's open run of folded repeats is kept in its row (`run_count`,
+            //   `run_first_payload_id`, `run_last_payload_id` beside `run_started_at` and
+            //   `run_last_at`, which it had): Prometheus resends every firing alert, so every
+            //   firing alert had a run row as well (~32 bytes with its b-tree's share). `alert_runs`
+            //   keeps the runs that ended, moved there by the trigger `alerts_run_closes` when an
+            //   alert's open run changes; the open runs of before move into their alerts' rows here.
             try db.execute(sql: """
                 CREATE TABLE why_templates (
                     id INTEGER PRIMARY KEY,
@@ -316,6 +327,27 @@ enum Migrations {
                 ) STRICT;
                 CREATE INDEX why_templates_by_detail ON why_templates(detail);
                 ALTER TABLE timeline ADD COLUMN text_is_signal_title INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE signals ADD COLUMN from_alert INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE alerts ADD COLUMN retitled TEXT;
+                ALTER TABLE alerts ADD COLUMN run_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE alerts ADD COLUMN run_first_payload_id INTEGER;
+                ALTER TABLE alerts ADD COLUMN run_last_payload_id INTEGER;
+                UPDATE alerts SET
+                    run_count = (SELECT count FROM alert_runs WHERE alert_id = alerts.id AND started_at = alerts.run_started_at),
+                    run_first_payload_id = (SELECT first_payload_id FROM alert_runs WHERE alert_id = alerts.id AND started_at = alerts.run_started_at),
+                    run_last_payload_id = (SELECT last_payload_id FROM alert_runs WHERE alert_id = alerts.id AND started_at = alerts.run_started_at)
+                WHERE EXISTS (SELECT 1 FROM alert_runs WHERE alert_id = alerts.id AND started_at = alerts.run_started_at);
+                DELETE FROM alert_runs
+                WHERE EXISTS (SELECT 1 FROM alerts WHERE alerts.id = alert_runs.alert_id AND alerts.run_started_at = alert_runs.started_at);
+                CREATE TRIGGER alerts_run_closes BEFORE UPDATE OF run_started_at ON alerts
+                WHEN old.run_count > 0 AND new.run_started_at IS NOT old.run_started_at
+                BEGIN
+                    INSERT INTO alert_runs (alert_id, started_at, last_at, count, first_payload_id, last_payload_id)
+                    VALUES (old.id, old.run_started_at, old.run_last_at, old.run_count, old.run_first_payload_id, old.run_last_payload_id)
+                    ON CONFLICT (alert_id, started_at) DO UPDATE SET last_at = max(last_at, excluded.last_at), count = count + excluded.count,
+                        first_payload_id = min(first_payload_id, excluded.first_payload_id),
+                        last_payload_id = max(last_payload_id, excluded.last_payload_id);
+                END;
                 """)
         }
         return migrator

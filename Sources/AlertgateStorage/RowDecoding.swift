@@ -9,7 +9,7 @@ enum RowDecoding {
             id: row["id"], fingerprint: Fingerprint(row["fingerprint"]), incidentID: row["incident_id"],
             status: try code(AlertStatus(code: row["status"]), "alerts.status", row),
             kind: try code(SignalKind(code: row["kind"]), "alerts.kind", row),
-            service: row["service"], title: row["title"],
+            service: row["service"], title: row["retitled"] ?? row["title"],
             severity: try code(Severity(code: row["severity"]), "alerts.severity", row),
             labels: try LabelsText.decode(row["labels"]),
             firstSeen: Timestamp(milliseconds: row["first_seen"]), lastSeen: Timestamp(milliseconds: row["last_seen"]),
@@ -62,6 +62,7 @@ enum RowDecoding {
     /// template (`WhyText`).
     static func signal(_ row: Row, in db: Database, templates: WhyTemplates) throws -> StoredSignal {
         let alertFingerprint: String? = row["alert_fingerprint"]
+        let fromAlert: Int64 = row["from_alert"]
         return StoredSignal(
             id: row["id"], payloadID: row["payload_id"], item: row["item"],
             kind: try code(SignalKind(code: row["kind"]), "signals.kind", row),
@@ -71,23 +72,42 @@ enum RowDecoding {
             severity: try code(Severity(code: row["severity"]), "signals.severity", row),
             receivedAt: Timestamp(milliseconds: row["received_at"]), at: Timestamp(milliseconds: row["at"]),
             alertID: row["alert_id"], incidentID: row["incident_id"], fingerprint: alertFingerprint ?? row["fingerprint"],
-            service: row["service"], title: row["title"],
+            service: fromAlert & SignalFromAlert.service != 0 ? try fromItsAlert(row, "alert_service") : row["service"],
+            title: fromAlert & SignalFromAlert.title != 0 ? try fromItsAlert(row, "alert_title") : row["title"],
             why: try WhyText.decode(row["why"]) { try templates.template(id: $0, in: db) })
     }
 
-    /// A signal's columns, its fingerprint read from its alert where the row leaves it out
-    /// (migration v13).
+    /// A signal's columns, with its fingerprint, title and service read from its alert where
+    /// the row leaves them out (migration v13).
     static let signalColumns = """
         signals.*, CASE WHEN signals.fingerprint = '' AND signals.alert_id IS NOT NULL
-                        THEN (SELECT fingerprint FROM alerts WHERE alerts.id = signals.alert_id) END AS alert_fingerprint
+                        THEN (SELECT fingerprint FROM alerts WHERE alerts.id = signals.alert_id) END AS alert_fingerprint,
+        CASE WHEN signals.from_alert & 1 THEN (SELECT title FROM alerts WHERE alerts.id = signals.alert_id) END AS alert_title,
+        CASE WHEN signals.from_alert & 2 THEN (SELECT service FROM alerts WHERE alerts.id = signals.alert_id) END AS alert_service
         """
+
+    /// A signal's text that its row leaves to its alert's (`SignalFromAlert`).
+    private static func fromItsAlert(_ row: Row, _ column: String) throws -> String {
+        guard let text: String = row[column] else {
+            throw StoreError.corruptRow("signal \(row["id"] as Int64? ?? 0) reads \(column) from alert \(row["alert_id"] as Int64? ?? 0), which does not exist")
+        }
+        return text
+    }
+
+    /// The title of the signal of id `id` (an SQL expression), read from its alert where its
+    /// row leaves it out.
+    static func signalTitle(id: String) -> String {
+        """
+        (SELECT CASE WHEN s.from_alert & 1 THEN (SELECT a.title FROM alerts AS a WHERE a.id = s.alert_id) ELSE s.title END
+         FROM signals AS s WHERE s.id = \(id))
+        """
+    }
 
     /// A timeline row's columns, its text read from its signal's title where the row leaves it
     /// out (migration v13).
     static let timelineColumns = """
         timeline.id, timeline.incident_id, timeline.at, timeline.kind, timeline.by, timeline.signal_id, timeline.alert_id, timeline.public,
-        CASE WHEN timeline.text_is_signal_title = 1 THEN (SELECT title FROM signals WHERE signals.id = timeline.signal_id)
-             ELSE timeline.text END AS text
+        CASE WHEN timeline.text_is_signal_title = 1 THEN \(signalTitle(id: "timeline.signal_id")) ELSE timeline.text END AS text
         """
 
     static func timeline(_ row: Row) throws -> StoredTimelineEntry {
@@ -122,6 +142,15 @@ enum RowDecoding {
         guard let value else { throw StoreError.corruptRow("\(column) holds an unknown code in \(row)") }
         return value
     }
+}
+
+/// The bits of `signals.from_alert` (migration v13): which of a signal's texts its row leaves
+/// to its alert's.
+enum SignalFromAlert {
+    /// Its title is its alert's `title`, the one the alert was created with.
+    static let title: Int64 = 1
+    /// Its service is its alert's `service`.
+    static let service: Int64 = 2
 }
 
 /// A stored row that does not decode.

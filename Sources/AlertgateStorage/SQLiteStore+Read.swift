@@ -75,8 +75,13 @@ extension SQLiteStore {
 
     public func repeatRuns(alertID: Int64, limit: Int) async throws -> [RepeatRun] {
         try await pool.read { db in
+            // The runs that ended, and the open one its row holds (v13).
             try Row.fetchAll(db, sql: """
-                SELECT * FROM alert_runs WHERE alert_id = ? ORDER BY started_at DESC LIMIT ?
+                SELECT alert_id, started_at, last_at, count, first_payload_id, last_payload_id FROM alert_runs WHERE alert_id = ?1
+                UNION ALL
+                SELECT id, run_started_at, run_last_at, run_count, run_first_payload_id, run_last_payload_id FROM alerts
+                WHERE id = ?1 AND run_count > 0
+                ORDER BY started_at DESC LIMIT ?2
                 """, arguments: [alertID, limit]).map { row in
                 RepeatRun(
                     alertID: row["alert_id"], startedAt: Timestamp(milliseconds: row["started_at"]),
@@ -212,7 +217,7 @@ extension SQLiteStore {
                        (SELECT count(*) FROM incidents WHERE status IN (1, 2)) AS open_incidents,
                        (SELECT coalesce(sum(length(data)), 0) FROM payloads) AS payload_bytes,
                        (SELECT coalesce(sum(size), 0) FROM payloads) AS original_bytes,
-                       (SELECT coalesce(sum(count), 0) FROM alert_runs) AS repeats_folded
+                       (SELECT coalesce(sum(count), 0) FROM alert_runs) + (SELECT coalesce(sum(run_count), 0) FROM alerts) AS repeats_folded
                 """)!
             return StoreCounts(signals: row["signals"], alerts: row["alerts"], incidents: row["incidents"],
                                openIncidents: row["open_incidents"], payloadBytes: row["payload_bytes"], originalBytes: row["original_bytes"],
