@@ -20,6 +20,9 @@ struct BatchWriter {
         var alerts = LatestByID<AlertChange>()
         var incidents = LatestByID<IncidentState>()
         var timeline: [TimelineEntry] = []
+        // Positions in `timeline` of lines whose text is the title of their signal, written in
+        // this batch in the same incident: stored without it (v13).
+        var textIsSignalTitle = Set<Int>()
         var transitions: [Transition] = []
         var runs = FoldedRuns()
         // The correlator hands out alert ids in ascending order: one past the largest stored id
@@ -61,12 +64,20 @@ struct BatchWriter {
             // `PlacedSignal` would retain and release every string and array it holds.
             try record.signals.withUnsafeBufferPointer { placedSignals in
                 for position in placedSignals.indices {
+                    let firstLine = timeline.count
                     collect(placedSignals[position].outcome)
                     if let fold = placedSignals[position].outcome.fold {
                         runs.add(fold, payloadID: payloadID)
                         continue
                     }
-                    try insert(placedSignals[position], payloadID: payloadID, firstTitles: firstTitles, into: insertSignal, changes: insertChange)
+                    guard try insert(placedSignals[position], payloadID: payloadID, firstTitles: firstTitles,
+                                     into: insertSignal, changes: insertChange) else { continue }
+                    let placed = placedSignals[position]
+                    for line in firstLine..<timeline.count
+                    where timeline[line].signalID == placed.outcome.signalID && timeline[line].incidentID == placed.outcome.incidentID
+                        && !timeline[line].leadsWithAlertTitle && timeline[line].text == placed.signal.title {
+                        textIsSignalTitle.insert(line)
+                    }
                 }
             }
         }
@@ -75,7 +86,7 @@ struct BatchWriter {
         try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs)
         try writeRuns(runs, exceptOpenRunsOf: changedAlerts)
         try writeIncidents(incidents.sorted(by: \.id))
-        try writeTimeline(timeline)
+        try writeTimeline(timeline, textIsSignalTitle: textIsSignalTitle)
         try writeTransitions(transitions)
         return observers
     }
@@ -95,13 +106,13 @@ struct BatchWriter {
     }
 
     /// A placed signal's row (and its change row, for a change); nothing for an outcome without
-    /// a signal id. What it shares with its alert's row is left to it (v13): its fingerprint,
+    /// a signal id (then false). What it shares with its alert's row is left to it (v13): its fingerprint,
     /// its service, and its title when it is the one a new alert of this batch is created with
     /// (`firstTitles`).
     private func insert(
         _ placed: PlacedSignal, payloadID: Int64, firstTitles: [Int64: String], into insertSignal: Statement, changes insertChange: Statement
-    ) throws {
-        guard let signalID = placed.outcome.signalID, let decision = placed.outcome.decision, let why = placed.outcome.why else { return }
+    ) throws -> Bool {
+        guard let signalID = placed.outcome.signalID, let decision = placed.outcome.decision, let why = placed.outcome.why else { return false }
         // The change of its alert in the same outcome (an outcome carries the change of the
         // alert it placed its signal in).
         let alertChange = placed.outcome.alertID.flatMap { id in placed.outcome.alerts.first { $0.id == id } }
@@ -137,6 +148,7 @@ struct BatchWriter {
                 placed.signal.sender, JSONText.encode(placed.signal.links),
             ])
         }
+        return true
     }
 
     /// Transitions in the order they were made: their sequence numbers follow it. Each
@@ -253,18 +265,14 @@ struct BatchWriter {
         }
     }
 
-    /// Timeline entries in the order they were made.
-    private func writeTimeline(_ timeline: [TimelineEntry]) throws {
+    /// Timeline entries in the order they were made. A line at a position in `textIsSignalTitle`
+    /// (a new alert's: its text is its signal's title, the signal of the same incident) is
+    /// stored without its text, read from the signal's row (v13): retention deletes an
+    /// incident's timeline before its signals.
+    private func writeTimeline(_ timeline: [TimelineEntry], textIsSignalTitle: Set<Int>) throws {
         let insertTimeline = try db.cachedStatement(sql: """
-            INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        // The same values; a text that is the title of its signal, of the same incident (a new
-        // alert's line), is not stored again but read from the signal's row (v13): the signals
-        // are written by now, and retention deletes an incident's timeline before its signals.
-        let insertSignalTimeline = try db.cachedStatement(sql: """
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public, text_is_signal_title)
-            SELECT ?1, ?2, ?3, ?4, CASE WHEN same THEN NULL ELSE ?5 END, ?6, ?7, ?8, same
-            FROM (SELECT coalesce(?5 = \(RowDecoding.signalTitle(id: "?6")) AND (SELECT incident_id FROM signals WHERE id = ?6) = ?1, 0) AS same)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         // The same values, the text after its alert's title (`TimelineEntry.leadsWithAlertTitle`):
         // the alert's row is written by now (`write`).
@@ -272,18 +280,18 @@ struct BatchWriter {
             INSERT INTO timeline (incident_id, at, kind, by, text, signal_id, alert_id, public)
             VALUES (?1, ?2, ?3, ?4, coalesce((SELECT coalesce(retitled, title) || ': ' FROM alerts WHERE id = ?7), '') || ?5, ?6, ?7, ?8)
             """)
-        for entry in timeline {
-            let statement = entry.leadsWithAlertTitle ? insertTitledTimeline
-                : entry.signalID != nil && entry.text != nil ? insertSignalTimeline : insertTimeline
-            var row = StatementBinder(statement)
+        for (position, entry) in timeline.enumerated() {
+            let fromSignal = textIsSignalTitle.contains(position)
+            var row = StatementBinder(entry.leadsWithAlertTitle ? insertTitledTimeline : insertTimeline)
             row.bind(entry.incidentID)
             row.bind(entry.at.milliseconds)
             row.bind(entry.kind.rawValue)
             row.bind(entry.by)
-            row.bind(entry.text)
+            row.bind(fromSignal ? nil : entry.text)
             row.bind(entry.signalID)
             row.bind(entry.alertID)
             row.bind(entry.isPublic ? 1 : 0)
+            if !entry.leadsWithAlertTitle { row.bind(fromSignal ? 1 : 0) }
             try row.execute()
         }
     }
