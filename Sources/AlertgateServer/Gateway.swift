@@ -129,6 +129,7 @@ public struct Gateway: Sendable {
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt, shownConfig: { [reloader] in reloader.redactedConfig }).register(on: router)
         PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
+        StatusRoutes(book: policy, store: store, externalURL: externalURL, clock: clock).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }

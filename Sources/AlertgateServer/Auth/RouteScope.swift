@@ -15,6 +15,8 @@ enum RouteScope {
     static func need(method: HTTPRequest.Method, path: String) -> Need {
         switch path {
         case "/healthz", "/readyz": return .none
+        // The public status page.
+        case "/status.json", "/api/v2/summary.json": return method == .get || method == .head ? .none : .scope(.write)
         case "/metrics": return .metrics
         default: break
         }

@@ -1,0 +1,273 @@
+import AlertgateCore
+
+/// The public status page's data in the shape of Atlassian Statuspage's `summary.json`
+/// (`/status.json`, `/api/v2/summary.json`), so that status widgets and monitors written for
+/// Statuspage read it. Built from what is public only:
+///
+/// - components are the catalog's services with a public name, in catalog order, each group a
+///   component of its own (`group: true`) that lists its members, as Statuspage does;
+/// - a component's state is the worst that its open incidents' type and severity give
+///   (`componentState`); a security incident changes no state by itself (disclosing it is a
+///   person's decision);
+/// - an incident appears once an engineer posted a public update to it, under a name made of
+///   its public components and impact, never its internal title; its updates are its public
+///   timeline lines, newest first.
+///
+/// A pure function of its inputs: the routes read them (`StatusRoutes`).
+struct StatusSummary: Encodable {
+    struct Page: Encodable {
+        var id: String
+        var name: String
+        var url: String
+        var timeZone: String
+        var updatedAt: Timestamp
+
+        enum CodingKeys: String, CodingKey { case id, name, url, timeZone = "time_zone", updatedAt = "updated_at" }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(url, forKey: .url)
+            try c.encode(timeZone, forKey: .timeZone)
+            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+        }
+    }
+
+    /// Statuspage's component states, worst last.
+    enum ComponentState: String, Encodable, Comparable {
+        case operational, degradedPerformance = "degraded_performance", partialOutage = "partial_outage", majorOutage = "major_outage"
+
+        private var rank: Int {
+            switch self {
+            case .operational: 0
+            case .degradedPerformance: 1
+            case .partialOutage: 2
+            case .majorOutage: 3
+            }
+        }
+
+        static func < (a: ComponentState, b: ComponentState) -> Bool { a.rank < b.rank }
+
+        /// The page's indicator and description when this is the worst state on it.
+        var indicator: (indicator: String, description: String) {
+            switch self {
+            case .operational: ("none", "All Systems Operational")
+            case .degradedPerformance: ("minor", "Minor Service Outage")
+            case .partialOutage: ("major", "Partial System Outage")
+            case .majorOutage: ("critical", "Major System Outage")
+            }
+        }
+
+        /// How it reads in an incident's public name.
+        var phrase: String {
+            switch self {
+            case .operational: "service disruption"
+            case .degradedPerformance: "degraded performance"
+            case .partialOutage: "partial outage"
+            case .majorOutage: "major outage"
+            }
+        }
+    }
+
+    struct Component: Encodable {
+        var id: String
+        var name: String
+        var status: ComponentState
+        var position: Int
+        var groupID: String?
+        /// For a group: the ids of its members.
+        var members: [String]?
+        var createdAt: Timestamp
+        var updatedAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, description, position, group, components, showcase
+            case groupID = "group_id", createdAt = "created_at", updatedAt = "updated_at", onlyShowIfDegraded = "only_show_if_degraded"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(status, forKey: .status)
+            try c.encodeNil(forKey: .description)
+            try c.encode(position, forKey: .position)
+            try c.encode(groupID, forKey: .groupID)
+            try c.encode(members != nil, forKey: .group)
+            if let members { try c.encode(members, forKey: .components) }
+            try c.encode(true, forKey: .showcase)
+            try c.encode(false, forKey: .onlyShowIfDegraded)
+            try c.encode(RFC3339.format(createdAt), forKey: .createdAt)
+            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+        }
+    }
+
+    struct Update: Encodable {
+        var id: Int64
+        var incidentID: Int64
+        var status: String
+        var body: String
+        var at: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, body
+            case incidentID = "incident_id", createdAt = "created_at", updatedAt = "updated_at", displayAt = "display_at"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(String(id), forKey: .id)
+            try c.encode(String(incidentID), forKey: .incidentID)
+            try c.encode(status, forKey: .status)
+            try c.encode(body, forKey: .body)
+            let at = RFC3339.format(self.at)
+            try c.encode(at, forKey: .createdAt)
+            try c.encode(at, forKey: .updatedAt)
+            try c.encode(at, forKey: .displayAt)
+        }
+    }
+
+    struct Incident: Encodable {
+        var id: Int64
+        var name: String
+        var status: String
+        var impact: String
+        var createdAt: Timestamp
+        var updatedAt: Timestamp
+        var updates: [Update]
+        var components: [Component]
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, impact, shortlink, components
+            case createdAt = "created_at", updatedAt = "updated_at", startedAt = "started_at", monitoringAt = "monitoring_at"
+            case resolvedAt = "resolved_at", updates = "incident_updates"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(String(id), forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(status, forKey: .status)
+            try c.encode(impact, forKey: .impact)
+            try c.encode(RFC3339.format(createdAt), forKey: .createdAt)
+            try c.encode(RFC3339.format(createdAt), forKey: .startedAt)
+            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+            try c.encodeNil(forKey: .monitoringAt)
+            try c.encodeNil(forKey: .resolvedAt)
+            try c.encodeNil(forKey: .shortlink)
+            try c.encode(updates, forKey: .updates)
+            try c.encode(components, forKey: .components)
+        }
+    }
+
+    var page: Page
+    var components: [Component]
+    var incidents: [Incident]
+    var indicator: ComponentState
+
+    enum CodingKeys: String, CodingKey { case page, status, components, incidents, scheduledMaintenances = "scheduled_maintenances" }
+    enum StatusKeys: String, CodingKey { case indicator, description }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(page, forKey: .page)
+        var status = c.nestedContainer(keyedBy: StatusKeys.self, forKey: .status)
+        try status.encode(indicator.indicator.indicator, forKey: .indicator)
+        try status.encode(indicator.indicator.description, forKey: .description)
+        try c.encode(components, forKey: .components)
+        try c.encode(incidents, forKey: .incidents)
+        // Maintenance windows are not on the page yet.
+        try c.encode([String](), forKey: .scheduledMaintenances)
+    }
+
+    /// The state an open incident gives the components of its services.
+    static func componentState(of incident: IncidentState) -> ComponentState {
+        switch incident.type {
+        case .outage: incident.severity == .sev1 ? .majorOutage : .partialOutage
+        case .degradation, .userIssue: .degradedPerformance
+        case .security: .operational
+        }
+    }
+
+    /// Statuspage's incident status for an unresolved incident.
+    static func publicStatus(of status: IncidentStatus) -> String {
+        switch status {
+        case .open: "investigating"
+        case .acknowledged: "identified"
+        case .resolved: "resolved"
+        case .closed: "postmortem"
+        }
+    }
+
+    static func impact(of severity: IncidentSeverity) -> String {
+        switch severity {
+        case .sev1: "critical"
+        case .sev2: "major"
+        case .sev3: "minor"
+        case .sev4: "none"
+        }
+    }
+
+    /// The summary of `catalog` and the `open` incidents (open or acknowledged) with their
+    /// public timeline lines (`publicLines`, by incident id; lines not public are ignored).
+    static func build(
+        pageName: String, url: String, catalog: ServiceCatalog, open: [IncidentState], publicLines: [Int64: [StoredTimelineEntry]], now: Timestamp
+    ) -> StatusSummary {
+        let epoch = Timestamp(milliseconds: 0)
+        var components: [Component] = []
+        var groupPositions: [String: Int] = [:]
+        var byService: [String: Int] = [:]
+        for service in catalog.services {
+            guard let name = service.publicName else { continue }
+            var groupID: String?
+            if let group = service.publicGroup {
+                let id = "group:" + group
+                if groupPositions[group] == nil {
+                    groupPositions[group] = components.count
+                    components.append(Component(id: id, name: group, status: .operational, position: components.count + 1, groupID: nil,
+                                                members: [], createdAt: epoch, updatedAt: epoch))
+                }
+                groupID = id
+            }
+            var component = Component(id: service.name, name: name, status: .operational, position: components.count + 1, groupID: groupID,
+                                      members: nil, createdAt: epoch, updatedAt: epoch)
+            for incident in open where incident.services.contains(service.name) || incident.service == service.name {
+                let state = componentState(of: incident)
+                if state > component.status { component.status = state }
+                if state != .operational, incident.lastActivity > component.updatedAt { component.updatedAt = incident.lastActivity }
+            }
+            if let group = service.publicGroup, let position = groupPositions[group] {
+                components[position].members?.append(service.name)
+                components[position].status = max(components[position].status, component.status)
+                components[position].updatedAt = max(components[position].updatedAt, component.updatedAt)
+            }
+            byService[service.name] = components.count
+            components.append(component)
+        }
+
+        var incidents: [Incident] = []
+        for incident in open {
+            let lines = (publicLines[incident.id] ?? []).filter { $0.entry.isPublic && $0.entry.text != nil }
+            guard !lines.isEmpty else { continue }
+            let touched = ([incident.service] + incident.services).compactMap { byService[$0] }
+            var seen = Set<Int>()
+            let affected = touched.filter { seen.insert($0).inserted }.map { components[$0] }
+            let state = componentState(of: incident)
+            let names = affected.map(\.name)
+            let name = names.isEmpty ? "Service disruption" : names.joined(separator: ", ") + ": " + state.phrase
+            let status = publicStatus(of: incident.status)
+            let updates = lines.sorted { ($0.entry.at, $0.id) > ($1.entry.at, $1.id) }.map {
+                Update(id: $0.id, incidentID: incident.id, status: status, body: $0.entry.text ?? "", at: $0.entry.at)
+            }
+            incidents.append(Incident(id: incident.id, name: name, status: status, impact: impact(of: incident.severity),
+                                      createdAt: incident.openedAt, updatedAt: updates.first?.at ?? incident.openedAt,
+                                      updates: updates, components: affected))
+        }
+        incidents.sort { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+
+        let worst = components.map(\.status).max() ?? .operational
+        return StatusSummary(page: Page(id: "alertgate", name: pageName, url: url, timeZone: "Etc/UTC", updatedAt: now),
+                             components: components, incidents: incidents, indicator: worst)
+    }
+}
