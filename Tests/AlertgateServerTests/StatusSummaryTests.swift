@@ -111,7 +111,9 @@ import Testing
 /// `/status.json` and `/api/v2/summary.json` on a real server: no token needed even when tokens
 /// are configured, and a public update brings its incident onto the page.
 @Suite struct StatusSummaryLiveTests {
-    @Test func aPublicUpdateBringsItsIncidentOntoThePageWithoutAToken() async throws {
+    /// A real gateway whose catalog puts `checkout` on the page (group Shop) and keeps `ledger`
+    /// off it, with a token configured: `body` gets its client and the token's header.
+    static func withStatusGateway(_ body: (TestHTTPClient, [String: String]) async throws -> Void) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let token = "status-test-token"
@@ -126,8 +128,12 @@ import Testing
             - {name: ops, sha256: "\(TokenCheck.sha256(token))", scopes: [ingest, read, write]}
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
         try await withRunningGateway(configPath: configPath) { gateway in
-            let client = gateway.client
-            let auth = ["Authorization": "Bearer \(token)"]
+            try await body(gateway.client, ["Authorization": "Bearer \(token)"])
+        }
+    }
+
+    @Test func aPublicUpdateBringsItsIncidentOntoThePageWithoutAToken() async throws {
+        try await Self.withStatusGateway { client, auth in
             let calm = try await client.get("/status.json")
             #expect(calm.status == 200)
             #expect((calm.json["status"] as? [String: Any])?["indicator"] as? String == "none")

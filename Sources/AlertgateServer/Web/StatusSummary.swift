@@ -135,6 +135,7 @@ struct StatusSummary: Encodable {
         var impact: String
         var createdAt: Timestamp
         var updatedAt: Timestamp
+        var resolvedAt: Timestamp?
         var updates: [Update]
         var components: [Component]
 
@@ -154,7 +155,7 @@ struct StatusSummary: Encodable {
             try c.encode(RFC3339.format(createdAt), forKey: .startedAt)
             try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
             try c.encodeNil(forKey: .monitoringAt)
-            try c.encodeNil(forKey: .resolvedAt)
+            try c.encode(resolvedAt.map(RFC3339.format), forKey: .resolvedAt)
             try c.encodeNil(forKey: .shortlink)
             try c.encode(updates, forKey: .updates)
             try c.encode(components, forKey: .components)
@@ -209,6 +210,35 @@ struct StatusSummary: Encodable {
         }
     }
 
+    /// `incident` as the page shows it, when it has a public line among `lines`: named after its
+    /// public components (`components`, found by service through `byService`) and impact.
+    static func publicIncident(
+        _ incident: IncidentState, lines: [StoredTimelineEntry], components: [Component], byService: [String: Int]
+    ) -> Incident? {
+        let lines = lines.filter { $0.entry.isPublic && $0.entry.text != nil }
+        guard !lines.isEmpty else { return nil }
+        let touched = ([incident.service] + incident.services).compactMap { byService[$0] }
+        var seen = Set<Int>()
+        let affected = touched.filter { seen.insert($0).inserted }.map { components[$0] }
+        let state = componentState(of: incident)
+        let names = affected.map(\.name)
+        let name = names.isEmpty ? "Service disruption" : names.joined(separator: ", ") + ": " + state.phrase
+        let status = publicStatus(of: incident.status)
+        let updates = lines.sorted { ($0.entry.at, $0.id) > ($1.entry.at, $1.id) }.map {
+            Update(id: $0.id, incidentID: incident.id, status: status, body: $0.entry.text ?? "", at: $0.entry.at)
+        }
+        return Incident(id: incident.id, name: name, status: status, impact: impact(of: incident.severity),
+                        createdAt: incident.openedAt, updatedAt: updates.first?.at ?? incident.openedAt,
+                        resolvedAt: incident.resolvedAt, updates: updates, components: affected)
+    }
+
+    /// The index in `components` of each service's component.
+    static func componentIndex(_ components: [Component]) -> [String: Int] {
+        var byService: [String: Int] = [:]
+        for (index, component) in components.enumerated() where component.members == nil { byService[component.id] = index }
+        return byService
+    }
+
     /// The summary of `catalog` and the `open` incidents (open or acknowledged) with their
     /// public timeline lines (`publicLines`, by incident id; lines not public are ignored).
     static func build(
@@ -248,21 +278,9 @@ struct StatusSummary: Encodable {
 
         var incidents: [Incident] = []
         for incident in open {
-            let lines = (publicLines[incident.id] ?? []).filter { $0.entry.isPublic && $0.entry.text != nil }
-            guard !lines.isEmpty else { continue }
-            let touched = ([incident.service] + incident.services).compactMap { byService[$0] }
-            var seen = Set<Int>()
-            let affected = touched.filter { seen.insert($0).inserted }.map { components[$0] }
-            let state = componentState(of: incident)
-            let names = affected.map(\.name)
-            let name = names.isEmpty ? "Service disruption" : names.joined(separator: ", ") + ": " + state.phrase
-            let status = publicStatus(of: incident.status)
-            let updates = lines.sorted { ($0.entry.at, $0.id) > ($1.entry.at, $1.id) }.map {
-                Update(id: $0.id, incidentID: incident.id, status: status, body: $0.entry.text ?? "", at: $0.entry.at)
+            if let shown = publicIncident(incident, lines: publicLines[incident.id] ?? [], components: components, byService: byService) {
+                incidents.append(shown)
             }
-            incidents.append(Incident(id: incident.id, name: name, status: status, impact: impact(of: incident.severity),
-                                      createdAt: incident.openedAt, updatedAt: updates.first?.at ?? incident.openedAt,
-                                      updates: updates, components: affected))
         }
         incidents.sort { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
 

@@ -1,0 +1,137 @@
+import AlertgateCore
+
+/// The public status page, `GET /status`: server-rendered HTML without script, readable at a
+/// phone's width, its stylesheet at `/status.css` (the page's Content-Security-Policy allows
+/// nothing else). Every text on it passes through `HTMLText.escape`.
+enum StatusPageHTML {
+    /// The page's Content-Security-Policy: no script at all, styles and images from itself only.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    static func render(summary: StatusSummary, history: [String: [StatusHistory.Day]], resolved: [StatusSummary.Incident]) -> String {
+        var html = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTMLText.escape(summary.page.name))</title>
+            <link rel="stylesheet" href="/status.css">
+            <link rel="alternate" type="application/json" href="/status.json">
+            </head>
+            <body>
+            <header><h1>\(HTMLText.escape(summary.page.name))</h1></header>
+            <main>
+            <p class="banner state-\(summary.indicator.rawValue)">\(HTMLText.escape(summary.indicator.indicator.description))</p>
+
+            """
+        if !summary.incidents.isEmpty {
+            html += "<section aria-labelledby=\"active\"><h2 id=\"active\">Active incidents</h2>\n"
+            for incident in summary.incidents { html += incidentHTML(incident) }
+            html += "</section>\n"
+        }
+        html += "<section aria-labelledby=\"components\"><h2 id=\"components\">Components</h2>\n<ul class=\"components\">\n"
+        for component in summary.components where component.groupID == nil {
+            if let members = component.members {
+                html += "<li class=\"group\"><div class=\"row\"><span class=\"name\">\(HTMLText.escape(component.name))</span>\(stateHTML(component.status))</div>\n<ul>\n"
+                for id in members {
+                    if let member = summary.components.first(where: { $0.id == id }) { html += componentHTML(member, history[member.id] ?? []) }
+                }
+                html += "</ul></li>\n"
+            } else {
+                html += componentHTML(component, history[component.id] ?? [])
+            }
+        }
+        html += "</ul>\n</section>\n"
+        html += "<section aria-labelledby=\"maintenance\"><h2 id=\"maintenance\">Scheduled maintenance</h2><p class=\"quiet\">None scheduled.</p></section>\n"
+        html += "<section aria-labelledby=\"past\"><h2 id=\"past\">Past incidents</h2>\n"
+        if resolved.isEmpty { html += "<p class=\"quiet\">No incidents reported recently.</p>\n" }
+        for incident in resolved { html += incidentHTML(incident) }
+        html += """
+            </section>
+            </main>
+            <footer><a href="/status.json">JSON</a> · updated \(HTMLText.escape(RFC3339.format(summary.page.updatedAt)))</footer>
+            </body>
+            </html>
+
+            """
+        return html
+    }
+
+    static func stateHTML(_ state: StatusSummary.ComponentState) -> String {
+        "<span class=\"state state-\(state.rawValue)\">\(HTMLText.escape(label(state)))</span>"
+    }
+
+    static func label(_ state: StatusSummary.ComponentState) -> String {
+        switch state {
+        case .operational: "Operational"
+        case .degradedPerformance: "Degraded performance"
+        case .partialOutage: "Partial outage"
+        case .majorOutage: "Major outage"
+        }
+    }
+
+    static func incidentHTML(_ incident: StatusSummary.Incident) -> String {
+        var html = "<article class=\"incident impact-\(HTMLText.escape(incident.impact))\"><h3>\(HTMLText.escape(incident.name))</h3>\n<ol class=\"updates\">\n"
+        for update in incident.updates {
+            let at = RFC3339.format(update.at)
+            html += "<li><strong>\(HTMLText.escape(update.status.capitalized))</strong> <p>\(HTMLText.escape(update.body))</p>"
+                + "<time datetime=\"\(HTMLText.escape(at))\">\(HTMLText.escape(at))</time></li>\n"
+        }
+        return html + "</ol></article>\n"
+    }
+
+    /// A component's row: its name, state and a bar of its days (SVG, a `title` per day as its tooltip).
+    static func componentHTML(_ component: StatusSummary.Component, _ days: [StatusHistory.Day]) -> String {
+        var html = "<li class=\"component\"><div class=\"row\"><span class=\"name\">\(HTMLText.escape(component.name))</span>\(stateHTML(component.status))</div>\n"
+        guard !days.isEmpty else { return html + "</li>\n" }
+        let width = days.count * 4
+        html += "<svg class=\"bar\" viewBox=\"0 0 \(width) 24\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"\(HTMLText.escape(component.name)): the last \(days.count) days\">\n"
+        for (index, day) in days.enumerated() {
+            var tip = String(RFC3339.format(day.start).prefix(10))
+            tip += day.minutes.isEmpty ? ": no incidents" : ": " + day.minutes.sorted { $0.key > $1.key }
+                .map { "\(label($0.key).lowercased()) \($0.value) min" }.joined(separator: ", ")
+            html += "<rect x=\"\(index * 4)\" y=\"0\" width=\"3\" height=\"24\" class=\"day state-\(day.worst.rawValue)\"><title>\(HTMLText.escape(tip))</title></rect>\n"
+        }
+        let uptime = days.map(\.uptime).reduce(0, +) / Double(days.count) * 100
+        let shown = (uptime * 100).rounded(.down) / 100
+        html += "</svg>\n<div class=\"legend\"><span>\(days.count) days ago</span><span>\(shown) % uptime</span><span>Today</span></div>\n"
+        return html + "</li>\n"
+    }
+
+    static let css = """
+        :root { color-scheme: light dark; --ok: #2f9e44; --minor: #f2c94c; --major: #f2994a; --critical: #d64545; --line: #8884; }
+        body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 46rem; padding: 1rem; }
+        h1 { font-size: 1.5rem; margin: 0 0 1rem; }
+        h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; }
+        h3 { font-size: 1rem; margin: 0 0 .5rem; }
+        .banner { padding: .75rem 1rem; border-radius: .4rem; color: #fff; font-weight: 600; background: var(--ok); }
+        .banner.state-degraded_performance { background: #b8860b; }
+        .banner.state-partial_outage { background: #c05621; }
+        .banner.state-major_outage { background: var(--critical); }
+        ul.components, ul.components ul { list-style: none; padding: 0; margin: 0; }
+        ul.components ul { padding-left: 1rem; }
+        li.component, li.group { border-bottom: 1px solid var(--line); padding: .6rem 0; }
+        .row { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
+        .name { font-weight: 600; }
+        .state-operational { color: var(--ok); }
+        .state-degraded_performance { color: #b8860b; }
+        .state-partial_outage { color: #c05621; }
+        .state-major_outage { color: var(--critical); }
+        svg.bar { display: block; width: 100%; height: 2rem; margin-top: .4rem; }
+        rect.day { fill: var(--ok); }
+        rect.day.state-degraded_performance { fill: var(--minor); }
+        rect.day.state-partial_outage { fill: var(--major); }
+        rect.day.state-major_outage { fill: var(--critical); }
+        .legend { display: flex; justify-content: space-between; font-size: .8rem; opacity: .7; }
+        .incident { border-left: 4px solid var(--major); padding: .25rem 0 .25rem 1rem; margin: 1rem 0; }
+        .incident.impact-critical { border-color: var(--critical); }
+        .incident.impact-minor, .incident.impact-none { border-color: var(--minor); }
+        ol.updates { list-style: none; padding: 0; margin: 0; }
+        ol.updates li { margin: 0 0 .75rem; }
+        ol.updates p { margin: .1rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+        time, .quiet, footer { font-size: .85rem; opacity: .7; }
+        footer { margin-top: 2rem; }
+
+        """
+}
