@@ -68,6 +68,29 @@ import Testing
     }
 }
 
+extension StatusPageTests {
+    @Test func theFeedHasAnEntryPerPublicUpdateNewestFirstWithItsTextEscaped() {
+        let open = [Self.incident(1, .outage, .sev2, from: 0, to: nil)]
+        let lines = [StoredTimelineEntry(id: 7, entry: TimelineEntry(incidentID: 1, at: Timestamp(milliseconds: 1_000), kind: .update,
+                                                                     text: "First <b>look</b> & more", isPublic: true)),
+                     StoredTimelineEntry(id: 9, entry: TimelineEntry(incidentID: 1, at: Timestamp(milliseconds: 5_000), kind: .update,
+                                                                     text: "Fixed.", isPublic: true)),
+                     StoredTimelineEntry(id: 8, entry: TimelineEntry(incidentID: 1, at: Timestamp(milliseconds: 3_000), kind: .update,
+                                                                     text: "internal", isPublic: false))]
+        let summary = StatusSummary.build(pageName: "Status", url: "", catalog: Self.catalog, open: open, publicLines: [1: lines],
+                                          now: Timestamp(milliseconds: 9_000))
+        let xml = StatusFeed.atom(summary: summary, incidents: summary.incidents, pageURL: "http://status.example/status")
+        let entries = xml.components(separatedBy: "<entry>").dropFirst()
+        #expect(entries.count == 2)
+        #expect(entries.first?.contains("<id>http://status.example/status#update-9</id>") == true)
+        #expect(entries.first?.contains("<updated>1970-01-01T00:00:05.000Z</updated>") == true)
+        #expect(entries.last?.contains("<content type=\"text\">First &lt;b&gt;look&lt;/b&gt; &amp; more</content>") == true)
+        #expect(!xml.contains("internal") && !xml.contains("<b>"))
+        #expect(xml.contains("<updated>1970-01-01T00:00:05.000Z</updated>\n<author>"))
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">") && xml.hasSuffix("</feed>\n"))
+    }
+}
+
 @Suite struct StatusPageLiveTests {
     @Test func thePageAndItsStylesheetAreServedWithoutATokenUnderAPolicyWithoutScript() async throws {
         try await StatusSummaryLiveTests.withStatusGateway { client, auth in
@@ -86,6 +109,10 @@ import Testing
             #expect(page.text.contains(">Checkout<") && page.text.contains(">Shop<") && page.text.contains("Active incidents"))
             // The alert's title is internal: it is not on the page in any form.
             #expect(!page.text.contains("alert(1)"))
+
+            let feed = try await client.get("/status.atom")
+            #expect(feed.status == 200 && feed.header("Content-Type")?.hasPrefix("application/atom+xml") == true)
+            #expect(feed.text.contains("<title>Checkout: major outage (investigating)</title>") && !feed.text.contains("alert(1)"))
 
             let css = try await client.get("/status.css")
             #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true && css.text.contains("svg.bar"))

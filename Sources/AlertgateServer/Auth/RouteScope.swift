@@ -16,7 +16,7 @@ enum RouteScope {
         switch path {
         case "/healthz", "/readyz": return .none
         // The public status page.
-        case "/status", "/status.css", "/status.json", "/api/v2/summary.json": return method == .get || method == .head ? .none : .scope(.write)
+        case "/status", "/status.css", "/status.json", "/status.atom", "/api/v2/summary.json": return method == .get || method == .head ? .none : .scope(.write)
         case "/metrics": return .metrics
         default: break
         }

@@ -18,6 +18,7 @@ enum StatusPageHTML {
             <title>\(HTMLText.escape(summary.page.name))</title>
             <link rel="stylesheet" href="/status.css">
             <link rel="alternate" type="application/json" href="/status.json">
+            <link rel="alternate" type="application/atom+xml" title="Updates" href="/status.atom">
             </head>
             <body>
             <header><h1>\(HTMLText.escape(summary.page.name))</h1></header>
@@ -50,7 +51,7 @@ enum StatusPageHTML {
         html += """
             </section>
             </main>
-            <footer><a href="/status.json">JSON</a> · updated \(HTMLText.escape(RFC3339.format(summary.page.updatedAt)))</footer>
+            <footer><a href="/status.atom">Updates (Atom)</a> · <a href="/status.json">JSON</a> · updated \(HTMLText.escape(RFC3339.format(summary.page.updatedAt)))</footer>
             </body>
             </html>
 

@@ -25,6 +25,7 @@ struct StatusRoutes: Sendable {
         router.get("/status.json") { _, _ in JSONOutput.response(try await summary().summary) }
         router.get("/api/v2/summary.json") { _, _ in JSONOutput.response(try await summary().summary) }
         router.get("/status") { _, _ in try await page() }
+        router.get("/status.atom") { _, _ in try await feed() }
         router.get("/status.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=300"],
                      body: .init(byteBuffer: ByteBuffer(string: StatusPageHTML.css)))
@@ -46,19 +47,16 @@ struct StatusRoutes: Sendable {
         return (summary, open)
     }
 
-    func page() async throws -> Response {
-        let (summary, open) = try await summary()
-        let now = summary.page.updatedAt
+    /// The incidents of the last `historyDays` days (newest first, at most `historyIncidentLimit`).
+    func recentIncidents(now: Timestamp) async throws -> [IncidentState] {
         var query = IncidentQuery()
         query.since = Timestamp(milliseconds: now.milliseconds - Int64(Self.historyDays) * StatusHistory.dayMilliseconds)
         query.limit = Self.historyIncidentLimit
-        let recent = try await store.incidents(query)
-        let openIDs = Set(open.map(\.id))
-        let all = open + recent.filter { !openIDs.contains($0.id) }
-        var history: [String: [StatusHistory.Day]] = [:]
-        for component in summary.components where component.members == nil {
-            history[component.id] = StatusHistory.days(service: component.id, incidents: all, days: Self.historyDays, now: now)
-        }
+        return try await store.incidents(query)
+    }
+
+    /// The most recently ended of `recent` that have a public update, as the page shows them.
+    func pastIncidents(_ recent: [IncidentState], summary: StatusSummary) async throws -> [StatusSummary.Incident] {
         let byService = StatusSummary.componentIndex(summary.components)
         var past: [StatusSummary.Incident] = []
         let ended = recent.filter { $0.status == .resolved || $0.status == .closed }
@@ -69,6 +67,20 @@ struct StatusRoutes: Sendable {
                 past.append(shown)
             }
         }
+        return past
+    }
+
+    func page() async throws -> Response {
+        let (summary, open) = try await summary()
+        let now = summary.page.updatedAt
+        let recent = try await recentIncidents(now: now)
+        let openIDs = Set(open.map(\.id))
+        let all = open + recent.filter { !openIDs.contains($0.id) }
+        var history: [String: [StatusHistory.Day]] = [:]
+        for component in summary.components where component.members == nil {
+            history[component.id] = StatusHistory.days(service: component.id, incidents: all, days: Self.historyDays, now: now)
+        }
+        let past = try await pastIncidents(recent, summary: summary)
         let html = StatusPageHTML.render(summary: summary, history: history, resolved: past)
         return Response(status: .ok, headers: [
             .contentType: "text/html; charset=utf-8",
@@ -76,5 +88,14 @@ struct StatusRoutes: Sendable {
             .xContentTypeOptions: "nosniff",
             .cacheControl: "no-cache",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `GET /status.atom`: the public updates of the open and recently ended incidents.
+    func feed() async throws -> Response {
+        let (summary, _) = try await summary()
+        let past = try await pastIncidents(try await recentIncidents(now: summary.page.updatedAt), summary: summary)
+        let xml = StatusFeed.atom(summary: summary, incidents: summary.incidents + past, pageURL: externalURL.value + "/status")
+        return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8", .cacheControl: "no-cache"],
+                        body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 }
