@@ -129,7 +129,9 @@ public struct Gateway: Sendable {
         AlertmanagerQueryRoutes(silences: silences, store: store, bodyReader: bodyReader, resolveTimeout: config.correlation.resolveTimeout,
                                 startedAt: startedAt, shownConfig: { [reloader] in reloader.redactedConfig }).register(on: router)
         PolicyRoutes(book: policy, store: store, reloader: reloader).register(on: router)
-        StatusRoutes(book: policy, store: store, externalURL: externalURL, clock: clock).register(on: router)
+        let status = StatusRoutes(book: policy, store: store, externalURL: externalURL, clock: clock)
+        status.register(on: router)
+        StatusReportRoutes(status: status, ingestor: ingestor).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }

@@ -17,6 +17,8 @@ enum RouteScope {
         case "/healthz", "/readyz": return .none
         // The public status page.
         case "/status", "/status.css", "/status.json", "/status.atom", "/api/v2/summary.json": return method == .get || method == .head ? .none : .scope(.write)
+        // Its "Report a problem" form: limited on its own (`StatusReportRoutes`).
+        case "/status/report": return method == .post ? .none : .scope(.read)
         case "/metrics": return .metrics
         default: break
         }

@@ -44,6 +44,7 @@ enum StatusPageHTML {
             }
         }
         html += "</ul>\n</section>\n"
+        html += reportFormHTML(summary.components.filter { $0.members == nil })
         html += "<section aria-labelledby=\"maintenance\"><h2 id=\"maintenance\">Scheduled maintenance</h2><p class=\"quiet\">None scheduled.</p></section>\n"
         html += "<section aria-labelledby=\"past\"><h2 id=\"past\">Past incidents</h2>\n"
         if resolved.isEmpty { html += "<p class=\"quiet\">No incidents reported recently.</p>\n" }
@@ -73,7 +74,7 @@ enum StatusPageHTML {
     }
 
     static func incidentHTML(_ incident: StatusSummary.Incident) -> String {
-        var html = "<article class=\"incident impact-\(HTMLText.escape(incident.impact))\"><h3>\(HTMLText.escape(incident.name))</h3>\n<ol class=\"updates\">\n"
+        var html = "<article id=\"incident-\(incident.id)\" class=\"incident impact-\(HTMLText.escape(incident.impact))\"><h3>\(HTMLText.escape(incident.name))</h3>\n<ol class=\"updates\">\n"
         for update in incident.updates {
             let at = RFC3339.format(update.at)
             html += "<li><strong>\(HTMLText.escape(update.status.capitalized))</strong> <p>\(HTMLText.escape(update.body))</p>"
@@ -98,6 +99,31 @@ enum StatusPageHTML {
         let shown = (uptime * 100).rounded(.down) / 100
         html += "</svg>\n<div class=\"legend\"><span>\(days.count) days ago</span><span>\(shown) % uptime</span><span>Today</span></div>\n"
         return html + "</li>\n"
+    }
+
+    /// The "Report a problem" form (`StatusReportForm`, posted to `/status/report`). Its
+    /// `website` field is the honeypot: out of sight and out of the tab order.
+    static func reportFormHTML(_ components: [StatusSummary.Component]) -> String {
+        var html = """
+            <section aria-labelledby="report"><h2 id="report">Report a problem</h2>
+            <form class="report" method="post" action="/status/report">
+            <label>Component <select name="\(StatusReportForm.componentField)"><option value="">Not sure</option>
+
+            """
+        for component in components {
+            html += "<option value=\"\(HTMLText.escape(component.id))\">\(HTMLText.escape(component.name))</option>\n"
+        }
+        html += """
+            </select></label>
+            <label>What happened <textarea name="\(StatusReportForm.textField)" required maxlength="\(StatusReportForm.maxTextCharacters)" rows="4"></textarea></label>
+            <label>Contact (optional, never shown) <input name="\(StatusReportForm.contactField)" maxlength="\(StatusReportForm.maxContactCharacters)" autocomplete="email"></label>
+            <label class="hp" aria-hidden="true">Website <input name="\(StatusReportForm.honeypotField)" tabindex="-1" autocomplete="off"></label>
+            <button type="submit">Send report</button>
+            </form>
+            </section>
+
+            """
+        return html
     }
 
     static let css = """
@@ -133,6 +159,11 @@ enum StatusPageHTML {
         ol.updates p { margin: .1rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
         time, .quiet, footer { font-size: .85rem; opacity: .7; }
         footer { margin-top: 2rem; }
+        form.report { display: grid; gap: .6rem; }
+        form.report label { display: grid; gap: .2rem; }
+        form.report textarea, form.report input, form.report select { font: inherit; padding: .4rem; }
+        form.report button { justify-self: start; font: inherit; padding: .4rem 1rem; }
+        .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 
         """
 }
