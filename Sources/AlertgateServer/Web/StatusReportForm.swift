@@ -15,10 +15,11 @@ enum StatusReportForm: Equatable {
     static let honeypotField = "website"
     static let maxTextCharacters = 2000
     static let maxContactCharacters = 200
-    /// The largest body the form route reads.
-    static let maxBodyBytes = 16 * 1024
+    /// The largest body the form route reads: room for the longest text and contact in
+    /// characters of four bytes, each byte percent-encoded.
+    static let maxBodyBytes = 64 * 1024
 
-    /// The form in `body`, its component one of `components` (the page's public ones) or empty.
+    /// The form in `body`; its component counts when it is one of `components` (the page's public ones).
     static func parse(_ body: [UInt8], components: Set<String>) -> StatusReportForm {
         var fields: [String: String] = [:]
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
@@ -39,11 +40,10 @@ enum StatusReportForm: Equatable {
         guard contact.count <= maxContactCharacters else {
             return .invalid(field: contactField, message: "at most \(maxContactCharacters) characters, please")
         }
+        // A component the page no longer lists (a form loaded before a reload) keeps the report,
+        // without a service: nothing a person wrote is lost.
         let component = (fields[componentField] ?? "").trimmingWhitespace
-        guard component.isEmpty || components.contains(component) else {
-            return .invalid(field: componentField, message: "choose one of the listed components")
-        }
-        return .report(component: component.isEmpty ? nil : component, text: text, contact: contact.isEmpty ? nil : contact)
+        return .report(component: components.contains(component) ? component : nil, text: text, contact: contact.isEmpty ? nil : contact)
     }
 
     /// A form-encoded name or value: `+` is a space, `%XX` a byte; nil when it is not UTF-8 or
