@@ -55,7 +55,7 @@ import Testing
         }
         let both = Self.build([Self.incident(1, "search", .degradation, .sev3), Self.incident(2, "search", .outage, .sev2)])
         #expect(both.components[2].status == .partialOutage)
-        #expect((both.indicator.indicator.indicator, both.indicator.indicator.description) == ("major", "Partial System Outage"))
+        #expect((both.indicator.pageStatus.indicator, both.indicator.pageStatus.description) == ("major", "Partial System Outage"))
         // A service off the page moves nothing.
         #expect(Self.build([Self.incident(1, "payments-db", .outage, .sev1)]).indicator == .operational)
     }

@@ -14,7 +14,7 @@ enum StatusFeed {
             <id>\(HTMLText.escape(pageURL))</id>
             <title>\(HTMLText.escape(summary.page.name))</title>
             <link rel="alternate" type="text/html" href="\(HTMLText.escape(pageURL))"/>
-            <updated>\(RFC3339.format(updated))</updated>
+            <updated>\(updated.rfc3339)</updated>
             <author><name>\(HTMLText.escape(summary.page.name))</name></author>
 
             """
@@ -24,7 +24,7 @@ enum StatusFeed {
                 <id>\(HTMLText.escape(pageURL))#update-\(update.id)</id>
                 <title>\(HTMLText.escape(incident.name)) (\(HTMLText.escape(update.status)))</title>
                 <link rel="alternate" type="text/html" href="\(HTMLText.escape(pageURL))"/>
-                <updated>\(RFC3339.format(update.at))</updated>
+                <updated>\(update.at.rfc3339)</updated>
                 <content type="text">\(HTMLText.escape(update.body))</content>
                 </entry>
 

@@ -23,7 +23,7 @@ enum StatusPageHTML {
             <body>
             <header><h1>\(HTMLText.escape(summary.page.name))</h1></header>
             <main>
-            <p class="banner state-\(summary.indicator.rawValue)">\(HTMLText.escape(summary.indicator.indicator.description))</p>
+            <p class="banner state-\(summary.indicator.rawValue)">\(HTMLText.escape(summary.indicator.pageStatus.description))</p>
 
             """
         if !summary.incidents.isEmpty {
@@ -52,7 +52,7 @@ enum StatusPageHTML {
         html += """
             </section>
             </main>
-            <footer><a href="/status.atom">Updates (Atom)</a> · <a href="/status.json">JSON</a> · updated \(HTMLText.escape(RFC3339.format(summary.page.updatedAt)))</footer>
+            <footer><a href="/status.atom">Updates (Atom)</a> · <a href="/status.json">JSON</a> · updated \(HTMLText.escape(summary.page.updatedAt.rfc3339))</footer>
             </body>
             </html>
 
@@ -76,7 +76,7 @@ enum StatusPageHTML {
     static func incidentHTML(_ incident: StatusSummary.Incident) -> String {
         var html = "<article id=\"incident-\(incident.id)\" class=\"incident impact-\(HTMLText.escape(incident.impact))\"><h3>\(HTMLText.escape(incident.name))</h3>\n<ol class=\"updates\">\n"
         for update in incident.updates {
-            let at = RFC3339.format(update.at)
+            let at = update.at.rfc3339
             html += "<li><strong>\(HTMLText.escape(update.status.capitalized))</strong> <p>\(HTMLText.escape(update.body))</p>"
                 + "<time datetime=\"\(HTMLText.escape(at))\">\(HTMLText.escape(at))</time></li>\n"
         }
@@ -90,7 +90,7 @@ enum StatusPageHTML {
         let width = days.count * 4
         html += "<svg class=\"bar\" viewBox=\"0 0 \(width) 24\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"\(HTMLText.escape(component.name)): the last \(days.count) days\">\n"
         for (index, day) in days.enumerated() {
-            var tip = String(RFC3339.format(day.start).prefix(10))
+            var tip = String(day.start.rfc3339.prefix(10))
             tip += day.minutes.isEmpty ? ": no incidents" : ": " + day.minutes.sorted { $0.key > $1.key }
                 .map { "\(label($0.key).lowercased()) \($0.value) min" }.joined(separator: ", ")
             html += "<rect x=\"\(index * 4)\" y=\"0\" width=\"3\" height=\"24\" class=\"day state-\(day.worst.rawValue)\"><title>\(HTMLText.escape(tip))</title></rect>\n"

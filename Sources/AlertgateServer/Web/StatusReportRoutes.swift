@@ -41,7 +41,8 @@ final class StatusReportRoutes: Sendable {
         } catch let error as APIError where error.status == .contentTooLarge {
             return answer(.contentTooLarge, "Report too long", "A report may hold at most \(StatusReportForm.maxTextCharacters) characters.")
         }
-        let components = Set(try await status.summary().summary.components.filter { $0.members == nil }.map(\.id))
+        // The page's components are the catalog's public services: no store read needed.
+        let components = Set(status.book.current.policy.catalog.services.compactMap { $0.publicName == nil ? nil : $0.name })
         switch StatusReportForm.parse(body, components: components) {
         case .honeypot:
             ingestor.metrics.rejected("status_report_honeypot", source: SignalSource.reports.rawValue)
@@ -76,7 +77,6 @@ final class StatusReportRoutes: Sendable {
         switch field {
         case StatusReportForm.textField: "What happened"
         case StatusReportForm.contactField: "Contact"
-        case StatusReportForm.componentField: "Component"
         default: "The form"
         }
     }

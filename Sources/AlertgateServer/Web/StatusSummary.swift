@@ -30,7 +30,7 @@ struct StatusSummary: Encodable {
             try c.encode(name, forKey: .name)
             try c.encode(url, forKey: .url)
             try c.encode(timeZone, forKey: .timeZone)
-            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+            try c.encode(updatedAt.rfc3339, forKey: .updatedAt)
         }
     }
 
@@ -50,7 +50,7 @@ struct StatusSummary: Encodable {
         static func < (a: ComponentState, b: ComponentState) -> Bool { a.rank < b.rank }
 
         /// The page's indicator and description when this is the worst state on it.
-        var indicator: (indicator: String, description: String) {
+        var pageStatus: (indicator: String, description: String) {
             switch self {
             case .operational: ("none", "All Systems Operational")
             case .degradedPerformance: ("minor", "Minor Service Outage")
@@ -98,8 +98,8 @@ struct StatusSummary: Encodable {
             if let members { try c.encode(members, forKey: .components) }
             try c.encode(true, forKey: .showcase)
             try c.encode(false, forKey: .onlyShowIfDegraded)
-            try c.encode(RFC3339.format(createdAt), forKey: .createdAt)
-            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+            try c.encode(createdAt.rfc3339, forKey: .createdAt)
+            try c.encode(updatedAt.rfc3339, forKey: .updatedAt)
         }
     }
 
@@ -121,7 +121,7 @@ struct StatusSummary: Encodable {
             try c.encode(String(incidentID), forKey: .incidentID)
             try c.encode(status, forKey: .status)
             try c.encode(body, forKey: .body)
-            let at = RFC3339.format(self.at)
+            let at = self.at.rfc3339
             try c.encode(at, forKey: .createdAt)
             try c.encode(at, forKey: .updatedAt)
             try c.encode(at, forKey: .displayAt)
@@ -151,11 +151,11 @@ struct StatusSummary: Encodable {
             try c.encode(name, forKey: .name)
             try c.encode(status, forKey: .status)
             try c.encode(impact, forKey: .impact)
-            try c.encode(RFC3339.format(createdAt), forKey: .createdAt)
-            try c.encode(RFC3339.format(createdAt), forKey: .startedAt)
-            try c.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+            try c.encode(createdAt.rfc3339, forKey: .createdAt)
+            try c.encode(createdAt.rfc3339, forKey: .startedAt)
+            try c.encode(updatedAt.rfc3339, forKey: .updatedAt)
             try c.encodeNil(forKey: .monitoringAt)
-            try c.encode(resolvedAt.map(RFC3339.format), forKey: .resolvedAt)
+            try c.encode(resolvedAt?.rfc3339, forKey: .resolvedAt)
             try c.encodeNil(forKey: .shortlink)
             try c.encode(updates, forKey: .updates)
             try c.encode(components, forKey: .components)
@@ -174,8 +174,8 @@ struct StatusSummary: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(page, forKey: .page)
         var status = c.nestedContainer(keyedBy: StatusKeys.self, forKey: .status)
-        try status.encode(indicator.indicator.indicator, forKey: .indicator)
-        try status.encode(indicator.indicator.description, forKey: .description)
+        try status.encode(indicator.pageStatus.indicator, forKey: .indicator)
+        try status.encode(indicator.pageStatus.description, forKey: .description)
         try c.encode(components, forKey: .components)
         try c.encode(incidents, forKey: .incidents)
         // Maintenance windows are not on the page yet.
@@ -247,7 +247,6 @@ struct StatusSummary: Encodable {
         let epoch = Timestamp(milliseconds: 0)
         var components: [Component] = []
         var groupPositions: [String: Int] = [:]
-        var byService: [String: Int] = [:]
         for service in catalog.services {
             guard let name = service.publicName else { continue }
             var groupID: String?
@@ -272,9 +271,9 @@ struct StatusSummary: Encodable {
                 components[position].status = max(components[position].status, component.status)
                 components[position].updatedAt = max(components[position].updatedAt, component.updatedAt)
             }
-            byService[service.name] = components.count
             components.append(component)
         }
+        let byService = componentIndex(components)
 
         var incidents: [Incident] = []
         for incident in open {
