@@ -33,6 +33,8 @@ public struct Gateway: Sendable {
     public let retentionStats: RetentionStats
     /// The base of links in notifications: `http.external_url`, else the bound address.
     let externalURL: ExternalURL
+    /// The console's sign-ins (`ConsoleSessions`), kept while alertgate runs.
+    let consoleSessions = ConsoleSessions()
     let clock: any WallClock
     let logger: Logger
 
@@ -132,6 +134,8 @@ public struct Gateway: Sendable {
         let status = StatusRoutes(book: policy, store: store, externalURL: externalURL, clock: clock)
         status.register(on: router)
         StatusReportRoutes(status: status, ingestor: ingestor).register(on: router)
+        ConsoleRoutes(store: store, pipeline: pipeline, book: policy, silences: silences, sessions: consoleSessions, metrics: metrics,
+                      clock: clock, secureCookies: tls != nil).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }

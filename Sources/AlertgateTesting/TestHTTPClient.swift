@@ -25,12 +25,20 @@ public struct TestHTTPClient: Sendable {
     public let baseURL: String
     private let session: URLSession
 
-    public init(baseURL: String) {
+    /// `literal`: redirects are answered as they are, not followed, and cookies are neither
+    /// kept nor sent by the client (a test sends the `Cookie` header itself).
+    public init(baseURL: String, literal: Bool = false) {
         self.baseURL = baseURL
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 30
         configuration.httpMaximumConnectionsPerHost = 32
-        session = URLSession(configuration: configuration)
+        if literal {
+            configuration.httpShouldSetCookies = false
+            configuration.httpCookieAcceptPolicy = .never
+            session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+        } else {
+            session = URLSession(configuration: configuration)
+        }
     }
 
     public func request(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
@@ -58,6 +66,14 @@ public struct TestHTTPClient: Sendable {
 
     public func post(_ path: String, bytes: [UInt8], headers: [String: String] = [:]) async throws -> Reply {
         try await request("POST", path, body: Data(bytes), headers: headers)
+    }
+}
+
+/// Answers a redirect as the reply instead of following it.
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
 

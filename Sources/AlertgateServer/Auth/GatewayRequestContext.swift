@@ -9,6 +9,8 @@ public struct GatewayRequestContext: AuthRequestContext, RemoteAddressRequestCon
     public var coreContext: CoreRequestContextStorage
     public var identity: AuthToken?
     public let remoteAddress: SocketAddress?
+    /// On the console's pages (`/ui`): the signed-in session and the form posted (`ConsoleMiddleware`).
+    var console: ConsoleRequest?
     /// The connection, to stop reading a body that is refused before it is read.
     let channel: any Channel
 

@@ -22,6 +22,8 @@ enum RouteScope {
         case "/metrics": return .metrics
         default: break
         }
+        // The console: signed in by its own cookie, its scopes below (`ConsoleMiddleware`).
+        if ConsoleRoutes.isConsole(path: path) { return .none }
         if path.hasPrefix("/api/v1/admin/") || path == "/api/v1/audit" { return .scope(.admin) }
         if isIngest(method: method, path: path) { return .scope(.ingest) }
         return .scope(method == .get || method == .head ? .read : .write)
@@ -34,5 +36,11 @@ enum RouteScope {
         if path == "/api/v2/alerts" { return true }
         if path == "/v2/enqueue" || path == "/v2/change/enqueue" || path == "/v1/traces" || path == "/gelf" { return true }
         return false
+    }
+
+    /// The scope a console page or action needs: reading pages needs `read`, acting (every
+    /// form but signing out) `write`.
+    static func console(method: HTTPRequest.Method, path: String) -> AuthScope {
+        method == .get || method == .head || path == "/ui/logout" ? .read : .write
     }
 }

@@ -31,10 +31,14 @@ public enum TokenCheck {
 
     /// A new random token (32 bytes, `agt_` and base64url) and its config entry.
     public static func make(name: String, scopes: [AuthScope]) -> (token: String, configLine: String) {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let token = "agt_" + base64URL(bytes)
+        let token = "agt_" + randomText()
         let line = "- {name: \(name), sha256: \"\(sha256(token))\", scopes: [\(scopes.map(\.rawValue).joined(separator: ", "))]}"
         return (token, line)
+    }
+
+    /// 32 random bytes in RFC 4648's URL alphabet: a token, a console session or a CSRF token.
+    static func randomText() -> String {
+        base64URL(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
     }
 
     /// RFC 4648's URL alphabet, unpadded: a token that goes in a URL query as it is.

@@ -18,4 +18,21 @@ enum HTMLText {
         }
         return out
     }
+
+    /// A page's start up to its `<body>`: UTF-8, a phone's width, `title`, `stylesheet`, and
+    /// `extraHead` (trusted markup: links and meta tags the page makes itself).
+    static func documentStart(title: String, stylesheet: String, extraHead: String = "") -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <link rel="stylesheet" href="\(escape(stylesheet))">
+        \(extraHead)</head>
+        <body>
+
+        """
+    }
 }

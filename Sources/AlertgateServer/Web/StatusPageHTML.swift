@@ -9,18 +9,12 @@ enum StatusPageHTML {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     static func render(summary: StatusSummary, history: [String: [StatusHistory.Day]], resolved: [StatusSummary.Incident]) -> String {
-        var html = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLText.escape(summary.page.name))</title>
-            <link rel="stylesheet" href="/status.css">
+        var html = HTMLText.documentStart(title: summary.page.name, stylesheet: "/status.css", extraHead: """
             <link rel="alternate" type="application/json" href="/status.json">
             <link rel="alternate" type="application/atom+xml" title="Updates" href="/status.atom">
-            </head>
-            <body>
+
+            """)
+        html += """
             <header><h1>\(HTMLText.escape(summary.page.name))</h1></header>
             <main>
             <p class="banner state-\(summary.indicator.rawValue)">\(HTMLText.escape(summary.indicator.pageStatus.description))</p>

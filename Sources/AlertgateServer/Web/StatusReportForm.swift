@@ -21,14 +21,8 @@ enum StatusReportForm: Equatable {
 
     /// The form in `body`; its component counts when it is one of `components` (the page's public ones).
     static func parse(_ body: [UInt8], components: Set<String>) -> StatusReportForm {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : []) else {
-                return .invalid(field: "body", message: "the form is not valid application/x-www-form-urlencoded")
-            }
-            // The first of a repeated field counts.
-            if fields[name] == nil { fields[name] = value }
+        guard let fields = FormFields.parse(body) else {
+            return .invalid(field: "body", message: "the form is not valid application/x-www-form-urlencoded")
         }
         if let trap = fields[honeypotField], !trap.isEmpty { return .honeypot }
         let text = (fields[textField] ?? "").trimmingWhitespace
@@ -44,47 +38,5 @@ enum StatusReportForm: Equatable {
         // without a service: nothing a person wrote is lost.
         let component = (fields[componentField] ?? "").trimmingWhitespace
         return .report(component: components.contains(component) ? component : nil, text: text, contact: contact.isEmpty ? nil : contact)
-    }
-
-    /// A form-encoded name or value: `+` is a space, `%XX` a byte; nil when it is not UTF-8 or
-    /// holds a bad escape.
-    static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex,
-                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { return nil }
-                out.append(high << 4 | low)
-                index += 2
-            } else {
-                out.append(byte)
-            }
-            index += 1
-        }
-        return String(validating: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces, tabs and line breaks.
-    fileprivate var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -84,12 +84,8 @@ final class StatusReportRoutes: Sendable {
     /// A small page answering the form, under the status page's policy and stylesheet.
     func answer(_ status: HTTPResponse.Status, _ title: String, _ message: String, link: (href: String, text: String)? = nil,
                 extra: HTTPFields = [:]) -> Response {
-        var html = """
-            <!doctype html>
-            <html lang="en">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLText.escape(title))</title><link rel="stylesheet" href="/status.css"></head>
-            <body><main><h1>\(HTMLText.escape(title))</h1><p>\(HTMLText.escape(message))
+        var html = HTMLText.documentStart(title: title, stylesheet: "/status.css") + """
+            <main><h1>\(HTMLText.escape(title))</h1><p>\(HTMLText.escape(message))
             """
         if let link { html += "<a href=\"\(HTMLText.escape(link.href))\">\(HTMLText.escape(link.text))</a>" }
         html += "</p><p><a href=\"/status\">Back to the status page</a></p></main></body></html>\n"
