@@ -5,7 +5,7 @@ struct AlertgateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alertgate",
         abstract: "An alert gateway: ingest, deduplicate, correlate and keep every signal; query and act on incidents.",
-        subcommands: [ServeCommand.self, IncidentsCommand.self, StatsCommand.self, ReplayCommand.self, TokenCommand.self, DatabaseCommand.self])
+        subcommands: [ServeCommand.self, IncidentsCommand.self, StatsCommand.self, ReplayCommand.self, TokenCommand.self, DatabaseCommand.self, DemoCommand.self])
 }
 
 /// Where a client command finds the server.

@@ -81,8 +81,21 @@ import Testing
         #expect(!json.contains("db-primary-7") && !json.contains("internal") && !json.contains("secret"))
     }
 
+    @Test func eachUpdateCarriesTheStatusTheIncidentHadWhenItWasPosted() {
+        var incident = Self.incident(1, "checkout", .outage, .sev2, status: .resolved)
+        incident.acknowledgedAt = Timestamp(milliseconds: 4_000)
+        incident.resolvedAt = Timestamp(milliseconds: 8_000)
+        let lines = [Self.line(10, incident: 1, at: 3_000, "Looking into it."), Self.line(11, incident: 1, at: 5_000, "Found it."),
+                     Self.line(12, incident: 1, at: 8_000, "Fixed.")]
+        let shown = StatusSummary.publicIncident(incident, lines: lines, components: [], byService: [:])
+        #expect(shown?.updates.map(\.status) == ["resolved", "identified", "investigating"])
+        #expect(shown?.status == "resolved")
+    }
+
     @Test func theJSONHasStatuspagesSummaryShape() throws {
-        let summary = Self.build([Self.incident(1, "checkout", .outage, .sev2, status: .acknowledged)],
+        var acknowledged = Self.incident(1, "checkout", .outage, .sev2, status: .acknowledged)
+        acknowledged.acknowledgedAt = Timestamp(milliseconds: 4_000)
+        let summary = Self.build([acknowledged],
                                  [Self.line(10, incident: 1, at: 5_000, "Checkout is failing for some users.")])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONOutput.encode(summary))) as? [String: Any])
         #expect(Set(object.keys) == ["page", "status", "components", "incidents", "scheduled_maintenances"])

@@ -126,7 +126,7 @@ enum StatusPageHTML {
         h1 { font-size: 1.5rem; margin: 0 0 1rem; }
         h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; }
         h3 { font-size: 1rem; margin: 0 0 .5rem; }
-        .banner { padding: .75rem 1rem; border-radius: .4rem; color: #fff; font-weight: 600; background: var(--ok); }
+        p.banner { padding: .75rem 1rem; border-radius: .4rem; color: #fff; font-weight: 600; background: var(--ok); }
         .banner.state-degraded_performance { background: #b8860b; }
         .banner.state-partial_outage { background: #c05621; }
         .banner.state-major_outage { background: var(--critical); }

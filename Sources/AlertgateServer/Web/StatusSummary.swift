@@ -201,6 +201,13 @@ struct StatusSummary: Encodable {
         }
     }
 
+    /// Statuspage's status of an update posted at `time`: what the incident had reached by then.
+    static func publicStatus(of incident: IncidentState, at time: Timestamp) -> String {
+        if let resolved = incident.resolvedAt, resolved <= time { return "resolved" }
+        if let acknowledged = incident.acknowledgedAt, acknowledged <= time { return "identified" }
+        return "investigating"
+    }
+
     static func impact(of severity: IncidentSeverity) -> String {
         switch severity {
         case .sev1: "critical"
@@ -225,7 +232,7 @@ struct StatusSummary: Encodable {
         let name = names.isEmpty ? "Service disruption" : names.joined(separator: ", ") + ": " + state.phrase
         let status = publicStatus(of: incident.status)
         let updates = lines.sorted { ($0.entry.at, $0.id) > ($1.entry.at, $1.id) }.map {
-            Update(id: $0.id, incidentID: incident.id, status: status, body: $0.entry.text ?? "", at: $0.entry.at)
+            Update(id: $0.id, incidentID: incident.id, status: publicStatus(of: incident, at: $0.entry.at), body: $0.entry.text ?? "", at: $0.entry.at)
         }
         return Incident(id: incident.id, name: name, status: status, impact: impact(of: incident.severity),
                         createdAt: incident.openedAt, updatedAt: updates.first?.at ?? incident.openedAt,

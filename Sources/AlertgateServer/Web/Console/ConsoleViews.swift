@@ -189,7 +189,7 @@ extension ConsoleViews {
         h2 { font-size: 1.05rem; margin: 1.6rem 0 .5rem; }
         a { color: var(--accent); }
         table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
-        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
         .sev { display: inline-block; padding: 0 .4rem; border-radius: .3rem; color: #fff; font-weight: 600; font-size: .85em; text-decoration: none; }
         .sev-sev1 { background: var(--sev1); } .sev-sev2 { background: var(--sev2); } .sev-sev3 { background: var(--sev3); } .sev-sev4 { background: var(--sev4); }
         tr.status-resolved, tr.status-closed { opacity: .65; }
