@@ -134,8 +134,10 @@ public struct Gateway: Sendable {
         let status = StatusRoutes(book: policy, store: store, externalURL: externalURL, clock: clock)
         status.register(on: router)
         StatusReportRoutes(status: status, ingestor: ingestor).register(on: router)
-        ConsoleRoutes(store: store, pipeline: pipeline, book: policy, silences: silences, sessions: consoleSessions, metrics: metrics,
-                      clock: clock, secureCookies: tls != nil).register(on: router)
+        let componentStates = ComponentStateRoutes(status: status, store: store, bodyReader: bodyReader, clock: clock)
+        componentStates.register(on: router)
+        ConsoleRoutes(store: store, pipeline: pipeline, book: policy, silences: silences, componentStates: componentStates, sessions: consoleSessions,
+                      metrics: metrics, clock: clock, secureCookies: tls != nil).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }

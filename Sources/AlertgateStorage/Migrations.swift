@@ -350,6 +350,19 @@ enum Migrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v14-component-states") { db in
+            // The status page's components take their state from open incidents; an engineer may
+            // set one by hand (a false alarm, a problem monitoring does not see, maintenance).
+            // What users were told must survive a restart, so it is a row, one per service.
+            try db.execute(sql: """
+                CREATE TABLE component_states (
+                    service TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    set_by TEXT,
+                    set_at INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -74,6 +74,21 @@ struct SilenceRuleTests {
         #expect(!window.isOpen(at: at(0)), "Sunday 04:00")
         #expect(window.isOpen(at: at(-5 * 3600 + 1800)), "Saturday 23:30")
     }
+
+    @Test func aWindowListsItsOccurrencesIncludingOneStillOpen() throws {
+        let night = MaintenanceWindow(name: "night", matchers: [try LabelMatcher(parsing: "service=db")], weekdays: [7],
+                                      fromMinute: 23 * 60, toMinute: 2 * 60, timeZone: TimeZone(identifier: "UTC")!)
+        // From Sunday 00:30 (Saturday's window still open) through the next two weeks.
+        let open = night.occurrences(from: at(-4 * 3600 - 1800), until: at(14 * 86400))
+        #expect(open.map(\.start) == [at(-5 * 3600), at(-5 * 3600 + 7 * 86400), at(-5 * 3600 + 14 * 86400)].filter { $0 < at(14 * 86400) })
+        #expect(open.allSatisfy { $0.end.milliseconds - $0.start.milliseconds == 3 * 3_600_000 })
+        // In Berlin, from its own local time.
+        let berlin = MaintenanceWindow(name: "reports", matchers: [], weekdays: [1], fromMinute: 4 * 60, toMinute: 6 * 60,
+                                       timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        let sundays = berlin.occurrences(from: at(3600), until: at(8 * 86400))
+        #expect(sundays.map(\.start) == [at(7 * 86400 - 3600)], "this Sunday's ended at 05:00 UTC; the next starts 03:00 UTC")
+        #expect(berlin.occurrences(from: at(86400), until: at(2 * 86400)).isEmpty)
+    }
 }
 
 @Suite("Regexes that are only words match without the engine, and as the engine would")

@@ -273,6 +273,24 @@ import Testing
         }
     }
 
+    @Test func theServicesPageSetsAComponentsStateByHandAndGivesItBack() async throws {
+        try await Self.withConsole { client, auth in
+            let session = try await Self.signIn(client, Self.writer)
+            let page = try await client.request("GET", "/ui/services", headers: ["Cookie": session])
+            #expect(page.status == 200 && page.text.contains("action=\"/ui/services/checkout/state\"") && !page.text.contains("/ui/services/ledger/state"))
+            let headers = Self.form.merging(["Cookie": session]) { $1 }
+            let token = try Self.csrf(page.text)
+            #expect(try await client.post("/ui/services/checkout/state", "csrf=\(token)&state=partial_outage", headers: headers).status == 303)
+            let components = try await client.get("/status.json").json["components"] as? [[String: Any]]
+            #expect(components?.first?["status"] as? String == "partial_outage")
+            #expect(try await client.post("/ui/services/checkout/state", "csrf=\(token)&state=nonsense", headers: headers).status == 400)
+            #expect(try await client.post("/ui/services/ledger/state", "csrf=\(token)&state=operational", headers: headers).status == 404)
+            #expect(try await client.post("/ui/services/checkout/state", "csrf=\(token)&state=automatic", headers: headers).status == 303)
+            #expect((try await client.get("/status.json").json["components"] as? [[String: Any]])?.first?["status"] as? String == "operational")
+            _ = auth
+        }
+    }
+
     @Test func withoutTokensTheConsoleIsOpenButFormsStillNeedTheCSRFToken() async throws {
         try await Self.withConsole(tokens: false) { client, auth in
             let id = try await Self.open(client, auth, #"{"title": "disk full", "service": "ledger", "severity": "warning"}"#)

@@ -81,6 +81,47 @@ import Testing
         #expect(!json.contains("db-primary-7") && !json.contains("internal") && !json.contains("secret"))
     }
 
+    @Test func aNamedPageShowsItsOwnComponentsAndIncidentsAndTheMainPageNeitherOfThem() {
+        let catalog = ServiceCatalog(services: [
+            .init(name: "checkout", publicName: "Checkout"),
+            .init(name: "partner-api", publicName: "Partner API", publicPage: "partners"),
+            .init(name: "internal"),
+        ])
+        let open = [Self.incident(1, "partner-api", .outage, .sev2), Self.incident(2, "checkout", .degradation, .sev3),
+                    Self.incident(3, "internal", .outage, .sev2)]
+        let lines = Dictionary(grouping: [Self.line(10, incident: 1, at: 5_000, "Partners see errors."),
+                                          Self.line(11, incident: 2, at: 5_000, "Checkout is slow."),
+                                          Self.line(12, incident: 3, at: 5_000, "Something is wrong.")], by: \.entry.incidentID)
+        let main = StatusSummary.build(pageName: "Status", url: "", catalog: catalog, open: open, publicLines: lines, now: Timestamp(milliseconds: 9_000))
+        #expect(main.components.map(\.id) == ["checkout"])
+        #expect(main.incidents.map(\.name) == ["Service disruption", "Checkout: degraded performance"])
+        let partners = StatusSummary.build(pageName: "Status: partners", url: "", catalog: catalog, open: open, publicLines: lines,
+                                           now: Timestamp(milliseconds: 9_000), page: "partners")
+        #expect(partners.components.map(\.id) == ["partner-api"] && partners.components[0].status == .partialOutage)
+        #expect(partners.incidents.map(\.name) == ["Partner API: partial outage"])
+        #expect(partners.indicator == .partialOutage && partners.page.id == "partners")
+    }
+
+    @Test func aStateSetByHandWinsAndMaintenanceShowsWhileItsWindowIsOpen() throws {
+        // 1970-01-01 is a Thursday: a window on Thursdays 02:00–04:00 UTC is open at 02:30.
+        let window = MaintenanceWindow(name: "db-upgrade (internal)", matchers: [try LabelMatcher(parsing: "service=search")], weekdays: [5],
+                                       fromMinute: 120, toMinute: 240, timeZone: TimeZone(identifier: "UTC")!)
+        let other = MaintenanceWindow(name: "off-page", matchers: [try LabelMatcher(parsing: "service=payments-db")], weekdays: [5],
+                                      fromMinute: 120, toMinute: 240, timeZone: TimeZone(identifier: "UTC")!)
+        let now = Timestamp(milliseconds: 150 * 60_000)
+        let summary = StatusSummary.build(pageName: "Status", url: "", catalog: Self.catalog, open: [Self.incident(1, "checkout", .outage, .sev1)],
+                                          publicLines: [:], now: now, overrides: ["api": .degradedPerformance, "checkout": .operational],
+                                          windows: [window, other])
+        let states = Dictionary(uniqueKeysWithValues: summary.components.map { ($0.id, $0.status) })
+        #expect(states == ["group:Shop": .underMaintenance, "checkout": .operational, "search": .underMaintenance, "api": .degradedPerformance])
+        #expect(summary.indicator == .degradedPerformance)
+        #expect(summary.maintenances.map(\.name) == ["Search: scheduled maintenance", "Search: scheduled maintenance"])
+        #expect(summary.maintenances.map(\.status) == ["in_progress", "scheduled"])
+        #expect(summary.maintenances[1].scheduledFor.milliseconds == 7 * 86_400_000 + 120 * 60_000)
+        let json = String(decoding: JSONOutput.encode(summary), as: UTF8.self)
+        #expect(!json.contains("db-upgrade") && !json.contains("off-page") && json.contains("\"impact\":\"maintenance\""))
+    }
+
     @Test func eachUpdateCarriesTheStatusTheIncidentHadWhenItWasPosted() {
         var incident = Self.incident(1, "checkout", .outage, .sev2, status: .resolved)
         incident.acknowledgedAt = Timestamp(milliseconds: 4_000)

@@ -7,7 +7,8 @@ import Testing
 struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
                       "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes",
-                      "v10-folded-repeats", "v11-incident-services", "v12-payload-xor-delta", "v13-compact-rows"]
+                      "v10-folded-repeats", "v11-incident-services", "v12-payload-xor-delta", "v13-compact-rows",
+                      "v14-component-states"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.
@@ -255,5 +256,25 @@ struct MigrationsTests {
         #expect(transitions.contains { $0.transition.kind == .incidentOpened && $0.transition.incidentID == 3 })
         #expect(transitions.contains { $0.transition.kind == .alertFiring && $0.transition.alertID == 3 })
         #expect(try store.integrityCheck() == "ok")
+    }
+}
+
+@Suite("Component states (v14): what engineers set on the status page survives a reopen")
+struct ComponentStateStoreTests {
+    @Test func aStateIsSetReplacedAndClearedAndKeptAcrossAReopen() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try SQLiteStore(path: database.path)
+        try await store.setComponentState(ComponentStateOverride(service: "checkout", state: "major_outage", setBy: "ops", setAt: at(1)))
+        try await store.setComponentState(ComponentStateOverride(service: "search", state: "under_maintenance", setBy: nil, setAt: at(2)))
+        try await store.setComponentState(ComponentStateOverride(service: "checkout", state: "degraded_performance", setBy: "dana", setAt: at(3)))
+        let reopened = try SQLiteStore(path: database.path)
+        #expect(try await reopened.componentStates() == [
+            ComponentStateOverride(service: "checkout", state: "degraded_performance", setBy: "dana", setAt: at(3)),
+            ComponentStateOverride(service: "search", state: "under_maintenance", setBy: nil, setAt: at(2)),
+        ])
+        #expect(try await reopened.clearComponentState(service: "checkout"))
+        #expect(try await !reopened.clearComponentState(service: "checkout"))
+        #expect(try await reopened.componentStates().map(\.service) == ["search"])
     }
 }

@@ -51,6 +51,27 @@ public struct MaintenanceWindow: Hashable, Sendable {
         return (weekdays.contains(weekday) && now >= fromMinute) || (weekdays.contains(yesterday) && now < toMinute)
     }
 
+    /// The times the window opens and closes that end after `from` and start before `until`,
+    /// oldest first (a window running past midnight ends the next day).
+    public func occurrences(from: Timestamp, until: Timestamp) -> [(start: Timestamp, end: Timestamp)] {
+        let length = Int64(toMinute > fromMinute ? toMinute - fromMinute : toMinute + 1440 - fromMinute) * 60_000
+        var found: [(start: Timestamp, end: Timestamp)] = []
+        // From the day before `from` (a window of yesterday may still be open) to `until`'s day.
+        guard var day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: from.date)) else { return [] }
+        while day <= until.date {
+            let weekday = calendar.component(.weekday, from: day)
+            if weekdays.contains(weekday),
+               let start = calendar.date(bySettingHour: fromMinute / 60, minute: fromMinute % 60, second: 0, of: day) {
+                let opens = Timestamp(start)
+                let closes = Timestamp(milliseconds: opens.milliseconds + length)
+                if closes > from && opens < until { found.append((opens, closes)) }
+            }
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
+        }
+        return found
+    }
+
     /// `sun 02:00–04:00 Europe/Berlin`, for people.
     public var schedule: String {
         let days = (1...7).filter(weekdays.contains).map { Self.weekdayNames[$0 - 1] }.joined(separator: ",")

@@ -19,9 +19,12 @@ public struct ServiceCatalog: Hashable, Sendable {
         /// Its name and group on the status page; nil keeps it off the page.
         public var publicName: String?
         public var publicGroup: String?
+        /// The named status page (`/status/{page}`) it is shown on instead of `/status`.
+        public var publicPage: String?
 
         public init(name: String, team: String? = nil, tier: Int? = nil, oncall: String? = nil, runbook: String? = nil,
-                    aliases: [String] = [], dependsOn: [String] = [], publicName: String? = nil, publicGroup: String? = nil) {
+                    aliases: [String] = [], dependsOn: [String] = [], publicName: String? = nil, publicGroup: String? = nil,
+                    publicPage: String? = nil) {
             self.name = name
             self.team = team
             self.tier = tier
@@ -31,6 +34,7 @@ public struct ServiceCatalog: Hashable, Sendable {
             self.dependsOn = dependsOn
             self.publicName = publicName
             self.publicGroup = publicGroup
+            self.publicPage = publicPage
         }
 
         /// Aliases with `*` or `?`: patterns for host names.

@@ -22,6 +22,8 @@ enum RouteScope {
         case "/metrics": return .metrics
         default: break
         }
+        // Named status pages: `/status/{page}`, `.json`, `.atom`.
+        if path.hasPrefix("/status/") { return method == .get || method == .head ? .none : .scope(.write) }
         // The console: signed in by its own cookie, its scopes below (`ConsoleMiddleware`).
         if ConsoleRoutes.isConsole(path: path) { return .none }
         if path.hasPrefix("/api/v1/admin/") || path == "/api/v1/audit" { return .scope(.admin) }

@@ -120,6 +120,12 @@ extension ConfigLoader {
                     switch part {
                     case "name": service.publicName = try string(text, "\(field).name")
                     case "group": service.publicGroup = try string(text, "\(field).group")
+                    case "page":
+                        let page = try string(text, "\(field).page")
+                        guard Self.isPageName(page) else {
+                            throw ConfigError(key: "\(field).page", message: "must be lowercase letters, digits and dashes (the page is /status/\(page)), and not \"report\"")
+                        }
+                        service.publicPage = page
                     default: throw unknown("\(field).\(part)")
                     }
                 }
@@ -128,6 +134,12 @@ extension ConfigLoader {
         }
         guard !service.name.isEmpty else { throw ConfigError(key: "\(key).name", message: "every service needs a name") }
         return service
+    }
+
+    /// A named status page's name: a URL path segment of its own, not one of `/status`'s own.
+    static func isPageName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name != "report" && name.first != "-"
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     // MARK: - Rules

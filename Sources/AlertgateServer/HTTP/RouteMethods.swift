@@ -19,17 +19,26 @@ final class RouteMethods: Sendable {
         self.routes.withLock { $0 = parsed }
     }
 
-    /// The methods routed for `path`, sorted; empty for a path no route has.
+    /// The methods routed for `path`, sorted; empty for a path no route has. As the router
+    /// does, a literal segment wins over a parameter at the first place they differ: only the
+    /// most literal routes that match count (`/status/report` is not `/status/{page}`).
     func allowed(path: String) -> [String] {
         let asked = path.split(separator: "/")
         let methods = routes.withLock { routes in
-            routes.filter { route in
+            let matching = routes.filter { route in
                 route.segments.count == asked.count
                     && zip(route.segments, asked).allSatisfy { pattern, segment in
-                        pattern.first == "{" || pattern.first == ":" || pattern == "*" || pattern == segment
+                        Self.isParameter(pattern) || pattern == segment
                     }
-            }.map(\.method.rawValue)
+            }
+            let literal = { (route: Route) in route.segments.map { Self.isParameter($0) ? 0 : 1 } }
+            guard let best = matching.map(literal).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [String]() }
+            return matching.filter { literal($0) == best }.map(\.method.rawValue)
         }
         return Set(methods).sorted()
+    }
+
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.first == "{" || segment.first == ":" || segment == "*"
     }
 }

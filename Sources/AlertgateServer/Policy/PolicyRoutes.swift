@@ -68,6 +68,16 @@ struct ServiceView: Encodable {
     struct Public: Encodable {
         var name: String
         var group: String?
+        var page: String?
+
+        enum CodingKeys: String, CodingKey { case name, group, page }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(group, forKey: .group)
+            try c.encode(page, forKey: .page)
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -79,7 +89,7 @@ struct ServiceView: Encodable {
         try c.encode(service.runbook, forKey: .runbook)
         try c.encode(service.aliases, forKey: .aliases)
         try c.encode(service.dependsOn, forKey: .dependsOn)
-        try c.encode(service.publicName.map { Public(name: $0, group: service.publicGroup) }, forKey: .public)
+        try c.encode(service.publicName.map { Public(name: $0, group: service.publicGroup, page: service.publicPage) }, forKey: .public)
         try c.encode(inCatalog, forKey: .inCatalog)
         try c.encode(incidents.map(IncidentView.init), forKey: .openIncidents)
     }

@@ -8,10 +8,12 @@ enum StatusPageHTML {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-    static func render(summary: StatusSummary, history: [String: [StatusHistory.Day]], resolved: [StatusSummary.Incident]) -> String {
+    /// The page at `path` (`/status` or a named page's `/status/{page}`), its JSON and feed beside it.
+    static func render(summary: StatusSummary, history: [String: [StatusHistory.Day]], resolved: [StatusSummary.Incident],
+                       path: String = "/status") -> String {
         var html = HTMLText.documentStart(title: summary.page.name, stylesheet: "/status.css", extraHead: """
-            <link rel="alternate" type="application/json" href="/status.json">
-            <link rel="alternate" type="application/atom+xml" title="Updates" href="/status.atom">
+            <link rel="alternate" type="application/json" href="\(path).json">
+            <link rel="alternate" type="application/atom+xml" title="Updates" href="\(path).atom">
 
             """)
         html += """
@@ -39,14 +41,14 @@ enum StatusPageHTML {
         }
         html += "</ul>\n</section>\n"
         html += reportFormHTML(summary.components.filter { $0.members == nil })
-        html += "<section aria-labelledby=\"maintenance\"><h2 id=\"maintenance\">Scheduled maintenance</h2><p class=\"quiet\">None scheduled.</p></section>\n"
+        html += maintenanceHTML(summary.maintenances)
         html += "<section aria-labelledby=\"past\"><h2 id=\"past\">Past incidents</h2>\n"
         if resolved.isEmpty { html += "<p class=\"quiet\">No incidents reported recently.</p>\n" }
         for incident in resolved { html += incidentHTML(incident) }
         html += """
             </section>
             </main>
-            <footer><a href="/status.atom">Updates (Atom)</a> · <a href="/status.json">JSON</a> · updated \(HTMLText.escape(summary.page.updatedAt.rfc3339))</footer>
+            <footer><a href="\(path).atom">Updates (Atom)</a> · <a href="\(path).json">JSON</a> · updated \(HTMLText.escape(summary.page.updatedAt.rfc3339))</footer>
             </body>
             </html>
 
@@ -61,10 +63,23 @@ enum StatusPageHTML {
     static func label(_ state: StatusSummary.ComponentState) -> String {
         switch state {
         case .operational: "Operational"
+        case .underMaintenance: "Under maintenance"
         case .degradedPerformance: "Degraded performance"
         case .partialOutage: "Partial outage"
         case .majorOutage: "Major outage"
         }
+    }
+
+    static func maintenanceHTML(_ maintenances: [StatusSummary.Maintenance]) -> String {
+        var html = "<section aria-labelledby=\"maintenance\"><h2 id=\"maintenance\">Scheduled maintenance</h2>\n"
+        guard !maintenances.isEmpty else { return html + "<p class=\"quiet\">None scheduled.</p></section>\n" }
+        html += "<ul class=\"maintenance\">\n"
+        for maintenance in maintenances {
+            let from = maintenance.scheduledFor.rfc3339, until = maintenance.scheduledUntil.rfc3339
+            html += "<li><strong>\(HTMLText.escape(maintenance.name))</strong>\(maintenance.status == "in_progress" ? " <span class=\"state state-under_maintenance\">In progress</span>" : "")<br>"
+                + "<time datetime=\"\(HTMLText.escape(from))\">\(HTMLText.escape(from))</time> – <time datetime=\"\(HTMLText.escape(until))\">\(HTMLText.escape(until))</time></li>\n"
+        }
+        return html + "</ul></section>\n"
     }
 
     static func incidentHTML(_ incident: StatusSummary.Incident) -> String {
@@ -136,6 +151,10 @@ enum StatusPageHTML {
         .row { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
         .name { font-weight: 600; }
         .state-operational { color: var(--ok); }
+        .state-under_maintenance { color: #3b6fd8; }
+        .banner.state-under_maintenance { background: #3b6fd8; }
+        rect.day.state-under_maintenance { fill: #3b6fd8; }
+        ul.maintenance { padding-left: 1.1rem; }
         .state-degraded_performance { color: #b8860b; }
         .state-partial_outage { color: #c05621; }
         .state-major_outage { color: var(--critical); }

@@ -64,7 +64,7 @@ final class StatusReportRoutes: Sendable {
             }
             let outcomes = try await ingestor.store(body, contentType: "application/x-www-form-urlencoded", source: .reports,
                                                     signals: batch.signals, receivedAt: now)
-            let shown = try await status.summary().summary.incidents
+            let shown = try await status.summary(page: nil).summary.incidents
             if let id = outcomes.first?.incidentID, let incident = shown.first(where: { $0.id == id }) {
                 return answer(.ok, "Thank you", "Your report was received. It matches a known incident: ",
                               link: (href: "/status#incident-\(incident.id)", text: incident.name))

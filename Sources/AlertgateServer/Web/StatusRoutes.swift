@@ -5,9 +5,12 @@ import Hummingbird
 /// stylesheet `GET /status.css`, and its data as JSON at `GET /status.json` and
 /// `GET /api/v2/summary.json` (the path Statuspage widgets ask for). What they show is
 /// `StatusSummary`'s choice: public components, and incidents with public updates only.
+/// A named page (`public: {page: partners}` in the catalog) answers the same at
+/// `/status/partners`, `/status/partners.json` and `/status/partners.atom`, with its own
+/// components only.
 struct StatusRoutes: Sendable {
     let book: PolicyBook
-    let store: any StoreReader
+    let store: any StoreReader & ComponentStateStore
     let externalURL: ExternalURL
     let clock: any WallClock
 
@@ -22,17 +25,43 @@ struct StatusRoutes: Sendable {
     static let pastIncidentsShown = 10
 
     func register(on router: Router<GatewayRequestContext>) {
-        router.get("/status.json") { _, _ in JSONOutput.response(try await summary().summary) }
-        router.get("/api/v2/summary.json") { _, _ in JSONOutput.response(try await summary().summary) }
-        router.get("/status") { _, _ in try await page() }
-        router.get("/status.atom") { _, _ in try await feed() }
+        router.get("/status.json") { _, _ in JSONOutput.response(try await summary(page: nil).summary) }
+        router.get("/api/v2/summary.json") { _, _ in JSONOutput.response(try await summary(page: nil).summary) }
+        router.get("/status") { _, _ in try await page(nil) }
+        router.get("/status.atom") { _, _ in try await feed(nil) }
+        router.get("/status/:page") { _, context in
+            let segment = context.parameters.get("page") ?? ""
+            for (suffix, answer) in [(".json", Answer.json), (".atom", .feed)] where segment.hasSuffix(suffix) {
+                return try await named(String(segment.dropLast(suffix.count)), answer)
+            }
+            return try await named(segment, .page)
+        }
         router.get("/status.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=300"],
                      body: .init(byteBuffer: ByteBuffer(string: StatusPageHTML.css)))
         }
     }
 
-    func summary() async throws -> (summary: StatusSummary, open: [IncidentState]) {
+    enum Answer { case page, json, feed }
+
+    /// A named page's answer; 404 for a page no component is on.
+    func named(_ page: String, _ answer: Answer) async throws -> Response {
+        guard book.current.policy.catalog.services.contains(where: { $0.publicPage == page && $0.publicName != nil }) else {
+            throw APIError.notFound("status page \(page)")
+        }
+        switch answer {
+        case .page: return try await self.page(page)
+        case .json: return JSONOutput.response(try await summary(page: page).summary)
+        case .feed: return try await feed(page)
+        }
+    }
+
+    /// The page's own address: `/status` or `/status/{page}`.
+    static func path(_ page: String?) -> String {
+        page.map { "/status/\($0)" } ?? "/status"
+    }
+
+    func summary(page: String?) async throws -> (summary: StatusSummary, open: [IncidentState]) {
         var query = IncidentQuery()
         query.statuses = [.open, .acknowledged]
         query.limit = Self.openIncidentLimit
@@ -42,8 +71,12 @@ struct StatusRoutes: Sendable {
             let lines = try await store.timeline(incidentID: incident.id).filter(\.entry.isPublic)
             if !lines.isEmpty { publicLines[incident.id] = lines }
         }
-        let summary = StatusSummary.build(pageName: "Status", url: externalURL.value + "/status", catalog: book.current.policy.catalog,
-                                          open: open, publicLines: publicLines, now: clock.now())
+        var overrides: [String: StatusSummary.ComponentState] = [:]
+        for set in try await store.componentStates() { overrides[set.service] = StatusSummary.ComponentState(rawValue: set.state) }
+        let policy = book.current.policy
+        let summary = StatusSummary.build(pageName: page.map { "Status: \($0)" } ?? "Status", url: externalURL.value + Self.path(page),
+                                          catalog: policy.catalog, open: open, publicLines: publicLines, now: clock.now(), page: page,
+                                          overrides: overrides, windows: policy.maintenance)
         return (summary, open)
     }
 
@@ -56,22 +89,24 @@ struct StatusRoutes: Sendable {
     }
 
     /// The most recently ended of `recent` that have a public update, as the page shows them.
-    func pastIncidents(_ recent: [IncidentState], summary: StatusSummary) async throws -> [StatusSummary.Incident] {
+    func pastIncidents(_ recent: [IncidentState], summary: StatusSummary, page: String?) async throws -> [StatusSummary.Incident] {
         let byService = StatusSummary.componentIndex(summary.components)
+        let catalog = book.current.policy.catalog
         var past: [StatusSummary.Incident] = []
         let ended = recent.filter { $0.status == .resolved || $0.status == .closed }
             .sorted { ($0.resolvedAt ?? $0.openedAt) > ($1.resolvedAt ?? $1.openedAt) }
         for incident in ended.prefix(Self.pastIncidentsRead) where past.count < Self.pastIncidentsShown {
             let lines = try await store.timeline(incidentID: incident.id)
-            if let shown = StatusSummary.publicIncident(incident, lines: lines, components: summary.components, byService: byService) {
+            if let shown = StatusSummary.publicIncident(incident, lines: lines, components: summary.components, byService: byService),
+               StatusSummary.shows(shown, of: incident, page: page, catalog: catalog) {
                 past.append(shown)
             }
         }
         return past
     }
 
-    func page() async throws -> Response {
-        let (summary, open) = try await summary()
+    func page(_ name: String?) async throws -> Response {
+        let (summary, open) = try await summary(page: name)
         let now = summary.page.updatedAt
         let recent = try await recentIncidents(now: now)
         let openIDs = Set(open.map(\.id))
@@ -80,8 +115,8 @@ struct StatusRoutes: Sendable {
         for component in summary.components where component.members == nil {
             history[component.id] = StatusHistory.days(service: component.id, incidents: all, days: Self.historyDays, now: now)
         }
-        let past = try await pastIncidents(recent, summary: summary)
-        let html = StatusPageHTML.render(summary: summary, history: history, resolved: past)
+        let past = try await pastIncidents(recent, summary: summary, page: name)
+        let html = StatusPageHTML.render(summary: summary, history: history, resolved: past, path: Self.path(name))
         return Response(status: .ok, headers: [
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy: StatusPageHTML.contentSecurityPolicy,
@@ -91,10 +126,10 @@ struct StatusRoutes: Sendable {
     }
 
     /// `GET /status.atom`: the public updates of the open and recently ended incidents.
-    func feed() async throws -> Response {
-        let (summary, _) = try await summary()
-        let past = try await pastIncidents(try await recentIncidents(now: summary.page.updatedAt), summary: summary)
-        let xml = StatusFeed.atom(summary: summary, incidents: summary.incidents + past, pageURL: externalURL.value + "/status")
+    func feed(_ name: String?) async throws -> Response {
+        let (summary, _) = try await summary(page: name)
+        let past = try await pastIncidents(try await recentIncidents(now: summary.page.updatedAt), summary: summary, page: name)
+        let xml = StatusFeed.atom(summary: summary, incidents: summary.incidents + past, pageURL: externalURL.value + Self.path(name))
         return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8", .cacheControl: "no-cache"],
                         body: .init(byteBuffer: ByteBuffer(string: xml)))
     }

@@ -35,15 +35,17 @@ struct StatusSummary: Encodable {
     }
 
     /// Statuspage's component states, worst last.
-    enum ComponentState: String, Encodable, Comparable {
-        case operational, degradedPerformance = "degraded_performance", partialOutage = "partial_outage", majorOutage = "major_outage"
+    enum ComponentState: String, Encodable, Comparable, CaseIterable {
+        case operational, underMaintenance = "under_maintenance", degradedPerformance = "degraded_performance"
+        case partialOutage = "partial_outage", majorOutage = "major_outage"
 
         private var rank: Int {
             switch self {
             case .operational: 0
-            case .degradedPerformance: 1
-            case .partialOutage: 2
-            case .majorOutage: 3
+            case .underMaintenance: 1
+            case .degradedPerformance: 2
+            case .partialOutage: 3
+            case .majorOutage: 4
             }
         }
 
@@ -53,6 +55,7 @@ struct StatusSummary: Encodable {
         var pageStatus: (indicator: String, description: String) {
             switch self {
             case .operational: ("none", "All Systems Operational")
+            case .underMaintenance: ("maintenance", "Service Under Maintenance")
             case .degradedPerformance: ("minor", "Minor Service Outage")
             case .partialOutage: ("major", "Partial System Outage")
             case .majorOutage: ("critical", "Major System Outage")
@@ -63,6 +66,7 @@ struct StatusSummary: Encodable {
         var phrase: String {
             switch self {
             case .operational: "service disruption"
+            case .underMaintenance: "maintenance"
             case .degradedPerformance: "degraded performance"
             case .partialOutage: "partial outage"
             case .majorOutage: "major outage"
@@ -162,9 +166,45 @@ struct StatusSummary: Encodable {
         }
     }
 
+    /// A maintenance window's occurrence on the page's components: Statuspage's scheduled
+    /// maintenance, named after the components (the window's name and comment are internal).
+    struct Maintenance: Encodable {
+        var id: String
+        var name: String
+        var status: String
+        var scheduledFor: Timestamp
+        var scheduledUntil: Timestamp
+        var components: [Component]
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, impact, shortlink, components
+            case createdAt = "created_at", updatedAt = "updated_at", startedAt = "started_at", monitoringAt = "monitoring_at"
+            case resolvedAt = "resolved_at", updates = "incident_updates", scheduledFor = "scheduled_for", scheduledUntil = "scheduled_until"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(status, forKey: .status)
+            try c.encode("maintenance", forKey: .impact)
+            try c.encode(scheduledFor.rfc3339, forKey: .createdAt)
+            try c.encode(scheduledFor.rfc3339, forKey: .updatedAt)
+            try c.encode(scheduledFor.rfc3339, forKey: .startedAt)
+            try c.encodeNil(forKey: .monitoringAt)
+            try c.encodeNil(forKey: .resolvedAt)
+            try c.encodeNil(forKey: .shortlink)
+            try c.encode([Update](), forKey: .updates)
+            try c.encode(components, forKey: .components)
+            try c.encode(scheduledFor.rfc3339, forKey: .scheduledFor)
+            try c.encode(scheduledUntil.rfc3339, forKey: .scheduledUntil)
+        }
+    }
+
     var page: Page
     var components: [Component]
     var incidents: [Incident]
+    var maintenances: [Maintenance] = []
     var indicator: ComponentState
 
     enum CodingKeys: String, CodingKey { case page, status, components, incidents, scheduledMaintenances = "scheduled_maintenances" }
@@ -178,8 +218,7 @@ struct StatusSummary: Encodable {
         try status.encode(indicator.pageStatus.description, forKey: .description)
         try c.encode(components, forKey: .components)
         try c.encode(incidents, forKey: .incidents)
-        // Maintenance windows are not on the page yet.
-        try c.encode([String](), forKey: .scheduledMaintenances)
+        try c.encode(maintenances, forKey: .scheduledMaintenances)
     }
 
     /// The state an open incident gives the components of its services.
@@ -246,15 +285,35 @@ struct StatusSummary: Encodable {
         return byService
     }
 
+    /// Whether the page `page` lists `shown`: one of its components is affected; or, on
+    /// `/status`, none of the incident's services is a component of a named page (that page's
+    /// incident), so it shows as a "Service disruption".
+    static func shows(_ shown: Incident, of incident: IncidentState, page: String?, catalog: ServiceCatalog) -> Bool {
+        guard shown.components.isEmpty else { return true }
+        guard page == nil else { return false }
+        let touched = Set([incident.service] + incident.services)
+        return !catalog.services.contains { $0.publicName != nil && $0.publicPage != nil && touched.contains($0.name) }
+    }
+
+    /// How far ahead the page lists maintenance.
+    static let maintenanceDays: Int64 = 7
+
     /// The summary of `catalog` and the `open` incidents (open or acknowledged) with their
-    /// public timeline lines (`publicLines`, by incident id; lines not public are ignored).
+    /// public timeline lines (`publicLines`, by incident id; lines not public are ignored), for
+    /// the page `page` (nil: `/status`) with the components whose `publicPage` it is.
+    /// `overrides` are states set by hand, which win; `windows` are the maintenance windows,
+    /// listed for the next `maintenanceDays` days when they name a component's service
+    /// (`service=<name>`), and showing it under maintenance while open, unless an incident shows worse.
     static func build(
-        pageName: String, url: String, catalog: ServiceCatalog, open: [IncidentState], publicLines: [Int64: [StoredTimelineEntry]], now: Timestamp
+        pageName: String, url: String, catalog: ServiceCatalog, open: [IncidentState], publicLines: [Int64: [StoredTimelineEntry]], now: Timestamp,
+        page: String? = nil, overrides: [String: ComponentState] = [:], windows: [MaintenanceWindow] = []
     ) -> StatusSummary {
         let epoch = Timestamp(milliseconds: 0)
         var components: [Component] = []
         var groupPositions: [String: Int] = [:]
-        for service in catalog.services {
+        let scheduled = scheduledMaintenance(windows, services: Set(catalog.services.filter { $0.publicName != nil && $0.publicPage == page }.map(\.name)),
+                                             now: now)
+        for service in catalog.services where service.publicPage == page {
             guard let name = service.publicName else { continue }
             var groupID: String?
             if let group = service.publicGroup {
@@ -273,6 +332,12 @@ struct StatusSummary: Encodable {
                 if state > component.status { component.status = state }
                 if state != .operational, incident.lastActivity > component.updatedAt { component.updatedAt = incident.lastActivity }
             }
+            if component.status == .operational,
+               let window = scheduled.first(where: { $0.services.contains(service.name) && $0.start <= now && now < $0.end }) {
+                component.status = .underMaintenance
+                component.updatedAt = window.start
+            }
+            if let state = overrides[service.name] { component.status = state }
             if let group = service.publicGroup, let position = groupPositions[group] {
                 components[position].members?.append(service.name)
                 components[position].status = max(components[position].status, component.status)
@@ -284,14 +349,37 @@ struct StatusSummary: Encodable {
 
         var incidents: [Incident] = []
         for incident in open {
-            if let shown = publicIncident(incident, lines: publicLines[incident.id] ?? [], components: components, byService: byService) {
-                incidents.append(shown)
-            }
+            guard let shown = publicIncident(incident, lines: publicLines[incident.id] ?? [], components: components, byService: byService),
+                  shows(shown, of: incident, page: page, catalog: catalog) else { continue }
+            incidents.append(shown)
         }
         incidents.sort { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
 
+        let maintenances = scheduled.map { window in
+            let shown = window.services.compactMap { byService[$0] }.map { components[$0] }
+            return Maintenance(id: "\(window.index)-\(window.start.milliseconds)", name: shown.map(\.name).joined(separator: ", ") + ": scheduled maintenance",
+                               status: window.start <= now ? "in_progress" : "scheduled", scheduledFor: window.start, scheduledUntil: window.end,
+                               components: shown)
+        }
         let worst = components.map(\.status).max() ?? .operational
-        return StatusSummary(page: Page(id: "alertgate", name: pageName, url: url, timeZone: "Etc/UTC", updatedAt: now),
-                             components: components, incidents: incidents, indicator: worst)
+        return StatusSummary(page: Page(id: page ?? "alertgate", name: pageName, url: url, timeZone: "Etc/UTC", updatedAt: now),
+                             components: components, incidents: incidents, maintenances: maintenances, indicator: worst)
+    }
+
+    /// The occurrences of `windows` from now to `maintenanceDays` ahead that name one of
+    /// `services` with an equality matcher on `service`, soonest first. A window is known by its
+    /// place in the config (`index`): its name is internal.
+    static func scheduledMaintenance(_ windows: [MaintenanceWindow], services: Set<String>, now: Timestamp)
+        -> [(index: Int, services: [String], start: Timestamp, end: Timestamp)] {
+        var found: [(index: Int, services: [String], start: Timestamp, end: Timestamp)] = []
+        let until = Timestamp(milliseconds: now.milliseconds + maintenanceDays * StatusHistory.dayMilliseconds)
+        for (index, window) in windows.enumerated() {
+            let named = window.matchers.filter { $0.name == "service" && $0.op == .equal && services.contains($0.value) }.map(\.value)
+            guard !named.isEmpty else { continue }
+            for occurrence in window.occurrences(from: now, until: until) {
+                found.append((index, named, occurrence.start, occurrence.end))
+            }
+        }
+        return found.sorted { ($0.start, $0.index) < ($1.start, $1.index) }
     }
 }

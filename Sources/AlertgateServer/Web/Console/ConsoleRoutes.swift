@@ -11,6 +11,7 @@ struct ConsoleRoutes: Sendable {
     let pipeline: IngestPipeline
     let book: PolicyBook
     let silences: SilenceService
+    let componentStates: ComponentStateRoutes
     let sessions: ConsoleSessions
     let metrics: GatewayMetrics
     let clock: any WallClock
@@ -38,6 +39,18 @@ struct ConsoleRoutes: Sendable {
             return ConsolePage.redirect(to: "/ui/silences")
         }
         ui.get("services") { _, context in try await services(try console(context)) }
+        ui.post("services/:service/state") { _, context in
+            let console = try console(context)
+            let service = try componentStates.publicService(context)
+            let text = console.field("state") ?? ""
+            if text == "automatic" {
+                _ = try await componentStates.store.clearComponentState(service: service)
+            } else {
+                guard let state = StatusSummary.ComponentState(rawValue: text) else { throw ComponentStateRoutes.invalidState(text) }
+                try await componentStates.set(service, state, by: console.identity?.name)
+            }
+            return ConsolePage.redirect(to: "/ui/services")
+        }
         ui.get("stats") { request, context in try await stats(request, try console(context)) }
     }
 
@@ -206,7 +219,8 @@ struct ConsoleRoutes: Sendable {
         query.since = clock.now() - .seconds(30 * 86400)
         query.limit = 2000
         let incidents = try await store.incidents(query)
-        return ConsolePage.html(ConsoleViews.services(book.current.policy.catalog, incidents: incidents, console: console))
+        let components = Dictionary(try await componentStates.list().map { ($0.service, $0) }) { $1 }
+        return ConsolePage.html(ConsoleViews.services(book.current.policy.catalog, incidents: incidents, components: components, console: console))
     }
 
     func stats(_ request: Request, _ console: ConsoleRequest) async throws -> Response {

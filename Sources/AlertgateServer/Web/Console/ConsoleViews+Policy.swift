@@ -41,7 +41,8 @@ extension ConsoleViews {
         return ConsolePage.render(title: "Silences", body: html, console: console)
     }
 
-    static func services(_ catalog: ServiceCatalog, incidents: [IncidentState], console: ConsoleRequest) -> String {
+    static func services(_ catalog: ServiceCatalog, incidents: [IncidentState], components: [String: ComponentStateView],
+                         console: ConsoleRequest) -> String {
         var html = "<h1>Services</h1>\n"
         guard !catalog.services.isEmpty else {
             return ConsolePage.render(title: "Services", body: html + "<p class=\"quiet\">The config has no service catalog (<code>catalog.services</code>).</p>\n", console: console)
@@ -56,12 +57,26 @@ extension ConsoleViews {
             }
             html += "<tr><td>\(name)</td><td>\(HTMLText.escape(service.team ?? "–"))</td><td>\(service.tier.map(String.init) ?? "–")</td>"
                 + "<td>\(HTMLText.escape(service.oncall ?? "–"))</td><td>\(HTMLText.escape(service.dependsOn.joined(separator: ", ")))</td>"
-                + "<td>\(HTMLText.escape(service.publicName ?? "–"))</td>"
+                + "<td>\(publicCell(service, components[service.name], console: console))</td>"
                 + "<td>" + open.map { "<a href=\"/ui/incidents/\($0.id)\">#\($0.id)</a>" }.joined(separator: " ") + "</td>"
                 + "<td><a href=\"/ui?status=all&amp;since=30d&amp;service=\(FormFields.encode(service.name))\">\(own.count)</a></td></tr>\n"
         }
         html += "</tbody></table>\n"
         return ConsolePage.render(title: "Services", body: html, console: console)
+    }
+
+    /// A public component's name, page and state on the status page, and (with `write`) a form
+    /// to set the state by hand or give it back to its incidents.
+    static func publicCell(_ service: ServiceCatalog.Service, _ component: ComponentStateView?, console: ConsoleRequest) -> String {
+        guard let publicName = service.publicName, let component else { return "–" }
+        var html = HTMLText.escape(publicName) + (service.publicPage.map { " <span class=\"tag\">/status/\(HTMLText.escape($0))</span>" } ?? "")
+        html += "<br>" + HTMLText.escape(StatusPageHTML.label(component.state)) + (component.set != nil ? " (set by hand)" : "")
+        guard console.may(.write) else { return html }
+        html += "<form class=\"inline\" method=\"post\" action=\"/ui/services/\(FormFields.encode(service.name))/state\">\(ConsolePage.csrfInput(console))"
+        let current = component.set.map(\.state) ?? "automatic"
+        html += select("state", "Set", [("automatic", "from incidents")] + StatusSummary.ComponentState.allCases.map { ($0.rawValue, StatusPageHTML.label($0)) },
+                       selected: current)
+        return html + "<button type=\"submit\">Set</button></form>"
     }
 
     /// MTTA and MTTR by service, and who detected incidents first, as bar charts (SVG).
