@@ -233,7 +233,7 @@ import Testing
             #expect(try await client.post("/ui/incidents/\(id)/note", "csrf=\(token)&text=\(comment)", headers: headers).status == 303)
 
             let alertID = try #require(((try await client.request("GET", "/api/v1/incidents/\(id)", headers: auth)).json["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
-            for path in ["/ui", "/ui/incidents/\(id)", "/ui/silences", "/ui/silences?alert=\(alertID)", "/ui/signals/1/raw", "/ui/services", "/ui/stats", "/ui?status=all"] {
+            for path in ["/ui", "/ui/incidents/\(id)", "/ui/alerts/\(alertID)", "/ui/silences", "/ui/silences?alert=\(alertID)", "/ui/signals/1/raw", "/ui/services", "/ui/stats", "/ui?status=all"] {
                 let page = try await client.request("GET", path, headers: ["Cookie": session])
                 #expect(page.status == 200, "\(path)")
                 let policy = page.header("Content-Security-Policy") ?? ""
@@ -257,6 +257,13 @@ import Testing
             let id = try await Self.open(client, auth, #"{"title": "queue backlog", "service": "ledger", "severity": "warning", "labels": {"queue": "payouts"}}"#)
             let alertID = try #require(((try await client.request("GET", "/api/v1/incidents/\(id)", headers: auth)).json["alerts"] as? [[String: Any]])?.first?["id"] as? Int)
             let session = try await Self.signIn(client, Self.writer)
+            // The alert's page: its labels and its history, repeats folded into a count.
+            for _ in 0..<3 {
+                _ = try await client.post("/api/v1/events", #"{"title": "queue backlog", "service": "ledger", "severity": "warning", "labels": {"queue": "payouts"}}"#, headers: auth)
+            }
+            let alertPage = try await client.request("GET", "/ui/alerts/\(alertID)", headers: ["Cookie": session])
+            #expect(alertPage.status == 200 && alertPage.text.contains("<code>queue=payouts</code>") && alertPage.text.contains("<strong>3 repeats</strong>"))
+            #expect(alertPage.text.contains("href=\"/ui/silences?alert=\(alertID)\""))
             let draft = try await client.request("GET", "/ui/silences?alert=\(alertID)", headers: ["Cookie": session])
             #expect(draft.text.contains("queue=payouts"))
             let headers = Self.form.merging(["Cookie": session]) { $1 }

@@ -31,6 +31,7 @@ struct ConsoleRoutes: Sendable {
         for action in ConsoleViews.Action.allCases {
             ui.post("incidents/:id/\(action.rawValue)") { _, context in try await act(action, try id(context), try console(context)) }
         }
+        ui.get("alerts/:id") { _, context in try await alert(try id(context), try console(context)) }
         ui.get("signals/:id/raw") { _, context in try await raw(try id(context), try console(context)) }
         ui.get("silences") { request, context in try await silencesPage(request, try console(context)) }
         ui.post("silences") { _, context in try await createSilence(try console(context)) }
@@ -172,6 +173,15 @@ struct ConsoleRoutes: Sendable {
             throw error
         }
         return ConsolePage.redirect(to: "/ui/incidents/\(id)")
+    }
+
+    /// An alert with its labels and its history: each stored signal and each run of folded repeats.
+    func alert(_ id: Int64, _ console: ConsoleRequest) async throws -> Response {
+        guard let alert = try await store.alert(id: id) else { throw APIError(.notFound, code: "not_found", message: "Alert \(id) does not exist.") }
+        async let signals = store.signals(alertID: id, incidentID: alert.incidentID, limit: ConsoleViews.historyShown)
+        async let runs = store.repeatRuns(alertID: id, limit: ConsoleViews.historyShown)
+        let history = AlertHistory(signals: try await signals, runs: try await runs, limit: ConsoleViews.historyShown)
+        return ConsolePage.html(ConsoleViews.alert(alert, history: history, console: console))
     }
 
     /// A signal's raw payload, decompressed, JSON pretty-printed.

@@ -112,11 +112,41 @@ extension ConsoleViews {
         return html
     }
 
+    /// The most arrivals an alert's page shows.
+    static let historyShown = 200
+
+    static func alert(_ alert: AlertState, history: AlertHistory, console: ConsoleRequest) -> String {
+        var html = "<p><a href=\"/ui/incidents/\(alert.incidentID)\">← Incident #\(alert.incidentID)</a></p>\n"
+        html += "<h1>\(HTMLText.escape(alert.title))</h1>\n<dl class=\"facts\">"
+        let facts: [(String, String)] = [
+            ("Status", alert.status.rawValue + (alert.flapping ? " (flapping)" : "")), ("Service", HTMLText.escape(alert.service)),
+            ("Arrivals", String(alert.count)), ("First seen", ConsolePage.time(alert.firstSeen)), ("Last seen", ConsolePage.time(alert.lastSeen)),
+            ("Resolved", alert.resolvedAt.map(ConsolePage.time) ?? "–"),
+        ]
+        html += facts.map { "<div><dt>\($0.0)</dt><dd>\($0.1)</dd></div>" }.joined() + "</dl>\n"
+        if console.may(.write) { html += "<p><a href=\"/ui/silences?alert=\(alert.id)\">Silence this alert…</a></p>\n" }
+        html += "<section><h2>Labels</h2>\n<ul class=\"labels\">"
+            + alert.labels.sorted { $0.key < $1.key }.map { "<li><code>\(HTMLText.escape($0.key))=\(HTMLText.escape($0.value))</code></li>" }.joined()
+            + "</ul></section>\n"
+        html += "<section><h2>History</h2>\n<p class=\"quiet\">Newest first: every stored signal, and each run of repeats that changed nothing but times, folded into a count.</p>\n<ol class=\"lines\">"
+        for entry in history.entries {
+            switch entry {
+            case .signal(let signal):
+                html += "<li>\(ConsolePage.time(signal.receivedAt)) <strong>\(HTMLText.escape(signal.status.rawValue))</strong> \(HTMLText.escape(signal.title))"
+                    + " · \(HTMLText.escape(signal.decision.rawValue)) · <a href=\"/ui/signals/\(signal.id)/raw\">raw</a></li>\n"
+            case .repeats(let run):
+                html += "<li>\(ConsolePage.time(run.startedAt)) – \(ConsolePage.time(run.lastAt)) <strong>\(run.count) repeat\(run.count == 1 ? "" : "s")</strong></li>\n"
+            }
+        }
+        html += "</ol></section>\n"
+        return ConsolePage.render(title: alert.title, body: html, console: console)
+    }
+
     static func alertsSection(_ alerts: [AlertState], console: ConsoleRequest) -> String {
         var html = "<section><h2>Alerts</h2>\n<table><thead><tr><th>Alert</th><th>Status</th><th>Repeats</th><th>First seen</th><th>Last seen</th><th>Labels</th><th></th></tr></thead><tbody>\n"
         for alert in alerts {
             let labels = alert.labels.sorted { $0.key < $1.key }
-            html += "<tr><td>\(HTMLText.escape(alert.title))\(alert.flapping ? " <span class=\"tag\">flapping</span>" : "")</td><td>\(alert.status.rawValue)</td><td>\(alert.count)</td>"
+            html += "<tr><td><a href=\"/ui/alerts/\(alert.id)\">\(HTMLText.escape(alert.title))</a>\(alert.flapping ? " <span class=\"tag\">flapping</span>" : "")</td><td>\(alert.status.rawValue)</td><td>\(alert.count)</td>"
                 + "<td>\(ConsolePage.time(alert.firstSeen))</td><td>\(ConsolePage.time(alert.lastSeen))</td>"
                 + "<td><details><summary>\(labels.count) labels</summary><ul class=\"labels\">"
                 + labels.map { "<li><code>\(HTMLText.escape($0.key))=\(HTMLText.escape($0.value))</code></li>" }.joined()
