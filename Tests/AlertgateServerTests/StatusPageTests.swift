@@ -2,6 +2,7 @@
 import AlertgateCore
 import AlertgateTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// The status page's HTML: escaping of everything it shows, the days of a component's bar, and
@@ -118,5 +119,36 @@ extension StatusPageTests {
             #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true && css.text.contains("svg.bar"))
             #expect(try await client.get("/api/v1/incidents").status == 401)
         }
+    }
+}
+
+@Suite struct SharedBuildsTests {
+    /// A build that waits for `open` to be yielded, counting how often it ran.
+    final class Gate: Sendable {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        let runs = Mutex(0)
+    }
+
+    @Test func callersThatAskDuringABuildShareItAndALaterCallerBuildsAgain() async throws {
+        let builds = SharedBuilds<Int>()
+        let gate = Gate()
+        let build: @Sendable () async throws -> Int = {
+            let run = gate.runs.withLock { $0 += 1; return $0 }
+            for await _ in gate.stream { break }
+            return run
+        }
+        async let values = withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { try await builds.value("page", build: build) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        // Every caller waits on the one build before it may end.
+        #expect(try await eventually { await builds.waiters("page") == 8 })
+        gate.continuation.yield()
+        #expect(try await values == Array(repeating: 1, count: 8))
+        #expect(gate.runs.withLock { $0 } == 1)
+        // Nothing is kept: the next caller builds anew.
+        gate.continuation.yield()
+        #expect(try await builds.value("page", build: build) == 2)
+        #expect(await builds.waiters("page") == 0)
     }
 }

@@ -13,6 +13,8 @@ struct StatusRoutes: Sendable {
     let store: any StoreReader & ComponentStateStore
     let externalURL: ExternalURL
     let clock: any WallClock
+    /// The page, its JSON and its feed are each built once for the visitors that ask meanwhile.
+    let builds = SharedBuilds<String>()
 
     /// The most open incidents one answer reads.
     static let openIncidentLimit = 500
@@ -25,8 +27,8 @@ struct StatusRoutes: Sendable {
     static let pastIncidentsShown = 10
 
     func register(on router: Router<GatewayRequestContext>) {
-        router.get("/status.json") { _, _ in JSONOutput.response(try await summary(page: nil).summary) }
-        router.get("/api/v2/summary.json") { _, _ in JSONOutput.response(try await summary(page: nil).summary) }
+        router.get("/status.json") { _, _ in try await json(nil) }
+        router.get("/api/v2/summary.json") { _, _ in try await json(nil) }
         router.get("/status") { _, _ in try await page(nil) }
         router.get("/status.atom") { _, _ in try await feed(nil) }
         router.get("/status/:page") { _, context in
@@ -51,7 +53,7 @@ struct StatusRoutes: Sendable {
         }
         switch answer {
         case .page: return try await self.page(page)
-        case .json: return JSONOutput.response(try await summary(page: page).summary)
+        case .json: return try await json(page)
         case .feed: return try await feed(page)
         }
     }
@@ -105,7 +107,25 @@ struct StatusRoutes: Sendable {
         return past
     }
 
+    /// The summary as JSON (`/status.json`, `/api/v2/summary.json`, `/status/{page}.json`).
+    func json(_ name: String?) async throws -> Response {
+        let text = try await builds.value("json:" + Self.path(name)) {
+            String(decoding: JSONOutput.encode(try await summary(page: name).summary), as: UTF8.self)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     func page(_ name: String?) async throws -> Response {
+        let html = try await builds.value("page:" + Self.path(name)) { try await pageHTML(name) }
+        return Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: StatusPageHTML.contentSecurityPolicy,
+            .xContentTypeOptions: "nosniff",
+            .cacheControl: "no-cache",
+        ], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func pageHTML(_ name: String?) async throws -> String {
         let (summary, open) = try await summary(page: name)
         let now = summary.page.updatedAt
         let recent = try await recentIncidents(now: now)
@@ -116,20 +136,16 @@ struct StatusRoutes: Sendable {
             history[component.id] = StatusHistory.days(service: component.id, incidents: all, days: Self.historyDays, now: now)
         }
         let past = try await pastIncidents(recent, summary: summary, page: name)
-        let html = StatusPageHTML.render(summary: summary, history: history, resolved: past, path: Self.path(name))
-        return Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .contentSecurityPolicy: StatusPageHTML.contentSecurityPolicy,
-            .xContentTypeOptions: "nosniff",
-            .cacheControl: "no-cache",
-        ], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return StatusPageHTML.render(summary: summary, history: history, resolved: past, path: Self.path(name))
     }
 
     /// `GET /status.atom`: the public updates of the open and recently ended incidents.
     func feed(_ name: String?) async throws -> Response {
-        let (summary, _) = try await summary(page: name)
-        let past = try await pastIncidents(try await recentIncidents(now: summary.page.updatedAt), summary: summary, page: name)
-        let xml = StatusFeed.atom(summary: summary, incidents: summary.incidents + past, pageURL: externalURL.value + Self.path(name))
+        let xml = try await builds.value("feed:" + Self.path(name)) {
+            let (summary, _) = try await summary(page: name)
+            let past = try await pastIncidents(try await recentIncidents(now: summary.page.updatedAt), summary: summary, page: name)
+            return StatusFeed.atom(summary: summary, incidents: summary.incidents + past, pageURL: externalURL.value + Self.path(name))
+        }
         return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8", .cacheControl: "no-cache"],
                         body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
