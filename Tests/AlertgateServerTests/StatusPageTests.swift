@@ -47,6 +47,7 @@ import Testing
         #expect(days[0].worst == .partialOutage && abs(days[0].uptime - (1 - 120.0 / 1440)) < 1e-9)
         #expect(days[1].minutes.isEmpty && days[1].uptime == 1 && days[1].worst == .operational)
         #expect(days[2].minutes == [.majorOutage: 30] && abs(days[2].uptime - (1 - 30.0 / 720)) < 1e-9)
+        #expect(days.map(\.incidents) == [[1, 2], [], [5]])
     }
 
     static let catalog = ServiceCatalog(services: [.init(name: "checkout", publicName: #"Check<b>out</b> "A" & 'B'"#)])
@@ -65,7 +66,8 @@ import Testing
         #expect(html.contains("Check&lt;b&gt;out&lt;/b&gt; &quot;A&quot; &amp; &#39;B&#39;"))
         // One bar of 90 days, each with its tooltip; the banner says a major outage.
         #expect(html.components(separatedBy: "<rect ").count - 1 == 90 && html.components(separatedBy: "<title>").count - 1 == 91)
-        #expect(html.contains("Major System Outage") && html.contains(": major outage 1440 min</title>"))
+        // A day's tooltip names the incidents the page shows, by their public names.
+        #expect(html.contains("Major System Outage") && html.contains(": major outage 1440 min\n\(HTMLText.escape(summary.incidents[0].name))</title>"))
     }
 }
 
@@ -141,8 +143,9 @@ extension StatusPageTests {
             for _ in 0..<8 { group.addTask { try await builds.value("page", build: build) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        // Every caller waits on the one build before it may end.
-        #expect(try await eventually { await builds.waiters("page") == 8 })
+        // Every caller waits on the one build before it may end. (A generous bound: in a full
+        // parallel test run the callers may wait long for a thread; no timing is asserted.)
+        #expect(try await eventually(timeout: .seconds(300)) { await builds.waiters("page") == 8 })
         gate.continuation.yield()
         #expect(try await values == Array(repeating: 1, count: 8))
         #expect(gate.runs.withLock { $0 } == 1)

@@ -2,8 +2,9 @@ import AlertgateCore
 
 /// A public component's last days, for the status page's bars: per UTC day, the minutes its
 /// incidents held it in each state and which states they were. Only the states of
-/// `StatusSummary.componentState` are counted, so a security incident leaves no mark, and no
-/// incident's title or id is kept: a day's tooltip says what kind of trouble it was and how long.
+/// `StatusSummary.componentState` are counted, so a security incident leaves no mark. A day keeps
+/// the ids of its incidents so that the page can name those it shows (by their public names,
+/// `StatusPageHTML`); no title is kept.
 struct StatusHistory {
     struct Day: Equatable {
         /// The day's first millisecond (UTC).
@@ -13,6 +14,8 @@ struct StatusHistory {
         var minutes: [StatusSummary.ComponentState: Int]
         /// The share of the day's elapsed minutes without an outage (partial or major), 0...1.
         var uptime: Double
+        /// The incidents that held the component in a worse state that day, oldest first.
+        var incidents: [Int64] = []
 
         /// The worst state of the day, operational when there was none.
         var worst: StatusSummary.ComponentState { minutes.keys.max() ?? .operational }
@@ -26,13 +29,13 @@ struct StatusHistory {
         let today = now.milliseconds - now.milliseconds % dayMilliseconds
         let first = today - Int64(days - 1) * dayMilliseconds
         // Each incident of the service as an interval of its state, clipped to the window.
-        var spans: [(from: Int64, to: Int64, state: StatusSummary.ComponentState)] = []
+        var spans: [(from: Int64, to: Int64, state: StatusSummary.ComponentState, id: Int64)] = []
         for incident in incidents where incident.service == service || incident.services.contains(service) {
             let state = StatusSummary.componentState(of: incident)
             guard state != .operational else { continue }
             let end = incident.resolvedAt ?? incident.closedAt ?? now
             let from = max(incident.openedAt.milliseconds, first), to = min(end.milliseconds, now.milliseconds)
-            if to > from { spans.append((from, to, state)) }
+            if to > from { spans.append((from, to, state, incident.id)) }
         }
         return (0..<days).map { index in
             let start = first + Int64(index) * dayMilliseconds
@@ -50,7 +53,8 @@ struct StatusHistory {
             }
             let elapsed = max(1, Int((end - start + 59_999) / 60_000))
             let down = (minutes[.partialOutage] ?? 0) + (minutes[.majorOutage] ?? 0)
-            return Day(start: Timestamp(milliseconds: start), minutes: minutes, uptime: max(0, 1 - Double(down) / Double(elapsed)))
+            return Day(start: Timestamp(milliseconds: start), minutes: minutes, uptime: max(0, 1 - Double(down) / Double(elapsed)),
+                       incidents: inDay.sorted { ($0.from, $0.id) < ($1.from, $1.id) }.map(\.id))
         }
     }
 }

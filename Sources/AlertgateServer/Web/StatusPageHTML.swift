@@ -11,6 +11,8 @@ enum StatusPageHTML {
     /// The page at `path` (`/status` or a named page's `/status/{page}`), its JSON and feed beside it.
     static func render(summary: StatusSummary, history: [String: [StatusHistory.Day]], resolved: [StatusSummary.Incident],
                        path: String = "/status") -> String {
+        // The incidents the page shows, by id: a day's tooltip names them.
+        let names = Dictionary((summary.incidents + resolved).map { ($0.id, $0.name) }) { first, _ in first }
         var html = HTMLText.documentStart(title: summary.page.name, stylesheet: "/status.css", extraHead: """
             <link rel="alternate" type="application/json" href="\(path).json">
             <link rel="alternate" type="application/atom+xml" title="Updates" href="\(path).atom">
@@ -32,11 +34,11 @@ enum StatusPageHTML {
             if let members = component.members {
                 html += "<li class=\"group\"><div class=\"row\"><span class=\"name\">\(HTMLText.escape(component.name))</span>\(stateHTML(component.status))</div>\n<ul>\n"
                 for id in members {
-                    if let member = summary.components.first(where: { $0.id == id }) { html += componentHTML(member, history[member.id] ?? []) }
+                    if let member = summary.components.first(where: { $0.id == id }) { html += componentHTML(member, history[member.id] ?? [], names: names) }
                 }
                 html += "</ul></li>\n"
             } else {
-                html += componentHTML(component, history[component.id] ?? [])
+                html += componentHTML(component, history[component.id] ?? [], names: names)
             }
         }
         html += "</ul>\n</section>\n"
@@ -92,8 +94,9 @@ enum StatusPageHTML {
         return html + "</ol></article>\n"
     }
 
-    /// A component's row: its name, state and a bar of its days (SVG, a `title` per day as its tooltip).
-    static func componentHTML(_ component: StatusSummary.Component, _ days: [StatusHistory.Day]) -> String {
+    /// A component's row: its name, state and a bar of its days (SVG, a `title` per day as its
+    /// tooltip: the minutes in each state and the day's incidents that the page shows, by `names`).
+    static func componentHTML(_ component: StatusSummary.Component, _ days: [StatusHistory.Day], names: [Int64: String] = [:]) -> String {
         var html = "<li class=\"component\"><div class=\"row\"><span class=\"name\">\(HTMLText.escape(component.name))</span>\(stateHTML(component.status))</div>\n"
         guard !days.isEmpty else { return html + "</li>\n" }
         let width = days.count * 4
@@ -102,6 +105,8 @@ enum StatusPageHTML {
             var tip = String(day.start.rfc3339.prefix(10))
             tip += day.minutes.isEmpty ? ": no incidents" : ": " + day.minutes.sorted { $0.key > $1.key }
                 .map { "\(label($0.key).lowercased()) \($0.value) min" }.joined(separator: ", ")
+            let named = day.incidents.compactMap { names[$0] }
+            if !named.isEmpty { tip += "\n" + named.joined(separator: "\n") }
             html += "<rect x=\"\(index * 4)\" y=\"0\" width=\"3\" height=\"24\" class=\"day state-\(day.worst.rawValue)\"><title>\(HTMLText.escape(tip))</title></rect>\n"
         }
         let uptime = days.map(\.uptime).reduce(0, +) / Double(days.count) * 100
