@@ -90,7 +90,7 @@ import Testing
             config += """
                 auth:
                   tokens:
-                    - {name: ops, sha256: "\(TokenCheck.sha256(writer))", scopes: [ingest, read, write]}
+                    - {name: ops, sha256: "\(TokenCheck.sha256(writer))", scopes: [ingest, read, write, admin]}
                     - {name: viewer, sha256: "\(TokenCheck.sha256(reader))", scopes: [read]}
 
                 """
@@ -190,6 +190,12 @@ import Testing
             #expect(after.json["status"] as? String == "acknowledged")
             let timeline = try #require(after.json["timeline"] as? [[String: Any]])
             #expect(timeline.contains { $0["kind"] as? String == "acknowledged" && $0["by"] as? String == "ops" })
+            // Every console POST is in the audit log: who, what, and how it was answered.
+            let audit = try #require(try await client.request("GET", "/api/v1/audit?limit=50", headers: auth).json["entries"] as? [[String: Any]])
+            let console = audit.filter { ($0["path"] as? String)?.hasPrefix("/ui/") == true }
+            #expect(console.contains { $0["path"] as? String == "/ui/incidents/\(id)/acknowledge" && $0["status"] as? Int == 303 && $0["actor"] as? String == "ops" })
+            #expect(console.filter { $0["status"] as? Int == 403 }.count == 5)
+            #expect(console.contains { $0["path"] as? String == "/ui/login" && $0["status"] as? Int == 303 })
             // An action the incident's state does not allow is answered as a page saying why.
             #expect(try await client.post("/ui/incidents/\(id)/resolve", "csrf=\(token)", headers: headers).status == 303)
             let again = try await client.post("/ui/incidents/\(id)/acknowledge", "csrf=\(token)", headers: headers)

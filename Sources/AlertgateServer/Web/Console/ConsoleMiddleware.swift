@@ -1,6 +1,7 @@
 import AlertgateCore
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// What the console's handlers know of a request: its session, the form it posted (empty for
 /// a GET), and whether its identity may do a thing (to show only the actions it may take).
@@ -30,34 +31,51 @@ struct ConsoleRequest: Sendable {
 ///   session's CSRF token in its `csrf` field. The form is read here, at most `maxFormBytes`.
 /// - Every failure is answered as an HTML page (`ConsolePage.error`), with the console's
 ///   security headers on every answer.
+/// - Every POST (sign-in attempts, actions, refusals) goes to the audit log, as the API's
+///   writes do (`AuditMiddleware`, which sees no console identity: it is found here).
 struct ConsoleMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let sessions: ConsoleSessions
     let book: PolicyBook
+    let audit: any AuditStore
     let clock: any WallClock
     let secureCookies: Bool
+    let logger: Logger
 
     static let maxFormBytes = 128 * 1024
     static let csrfField = "csrf"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
+        var identity: AuthToken?
         do {
-            response = try await admit(request, context: context, next: next)
+            response = try await admit(request, context: context, identity: &identity, next: next)
         } catch let error as APIError {
             response = ConsolePage.error(error)
         }
         ConsolePage.secure(&response.headers)
+        if request.method == .post { await record(request, context, identity: identity, status: Int(response.status.code)) }
         return response
     }
 
-    private func admit(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func record(_ request: Request, _ context: Context, identity: AuthToken?, status: Int) async {
+        let entry = AuditEntry(at: clock.now(), actor: identity?.name, address: context.remoteAddress?.ipAddress,
+                               method: request.method.rawValue, path: request.uri.path, status: status, detail: nil)
+        do {
+            try await audit.append(entry)
+        } catch {
+            logger.error("audit entry not stored", metadata: ["path": "\(entry.path)", "error": "\(error)"])
+        }
+    }
+
+    /// Lets the request through to its page or refuses it; `identity` is the signed-in token.
+    private func admit(_ request: Request, context: Context, identity: inout AuthToken?,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/ui/login" || path == "/ui.css" { return try await next(request, context) }
         let now = clock.now()
         let tokens = book.current.policy.tokens
         var session = ConsoleSessions.sessionID(cookieHeader: request.headers[.cookie]).flatMap { sessions.find($0, now: now) }
-        var identity: AuthToken?
         var newCookie: String?
         if tokens.isEmpty {
             if session == nil || session?.tokenSHA256 != nil {

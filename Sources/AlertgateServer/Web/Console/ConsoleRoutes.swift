@@ -1,5 +1,6 @@
 import AlertgateCore
 import Hummingbird
+import Logging
 
 /// The console engineers work incidents in, under `/ui`: the incident list, an incident's
 /// page with its actions, the raw payloads, silences, the service catalog and stats; signing
@@ -13,16 +14,19 @@ struct ConsoleRoutes: Sendable {
     let silences: SilenceService
     let componentStates: ComponentStateRoutes
     let sessions: ConsoleSessions
+    let audit: any AuditStore
     let metrics: GatewayMetrics
     let clock: any WallClock
     let secureCookies: Bool
+    let logger: Logger
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/ui.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=300"],
                      body: .init(byteBuffer: ByteBuffer(string: ConsoleViews.css)))
         }
-        let ui = router.group("/ui").add(middleware: ConsoleMiddleware(sessions: sessions, book: book, clock: clock, secureCookies: secureCookies))
+        let ui = router.group("/ui").add(middleware: ConsoleMiddleware(sessions: sessions, book: book, audit: audit, clock: clock,
+                                                                  secureCookies: secureCookies, logger: logger))
         ui.get { request, context in try await list(request, try console(context)) }
         ui.get("login") { request, _ in loginForm(request) }
         ui.post("login") { request, _ in try await login(request) }
