@@ -137,7 +137,8 @@ public struct Gateway: Sendable {
         let componentStates = ComponentStateRoutes(status: status, store: store, bodyReader: bodyReader, clock: clock)
         componentStates.register(on: router)
         ConsoleRoutes(store: store, pipeline: pipeline, book: policy, silences: silences, componentStates: componentStates, sessions: consoleSessions,
-                      audit: store, metrics: metrics, clock: clock, secureCookies: tls != nil, logger: logger).register(on: router)
+                      audit: store, metrics: metrics, clock: clock,
+                      secureCookies: tls != nil || config.http.externalURL?.lowercased().hasPrefix("https://") == true, logger: logger).register(on: router)
         routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method) })
         return router
     }

@@ -103,9 +103,22 @@ import Testing
 
     static let form = ["Content-Type": "application/x-www-form-urlencoded"]
 
+    /// Posts the sign-in form as a browser would: first loads it (its `login_csrf` field and
+    /// cookie), then posts `fields` with them.
+    static func postLogin(_ client: TestHTTPClient, _ fields: String, extra: [String: String] = [:]) async throws -> TestHTTPClient.Reply {
+        let page = try await client.get("/ui/login")
+        let cookie = try #require(page.header("Set-Cookie"))
+        #expect(cookie.hasPrefix("alertgate_login=") && cookie.contains("Path=/ui/login") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let marker = "name=\"login_csrf\" value=\""
+        let start = try #require(page.text.range(of: marker)).upperBound
+        let csrf = String(page.text[start...].prefix { $0 != "\"" })
+        return try await client.post("/ui/login", "login_csrf=\(csrf)&" + fields,
+                                     headers: form.merging(["Cookie": String(cookie.prefix { $0 != ";" })]) { $1 }.merging(extra) { $1 })
+    }
+
     /// Signs in with `token`: the `Cookie` header of the session.
     static func signIn(_ client: TestHTTPClient, _ token: String) async throws -> String {
-        let reply = try await client.post("/ui/login", "token=\(token)", headers: form)
+        let reply = try await postLogin(client, "token=\(token)")
         #expect(reply.status == 303)
         let cookie = try #require(reply.header("Set-Cookie"))
         return String(cookie.prefix { $0 != ";" })
@@ -130,12 +143,12 @@ import Testing
             let form = try await client.get("/ui/login?next=%2Fui%2Fincidents%2F\(id)")
             #expect(form.status == 200 && form.text.contains("value=\"/ui/incidents/\(id)\"") && form.text.contains("type=\"password\""))
 
-            #expect(try await client.post("/ui/login", "token=wrong", headers: Self.form).status == 401)
-            let signedIn = try await client.post("/ui/login", "token=\(Self.writer)&next=%2Fui%2Fincidents%2F\(id)", headers: Self.form)
+            #expect(try await Self.postLogin(client, "token=wrong").status == 401)
+            let signedIn = try await Self.postLogin(client, "token=\(Self.writer)&next=%2Fui%2Fincidents%2F\(id)")
             #expect(signedIn.status == 303 && signedIn.header("Location") == "/ui/incidents/\(id)")
             let cookie = try #require(signedIn.header("Set-Cookie"))
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/ui") && !cookie.contains(Self.writer))
-            let hostile = try await client.post("/ui/login", "token=\(Self.writer)&next=%2F%2Fevil.example", headers: Self.form)
+            let hostile = try await Self.postLogin(client, "token=\(Self.writer)&next=%2F%2Fevil.example")
             #expect(hostile.header("Location") == "/ui")
 
             let session = String(cookie.prefix { $0 != ";" })
@@ -150,6 +163,39 @@ import Testing
         }
     }
 
+    @Test func theSignInFormNeedsItsOwnCSRFCookieAndField() async throws {
+        try await Self.withConsole { client, _ in
+            // Posted from another site: no cookie of the form, or a field that does not match it.
+            let bare = try await client.post("/ui/login", "token=\(Self.writer)", headers: Self.form)
+            #expect(bare.status == 403 && bare.header("Set-Cookie")?.hasPrefix("alertgate_login=") == true)
+            let page = try await client.get("/ui/login")
+            let cookie = String(try #require(page.header("Set-Cookie")).prefix { $0 != ";" })
+            let mismatched = try await client.post("/ui/login", "login_csrf=guess&token=\(Self.writer)", headers: Self.form.merging(["Cookie": cookie]) { $1 })
+            #expect(mismatched.status == 403 && mismatched.header("Set-Cookie")?.contains("alertgate_session") != true)
+            #expect(try await Self.postLogin(client, "token=\(Self.writer)", extra: ["Origin": "null"]).status == 403)
+            #expect(try await Self.postLogin(client, "token=\(Self.writer)").status == 303)
+        }
+    }
+
+    @Test func aStaleEditFormChangesOnlyWhatThePersonChanged() async throws {
+        try await Self.withConsole { client, auth in
+            let id = try await Self.open(client, auth, #"{"title": "disk full", "service": "ledger", "severity": "warning"}"#)
+            let session = try await Self.signIn(client, Self.writer)
+            let page = try await client.request("GET", "/ui/incidents/\(id)", headers: ["Cookie": session])
+            let shown = try #require(try await client.request("GET", "/api/v1/incidents/\(id)", headers: auth).json["severity"] as? String)
+            // Someone else raises the severity after the page was loaded ...
+            #expect(try await client.request("PATCH", "/api/v1/incidents/\(id)", body: Data(#"{"severity": "SEV1"}"#.utf8), headers: auth).status == 200)
+            // ... and the page's form, posted with only the owner changed, leaves it.
+            let body = "csrf=\(try Self.csrf(page.text))&was_severity=\(shown)&severity=\(shown)&was_type=degradation&type=degradation&was_owner=&owner=core"
+            #expect(try await client.post("/ui/incidents/\(id)/edit", body, headers: Self.form.merging(["Cookie": session]) { $1 }).status == 303)
+            let after = try await client.request("GET", "/api/v1/incidents/\(id)", headers: auth)
+            #expect(after.json["severity"] as? String == "SEV1" && after.json["owner"] as? String == "core")
+            // The raw bytes a sender labelled HTML stay inert in a browser.
+            let raw = try await client.request("GET", "/api/v1/signals/1/raw", headers: auth)
+            #expect(raw.header("X-Content-Type-Options") == "nosniff" && raw.header("Content-Security-Policy")?.contains("sandbox") == true)
+        }
+    }
+
     @Test func aReadOnlyTokenSeesNoActionsAndCannotAct() async throws {
         try await Self.withConsole { client, auth in
             let id = try await Self.open(client, auth, #"{"title": "disk full", "service": "ledger", "severity": "warning"}"#)
@@ -159,8 +205,7 @@ import Testing
             let acted = try await client.post("/ui/incidents/\(id)/acknowledge", "csrf=\(try Self.csrf(page.text))",
                                               headers: Self.form.merging(["Cookie": session]) { $1 })
             #expect(acted.status == 403 && acted.text.contains("no write scope"))
-            let ingestOnly = try await client.post("/ui/login", "token=nothing", headers: Self.form)
-            #expect(ingestOnly.status == 401)
+            #expect(try await Self.postLogin(client, "token=nothing").status == 401)
         }
     }
 

@@ -12,14 +12,21 @@ enum RawPayloadResponse {
         case stored(Int)
     }
 
+    /// Headers that keep stored bytes inert when a browser opens them: whatever `Content-Type`
+    /// a sender gave (`text/html` included), nothing in them runs, sniffs or frames this origin.
+    static let inert: HTTPFields = [
+        .xContentTypeOptions: "nosniff",
+        .contentSecurityPolicy: "default-src 'none'; sandbox",
+    ]
+
     static func response(_ payload: RawPayload, item: Item?) throws -> Response {
         guard payload.contentType == DatagramFrames.contentType, let item else {
             if case .asked = item {
                 throw APIError.invalidParameter("item", "picks a datagram of a batch received over UDP; payload \(payload.id) is one body")
             }
-            return Response(
-                status: .ok, headers: [.contentType: payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType],
-                body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
+            var headers = inert
+            headers[.contentType] = payload.contentType.isEmpty ? "application/octet-stream" : payload.contentType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes)))
         }
         let corrupt = APIError(.internalServerError, code: "corrupt_payload", message: "the stored datagrams of payload \(payload.id) do not unframe")
         guard let frames = DatagramFrames.decode(payload.bytes) else { throw corrupt }
@@ -31,7 +38,9 @@ enum RawPayloadResponse {
             throw corrupt
         case .asked(let index), .stored(let index):
             let type = payload.source == .syslog ? "text/plain; charset=utf-8" : "application/json"
-            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: frames[index])))
+            var headers = inert
+            headers[.contentType] = type
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: frames[index])))
         }
     }
 }

@@ -35,7 +35,9 @@ struct ComponentStateRoutes: Sendable {
     }
 
     func publicService(_ context: GatewayRequestContext) throws -> String {
-        let name = context.parameters.get("service") ?? ""
+        // A name as a path carries it, percent-encoded (the console's form encodes it so).
+        let raw = context.parameters.get("service") ?? ""
+        let name = raw.removingPercentEncoding ?? raw
         guard status.book.current.policy.catalog.services.contains(where: { $0.name == name && $0.publicName != nil }) else {
             throw APIError.notFound("public component \(name)")
         }

@@ -14,8 +14,8 @@ enum StatusPageHTML {
         // The incidents the page shows, by id: a day's tooltip names them.
         let names = Dictionary((summary.incidents + resolved).map { ($0.id, $0.name) }) { first, _ in first }
         var html = HTMLText.documentStart(title: summary.page.name, stylesheet: "/status.css", extraHead: """
-            <link rel="alternate" type="application/json" href="\(path).json">
-            <link rel="alternate" type="application/atom+xml" title="Updates" href="\(path).atom">
+            <link rel="alternate" type="application/json" href="\(HTMLText.escape(path)).json">
+            <link rel="alternate" type="application/atom+xml" title="Updates" href="\(HTMLText.escape(path)).atom">
 
             """)
         html += """
@@ -50,7 +50,7 @@ enum StatusPageHTML {
         html += """
             </section>
             </main>
-            <footer><a href="\(path).atom">Updates (Atom)</a> · <a href="\(path).json">JSON</a> · updated \(HTMLText.escape(summary.page.updatedAt.rfc3339))</footer>
+            <footer><a href="\(HTMLText.escape(path)).atom">Updates (Atom)</a> · <a href="\(HTMLText.escape(path)).json">JSON</a> · updated \(HTMLText.escape(summary.page.updatedAt.rfc3339))</footer>
             </body>
             </html>
 

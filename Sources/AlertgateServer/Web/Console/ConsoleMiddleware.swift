@@ -15,6 +15,15 @@ struct ConsoleRequest: Sendable {
         identity?.allows(scope) ?? true
     }
 
+    /// A field of a form that also carries what the page showed (`was_<name>`): its text when
+    /// the person changed it, else nil, so that a page loaded before someone else's change does
+    /// not put the old value back.
+    func changed(_ name: String) -> String? {
+        let now = field(name)
+        if let shown = form["was_" + name]?.trimmingWhitespace, (now ?? "") == shown { return nil }
+        return now
+    }
+
     /// The text a form field holds, trimmed; nil when absent or empty.
     func field(_ name: String) -> String? {
         let text = form[name]?.trimmingWhitespace ?? ""
@@ -50,8 +59,13 @@ struct ConsoleMiddleware: RouterMiddleware {
         var identity: AuthToken?
         do {
             response = try await admit(request, context: context, identity: &identity, next: next)
-        } catch let error as APIError {
-            response = ConsolePage.error(error)
+        } catch {
+            if let answer = APIError.from(error) as? APIError {
+                response = ConsolePage.error(answer)
+            } else {
+                logger.error("console request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                response = ConsolePage.error(APIError(.internalServerError, code: "internal", message: "The request failed inside alertgate."))
+            }
         }
         ConsolePage.secure(&response.headers)
         if request.method == .post { await record(request, context, identity: identity, status: Int(response.status.code)) }
@@ -117,12 +131,13 @@ struct ConsoleMiddleware: RouterMiddleware {
     }
 
     /// Refuses a POST that a page of another site started: browsers name the page's origin in
-    /// `Origin` and say `Sec-Fetch-Site: cross-site`.
+    /// `Origin` (`null` for an opaque one, which is never the console's) and say
+    /// `Sec-Fetch-Site: cross-site`.
     static func requireSameOrigin(_ request: Request) throws {
         if let site = request.headers[.secFetchSite], site == "cross-site" || site == "same-site" {
             throw APIError(.forbidden, code: "cross_site", message: "The console takes forms only from its own pages.")
         }
-        if let origin = request.headers[.origin], origin != "null" {
+        if let origin = request.headers[.origin] {
             let host = request.head.authority ?? ""
             let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
             guard !host.isEmpty, originHost == host else {

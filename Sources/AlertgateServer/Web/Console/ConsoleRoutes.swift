@@ -1,4 +1,5 @@
 import AlertgateCore
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -78,8 +79,15 @@ struct ConsoleRoutes: Sendable {
 
     func loginForm(_ request: Request) -> Response {
         guard !book.current.policy.tokens.isEmpty else { return ConsolePage.redirect(to: "/ui") }
-        let next = Self.safeNext(request.uri.queryParameters.get("next"))
-        return ConsolePage.html(ConsoleViews.login(next: next, message: nil))
+        return loginPage(next: Self.safeNext(request.uri.queryParameters.get("next")), message: nil, status: .ok)
+    }
+
+    /// The sign-in form with a new CSRF token, in its field and in the cookie it must match.
+    func loginPage(next: String, message: String?, status: HTTPResponse.Status) -> Response {
+        let csrf = TokenCheck.randomText()
+        var response = ConsolePage.html(ConsoleViews.login(next: next, message: message, csrf: csrf), status: status)
+        response.headers.append(HTTPField(name: .setCookie, value: ConsoleSessions.loginCookie(csrf, secure: secureCookies)))
+        return response
     }
 
     /// Signs in with a token that may read: a new session, its cookie, and on to the page asked for.
@@ -89,14 +97,18 @@ struct ConsoleRoutes: Sendable {
         try ConsoleMiddleware.requireSameOrigin(request)
         let form = try await ConsoleMiddleware.readForm(request)
         let next = Self.safeNext(form["next"])
+        let expected = ConsoleSessions.cookie(ConsoleSessions.loginCookieName, in: request.headers[.cookie]) ?? ""
+        guard let presented = form["login_csrf"], !expected.isEmpty,
+              TokenCheck.constantTimeEqual(Array(presented.utf8), Array(expected.utf8)) else {
+            return loginPage(next: next, message: "This sign-in form is stale or did not come from this console. Try again.", status: .forbidden)
+        }
         guard let token = TokenCheck.identify((form["token"] ?? "").trimmingWhitespace, among: tokens) else {
             metrics.authFailed(.invalidToken)
-            return ConsolePage.html(ConsoleViews.login(next: next, message: "That is not a token this alertgate knows."), status: .unauthorized)
+            return loginPage(next: next, message: "That is not a token this alertgate knows.", status: .unauthorized)
         }
         guard token.allows(.read) else {
             metrics.authFailed(.insufficientScope)
-            return ConsolePage.html(ConsoleViews.login(next: next, message: "The token \(token.name) cannot read incidents (it has no read scope)."),
-                                    status: .forbidden)
+            return loginPage(next: next, message: "The token \(token.name) cannot read incidents (it has no read scope).", status: .forbidden)
         }
         let session = sessions.open(tokenSHA256: token.sha256, now: clock.now())
         return ConsolePage.redirect(to: next, cookie: ConsoleSessions.cookie(session, secure: secureCookies))
@@ -145,14 +157,14 @@ struct ConsoleRoutes: Sendable {
         do {
             switch action {
             case .edit:
-                var edit = IncidentEdit(incidentID: id, owner: console.field("owner"), title: nil, by: by)
-                if let text = console.field("severity") {
+                var edit = IncidentEdit(incidentID: id, owner: console.changed("owner"), title: nil, by: by)
+                if let text = console.changed("severity") {
                     guard let severity = IncidentSeverity(rawValue: text.uppercased()) else {
                         throw APIError(.badRequest, code: "invalid_parameter", message: "The severity must be one of SEV1, SEV2, SEV3, SEV4.")
                     }
                     edit.severity = severity
                 }
-                if let text = console.field("type") {
+                if let text = console.changed("type") {
                     guard let type = IncidentType(rawValue: text) else {
                         throw APIError(.badRequest, code: "invalid_parameter", message: "That is not an incident type.")
                     }

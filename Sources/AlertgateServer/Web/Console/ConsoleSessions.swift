@@ -64,11 +64,24 @@ final class ConsoleSessions: Sendable {
 
     /// The session id a `Cookie` header carries, if any.
     static func sessionID(cookieHeader: String?) -> String? {
+        cookie(cookieName, in: cookieHeader)
+    }
+
+    /// The value of the cookie `name` in a `Cookie` header, if any.
+    static func cookie(_ name: String, in cookieHeader: String?) -> String? {
         guard let cookieHeader else { return nil }
         for part in cookieHeader.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2, String(pair[0]).trimmingWhitespace == cookieName { return String(pair[1]) }
+            if pair.count == 2, String(pair[0]).trimmingWhitespace == name { return String(pair[1]) }
         }
         return nil
+    }
+
+    /// The sign-in form's own CSRF token: a cookie for `/ui/login` only, which the form's
+    /// `login_csrf` field must match (a page of another site can set neither).
+    static let loginCookieName = "alertgate_login"
+
+    static func loginCookie(_ value: String, secure: Bool) -> String {
+        "\(loginCookieName)=\(value); Path=/ui/login; Max-Age=3600; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 }

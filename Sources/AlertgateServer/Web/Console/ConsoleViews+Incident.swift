@@ -103,7 +103,7 @@ extension ConsoleViews {
         html += """
             <form class="stack" method="post" action="\(base)note">\(csrf)<label>Note (engineers only) <textarea name="text" rows="2" required></textarea></label><button type="submit">Add note</button></form>
             <form class="stack" method="post" action="\(base)update">\(csrf)<label>Public update (shown on the status page) <textarea name="text" rows="2" required></textarea></label><button type="submit">Post public update</button></form>
-            <form class="inline" method="post" action="\(base)edit">\(csrf)
+            <form class="inline" method="post" action="\(base)edit">\(csrf)<input type="hidden" name="was_severity" value="\(incident.severity.rawValue)"><input type="hidden" name="was_type" value="\(incident.type.rawValue)"><input type="hidden" name="was_owner" value="\(HTMLText.escape(incident.owner ?? ""))">
 
             """
         html += select("severity", "Severity", IncidentSeverity.allCases.map { ($0.rawValue, $0.rawValue) }, selected: incident.severity.rawValue)

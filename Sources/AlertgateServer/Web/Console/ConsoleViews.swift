@@ -140,12 +140,13 @@ enum ConsoleViews {
 
     // MARK: Signing in, raw payloads
 
-    static func login(next: String, message: String?) -> String {
+    static func login(next: String, message: String?, csrf: String) -> String {
         var html = "<h1>Sign in</h1>\n"
         if let message { html += "<p class=\"error\">\(HTMLText.escape(message))</p>\n" }
         html += """
             <form class="stack" method="post" action="/ui/login">
             <input type="hidden" name="next" value="\(HTMLText.escape(next))">
+            <input type="hidden" name="login_csrf" value="\(HTMLText.escape(csrf))">
             <label>Token <input type="password" name="token" required autocomplete="current-password"></label>
             <button type="submit">Sign in</button>
             </form>
@@ -159,7 +160,7 @@ enum ConsoleViews {
         var html = "<h1>Signal \(signal.id): raw payload</h1>\n"
         html += "<p>\(HTMLText.escape(payload.source.rawValue)) · <code>\(HTMLText.escape(payload.contentType))</code> · \(payload.bytes.count) bytes · received \(ConsolePage.time(payload.receivedAt))"
         if let incidentID = signal.incidentID { html += " · <a href=\"/ui/incidents/\(incidentID)\">incident #\(incidentID)</a>" }
-        html += " · <a href=\"/api/v1/signals/\(signal.id)/raw\">as received</a></p>\n"
+        html += " · byte for byte from the API: <code>GET /api/v1/signals/\(signal.id)/raw</code></p>\n"
         html += "<pre class=\"payload\">\(HTMLText.escape(pretty(payload.bytes)))</pre>\n"
         return ConsolePage.render(title: "Signal \(signal.id)", body: html, console: console)
     }
