@@ -38,6 +38,11 @@ struct AuditMiddleware: RouterMiddleware {
     private func record(_ request: Request, _ context: Context, status: Int) async {
         let entry = AuditEntry(at: clock.now(), actor: context.identity?.name, address: context.remoteAddress?.ipAddress,
                                method: request.method.rawValue, path: request.uri.path, status: status, detail: Self.query(request.uri.query))
+        await Self.append(entry, to: audit, logger: logger)
+    }
+
+    /// Writes `entry`; a failure is logged, never the request's failure (the console writes its own here too).
+    static func append(_ entry: AuditEntry, to audit: any AuditStore, logger: Logger) async {
         do {
             try await audit.append(entry)
         } catch {

@@ -31,7 +31,8 @@ struct ConsoleRequest: Sendable {
     }
 }
 
-/// The console's door, in front of every `/ui` page but the sign-in form and the stylesheet:
+/// The console's door, in front of every `/ui` page (the stylesheet is routed outside it; the
+/// sign-in form passes through, checking its own CSRF pair):
 /// - With tokens configured, a page needs the session cookie of a sign-in whose token is still
 ///   configured; without one a GET is sent to `/ui/login` and a POST refused. Without tokens,
 ///   every visitor gets a session (for its CSRF token) and may act.
@@ -75,18 +76,14 @@ struct ConsoleMiddleware: RouterMiddleware {
     private func record(_ request: Request, _ context: Context, identity: AuthToken?, status: Int) async {
         let entry = AuditEntry(at: clock.now(), actor: identity?.name, address: context.remoteAddress?.ipAddress,
                                method: request.method.rawValue, path: request.uri.path, status: status, detail: nil)
-        do {
-            try await audit.append(entry)
-        } catch {
-            logger.error("audit entry not stored", metadata: ["path": "\(entry.path)", "error": "\(error)"])
-        }
+        await AuditMiddleware.append(entry, to: audit, logger: logger)
     }
 
     /// Lets the request through to its page or refuses it; `identity` is the signed-in token.
     private func admit(_ request: Request, context: Context, identity: inout AuthToken?,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/ui/login" || path == "/ui.css" { return try await next(request, context) }
+        if path == "/ui/login" { return try await next(request, context) }
         let now = clock.now()
         let tokens = book.current.policy.tokens
         var session = ConsoleSessions.sessionID(cookieHeader: request.headers[.cookie]).flatMap { sessions.find($0, now: now) }

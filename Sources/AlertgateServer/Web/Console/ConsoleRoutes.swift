@@ -154,40 +154,32 @@ struct ConsoleRoutes: Sendable {
     /// An action's form: a command through the pipeline, then back to the incident's page.
     func act(_ action: ConsoleViews.Action, _ id: Int64, _ console: ConsoleRequest) async throws -> Response {
         let by = console.identity?.name ?? console.field("by")
-        do {
-            switch action {
-            case .edit:
-                var edit = IncidentEdit(incidentID: id, owner: console.changed("owner"), title: nil, by: by)
-                if let text = console.changed("severity") {
-                    guard let severity = IncidentSeverity(rawValue: text.uppercased()) else {
-                        throw APIError(.badRequest, code: "invalid_parameter", message: "The severity must be one of SEV1, SEV2, SEV3, SEV4.")
-                    }
-                    edit.severity = severity
+        // A failure is answered by `ConsoleMiddleware` (through `APIError.from`).
+        guard let command = action.command else {
+            var edit = IncidentEdit(incidentID: id, owner: console.changed("owner"), title: nil, by: by)
+            if let text = console.changed("severity") {
+                guard let severity = IncidentSeverity(rawValue: text.uppercased()) else {
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "The severity must be one of SEV1, SEV2, SEV3, SEV4.")
                 }
-                if let text = console.changed("type") {
-                    guard let type = IncidentType(rawValue: text) else {
-                        throw APIError(.badRequest, code: "invalid_parameter", message: "That is not an incident type.")
-                    }
-                    edit.type = type
-                }
-                _ = try await pipeline.perform(edit)
-            default:
-                let note = console.field("text")
-                if action.needsText, note == nil {
-                    throw APIError(.badRequest, code: "missing_text", message: "Write the \(action == .update ? "update" : "note") first.")
-                }
-                if let note, note.utf8.count > 64 * 1024 {
-                    throw APIError(.badRequest, code: "too_long", message: "A note may hold at most 64 KiB.")
-                }
-                _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: action.command, by: by, note: note,
-                                                               isPublic: action == .update))
+                edit.severity = severity
             }
-        } catch let error as APIError {
-            throw error
-        } catch {
-            if let mapped = APIError.from(error) as? APIError { throw mapped }
-            throw error
+            if let text = console.changed("type") {
+                guard let type = IncidentType(rawValue: text) else {
+                    throw APIError(.badRequest, code: "invalid_parameter", message: "That is not an incident type.")
+                }
+                edit.type = type
+            }
+            _ = try await pipeline.perform(edit)
+            return ConsolePage.redirect(to: "/ui/incidents/\(id)")
         }
+        let note = console.field("text")
+        if action.needsText, note == nil {
+            throw APIError(.badRequest, code: "missing_text", message: "Write the \(action == .update ? "update" : "note") first.")
+        }
+        if let note, note.utf8.count > 64 * 1024 {
+            throw APIError(.badRequest, code: "too_long", message: "A note may hold at most 64 KiB.")
+        }
+        _ = try await pipeline.perform(IncidentCommand(incidentID: id, action: command, by: by, note: note, isPublic: action == .update))
         return ConsolePage.redirect(to: "/ui/incidents/\(id)")
     }
 

@@ -13,14 +13,16 @@ enum ConsoleViews {
     enum Action: String, CaseIterable, Sendable {
         case acknowledge, resolve, close, reopen, note, update, edit
 
-        var command: IncidentCommand.Action {
+        /// The pipeline command it is; nil for `edit`, an `IncidentEdit` of the fields changed.
+        var command: IncidentCommand.Action? {
             switch self {
             case .acknowledge: .acknowledge
             case .resolve: .resolve
             case .close: .close
             case .reopen: .reopen
             case .note: .note
-            case .update, .edit: .update
+            case .update: .update
+            case .edit: nil
             }
         }
 
