@@ -2,21 +2,21 @@
 extension Outcome {
     /// Keeps the newest snapshot of an alert, with the title and labels of the last that set them.
     mutating func record(_ alert: AlertChange) {
-        if let index = Self.position(of: alert.id, in: alerts, \.id, index: alertPositions) {
+        if let index = Self.position(of: alert.id, in: alerts, { $0.id }, index: alertPositions) {
             alerts[index] = alert.replacing(alerts[index])
         } else {
             alerts.append(alert)
-            Self.indexLast(of: alerts, \.id, into: &alertPositions)
+            Self.indexLast(of: alerts, { $0.id }, into: &alertPositions)
         }
     }
 
     /// Keeps the newest snapshot of an incident.
     mutating func record(_ incident: IncidentState) {
-        if let index = Self.position(of: incident.id, in: incidents, \.id, index: incidentPositions) {
+        if let index = Self.position(of: incident.id, in: incidents, { $0.id }, index: incidentPositions) {
             incidents[index] = incident
         } else {
             incidents.append(incident)
-            Self.indexLast(of: incidents, \.id, into: &incidentPositions)
+            Self.indexLast(of: incidents, { $0.id }, into: &incidentPositions)
         }
     }
 

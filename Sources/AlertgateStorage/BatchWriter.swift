@@ -27,7 +27,7 @@ struct BatchWriter {
         var runs = FoldedRuns()
         // The correlator hands out alert ids in ascending order: one past the largest stored id
         // starts the alerts this batch creates.
-        let firstNewAlertID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM alerts") ?? 0) + 1
+        let firstNewAlertID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM alerts")) ?? 0) + 1
         // The title each new alert is created with, its row's `title` (v13).
         var firstTitles: [Int64: String] = [:]
         func collect(_ outcome: Outcome) {
@@ -72,20 +72,20 @@ struct BatchWriter {
                     }
                     guard try insert(placedSignals[position], payloadID: payloadID, firstTitles: firstTitles,
                                      into: insertSignal, changes: insertChange) else { continue }
-                    let placed = placedSignals[position]
                     for line in firstLine..<timeline.count
-                    where timeline[line].signalID == placed.outcome.signalID && timeline[line].incidentID == placed.outcome.incidentID
-                        && !timeline[line].leadsWithAlertTitle && timeline[line].text == placed.signal.title {
+                    where timeline[line].signalID == placedSignals[position].outcome.signalID
+                        && timeline[line].incidentID == placedSignals[position].outcome.incidentID
+                        && !timeline[line].leadsWithAlertTitle && timeline[line].text == placedSignals[position].signal.title {
                         textIsSignalTitle.insert(line)
                     }
                 }
             }
         }
 
-        let changedAlerts = alerts.sorted(by: \.id)
+        let changedAlerts = alerts.sorted(by: { $0.id })
         try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs)
         try writeRuns(runs, exceptOpenRunsOf: changedAlerts)
-        try writeIncidents(incidents.sorted(by: \.id))
+        try writeIncidents(incidents.sorted(by: { $0.id }))
         try writeTimeline(timeline, textIsSignalTitle: textIsSignalTitle)
         try writeTransitions(transitions)
         return observers
@@ -321,7 +321,8 @@ struct BatchWriter {
         }
     }
 
-    /// Incidents: few per batch, upserted.
+    /// Incidents: few per batch, upserted, their values bound straight (`StatementBinder`): one
+    /// alert per POST upserts about one incident per alert.
     private func writeIncidents(_ incidents: [IncidentState]) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
@@ -338,14 +339,33 @@ struct BatchWriter {
                 escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at
             """)
         for incident in incidents {
-            try upsertIncident.execute(arguments: [
-                incident.id, incident.key, incident.title, incident.status.code, incident.severity.code, incident.type.code,
-                incident.service, JSONText.encode(incident.services), incident.owner, incident.detectedBy.code,
-                incident.openedAt.milliseconds, incident.acknowledgedAt?.milliseconds, incident.resolvedAt?.milliseconds,
-                incident.closedAt?.milliseconds, incident.lastActivity.milliseconds, incident.signalCount,
-                incident.alertCount, incident.reportCount, incident.classifiedByHand, incident.oncall, incident.ruleSeverity.code, incident.holdUntil?.milliseconds,
-                JSONText.encode(incident.labels), incident.escalationStep, incident.escalatedAt?.milliseconds,
-            ])
+            var row = StatementBinder(upsertIncident)
+            row.bind(incident.id)
+            row.bind(incident.key)
+            row.bind(incident.title)
+            row.bind(incident.status.code)
+            row.bind(incident.severity.code)
+            row.bind(incident.type.code)
+            row.bind(incident.service)
+            row.bind(JSONText.encode(incident.services))
+            row.bind(incident.owner)
+            row.bind(incident.detectedBy.code)
+            row.bind(incident.openedAt.milliseconds)
+            row.bind(incident.acknowledgedAt?.milliseconds)
+            row.bind(incident.resolvedAt?.milliseconds)
+            row.bind(incident.closedAt?.milliseconds)
+            row.bind(incident.lastActivity.milliseconds)
+            row.bind(incident.signalCount)
+            row.bind(incident.alertCount)
+            row.bind(incident.reportCount)
+            row.bind(incident.classifiedByHand ? 1 : 0)
+            row.bind(incident.oncall)
+            row.bind(incident.ruleSeverity.code)
+            row.bind(incident.holdUntil?.milliseconds)
+            row.bind(JSONText.encode(incident.labels))
+            row.bind(incident.escalationStep)
+            row.bind(incident.escalatedAt?.milliseconds)
+            try row.execute()
         }
     }
 }

@@ -19,7 +19,8 @@ enum LabelsText {
         "alertname", "instance", "job", "severity", "namespace", "pod", "service", "team", "container", "cluster",
         "env", "environment", "region", "node", "deployment", "prometheus", "endpoint", "component", "app", "exported_job",
     ]
-    private static let codes: [String: UInt8] = Dictionary(uniqueKeysWithValues: commonNames.enumerated().map { ($1, UInt8($0 + 1)) })
+    /// `commonNames` as bytes, for `code(of:)`.
+    private static let commonNameBytes = commonNames.map { Array($0.utf8) }
 
     static func encode(_ labels: PackedLabels) -> String {
         var out: [UInt8] = [marker]
@@ -33,11 +34,20 @@ enum LabelsText {
             }
             if !first { out.append(separator) }
             first = false
-            if let code = codes[String(decoding: name, as: UTF8.self)] { out.append(code) } else { out.append(contentsOf: name) }
+            if let code = code(of: name) { out.append(code) } else { out.append(contentsOf: name) }
             out.append(separator)
             out.append(contentsOf: value)
         }
         return compact ? String(decoding: out, as: UTF8.self) : JSONText.encode(labels)
+    }
+
+    /// A common name's byte, compared as bytes: the writer encodes every new alert's labels,
+    /// and a `String` made of each name to look it up showed in its profile.
+    private static func code(of name: ArraySlice<UInt8>) -> UInt8? {
+        for (position, common) in commonNameBytes.enumerated() where common.count == name.count && common.elementsEqual(name) {
+            return UInt8(position + 1)
+        }
+        return nil
     }
 
     static func decode(_ text: String) throws -> [String: String] {

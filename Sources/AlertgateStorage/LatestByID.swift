@@ -17,6 +17,8 @@ struct LatestByID<Value> {
 
     /// The values ascending by `id` (ids mostly arrive ascending already).
     func sorted(by id: (Value) -> Int64) -> [Value] {
-        values.sorted { id($0) < id($1) }
+        // Already in order, the array is shared as it is rather than copied value by value.
+        if values.indices.dropFirst().allSatisfy({ id(values[$0 - 1]) < id(values[$0]) }) { return values }
+        return values.sorted { id($0) < id($1) }
     }
 }

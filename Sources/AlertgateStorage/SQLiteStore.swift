@@ -163,17 +163,18 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     private func write(_ batch: StoreBatch, in db: Database) throws -> [(any StoredPayload.CommitObserver, Int64)] {
         startWALOverIfWanted(db)
         defer { countWALPages(db) }
-        var observers: [(any StoredPayload.CommitObserver, Int64)] = []
+        // BEGIN and COMMIT from the statement cache: `inTransaction` parses both anew on every
+        // commit, which the one-alert-per-POST profile showed (commits of a few alerts each).
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
         do {
-            try db.inTransaction {
-                observers = try BatchWriter(db: db, whyTemplates: whyTemplates).write(batch)
-                return .commit
-            }
+            let observers = try BatchWriter(db: db, whyTemplates: whyTemplates).write(batch)
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return observers
         } catch {
+            try? db.rollback()
             whyTemplates.writerRolledBack()
             throw error
         }
-        return observers
     }
 
     /// Counts a commit and tells its payloads' observers the ids they got.

@@ -24,11 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The SQLite database to create (it must not exist yet); default a temporary file.") var database: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LogOutput(label: label, level: .warning) }
         let path = database ?? NSTemporaryDirectory() + "alertgate-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite"
         guard !FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) exists: the demo makes a new database") }
         var settings = try ConfigLoader.parse(yaml: DemoStory.config, into: ConfigLoader.defaults)

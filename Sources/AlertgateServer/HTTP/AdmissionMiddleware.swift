@@ -15,9 +15,10 @@ struct AdmissionMiddleware: RouterMiddleware {
     let metrics: GatewayMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let reservation = admission.reservation(path: request.uri.path, contentLength: request.headers[.contentLength].flatMap(Int.init),
+        let contentLength = request.headers.first(.contentLength)
+        let reservation = admission.reservation(path: request.uri.path, contentLength: contentLength.flatMap(Int.init),
                                           encoded: request.headers[.contentEncoding].map { !["", "identity"].contains($0.lowercased()) } ?? false,
-                                          hasBody: request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil)
+                                          hasBody: contentLength != nil || request.headers.first(.transferEncoding) != nil)
         if let refusal = admission.admit(reservation) {
             metrics.rejected("busy")
             metrics.limitHit(refusal)

@@ -13,7 +13,7 @@ struct RequestBodyReader: Sendable {
     var limitKey = "http.max_body_bytes"
 
     func read(_ request: Request) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+        if let length = request.headers.first(.contentLength).flatMap(Int.init), length > maxBytes {
             throw tooLarge("the body has \(length) bytes")
         }
         let buffer: ByteBuffer

@@ -25,7 +25,7 @@ struct AlertmanagerRoutes: Sendable {
             throw ingestor.invalid(error, source: .alertmanagerAPI)
         }
         if !batch.signals.isEmpty {
-            _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .alertmanagerAPI, signals: batch.signals, receivedAt: receivedAt)
+            _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .alertmanagerAPI, signals: batch.signals, receivedAt: receivedAt)
         }
         if let first = batch.errors.first {
             ingestor.countInvalidItems(batch.errors, source: .alertmanagerAPI)
@@ -49,6 +49,6 @@ struct AlertmanagerRoutes: Sendable {
         } catch {
             throw ingestor.invalid(error, source: source)
         }
-        return try await ingestor.storeBatch(batch, body: body, contentType: request.headers[.contentType], source: source, receivedAt: receivedAt)
+        return try await ingestor.storeBatch(batch, body: body, contentType: request.headers.first(.contentType), source: source, receivedAt: receivedAt)
     }
 }

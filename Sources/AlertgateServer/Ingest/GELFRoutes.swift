@@ -38,7 +38,7 @@ struct GELFRoutes: Sendable {
             ingestor.metrics.droppedLog("level")
             return Response(status: .accepted)
         }
-        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .gelf, signals: [(0, signal)], receivedAt: receivedAt)
+        _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .gelf, signals: [(0, signal)], receivedAt: receivedAt)
         return Response(status: .accepted)
     }
 

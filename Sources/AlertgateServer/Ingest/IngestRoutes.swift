@@ -20,7 +20,7 @@ struct IngestRoutes: Sendable {
         }
         let body = try await ingestor.read(request, source: flavorSource)
         let receivedAt = ingestor.clock.now()
-        let contentType = request.headers[.contentType]
+        let contentType = request.headers.first(.contentType)
         let batch: DecodedBatch
         do {
             batch = try GenericEventCodec(flavor).decode(body, contentType: contentType)

@@ -35,7 +35,7 @@ struct OTLPRoutes: Sendable {
     }
 
     func export(_ request: Request) async throws -> Response {
-        let contentType = request.headers[.contentType]
+        let contentType = request.headers.first(.contentType)
         guard let encoding = OTLPEncoding(contentType: contentType) else {
             metrics.rejected("unsupported_content_type", source: SignalSource.otlp.rawValue)
             throw APIError(

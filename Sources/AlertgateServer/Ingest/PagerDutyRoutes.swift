@@ -37,7 +37,7 @@ struct PagerDutyRoutes: Sendable {
         }
         var signal = event.signal
         Self.hideToken(in: &signal, context)
-        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
+        _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
         return JSONOutput.response(["status": "success", "message": "Event processed", "dedup_key": event.dedupKey], status: .accepted)
     }
 
@@ -52,7 +52,7 @@ struct PagerDutyRoutes: Sendable {
             throw PagerDutyError(error)
         }
         Self.hideToken(in: &signal, context)
-        _ = try await ingestor.store(body, contentType: request.headers[.contentType], source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
+        _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .pagerduty, signals: [(0, signal)], receivedAt: receivedAt)
         return JSONOutput.response(["status": "success", "message": "Change event processed"], status: .accepted)
     }
 }
