@@ -165,6 +165,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case foreignDatabase(path: String, tables: [String])
     /// Written by a newer alertgate: schema versions this build does not know.
     case newerSchema(path: String, unknown: [String])
+    /// A `storage.url` that does not name a database alertgate can reach.
+    case badURL(String)
+    /// The database server refused or failed a statement, or could not be reached.
+    case database(String)
 
     public var description: String {
         switch self {
@@ -176,6 +180,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path) is an SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))): alertgate does not write into it; choose another storage.path"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer alertgate (schema \(unknown.joined(separator: ", "))): run that version, or restore a backup made before the upgrade"
+        case .badURL(let detail): "storage.url: \(detail)"
+        case .database(let detail): "the database: \(detail)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import AlertgateTesting
 import AlertgateCompression
 import AlertgateCore
+import AlertgatePostgres
 import AlertgateStorage
 import Foundation
 
@@ -78,4 +79,29 @@ func alert(
 ) -> Signal {
     Signal(kind: .alert, source: .events, status: status, service: service, title: name,
            severity: severity, labels: labels, occurredAt: occurredAt)
+}
+
+/// The stores the conformance tests run against: each test of a suite taking `StoreKind`
+/// arguments runs once on a fresh SQLite file and once on a fresh PostgreSQL database
+/// (`TemporaryPostgres`), and expects the same.
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, postgres
+}
+
+/// Runs `body` with a fresh store of `kind`, closed and removed afterwards.
+func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any StoreWriter & StoreReader) async throws -> R) async throws -> R {
+    switch kind {
+    case .sqlite:
+        return try await withTemporaryStore { store in try await body(store) }
+    case .postgres:
+        let store = try await PostgresStore.open(url: try await TemporaryPostgres.database())
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 }
