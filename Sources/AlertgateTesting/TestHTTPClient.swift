@@ -30,7 +30,9 @@ public struct TestHTTPClient: Sendable {
     public init(baseURL: String, literal: Bool = false) {
         self.baseURL = baseURL
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
+        // A whole `swift test` runs every test at once on two cores: a request can wait a long
+        // time for its turn without anything being wrong: a 30 s bound once ran out in CI.
+        configuration.timeoutIntervalForRequest = 120
         configuration.httpMaximumConnectionsPerHost = 32
         if literal {
             configuration.httpShouldSetCookies = false

@@ -74,30 +74,25 @@ struct ZlibTests {
 
 /// Streams that go on after their end: gzip members in a row, and trailing garbage.
 @Suite struct ZlibStreamEndTests {
-    func gzip(_ text: String) throws -> [UInt8] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zlib-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("member")
-        try Data(text.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = [file.path]
-        try process.run()
-        process.waitUntilExit()
-        return [UInt8](try Data(contentsOf: file.appendingPathExtension("gz")))
+    func gzip(_ text: String) async throws -> [UInt8] {
+        let folder = try TemporaryDirectory(prefix: "zlib")
+        defer { folder.remove() }
+        let file = folder.file("member")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try await ChildProcess.run("/bin/gzip", [file]).status == 0)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: file + ".gz")))
     }
 
-    @Test func gzipMembersInARowAreAllDecoded() throws {
-        let body = try gzip("first half\n") + gzip("second half\n")
+    @Test func gzipMembersInARowAreAllDecoded() async throws {
+        let body = try await gzip("first half\n") + gzip("second half\n")
         let decoded = try Zlib.decompress(body, format: .gzip, limit: 1024)
         #expect(String(decoding: decoded, as: UTF8.self) == "first half\nsecond half\n")
     }
 
-    @Test func trailingGarbageIsAnError() throws {
+    @Test func trailingGarbageIsAnError() async throws {
         let zlib = Zlib.compress(Array("payload".utf8)) + [0x00, 0x01, 0x02]
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .zlib, limit: 1024) }
-        let gz = try gzip("payload") + Array("junk".utf8)
+        let gz = try await gzip("payload") + Array("junk".utf8)
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(gz, format: .gzip, limit: 1024) }
     }
 }

@@ -6,21 +6,14 @@ import Testing
 /// The command line's own commands, run as a user would: `token create` (the token once, and a config line
 /// whose hash is the token's), `db check` and `db backup`.
 @Suite struct AdminCommandTests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs the binary; stdout then stderr as one text (the commands write one or the other).
+    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let exit = try await ChildProcess.alertgate(arguments)
+        return (exit.status, exit.out + exit.err)
     }
 
-    @Test func aNewTokenAndTheLineThatHoldsItsHash() throws {
-        let made = try Self.run(["token", "create", "prometheus", "--scopes", "ingest,read"])
+    @Test func aNewTokenAndTheLineThatHoldsItsHash() async throws {
+        let made = try await Self.run(["token", "create", "prometheus", "--scopes", "ingest,read"])
         #expect(made.status == 0, "\(made.output)")
         let lines = made.output.split(separator: "\n").map(String.init)
         let token = try #require(lines.first?.components(separatedBy: ": ").last)
@@ -32,13 +25,13 @@ import Testing
         #expect(TokenCheck.identify(token, among: config.policy.tokens)?.name == "prometheus")
         #expect(TokenCheck.identify(token + "x", among: config.policy.tokens) == nil)
         // Two runs, two tokens.
-        #expect(try Self.run(["token", "create", "prometheus", "--scopes", "ingest"]).output.split(separator: "\n").first != lines.first.map { Substring($0) })
+        #expect(try await Self.run(["token", "create", "prometheus", "--scopes", "ingest"]).output.split(separator: "\n").first != lines.first.map { Substring($0) })
     }
 
-    @Test func badScopesAndNamesAreRefused() throws {
-        let scope = try Self.run(["token", "create", "x", "--scopes", "ingest,god"])
+    @Test func badScopesAndNamesAreRefused() async throws {
+        let scope = try await Self.run(["token", "create", "x", "--scopes", "ingest,god"])
         #expect(scope.status != 0 && scope.output.contains("`god` is not one of ingest, read, write, admin"))
-        #expect(try Self.run(["token", "create", "a b", "--scopes", "read"]).status != 0)
+        #expect(try await Self.run(["token", "create", "a b", "--scopes", "read"]).status != 0)
     }
 
     @Test func dbCheckAndBackupOnARealFile() async throws {
@@ -49,18 +42,18 @@ import Testing
         #expect(try await process.client.post("/api/v1/events", #"{"title": "Down", "service": "api"}"#).status == 202)
         // While it runs: an online backup, and a check of both files.
         let backup = folder.file("backup.sqlite")
-        let made = try Self.run(["db", "backup", backup, "--database", database])
+        let made = try await Self.run(["db", "backup", backup, "--database", database])
         #expect(made.status == 0 && made.output.contains("integrity_check ok"), "\(made.output)")
         try await process.terminate()
-        let checked = try Self.run(["db", "check", "--database", backup])
+        let checked = try await Self.run(["db", "check", "--database", backup])
         #expect(checked.status == 0 && checked.output == "\(backup): ok\n", "\(checked.output)")
-        #expect(try Self.run(["db", "backup", backup, "--database", database]).status != 0, "an existing file is not overwritten")
+        #expect(try await Self.run(["db", "backup", backup, "--database", database]).status != 0, "an existing file is not overwritten")
         // A file that is not a database: a clear error, not a crash.
         let garbage = folder.file("garbage.sqlite")
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: garbage))
-        let refused = try Self.run(["db", "check", "--database", garbage])
+        let refused = try await Self.run(["db", "check", "--database", garbage])
         #expect(refused.status == 2 && refused.output.contains("is not an alertgate database"), "\(refused.output)")
-        let serve = try Self.run(["serve", "--port", "0", "--database", garbage, "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"])
+        let serve = try await Self.run(["serve", "--port", "0", "--database", garbage, "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"])
         #expect(serve.status != 0 && serve.output.contains("is not an alertgate database"), "\(serve.output)")
     }
 }

@@ -4,24 +4,9 @@ import Testing
 
 /// The `alertgate` command line against a real server.
 @Suite struct CommandLineLiveTests {
-    /// Runs the binary without blocking a thread of the cooperative pool, which the
-    /// in-process server needs to answer it.
     func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let folder = try TemporaryDirectory(prefix: "alertgate-cli")
-        defer { folder.remove() }
-        let outPath = folder.file("out")
-        let errPath = folder.file("err")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        try process.run()
-        let exited = try await eventually(timeout: .seconds(60)) { !process.isRunning }
-        #expect(exited, "alertgate \(arguments) did not exit")
-        return (process.terminationStatus, try String(contentsOfFile: outPath, encoding: .utf8), try String(contentsOfFile: errPath, encoding: .utf8))
+        let exit = try await ChildProcess.alertgate(arguments)
+        return (exit.status, exit.out, exit.err)
     }
 
     @Test func incidentsListShowAckResolve() async throws {

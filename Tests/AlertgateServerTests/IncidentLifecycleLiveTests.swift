@@ -164,14 +164,10 @@ import Testing
             }
             #expect(try await client.get("/api/v1/incidents/999/review").status == 404)
 
-            let cli = Process()
             let folder = try TemporaryDirectory(prefix: "alertgate-review")
             defer { folder.remove() }
-            cli.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
-            cli.arguments = ["incidents", "review", String(id), "--output", folder.file("review.md"), "--server", gateway.baseURL]
-            try cli.run()
-            #expect(try await eventually(timeout: .seconds(60)) { !cli.isRunning })
-            #expect(cli.terminationStatus == 0)
+            let cli = try await ChildProcess.alertgate(["incidents", "review", String(id), "--output", folder.file("review.md"), "--server", gateway.baseURL])
+            #expect(cli.status == 0, "\(cli.err)")
             #expect((try? String(contentsOfFile: folder.file("review.md"), encoding: .utf8))?.contains("# Incident \(id): CheckoutErrors") == true)
         }
     }
@@ -203,17 +199,9 @@ import Testing
             #expect((empty.json["overall"] as? [String: Any])?["incidents"] as? Int == 0)
             #expect(try await client.get("/api/v1/stats?since=2020-01-02T00:00:00Z&until=2020-01-01T00:00:00Z").status == 400)
 
-            let cli = Process()
-            let folder = try TemporaryDirectory(prefix: "alertgate-stats")
-            defer { folder.remove() }
-            _ = FileManager.default.createFile(atPath: folder.file("out"), contents: nil)
-            cli.executableURL = URL(fileURLWithPath: GatewayProcess.binaryPath())
-            cli.arguments = ["stats", "--server", gateway.baseURL]
-            cli.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("out")))
-            try cli.run()
-            #expect(try await eventually(timeout: .seconds(60)) { !cli.isRunning })
-            #expect(cli.terminationStatus == 0)
-            let out = (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? ""
+            let cli = try await ChildProcess.alertgate(["stats", "--server", gateway.baseURL])
+            #expect(cli.status == 0, "\(cli.err)")
+            let out = cli.out
             #expect(out.contains("GROUP") && out.contains("team payments") && out.contains("service checkout"))
         }
     }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Runs a program to its end without blocking a thread of the cooperative pool: tests run side
+/// by side on as many of those threads as the machine has cores, and the in-process servers of
+/// the live tests answer on them, so one test waiting in `waitUntilExit` holds up the others'
+/// requests. Output goes to files (a pipe that fills would stall the child), and the exit is
+/// polled with sleeps.
+public enum ChildProcess {
+    public struct Exit: Sendable {
+        public var status: Int32
+        public var out: String
+        public var err: String
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case didNotExit(command: [String], after: Duration)
+
+        public var description: String {
+            switch self {
+            case .didNotExit(let command, let after): "\(command.joined(separator: " ")) did not exit within \(after)"
+            }
+        }
+    }
+
+    /// Runs `executable` with `arguments`; returns its status and what it wrote. A program still
+    /// running after `timeout` is killed and reported as `Failure.didNotExit`.
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Exit {
+        let folder = try TemporaryDirectory(prefix: "alertgate-child")
+        defer { folder.remove() }
+        let outPath = folder.file("out")
+        let errPath = folder.file("err")
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+        guard try await eventually(timeout: timeout, { !process.isRunning }) else {
+            process.terminate()
+            throw Failure.didNotExit(command: [executable] + arguments, after: timeout)
+        }
+        return Exit(status: process.terminationStatus,
+                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                    err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs the `alertgate` binary built beside the tests.
+    public static func alertgate(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Exit {
+        try await run(GatewayProcess.binaryPath(), arguments, timeout: timeout)
+    }
+}
