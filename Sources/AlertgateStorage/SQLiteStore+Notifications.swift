@@ -8,16 +8,21 @@ extension SQLiteStore: NotificationStore {
         SELECT n.*, t.at AS t_at, t.detail AS t_detail FROM notifications n LEFT JOIN transitions t ON t.seq = n.transition_seq
         """
 
-    public func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [StoredNotification] {
-        try await pool.write { db in
+    public func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int, excluding: Set<Int64>) async throws -> [StoredNotification] {
+        // The held rows are few (the sender's slots and those claimed ahead): one placeholder each.
+        let held = excluding.isEmpty ? "" : "AND n.id NOT IN (\(Array(repeating: "?", count: excluding.count).joined(separator: ", ")))"
+        var arguments: StatementArguments = [now.milliseconds]
+        arguments += StatementArguments(Array(excluding))
+        arguments += [limit]
+        return try await pool.write { [arguments] db in
             let due = try Row.fetchAll(db, sql: """
                 \(Self.select)
-                WHERE n.status = 0 AND n.due_at <= ?
+                WHERE n.status = 0 AND n.due_at <= ? \(held)
                   AND NOT EXISTS (SELECT 1 FROM notifications p
                                   WHERE p.status = 0 AND p.incident_id = n.incident_id AND p.receiver = n.receiver AND p.id < n.id
                                     AND p.is_repeat = 0)
                 ORDER BY n.due_at, n.id LIMIT ?
-                """, arguments: [now.milliseconds, limit]).map(RowDecoding.notification)
+                """, arguments: arguments).map(RowDecoding.notification)
             let claim = try db.cachedStatement(sql: """
                 UPDATE notifications SET attempts = attempts + 1, last_attempt_at = ?, due_at = ? WHERE id = ?
                 """)

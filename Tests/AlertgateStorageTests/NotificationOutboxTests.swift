@@ -41,6 +41,8 @@ struct NotificationOutboxTests {
             try await store.recordDelivery(id: first[0].id, .delivered(at: at(6), repeatAt: nil))
             let next = try await store.claimDueNotifications(now: at(7), leaseUntil: at(17), limit: 10)
             #expect(next.map(\.kind) == [.incidentAcknowledged])
+            // Past its lease, a row the sender still holds (its attempt outran the lease) is not claimed twice.
+            #expect(try await store.claimDueNotifications(now: at(15), leaseUntil: at(25), limit: 10, excluding: [first[1].id]).isEmpty)
             // A crash before db's result was recorded: after the lease it is claimed again, same id.
             let again = try await store.claimDueNotifications(now: at(15), leaseUntil: at(25), limit: 10)
             #expect(again.map(\.id) == [first[1].id] && again.first?.attempts == 2)

@@ -117,8 +117,10 @@ public protocol NotificationStore: Sendable {
     /// each pair is delivered in order; a scheduled repeat holds no one back), oldest first. Each is marked attempted (attempts + 1)
     /// and not due again before `leaseUntil`, so a crash before its result is recorded means
     /// one more attempt, never a lost one. An escalation pending behind a claimed `opened` or
-    /// `reopened` row of the same pair and made by `now` is folded into it.
-    func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [StoredNotification]
+    /// `reopened` row of the same pair and made by `now` is folded into it. Rows in `excluding`
+    /// are not claimed even when their lease has run out: the caller still holds them (an
+    /// attempt that took longer than its lease on a starved machine is not doubled).
+    func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int, excluding: Set<Int64>) async throws -> [StoredNotification]
     /// Records the results of attempts, in one transaction.
     func recordDeliveries(_ results: [(id: Int64, result: DeliveryResult)]) async throws
     /// Rows not delivered yet (waiting, or failing and retried); repeats scheduled for later
@@ -134,4 +136,11 @@ public protocol NotificationStore: Sendable {
     /// Notifications of incidents opened in [from, to), overall and by the incidents' service and
     /// team (repeats scheduled for later and not tried yet do not count).
     func notificationCounts(from: Timestamp, to: Timestamp) async throws -> (overall: NotificationCounts, byService: [String: NotificationCounts], byTeam: [String: NotificationCounts])
+}
+
+extension NotificationStore {
+    /// Claims as `claimDueNotifications(now:leaseUntil:limit:excluding:)`, holding no row.
+    public func claimDueNotifications(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [StoredNotification] {
+        try await claimDueNotifications(now: now, leaseUntil: leaseUntil, limit: limit, excluding: [])
+    }
 }

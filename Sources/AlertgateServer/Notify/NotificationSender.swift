@@ -52,26 +52,29 @@ public struct NotificationSender: Service {
         let schedule = RetrySchedule(config)
         let recorder = OutboxRecorder(outbox: outbox)
         let ahead = config.concurrency
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
+        await withTaskGroup(of: Int64.self) { group in
+            var inFlight: Set<Int64> = []
             var queued: [StoredNotification] = []
             while !Task.isCancelled {
                 // Claim ahead, up to `concurrency` rows waiting for a slot, in batches (each claim
                 // is a write); a claimed row is leased for two timeouts, its wait and its attempt.
-                let room = config.concurrency + ahead - inFlight - queued.count
+                // Rows held here are never claimed twice, even past their lease.
+                let room = config.concurrency + ahead - inFlight.count - queued.count
                 if queued.isEmpty || room >= ahead / 2 {
-                    queued += await claim(limit: room)
+                    queued += await claim(limit: room, excluding: inFlight.union(queued.map(\.id)))
                 }
-                if !queued.isEmpty, inFlight < config.concurrency {
+                if !queued.isEmpty, inFlight.count < config.concurrency {
                     let notification = queued.removeFirst()
-                    inFlight += 1
-                    group.addTask { await self.deliver(notification, schedule: schedule, client: client, recorder: recorder) }
+                    inFlight.insert(notification.id)
+                    group.addTask {
+                        await self.deliver(notification, schedule: schedule, client: client, recorder: recorder)
+                        return notification.id
+                    }
                     continue
                 }
-                if inFlight > 0 {
+                if !inFlight.isEmpty {
                     // Full, or nothing due: wait for one to finish (it may free a later row of its pair).
-                    await group.next()
-                    inFlight -= 1
+                    if let done = await group.next() { inFlight.remove(done) }
                     continue
                 }
                 await waitForWork()
@@ -80,11 +83,12 @@ public struct NotificationSender: Service {
         }
     }
 
-    private func claim(limit: Int) async -> [StoredNotification] {
+    private func claim(limit: Int, excluding held: Set<Int64>) async -> [StoredNotification] {
         let now = clock.now()
         do {
             // The lease: no second attempt before this one has had its whole timeout.
-            return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout * 2 + .seconds(1), limit: limit)
+            return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout * 2 + .seconds(1), limit: limit,
+                                                          excluding: held)
         } catch {
             logger.error("notification outbox could not be read", metadata: ["error": "\(error)"])
             return []
