@@ -40,10 +40,15 @@ public func withRunningGateway<T: Sendable>(
     let (addresses, addressContinuation) = AsyncStream.makeStream(of: Int.self)
     let application = gateway.application { _, port in addressContinuation.yield(port) }
     let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-    let running = Task { try await group.run() }
+    // A gateway that stops before it listens (a port taken, a store that will not open) ends
+    // the stream, so its error is thrown here instead of the test waiting for a port forever.
+    let running = Task {
+        defer { addressContinuation.finish() }
+        try await group.run()
+    }
     var iterator = addresses.makeAsyncIterator()
     guard let port = await iterator.next() else {
-        running.cancel()
+        try await running.value
         throw CancellationError()
     }
     let baseURL = "http://127.0.0.1:\(port)"

@@ -68,16 +68,38 @@ public final class TestReceiver: Sendable {
                 return Response(status: .ok)
             }
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test-receiver")
         logger.logLevel = .critical
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                                      onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        running = Task { [group] in try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else { throw CancellationError() }
-        self.port = bound
+        // A failed bind of a named port is tried again for a while (a port held by a connection
+        // of a test before is free once it closes), then thrown, never waited on.
+        var attempt = 1
+        while true {
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                                          onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+            let running = Task { [group] in
+                defer { continuation.finish() }
+                try await group.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            if let bound = await iterator.next() {
+                self.group = group
+                self.running = running
+                self.port = bound
+                return
+            }
+            let failure: any Error
+            do {
+                try await running.value
+                failure = CancellationError()
+            } catch {
+                failure = error
+            }
+            guard port != 0, attempt < 50 else { throw failure }
+            attempt += 1
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     public var url: String { "http://127.0.0.1:\(port)" }

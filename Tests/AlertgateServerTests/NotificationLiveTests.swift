@@ -51,8 +51,8 @@ import Testing
             #expect(waiting.dropFirst().allSatisfy { $0["attempts"] as? Int == 0 })
 
             // The receiver comes up: a 503 with Retry-After, then an answer slower than the timeout, then 200s.
-            reserved.release()
             let receiver = try await TestReceiver(port: port, script: [.status(503, retryAfter: "1"), .delay(.milliseconds(1500))])
+            reserved.release()
             defer { Task { await receiver.stop() } }
             let delivered = try await eventually(timeout: .seconds(20)) {
                 try await Self.notifications(client, incident: 1).allSatisfy { $0["status"] as? String == "delivered" }
