@@ -88,8 +88,11 @@ enum StoreKind: String, CaseIterable, Sendable {
     case sqlite, postgres
 }
 
+/// What both stores implement and the conformance tests hold them to.
+typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore
+
 /// Runs `body` with a fresh store of `kind`, closed and removed afterwards.
-func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any StoreWriter & StoreReader) async throws -> R) async throws -> R {
+func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any ConformingStore) async throws -> R) async throws -> R {
     switch kind {
     case .sqlite:
         return try await withTemporaryStore { store in try await body(store) }
