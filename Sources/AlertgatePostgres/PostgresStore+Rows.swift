@@ -13,6 +13,14 @@ extension PostgresStore {
         try await rows(query, PostgresStore.incident)
     }
 
+    /// The rows of `query` on `connection` (in a transaction), each decoded, every row read.
+    func rows<Value>(_ query: PostgresQuery, on connection: PostgresConnection, _ decode: (PostgresRandomAccessRow) throws -> Value)
+        async throws -> [Value] {
+        var values: [Value] = []
+        for try await row in try await connection.query(query, logger: logger) { values.append(try decode(row.makeRandomAccess())) }
+        return values
+    }
+
     func rows<Value>(_ query: PostgresQuery, _ decode: (PostgresRandomAccessRow) throws -> Value) async throws -> [Value] {
         var values: [Value] = []
         do {

@@ -89,7 +89,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 }
 
 /// What both stores implement and the conformance tests hold them to.
-typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore
+typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore
 
 /// Runs `body` with a fresh store of `kind`, closed and removed afterwards.
 func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any ConformingStore) async throws -> R) async throws -> R {
