@@ -143,6 +143,9 @@ enum PostgresMigrations {
                 last_payload_id BIGINT NOT NULL,
                 PRIMARY KEY (alert_id, started_at)
             );
+            CREATE FUNCTION alert_runs_leave() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN DELETE FROM alert_runs WHERE alert_id = old.id; RETURN NULL; END $$;
+            CREATE TRIGGER alert_runs_go_with_their_alert AFTER DELETE ON alerts FOR EACH ROW EXECUTE FUNCTION alert_runs_leave();
 
             CREATE TABLE incidents (
                 id BIGINT PRIMARY KEY,

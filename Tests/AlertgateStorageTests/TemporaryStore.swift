@@ -1,8 +1,8 @@
 import AlertgateTesting
 import AlertgateCompression
 import AlertgateCore
-import AlertgatePostgres
-import AlertgateStorage
+@testable import AlertgatePostgres
+@testable import AlertgateStorage
 import Foundation
 
 /// Hand-moved time: seconds after 2026-11-29T04:00:00Z.
@@ -89,7 +89,35 @@ enum StoreKind: String, CaseIterable, Sendable {
 }
 
 /// What both stores implement and the conformance tests hold them to.
-typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore
+typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore & RetentionStore
+    & StoreSQL
+
+/// Plain SQL on a store's database, for tests that count rows or change one behind the store's back.
+protocol StoreSQL {
+    /// Rows of `table` where `condition` holds.
+    func rowCount(_ table: String, where condition: String) async throws -> Int
+    func execute(_ sql: String) async throws
+}
+
+extension SQLiteStore: StoreSQL {
+    func rowCount(_ table: String, where condition: String) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)") ?? 0 }
+    }
+
+    func execute(_ sql: String) async throws {
+        try await pool.write { db in try db.execute(sql: sql) }
+    }
+}
+
+extension PostgresStore: StoreSQL {
+    func rowCount(_ table: String, where condition: String) async throws -> Int {
+        try await rows("SELECT count(*) AS n FROM \(unescaped: table) WHERE \(unescaped: condition)") { try $0["n"].decode(Int.self) }.first ?? 0
+    }
+
+    func execute(_ sql: String) async throws {
+        _ = try await rows("\(unescaped: sql)") { _ in () }
+    }
+}
 
 /// Runs `body` with a fresh store of `kind`, closed and removed afterwards.
 func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any ConformingStore) async throws -> R) async throws -> R {
