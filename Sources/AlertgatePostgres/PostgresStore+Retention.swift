@@ -1,4 +1,5 @@
 import AlertgateCore
+import AlertgateStorage
 import PostgresNIO
 
 /// Retention on the PostgreSQL store: what goes with what is `SQLiteStore+Retention`'s, in the
@@ -9,48 +10,19 @@ import PostgresNIO
 /// PostgreSQL's autovacuum makes the space of deleted rows reusable; alertgate does not shrink
 /// the database's files (that needs `VACUUM FULL`, which locks the tables), so
 /// `releaseFreePages` releases nothing.
-extension PostgresStore: RetentionStore {
-    public func prune(_ cutoffs: RetentionCutoffs, batchSize: Int) async throws -> RetentionCounts {
-        var counts = RetentionCounts()
-        if let before = cutoffs.incidentsClosedBefore {
-            try await pruneIncidents(closedBefore: before, batchSize: batchSize, into: &counts)
-        }
-        if let before = cutoffs.signalsBefore {
-            try await pruneUnattachedSignals(before: before, batchSize: batchSize, into: &counts)
-        }
-        if let before = cutoffs.payloadsBefore {
-            try await prunePayloads(before: before, batchSize: batchSize, into: &counts)
-        }
-        return counts
-    }
-
+extension PostgresStore: RetentionSteps {
     public func releaseFreePages() async throws -> Int64 { 0 }
 
     // MARK: - Incidents
 
-    /// The rows of a deleted incident, table by table, in SQLite's order.
-    private static var rowsOfAnIncident: [(table: String, count: WritableKeyPath<RetentionCounts, Int>)] {
-        [("timeline", \.timelineEntries), ("signals", \.signals), ("alerts", \.alerts), ("notifications", \.notifications),
-         ("transitions", \.transitions)]
+    package func closedIncidentIDs(after: Int64, closedBefore before: Timestamp, limit: Int) async throws -> [Int64] {
+        try await rows("""
+            SELECT id FROM incidents WHERE status = \(IncidentStatus.closed.code) AND id > \(after) AND closed_at < \(before.milliseconds)
+            ORDER BY id LIMIT \(limit)
+            """) { try $0["id"].decode(Int64.self) }
     }
 
-    private func pruneIncidents(closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        var after: Int64 = 0
-        while !Task.isCancelled {
-            let ids = try await rows("""
-                SELECT id FROM incidents WHERE status = \(IncidentStatus.closed.code) AND id > \(after) AND closed_at < \(before.milliseconds)
-                ORDER BY id LIMIT \(batchSize)
-                """) { try $0["id"].decode(Int64.self) }
-            for id in ids {
-                guard !Task.isCancelled else { return }
-                try await deleteIncident(id, closedBefore: before, batchSize: batchSize, into: &counts)
-            }
-            guard ids.count == batchSize, let last = ids.last else { return }
-            after = last
-        }
-    }
-
-    private func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         for (table, count) in Self.rowsOfAnIncident {
             while true {
                 guard !Task.isCancelled else { return }
@@ -87,7 +59,7 @@ extension PostgresStore: RetentionStore {
 
     // MARK: - Signals of no incident
 
-    private func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    package func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         while !Task.isCancelled {
             let step = try await inTransaction { connection -> (signals: Int, changes: Int) in
                 let ids = try await rows("""
@@ -106,7 +78,7 @@ extension PostgresStore: RetentionStore {
 
     // MARK: - Raw payloads
 
-    private func prunePayloads(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    package func prunePayloads(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         var after: Int64 = 0
         while !Task.isCancelled {
             let from = after
