@@ -60,6 +60,8 @@ let package = Package(
                 "AlertgateCore",
                 "AlertgateStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -69,6 +71,7 @@ let package = Package(
                 "AlertgateCodecs",
                 "AlertgateCompression",
                 "AlertgateStorage",
+                "AlertgatePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,7 +133,7 @@ let package = Package(
         .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgatePostgres", "AlertgateTesting"]),
         .testTarget(
             name: "AlertgateServerTests",
-            dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgateServer", "AlertgateTesting"]
+            dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgatePostgres", "AlertgateServer", "AlertgateTesting"]
         ),
     ]
 )
