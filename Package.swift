@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +52,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The store on a PostgreSQL server, for several replicas on one database: beside the
+        // SQLite store, on the same protocols and the same payload packing.
+        .target(
+            name: "AlertgatePostgres",
+            dependencies: [
+                "AlertgateCore",
+                "AlertgateStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "AlertgateServer",
             dependencies: [
@@ -58,6 +71,7 @@ let package = Package(
                 "AlertgateCodecs",
                 "AlertgateCompression",
                 "AlertgateStorage",
+                "AlertgatePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,10 +130,10 @@ let package = Package(
         .testTarget(name: "AlertgateCoreTests", dependencies: ["AlertgateCore", "AlertgateTesting"]),
         .testTarget(name: "AlertgateCodecsTests", dependencies: ["AlertgateCore", "AlertgateCodecs", "AlertgateCompression", "AlertgateTesting"]),
         .testTarget(name: "AlertgateCompressionTests", dependencies: ["AlertgateCompression", "AlertgateTesting"]),
-        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgateTesting"]),
+        .testTarget(name: "AlertgateStorageTests", dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgatePostgres", "AlertgateTesting"]),
         .testTarget(
             name: "AlertgateServerTests",
-            dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgateServer", "AlertgateTesting"]
+            dependencies: ["AlertgateCore", "AlertgateCompression", "AlertgateStorage", "AlertgatePostgres", "AlertgateServer", "AlertgateTesting"]
         ),
     ]
 )

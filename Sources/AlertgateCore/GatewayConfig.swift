@@ -77,6 +77,9 @@ public struct GatewayConfig: Hashable, Sendable {
         public var path = "./alertgate-data/alertgate.sqlite"
         /// `normal` survives a crash of the process; `full` also survives a power loss.
         public var synchronous = "normal"
+        /// A PostgreSQL database (`postgres://user[:password]@host[:port]/database`) instead of
+        /// the SQLite file; nil keeps SQLite.
+        public var url: String?
         public init() {}
     }
 

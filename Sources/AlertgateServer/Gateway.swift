@@ -1,5 +1,6 @@
 import AlertgateCodecs
 import AlertgateCore
+import AlertgatePostgres
 import AlertgateStorage
 import Hummingbird
 import HummingbirdCore
@@ -10,8 +11,9 @@ import ServiceLifecycle
 /// A whole alertgate: the store, the pipeline and the HTTP application, wired together.
 public struct Gateway: Sendable {
     public let config: GatewayConfig
-    /// The store: the pipeline writes it, the query routes read it.
-    public let store: SQLiteStore
+    /// The store: the pipeline writes it, the query routes read it. An `SQLiteStore` unless
+    /// `storage.url` names a PostgreSQL database.
+    public let store: any GatewayStore
     public let pipeline: IngestPipeline
     public let metrics: GatewayMetrics
     /// The rules and silences in force; a reload or a silence change replaces them.
@@ -38,22 +40,41 @@ public struct Gateway: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// Opens the database and builds the pipeline; nothing runs until `run` or `application`.
-    /// `configPath` is the file `config` came from, which a reload reads again.
-    public init(config: GatewayConfig, configPath: String? = nil, clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "alertgate")) throws {
+    /// Opens the store (`storage.url`, else the SQLite file at `storage.path`) and builds the
+    /// pipeline; nothing runs until `run` or `application`. `configPath` is the file `config`
+    /// came from, which a reload reads again.
+    public static func open(config: GatewayConfig, configPath: String? = nil, clock: any WallClock = SystemWallClock(),
+                            logger: Logger = Logger(label: "alertgate")) async throws -> Gateway {
         try config.validate()
         try config.requireTokensBeyondLoopback()
+        let store: any GatewayStore = if let url = config.storage.url {
+            try await PostgresStore.open(url: url, exclusive: true, logger: logger)
+        } else {
+            try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
+        }
+        do {
+            try await store.syncConfigSilences(config.policy.silences, now: clock.now())
+            return try Gateway(config: config, store: store, storedSilences: try await store.silences(), configPath: configPath, clock: clock,
+                               logger: logger)
+        } catch {
+            await (store as? PostgresStore)?.close()
+            throw error
+        }
+    }
+
+    private init(config: GatewayConfig, store: any GatewayStore, storedSilences: [Silence], configPath: String?, clock: any WallClock,
+                 logger: Logger) throws {
         self.config = config
         self.clock = clock
         self.logger = logger
         startedAt = clock.now()
         tls = try config.http.tls.map { try TLSContextStore(settings: $0) }
-        store = try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
+        self.store = store
         metrics = GatewayMetrics()
         spanCounters = SpanCounters(registry: metrics.registry)
         udpStats = UDPStats(registry: metrics.registry)
         retentionStats = RetentionStats(registry: metrics.registry)
-        policy = PolicyBook(policy: config.policy, silences: try store.startSilences(adding: config.policy.silences, now: clock.now()))
+        policy = PolicyBook(policy: config.policy, silences: storedSilences)
         silences = SilenceService(store: store, book: policy, clock: clock)
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
@@ -93,12 +114,23 @@ public struct Gateway: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: [pipeline, reloader, notificationSender(), retentionService(), CheckpointService(store: store, logger: logger)] + udpListeners(),
+            services: storeServices() + [pipeline, reloader, notificationSender(), retentionService()] + udpListeners(),
             onServerRunning: { [externalURL] channel in
                 externalURL.listening(host: host, port: channel.localAddress?.port ?? 0, scheme: scheme)
                 await onListening(host, channel.localAddress?.port ?? 0)
             },
             logger: logger)
+    }
+
+    /// What the store itself runs: SQLite's WAL checkpoints beside the writer, or the closing
+    /// of PostgreSQL's connections (and writer lock) once everything before it has stopped.
+    /// First in the list, so stopped last.
+    func storeServices() -> [any Service] {
+        switch store {
+        case let file as SQLiteStore: [CheckpointService(store: file, logger: logger)]
+        case let database as PostgresStore: [StoreCloser(store: database)]
+        default: []
+        }
     }
 
     /// Every route, behind the middlewares: errors as answers, the token, the audit log, rate

@@ -6,8 +6,8 @@ import Foundation
 /// transaction; JSONEncoder cost several times more there (measured with `perf`), and so did
 /// appending to a `String` piece by piece: the text is built as UTF-8 bytes and made a
 /// `String` once. Reading back uses JSONDecoder: reads are off the ingest path.
-enum JSONText {
-    static func encode(_ map: [String: String]) -> String {
+package enum JSONText {
+    package static func encode(_ map: [String: String]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(map.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         out.append(UInt8(ascii: "{"))
@@ -23,7 +23,7 @@ enum JSONText {
 
     /// The same object as `encode(labels.dictionary)` would write, straight from the packed
     /// bytes (keys in the order of their bytes, which is `<`'s for the ASCII of label names).
-    static func encode(_ labels: PackedLabels) -> String {
+    package static func encode(_ labels: PackedLabels) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
         var first = true
         labels.forEachPair { key, value in
@@ -37,7 +37,7 @@ enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func encode(_ list: [String]) -> String {
+    package static func encode(_ list: [String]) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, item) in list.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -47,7 +47,7 @@ enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func encode(_ links: [SignalLink]) -> String {
+    package static func encode(_ links: [SignalLink]) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, link) in links.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -64,7 +64,7 @@ enum JSONText {
     }
 
     /// The keys of `Why`'s Codable form, sorted.
-    static func encode(_ why: Why) -> String {
+    package static func encode(_ why: Why) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(why.detail.utf8.count + why.key.utf8.count + why.rule.utf8.count + (why.window?.utf8.count ?? 0) + 72)
         append("{\"detail\":", to: &out)
@@ -103,7 +103,7 @@ enum JSONText {
         out.append(contentsOf: literal.utf8)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

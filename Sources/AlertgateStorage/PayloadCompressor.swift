@@ -99,7 +99,7 @@ public final class PayloadCompressor: Sendable {
     /// For retention, about to delete the payloads `ids`, older than it keeps: none of them is
     /// used as a base again (each key they were the base of starts a new one). Returns those
     /// that payloads not yet committed are compressed against: they must stay for now.
-    func retire(bases ids: [Int64]) -> Set<Int64> {
+    package func retire(bases ids: [Int64]) -> Set<Int64> {
         state.withLock { state in
             state.cache.remove(baseIDs: Set(ids))
             return Set(ids.filter { state.pins[$0] != nil })

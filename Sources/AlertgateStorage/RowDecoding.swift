@@ -3,7 +3,7 @@ import GRDB
 
 /// Turns stored rows back into domain values. A row that no longer decodes (an unknown
 /// code) is a bug in a migration, reported as `StoreError.corruptRow`.
-enum RowDecoding {
+package enum RowDecoding {
     static func alert(_ row: Row) throws -> AlertState {
         AlertState(
             id: row["id"], fingerprint: Fingerprint(row["fingerprint"]), incidentID: row["incident_id"],
@@ -125,13 +125,17 @@ enum RowDecoding {
     }
 
     static func silence(_ row: Row) throws -> Silence {
-        let texts = try JSONText.decode([String].self, row["matchers"])
-        let matchers = try texts.map { text in
-            do { return try LabelMatcher(parsing: text) } catch { throw StoreError.corruptRow("silences.matchers holds `\(text)`: \(error)") }
-        }
+        let matchers = try silenceMatchers(row["matchers"])
         return Silence(id: row["id"], matchers: matchers, startsAt: Timestamp(milliseconds: row["starts_at"]),
                        endsAt: Timestamp(milliseconds: row["ends_at"]), createdBy: row["created_by"], comment: row["comment"],
                        updatedAt: Timestamp(milliseconds: row["updated_at"]), configKey: row["config_key"])
+    }
+
+    /// `silences.matchers`: a JSON list of matchers in Alertmanager's text form.
+    package static func silenceMatchers(_ json: String) throws -> [LabelMatcher] {
+        try JSONText.decode([String].self, json).map { text in
+            do { return try LabelMatcher(parsing: text) } catch { throw StoreError.corruptRow("silences.matchers holds `\(text)`: \(error)") }
+        }
     }
 
     static func time(_ value: Int64?) -> Timestamp? {
@@ -165,6 +169,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case foreignDatabase(path: String, tables: [String])
     /// Written by a newer alertgate: schema versions this build does not know.
     case newerSchema(path: String, unknown: [String])
+    /// A `storage.url` that does not name a database alertgate can reach.
+    case badURL(String)
+    /// The database server refused or failed a statement, or could not be reached.
+    case database(String)
+    /// Another alertgate writes to this PostgreSQL database (`PostgresStore.open(exclusive:)`).
+    case anotherWriter(String)
 
     public var description: String {
         switch self {
@@ -176,6 +186,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path) is an SQLite database of something else (tables \(tables.prefix(5).joined(separator: ", "))): alertgate does not write into it; choose another storage.path"
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer alertgate (schema \(unknown.joined(separator: ", "))): run that version, or restore a backup made before the upgrade"
+        case .badURL(let detail): "storage.url: \(detail)"
+        case .database(let detail): "the database: \(detail)"
+        case .anotherWriter(let detail): "another alertgate writes to this database: \(detail)"
         }
     }
 }

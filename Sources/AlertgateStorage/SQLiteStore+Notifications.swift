@@ -143,18 +143,10 @@ extension SQLiteStore: NotificationStore {
             for row in rows {
                 guard let status = StoredNotification.Status(code: row["status"]) else { continue }
                 let count: Int = row["n"]
-                func add(_ counts: inout NotificationCounts) {
-                    switch status {
-                    case .delivered: counts.delivered += count
-                    case .failed: counts.failed += count
-                    case .pending: counts.pending += count
-                    case .cancelled, .folded: counts.cancelled += count
-                    }
-                }
-                add(&overall)
-                add(&byService[row["service"] as String, default: NotificationCounts()])
+                overall.add(status, count)
+                byService[row["service"] as String, default: NotificationCounts()].add(status, count)
                 let team: String = row["team"]
-                if !team.isEmpty { add(&byTeam[team, default: NotificationCounts()]) }
+                if !team.isEmpty { byTeam[team, default: NotificationCounts()].add(status, count) }
             }
             return (overall, byService, byTeam)
         }

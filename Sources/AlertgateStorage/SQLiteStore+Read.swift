@@ -172,21 +172,8 @@ extension SQLiteStore {
 
     /// The original bytes of a payload row; `dictionary` holds those of its dictionary payload.
     private static func originalBytes(of row: Row, dictionary: [UInt8]?) throws -> [UInt8] {
-        let id: Int64 = row["id"]
-        let code: Int = row["encoding"]
-        let size: Int = row["size"]
-        let data = [UInt8](row["data"] as Data)
-        switch StoredPayload.Encoding(rawValue: code) {
-        case .identity: return data
-        case .zlib: return try Zlib.decompress(data, format: .zlib, limit: size)
-        case .zlibDictionary, .zlibXORDelta:
-            // A dictionary payload is itself stored without one: restoring takes two inflates at most.
-            guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
-            return code == StoredPayload.Encoding.zlibXORDelta.rawValue
-                ? try XORDelta.decompress(data, against: dictionary, size: size)
-                : try DictionaryDelta.decompress(data, against: dictionary, size: size)
-        case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(code) in payload \(id)")
-        }
+        try StoredPayload.originalBytes(id: row["id"], encoding: row["encoding"], size: row["size"], data: [UInt8](row["data"] as Data),
+                                        dictionary: dictionary)
     }
 
     public func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange] {
@@ -235,7 +222,7 @@ extension SQLiteStore {
         }
     }
 
-    static func likeEscaped(_ text: String) -> String {
+    package static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }

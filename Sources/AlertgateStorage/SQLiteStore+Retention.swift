@@ -21,23 +21,9 @@ import GRDB
 ///   restoring that payload needs its bytes. An old payload is not used as a base again
 ///   (`PayloadCompressor.retire`), so a base outlives the age only as long as its last user;
 /// - the audit log is append-only (its triggers refuse DELETE) and is kept whole; silences too.
-extension SQLiteStore: RetentionStore {
+extension SQLiteStore: RetentionSteps {
     /// Pages handed back per incremental-vacuum transaction: 4 MiB with 4 KiB pages.
     static let vacuumPagesPerStep = 1024
-
-    public func prune(_ cutoffs: RetentionCutoffs, batchSize: Int) async throws -> RetentionCounts {
-        var counts = RetentionCounts()
-        if let before = cutoffs.incidentsClosedBefore {
-            try await pruneIncidents(closedBefore: before, batchSize: batchSize, into: &counts)
-        }
-        if let before = cutoffs.signalsBefore {
-            try await pruneUnattachedSignals(before: before, batchSize: batchSize, into: &counts)
-        }
-        if let before = cutoffs.payloadsBefore {
-            try await prunePayloads(before: before, batchSize: batchSize, into: &counts)
-        }
-        return counts
-    }
 
     public func releaseFreePages() async throws -> Int64 {
         var released: Int64 = 0
@@ -91,35 +77,16 @@ extension SQLiteStore: RetentionStore {
 
     // MARK: - Incidents
 
-    /// The rows of a deleted incident, table by table, each found by its incident index. Rows
-    /// that read from others go first (each table's rows go in transactions of their own): a
-    /// timeline line may read its signal's title, a signal its alert's fingerprint (v13).
-    private static var rowsOfAnIncident: [(table: String, count: WritableKeyPath<RetentionCounts, Int>)] {
-        [("timeline", \.timelineEntries), ("signals", \.signals), ("alerts", \.alerts), ("notifications", \.notifications),
-         ("transitions", \.transitions)]
-    }
-
-    private func pruneIncidents(closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        var after: Int64 = 0
-        while !Task.isCancelled {
-            let from = after
-            let ids = try await pool.read { db in
-                try Int64.fetchAll(db, sql: """
-                    SELECT id FROM incidents WHERE status = ? AND id > ? AND closed_at < ? ORDER BY id LIMIT ?
-                    """, arguments: [IncidentStatus.closed.code, from, before.milliseconds, batchSize])
-            }
-            for id in ids {
-                guard !Task.isCancelled else { return }
-                try await deleteIncident(id, closedBefore: before, batchSize: batchSize, into: &counts)
-            }
-            guard ids.count == batchSize, let last = ids.last else { return }
-            after = last
+    package func closedIncidentIDs(after: Int64, closedBefore before: Timestamp, limit: Int) async throws -> [Int64] {
+        try await pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM incidents WHERE status = ? AND id > ? AND closed_at < ? ORDER BY id LIMIT ?
+                """, arguments: [IncidentStatus.closed.code, after, before.milliseconds, limit])
         }
     }
 
-    /// Deletes the rows of incident `id`, `batchSize` at a time, then the incident; stops
-    /// (keeping the rest) once it is no longer closed before `before`.
-    private func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    /// Each table's rows found by its incident index.
+    package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         for (table, count) in Self.rowsOfAnIncident {
             while true {
                 guard !Task.isCancelled else { return }
@@ -153,7 +120,7 @@ extension SQLiteStore: RetentionStore {
 
     // MARK: - Signals of no incident
 
-    private func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    package func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         while !Task.isCancelled {
             let step = try await pool.write { db -> (signals: Int, changes: Int) in
                 // By `signals_unattached`, oldest first.
@@ -175,7 +142,7 @@ extension SQLiteStore: RetentionStore {
 
     // MARK: - Raw payloads
 
-    private func prunePayloads(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+    package func prunePayloads(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         var after: Int64 = 0
         while !Task.isCancelled {
             let from = after

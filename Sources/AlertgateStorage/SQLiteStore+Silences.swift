@@ -33,15 +33,6 @@ extension SQLiteStore: SilenceStore {
         try await pool.write { db in try Self.sync(silences, now: now, db) }
     }
 
-    /// At start, before anything runs: stores the config's silences not stored yet and
-    /// returns every silence, newest first.
-    public func startSilences(adding config: [Silence], now: Timestamp) throws -> [Silence] {
-        try pool.write { db in
-            try Self.sync(config, now: now, db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM silences ORDER BY id DESC").map(RowDecoding.silence)
-        }
-    }
-
     private static func sync(_ silences: [Silence], now: Timestamp, _ db: Database) throws {
         let keys = silences.compactMap(\.configKey)
         let placeholders = keys.map { _ in "?" }.joined(separator: ", ")

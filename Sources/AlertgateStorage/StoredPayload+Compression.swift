@@ -23,3 +23,21 @@ extension StoredPayload {
         }
     }
 }
+
+extension StoredPayload {
+    /// The original bytes of stored payload `id` (its `encoding` code, original `size` and stored
+    /// `data`); `dictionary` holds those of its dictionary payload. The same for both stores.
+    package static func originalBytes(id: Int64, encoding code: Int, size: Int, data: [UInt8], dictionary: [UInt8]?) throws -> [UInt8] {
+        switch StoredPayload.Encoding(rawValue: code) {
+        case .identity: return data
+        case .zlib: return try Zlib.decompress(data, format: .zlib, limit: size)
+        case .zlibDictionary, .zlibXORDelta:
+            // A dictionary payload is itself stored without one: restoring takes two inflates at most.
+            guard let dictionary else { throw StoreError.corruptRow("payload \(id) needs a dictionary payload stored without one") }
+            return code == StoredPayload.Encoding.zlibXORDelta.rawValue
+                ? try XORDelta.decompress(data, against: dictionary, size: size)
+                : try DictionaryDelta.decompress(data, against: dictionary, size: size)
+        case nil: throw StoreError.corruptRow("payloads.encoding holds an unknown code \(code) in payload \(id)")
+        }
+    }
+}

@@ -35,7 +35,7 @@ public func withRunningGateway<T: Sendable>(
     configure(&config)
     var logger = Logger(label: "alertgate-test")
     logger.logLevel = ProcessInfo.processInfo.environment["ALERTGATE_TEST_LOG"] == nil ? .critical : .debug
-    let gateway = try Gateway(config: config, configPath: configPath, clock: clock, logger: logger)
+    let gateway = try await Gateway.open(config: config, configPath: configPath, clock: clock, logger: logger)
 
     let (addresses, addressContinuation) = AsyncStream.makeStream(of: Int.self)
     let application = gateway.application { _, port in addressContinuation.yield(port) }

@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
         settings.udp.gelfPort = nil
         settings.udp.jsonPort = nil
         let clock = DemoClock()
-        let gateway = try Gateway(config: settings, clock: clock, logger: Logger(label: "alertgate"))
+        let gateway = try await Gateway.open(config: settings, clock: clock, logger: Logger(label: "alertgate"))
         try await gateway.run { host, port in
             Task {
                 let base = "http://\(host):\(port)"

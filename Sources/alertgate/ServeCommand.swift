@@ -20,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The SQLite database file (storage.path, default ./alertgate-data/alertgate.sqlite).")
     var database: String?
 
+    @Option(help: ArgumentHelp("A PostgreSQL database instead of the SQLite file (storage.url): postgres://user[:password]@host[:port]/database.",
+                               discussion: "Without it, the environment's ALERTGATE_STORAGE_URL is used when set (a password need not be in a file)."))
+    var storageURL: String?
+
     @Option(help: "Largest request body in bytes, after decompression too (http.max_body_bytes).")
     var maxBodyBytes: Int?
 
@@ -61,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { settings.http.host = host }
             if let port { settings.http.port = port }
             if let database { settings.storage.path = database }
+            if let url = storageURL ?? ProcessInfo.processInfo.environment["ALERTGATE_STORAGE_URL"] { settings.storage.url = url }
             if let maxBodyBytes { settings.http.maxBodyBytes = maxBodyBytes }
             if let udpHost { settings.udp.host = udpHost }
             if let syslogPort { settings.udp.syslogPort = try Self.udpPort(syslogPort, "--syslog-port") }
@@ -75,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Config errors name the key in their description.
             throw ValidationError("\(error)")
         }
-        let gateway = try Gateway(config: settings, configPath: config, logger: Logger(label: "alertgate"))
+        let gateway = try await Gateway.open(config: settings, configPath: config, logger: Logger(label: "alertgate"))
         for (name, port) in [("syslog", settings.udp.syslogPort), ("gelf", settings.udp.gelfPort), ("json", settings.udp.jsonPort)] {
             if port == nil { FileHandle.standardError.write(Data("alertgate: the \(name) UDP listener is off\n".utf8)) }
         }

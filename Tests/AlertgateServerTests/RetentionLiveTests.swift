@@ -58,7 +58,7 @@ struct RetentionLiveTests {
             $0.correlation.foldRepeats = false
         }) { gateway in
             let client = gateway.client
-            let store = gateway.gateway.store
+            let store = try #require(gateway.gateway.store as? SQLiteStore)
             var pages: [Int] = [try store.fileStats().pageCount]
             var previousIncident: Int?
             var steadyBodies: [String] = []

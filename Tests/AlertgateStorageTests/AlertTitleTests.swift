@@ -6,8 +6,8 @@ import Testing
 /// keep them, and what names an alert reads them there.
 @Suite("Alert rows: titles and labels kept by the store, not the live state")
 struct AlertTitleTests {
-    @Test func theRowKeepsTheNewestTitleAndTheFirstLabels() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func theRowKeepsTheNewestTitleAndTheFirstLabels(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             let first = alert("api", "p99 over 1 s", labels: ["alertname": "HighLatency", "pod": "api-1"])
             var newer = first
@@ -34,8 +34,8 @@ struct AlertTitleTests {
     }
 
     /// A flapping alert's timeline line names it by the title in its row too.
-    @Test func aFlappingAlertIsNamedByItsRow() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func aFlappingAlertIsNamedByItsRow(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             let firing = alert("api", "Disk almost full", labels: ["alertname": "DiskFull"])
             var resolved = firing

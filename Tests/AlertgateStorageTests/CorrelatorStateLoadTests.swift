@@ -4,8 +4,8 @@ import Testing
 
 @Suite("loadCorrelatorState: the state rebuilt from committed rows")
 struct CorrelatorStateLoadTests {
-    @Test func theLoadedStateIsTheStateOfTheCorrelatorThatCommitted() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func theLoadedStateIsTheStateOfTheCorrelatorThatCommitted(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             var batch: [StoreBatch.Entry] = []
             func flush() async throws {
@@ -53,8 +53,8 @@ struct CorrelatorStateLoadTests {
         }
     }
 
-    @Test func anEmptyStoreLoadsAFreshState() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func anEmptyStoreLoadsAFreshState(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             let loaded = try await store.loadCorrelatorState(now: at(0), reopenWindow: .seconds(1800))
             #expect(loaded == CorrelatorState())
         }

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Folded repeats: counted in runs of their alert, not stored as signals")
 struct FoldedRepeatsTests {
-    @Test func repeatsFoldIntoOneRunPerAlertAcrossBatchesAndRestarts() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func repeatsFoldIntoOneRunPerAlertAcrossBatchesAndRestarts(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed(config: CorrelationConfig(foldRepeats: true))
             let latency = alert("api", "HighLatency"), disk = alert("db", "DiskFull")
             // One body with both alerts, then three resends of it, two of them in one batch.

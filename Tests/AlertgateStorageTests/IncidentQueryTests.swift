@@ -7,7 +7,7 @@ struct IncidentQueryTests {
     /// Five incidents, grouped by cluster:
     /// 1 eu-1 api+db, SEV1 outage, open · 2 us-1 db, SEV3, open · 3 ap-1 web report, SEV4 user issue, open
     /// · 4 sa-1 cache, SEV2, resolved · 5 eu-2 queue, SEV2, acknowledged.
-    static func fill(_ store: SQLiteStore) async throws {
+    static func fill(_ store: any StoreWriter & StoreReader) async throws {
         var feed = Feed(config: CorrelationConfig(groupBy: ["cluster"]))
         var entries: [StoreBatch.Entry] = [
             .ingest(feed.record(alert("api", "Checkout latency high", severity: .critical, labels: ["cluster": "eu-1"]), at: 0)),
@@ -23,14 +23,14 @@ struct IncidentQueryTests {
         try await store.commit(StoreBatch(entries: entries))
     }
 
-    static func ids(_ store: SQLiteStore, _ configure: (inout IncidentQuery) -> Void) async throws -> [Int64] {
+    static func ids(_ store: any StoreWriter & StoreReader, _ configure: (inout IncidentQuery) -> Void) async throws -> [Int64] {
         var query = IncidentQuery()
         configure(&query)
         return try await store.incidents(query).map(\.id)
     }
 
-    @Test func filters() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func filters(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             try await Self.fill(store)
             #expect(try await Self.ids(store) { _ in } == [5, 4, 3, 2, 1])
 
@@ -59,8 +59,8 @@ struct IncidentQueryTests {
         }
     }
 
-    @Test func theBeforeIDCursorPagesThroughInDescendingOrder() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func theBeforeIDCursorPagesThroughInDescendingOrder(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             try await Self.fill(store)
             var pages: [[Int64]] = []
             var cursor: Int64?
@@ -100,8 +100,8 @@ struct IncidentQueryTests {
         }
     }
 
-    @Test func anIncidentReadsBackAsItWasCommitted() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func anIncidentReadsBackAsItWasCommitted(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             let record = feed.record(alert("api", "HighLatency", severity: .critical, labels: ["owner": "payments"]), at: 0)
             try await store.commit(StoreBatch(entries: [.ingest(record)]))

@@ -2,7 +2,7 @@ import AlertgateCore
 import AlertgateStorage
 import Testing
 
-@Suite("The notification outbox: rows written with their transitions, claimed in order per incident and receiver")
+@Suite("The notification outbox on both stores: rows written with their transitions, claimed in order per incident and receiver")
 struct NotificationOutboxTests {
     static func feed(routes: [Route]) -> Feed {
         var feed = Feed()
@@ -11,8 +11,9 @@ struct NotificationOutboxTests {
         return feed
     }
 
-    @Test func eachDeliveryIsARowOfTheTransactionThatMadeItsTransition() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases)
+    func eachDeliveryIsARowOfTheTransactionThatMadeItsTransition(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook", "chat"], groupWait: .seconds(10))])
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
             let rows = try await store.notifications(incidentID: 1)
@@ -26,8 +27,9 @@ struct NotificationOutboxTests {
         }
     }
 
-    @Test func aPairIsDeliveredInOrderAndALeaseHoldsAClaimedRow() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases)
+    func aPairIsDeliveredInOrderAndALeaseHoldsAClaimedRow(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook"], groupWait: .zero)])
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
             try await store.commit(StoreBatch(entries: [.outcome(try feed.correlator.apply(IncidentCommand(incidentID: 1, action: .acknowledge), at: at(1)))]))
@@ -50,8 +52,9 @@ struct NotificationOutboxTests {
         }
     }
 
-    @Test func retriesFailuresAndRepeatsAreRecorded() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases)
+    func retriesFailuresAndRepeatsAreRecorded(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook"], groupWait: .zero, repeatInterval: .seconds(1800))])
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
             let row = try #require(try await store.claimDueNotifications(now: at(0), leaseUntil: at(10), limit: 10).first)
@@ -80,8 +83,9 @@ struct NotificationOutboxTests {
         }
     }
 
-    @Test func anEscalationWaitingBehindTheFirstMessageIsFoldedIntoIt() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases)
+    func anEscalationWaitingBehindTheFirstMessageIsFoldedIntoIt(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook"], groupWait: .seconds(30))])
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Slow", severity: .warning), at: 0))]))
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down", severity: .critical), at: 5))]))
@@ -94,8 +98,9 @@ struct NotificationOutboxTests {
         }
     }
 
-    @Test func aScheduledRepeatHoldsNoLaterMessageBack() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases)
+    func aScheduledRepeatHoldsNoLaterMessageBack(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Self.feed(routes: [Route(name: "all", receivers: ["hook"], groupWait: .zero, repeatInterval: .seconds(4 * 3600))])
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
             let opened = try #require(try await store.claimDueNotifications(now: at(0), leaseUntil: at(10), limit: 10).first)

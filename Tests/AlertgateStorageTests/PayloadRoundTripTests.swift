@@ -16,8 +16,8 @@ struct PayloadRoundTripTests {
         ("repetitive 1 MB", Array(repeating: Array("{\"service\":\"api\"},".utf8), count: 60_000).flatMap { $0 }, .zlib),
     ]
 
-    @Test func everyPayloadAndSignalRoundTrips() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func everyPayloadAndSignalRoundTrips(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             var records: [IngestRecord] = []
             for (index, body) in Self.bodies.enumerated() {
@@ -52,8 +52,8 @@ struct PayloadRoundTripTests {
         }
     }
 
-    @Test func aBatchPayloadKeepsEveryItemAndItsPosition() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func aBatchPayloadKeepsEveryItemAndItsPosition(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             let body = pseudoRandomBytes(count: 5000, seed: 3)
             let record = feed.record([alert("api", "A"), alert("api", "B"), alert("db", "C")], at: 0, bytes: body)
@@ -73,8 +73,8 @@ struct PayloadRoundTripTests {
         }
     }
 
-    @Test func aChangeSignalIsKeptAsARollbackCandidate() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func aChangeSignalIsKeptAsARollbackCandidate(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             let change = Signal(kind: .change, source: .changes, service: "api", title: "deploy v2", description: "canary",
                                 links: [SignalLink(href: "https://ci.example/42", text: "build")], sender: "ci")

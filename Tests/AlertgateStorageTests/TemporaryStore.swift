@@ -1,7 +1,8 @@
 import AlertgateTesting
 import AlertgateCompression
 import AlertgateCore
-import AlertgateStorage
+@testable import AlertgatePostgres
+@testable import AlertgateStorage
 import Foundation
 
 /// Hand-moved time: seconds after 2026-11-29T04:00:00Z.
@@ -78,4 +79,60 @@ func alert(
 ) -> Signal {
     Signal(kind: .alert, source: .events, status: status, service: service, title: name,
            severity: severity, labels: labels, occurredAt: occurredAt)
+}
+
+/// The stores the conformance tests run against: each test of a suite taking `StoreKind`
+/// arguments runs once on a fresh SQLite file and once on a fresh PostgreSQL database
+/// (`TemporaryPostgres`), and expects the same.
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, postgres
+}
+
+/// What both stores implement and the conformance tests hold them to.
+typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore & RetentionStore
+    & StoreSQL
+
+/// Plain SQL on a store's database, for tests that count rows or change one behind the store's back.
+protocol StoreSQL {
+    /// Rows of `table` where `condition` holds.
+    func rowCount(_ table: String, where condition: String) async throws -> Int
+    func execute(_ sql: String) async throws
+}
+
+extension SQLiteStore: StoreSQL {
+    func rowCount(_ table: String, where condition: String) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)") ?? 0 }
+    }
+
+    func execute(_ sql: String) async throws {
+        try await pool.write { db in try db.execute(sql: sql) }
+    }
+}
+
+extension PostgresStore: StoreSQL {
+    func rowCount(_ table: String, where condition: String) async throws -> Int {
+        try await rows("SELECT count(*) AS n FROM \(unescaped: table) WHERE \(unescaped: condition)") { try $0["n"].decode(Int.self) }.first ?? 0
+    }
+
+    func execute(_ sql: String) async throws {
+        _ = try await rows("\(unescaped: sql)") { _ in () }
+    }
+}
+
+/// Runs `body` with a fresh store of `kind`, closed and removed afterwards.
+func withTemporaryStore<R>(_ kind: StoreKind, _ body: (any ConformingStore) async throws -> R) async throws -> R {
+    switch kind {
+    case .sqlite:
+        return try await withTemporaryStore { store in try await body(store) }
+    case .postgres:
+        let store = try await PostgresStore.open(url: try await TemporaryPostgres.database())
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 }

@@ -28,8 +28,8 @@ struct TransitionStoreTests {
         #expect(try await reopened.transitions(after: 6, limit: 100).isEmpty)
     }
 
-    @Test func theCorrelatorStateLoadsForASetOfKeys() async throws {
-        try await withTemporaryStore { store in
+    @Test(arguments: StoreKind.allCases) func theCorrelatorStateLoadsForASetOfKeys(kind: StoreKind) async throws {
+        try await withTemporaryStore(kind) { store in
             var feed = Feed()
             try await store.commit(StoreBatch(entries: [
                 .ingest(feed.record([alert("api", "Slow"), alert("db", "Down"), alert("web", "5xx")], at: 0)),

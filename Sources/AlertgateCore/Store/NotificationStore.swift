@@ -108,6 +108,16 @@ public struct NotificationCounts: Hashable, Sendable {
         self.pending = pending
         self.cancelled = cancelled
     }
+
+    /// Counts `count` rows of `status` (folded rows count as cancelled).
+    public mutating func add(_ status: StoredNotification.Status, _ count: Int) {
+        switch status {
+        case .delivered: delivered += count
+        case .failed: failed += count
+        case .pending: pending += count
+        case .cancelled, .folded: cancelled += count
+        }
+    }
 }
 
 /// The outbox as the sender and the API see it. The rows are written by the pipeline's

@@ -61,3 +61,8 @@ extension StoreWriter {
         StoredPayload(source: source, contentType: contentType, encoding: .identity, originalSize: bytes.count, bytes: bytes, receivedAt: receivedAt)
     }
 }
+
+/// Everything a running gateway asks of its store: what both `SQLiteStore` and
+/// `PostgresStore` implement.
+public typealias GatewayStore = StoreWriter & StoreReader & SilenceStore & NotificationStore & AuditStore & RetentionStore
+    & ComponentStateStore

@@ -1,0 +1,164 @@
+import AlertgateCore
+import AlertgateStorage
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The store on a PostgreSQL server (`storage.url: postgres://...`), for several replicas on
+/// one database. It keeps what `SQLiteStore` keeps, row for row (`PostgresMigrations`), and
+/// packs raw payloads the same way (`PayloadCompressor`, `bytea`).
+///
+/// A pool of connections (`PostgresClient`) runs in a task of the store's own from `open`
+/// until `close`. Each batch is one transaction (`commit`).
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+    /// The connection that holds the writer lock, when opened `exclusive`.
+    private let writerLock: Mutex<PostgresConnection?> = Mutex(nil)
+    let payloadCompressor = PayloadCompressor()
+
+    /// What a `postgres://` URL names.
+    public struct Address: Equatable, Sendable {
+        public var host: String
+        public var port: Int
+        public var user: String
+        public var password: String?
+        public var database: String
+
+        /// `postgres://user[:password]@host[:port]/database` (also `postgresql://`); TLS is not
+        /// spoken yet, so `sslmode` may only be `disable`.
+        public init(url: String) throws(StoreError) {
+            guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? "") else {
+                throw StoreError.badURL("\(url) is not a postgres:// URL")
+            }
+            guard let host = parts.host, !host.isEmpty else { throw StoreError.badURL("\(url) names no host") }
+            guard let user = parts.user, !user.isEmpty else { throw StoreError.badURL("\(url) names no user (postgres://user@host/database)") }
+            let database = String(parts.path.drop { $0 == "/" })
+            guard !database.isEmpty, !database.contains("/") else { throw StoreError.badURL("\(url) names no database (postgres://user@host/database)") }
+            for item in parts.queryItems ?? [] where !(item.name == "sslmode" && item.value == "disable") {
+                throw StoreError.badURL("\(url): \(item.name)=\(item.value ?? "") is not supported (only sslmode=disable)")
+            }
+            self.host = host
+            self.port = parts.port ?? 5432
+            self.user = user.removingPercentEncoding ?? user
+            self.password = parts.password.map { $0.removingPercentEncoding ?? $0 }
+            self.database = database.removingPercentEncoding ?? database
+        }
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// The session lock a gateway holds while it writes (`exclusive`): "alertgate writer".
+    static let writerLockKey: Int64 = 0x616c_6572_7477_7200
+
+    /// Connects to the database at `url` and brings its schema up to date. `exclusive` (a
+    /// gateway's store): also take the database's writer lock, held on a connection of its own
+    /// until `close`, or throw `StoreError.anotherWriter` when another alertgate holds it. Until
+    /// replicas agree through the database (locks per batch, ids from the database), one
+    /// gateway writes to a database at a time.
+    public static func open(url: String, exclusive: Bool = false, logger: Logger = Logger(label: "alertgate.postgres")) async throws -> PostgresStore {
+        let address = try Address(url: url)
+        var configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
+            tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        let store = PostgresStore(client: PostgresClient(configuration: configuration), logger: logger)
+        do {
+            try await store.migrate()
+            if exclusive { try await store.takeWriterLock(address) }
+        } catch {
+            await store.close()
+            throw described(error)
+        }
+        return store
+    }
+
+    private func takeWriterLock(_ address: Address) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(host: address.host, port: address.port, username: address.user, password: address.password,
+                                 database: address.database, tls: .disable),
+            id: 0, logger: logger).get()
+        var taken = false
+        for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(Self.writerLockKey))", logger: logger).decode(Bool.self) {
+            taken = value
+        }
+        guard taken else {
+            try? await connection.close()
+            throw StoreError.anotherWriter("""
+                \(address.database) on \(address.host):\(address.port) has a running gateway; several replicas on one database are \
+                not supported yet, stop the other one first
+                """)
+        }
+        writerLock.withLock { $0 = connection }
+    }
+
+    /// Closes the connections (and with them the writer lock); the store is not used afterwards.
+    public func close() async {
+        if let connection = writerLock.withLock({ lock in defer { lock = nil }; return lock }) { try? await connection.close() }
+        running.cancel()
+        _ = await running.value
+    }
+
+    // MARK: - Schema
+
+    /// Applies the migrations not yet applied, in one transaction under an advisory lock:
+    /// replicas starting together wait for each other, and the first applies them.
+    func migrate() async throws {
+        try await inTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS alertgate_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied = Set<String>()
+            for try await name in try await connection.query("SELECT name FROM alertgate_migrations", logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            let unknown = applied.subtracting(PostgresMigrations.all.map(\.name)).sorted()
+            if !unknown.isEmpty { throw StoreError.newerSchema(path: "the PostgreSQL database", unknown: unknown) }
+            for migration in PostgresMigrations.all where !applied.contains(migration.name) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO alertgate_migrations (name) VALUES (\(migration.name))", logger: logger)
+                logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
+            }
+        }
+    }
+
+    /// Runs `body` in a transaction on one connection of the pool: committed when it returns,
+    /// rolled back when it throws, and its own error (not the client's wrapper) thrown on.
+    func inTransaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw Self.described(error.closureError ?? error.beginError ?? error.commitError ?? error)
+        }
+    }
+
+    /// PostgresNIO's errors say nothing in their description (lest a query's values leak into
+    /// logs): the server's message and SQLSTATE, or what failed on the way, say what to fix.
+    static func described(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        if let server = error.serverInfo, let message = server[.message] {
+            return StoreError.database("\(message) (SQLSTATE \(server[.sqlState] ?? "?"))")
+        }
+        return StoreError.database("\(error.code)\(error.underlying.map { ": \($0)" } ?? "")")
+    }
+
+    /// Names of the applied migrations, in the order they were applied.
+    public func appliedMigrations() async throws -> [String] {
+        var names: [String] = []
+        let rows = try await client.query("SELECT name FROM alertgate_migrations ORDER BY applied_at, name", logger: logger)
+        for try await name in rows.decode(String.self) { names.append(name) }
+        return names
+    }
+}

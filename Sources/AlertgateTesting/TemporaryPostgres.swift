@@ -1,0 +1,154 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A PostgreSQL server of this test process's own, from Debian's `postgresql` package: one
+/// cluster made with `initdb` in a temporary folder on first use, listening on 127.0.0.1 at a
+/// free port, stopped when the process exits. Each test takes a fresh database of it
+/// (`database()`), so tests run side by side without seeing each other's rows.
+///
+/// `$ALERTGATE_TEST_POSTGRES_URL` (a `postgres://` URL of a role that may create databases)
+/// uses a running server instead. PostgreSQL refuses to run as root: under root the cluster
+/// belongs to the `postgres` user the package creates, and its programs run as that user
+/// (`runuser`).
+public enum TemporaryPostgres {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The server's URL without a database (`postgres://user@127.0.0.1:port`).
+    private static let server = Mutex<Result<String, Failure>?>(nil)
+
+    /// A new, empty database on the test server; its URL.
+    public static func database() async throws -> String {
+        try await onOwnThread {
+            let base = try serverURL()
+            let name = "alertgate_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try run(psql(), ["-q", "-v", "ON_ERROR_STOP=1", "-d", base + "/postgres", "-c", "CREATE DATABASE \(name)"])
+            return base + "/" + name
+        }
+    }
+
+    /// Runs SQL on the database at `url` with `psql`, outside the store under test; its output.
+    @discardableResult
+    public static func psql(_ url: String, _ sql: String) async throws -> String {
+        try await onOwnThread { try run(psql(), ["-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]) }
+    }
+
+    /// Runs `body`, which waits for programs (and, the first time, for the server to start),
+    /// on a thread of its own: on one of the few threads that run the tests' tasks it would
+    /// hold up every other test meanwhile.
+    private static func onOwnThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    private static func serverURL() throws -> String {
+        try server.withLock { server in
+            if server == nil {
+                server = Result { () throws(Failure) in
+                    if let url = ProcessInfo.processInfo.environment["ALERTGATE_TEST_POSTGRES_URL"] { return url }
+                    return try startCluster()
+                }
+            }
+            return try server!.get()
+        }
+    }
+
+    /// The folder of the newest PostgreSQL's programs Debian installed.
+    private static func binaries() throws(Failure) -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        guard let newest = versions.last else {
+            throw Failure(description: "no PostgreSQL under \(root): install Debian's postgresql package (scripts/test does)")
+        }
+        return "\(root)/\(newest)/bin"
+    }
+
+    private static func psql() throws(Failure) -> String {
+        let path = try binaries() + "/psql"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "/usr/bin/psql"
+    }
+
+    private static var isRoot: Bool { getuid() == 0 }
+
+    private static func startCluster() throws(Failure) -> String {
+        let bin = try binaries()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alertgate-postgres-\(UUID().uuidString)").path
+        let data = folder + "/data"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "cannot make \(folder): \(error)")
+        }
+        if isRoot { try run("/usr/bin/chown", ["postgres:postgres", folder]) }
+        try runAsOwner(bin + "/initdb", ["-D", data, "-U", "alertgate", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C"])
+        let port = try freePort()
+        try runAsOwner(bin + "/pg_ctl", [
+            "-D", data, "-l", folder + "/server.log", "-w", "-t", "60",
+            // A cluster thrown away with the process: no fsync, so it does not hold up the disk
+            // the SQLite tests (which do sync) write to.
+            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder) -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        ])
+        stopAtExit = (bin + "/pg_ctl", data)
+        atexit {
+            guard let (pgCtl, data) = TemporaryPostgres.stopAtExit else { return }
+            _ = try? TemporaryPostgres.runAsOwner(pgCtl, ["-D", data, "-m", "immediate", "-w", "stop"])
+            try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+        }
+        return "postgres://alertgate@127.0.0.1:\(port)"
+    }
+
+    /// What `atexit` stops: set once, before the handler is installed.
+    nonisolated(unsafe) private static var stopAtExit: (pgCtl: String, data: String)?
+
+    private static func freePort() throws(Failure) -> Int {
+        do {
+            let reserved = try ReservedPort()
+            defer { reserved.release() }
+            return reserved.port
+        } catch {
+            throw Failure(description: "no free port: \(error)")
+        }
+    }
+
+    /// Runs a PostgreSQL program as the cluster's owner: this user, or `postgres` under root.
+    private static func runAsOwner(_ program: String, _ arguments: [String]) throws(Failure) {
+        if isRoot {
+            try run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
+        } else {
+            try run(program, arguments)
+        }
+    }
+
+    /// Runs `program` and waits for it with `waitpid`, its output in a file. Not Foundation's
+    /// `Process`: its exit is reported through a Dispatch queue, which the tests' own threads,
+    /// waiting here, may be holding up; and not a pipe: the server `pg_ctl` starts would keep
+    /// one open after `pg_ctl` exits.
+    @discardableResult
+    private static func run(_ program: String, _ arguments: [String]) throws(Failure) -> String {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("alertgate-postgres-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot run \(program): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // Exited normally (the low 7 bits are 0) with status 0.
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            throw Failure(description: "\(([program] + arguments).joined(separator: " ")) failed (wait status \(status)): \(text)")
+        }
+        return text
+    }
+}
