@@ -51,7 +51,8 @@ extension PostgresStore: StoreWriter {
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
         let observers = try await inTransaction { connection in
-            try await PostgresBatchWriter(connection: connection, logger: logger).write(batch)
+            try await fence(on: connection)
+            return try await PostgresBatchWriter(connection: connection, logger: logger).write(batch)
         }
         for (observer, id) in observers { observer.payloadCommitted(id: id) }
     }

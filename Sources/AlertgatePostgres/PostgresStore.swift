@@ -3,7 +3,6 @@ import AlertgateStorage
 import Foundation
 import Logging
 import NIOCore
-import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -17,8 +16,8 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
-    /// The connection that holds the writer lock, when opened `exclusive`.
-    private let writerLock: Mutex<PostgresConnection?> = Mutex(nil)
+    /// The writer lock, when opened `exclusive`.
+    private let writerLock: Mutex<PostgresWriterLock?> = Mutex(nil)
     let payloadCompressor = PayloadCompressor()
 
     /// What a `postgres://` URL names.
@@ -56,15 +55,13 @@ public final class PostgresStore: Sendable {
         running = Task { await client.run() }
     }
 
-    /// The session lock a gateway holds while it writes (`exclusive`): "alertgate writer".
-    static let writerLockKey: Int64 = 0x616c_6572_7477_7200
-
     /// Connects to the database at `url` and brings its schema up to date. `exclusive` (a
-    /// gateway's store): also take the database's writer lock, held on a connection of its own
-    /// until `close`, or throw `StoreError.anotherWriter` when another alertgate holds it. Until
-    /// replicas agree through the database (locks per batch, ids from the database), one
-    /// gateway writes to a database at a time.
-    public static func open(url: String, exclusive: Bool = false, logger: Logger = Logger(label: "alertgate.postgres")) async throws -> PostgresStore {
+    /// gateway's store): also take the database's writer lock (`PostgresWriterLock`), waiting
+    /// as a standby while another gateway holds it (`onWaiting` is called when the wait begins);
+    /// every batch then checks that the lock is still held. Until replicas agree through the
+    /// database (locks per batch, ids from the database), one gateway writes at a time.
+    public static func open(url: String, exclusive: Bool = false, logger: Logger = Logger(label: "alertgate.postgres"),
+                            onWaiting: @Sendable () -> Void = {}) async throws -> PostgresStore {
         let address = try Address(url: url)
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
@@ -73,7 +70,10 @@ public final class PostgresStore: Sendable {
         let store = PostgresStore(client: PostgresClient(configuration: configuration), logger: logger)
         do {
             try await store.migrate()
-            if exclusive { try await store.takeWriterLock(address) }
+            if exclusive {
+                let lock = try await PostgresWriterLock.take(address, logger: logger, onWaiting: onWaiting)
+                store.writerLock.withLock { $0 = lock }
+            }
         } catch {
             await store.close()
             throw described(error)
@@ -81,29 +81,20 @@ public final class PostgresStore: Sendable {
         return store
     }
 
-    private func takeWriterLock(_ address: Address) async throws {
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: .init(host: address.host, port: address.port, username: address.user, password: address.password,
-                                 database: address.database, tls: .disable),
-            id: 0, logger: logger).get()
-        var taken = false
-        for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(Self.writerLockKey))", logger: logger).decode(Bool.self) {
-            taken = value
-        }
-        guard taken else {
-            try? await connection.close()
-            throw StoreError.anotherWriter("""
-                \(address.database) on \(address.host):\(address.port) has a running gateway; several replicas on one database are \
-                not supported yet, stop the other one first
-                """)
-        }
-        writerLock.withLock { $0 = connection }
+    /// Returns when the store closes; throws when the writer lock's connection is lost (the
+    /// gateway must stop: a standby takes over). Returns at once for a store without the lock.
+    public func watchWriterLock() async throws {
+        try await writerLock.withLock { $0 }?.watch()
+    }
+
+    /// Throws unless this store holds the writer lock, when it was opened `exclusive`.
+    func fence(on connection: PostgresConnection) async throws {
+        try await writerLock.withLock { $0 }?.fence(on: connection)
     }
 
     /// Closes the connections (and with them the writer lock); the store is not used afterwards.
     public func close() async {
-        if let connection = writerLock.withLock({ lock in defer { lock = nil }; return lock }) { try? await connection.close() }
+        await writerLock.withLock { lock in defer { lock = nil }; return lock }?.release()
         running.cancel()
         _ = await running.value
     }

@@ -42,13 +42,14 @@ public struct Gateway: Sendable {
 
     /// Opens the store (`storage.url`, else the SQLite file at `storage.path`) and builds the
     /// pipeline; nothing runs until `run` or `application`. `configPath` is the file `config`
-    /// came from, which a reload reads again.
+    /// came from, which a reload reads again. On PostgreSQL it first takes the database's writer
+    /// lock, waiting as a standby while another gateway holds it (`onStandby` is called then).
     public static func open(config: GatewayConfig, configPath: String? = nil, clock: any WallClock = SystemWallClock(),
-                            logger: Logger = Logger(label: "alertgate")) async throws -> Gateway {
+                            logger: Logger = Logger(label: "alertgate"), onStandby: @Sendable () -> Void = {}) async throws -> Gateway {
         try config.validate()
         try config.requireTokensBeyondLoopback()
         let store: any GatewayStore = if let url = config.storage.url {
-            try await PostgresStore.open(url: url, exclusive: true, logger: logger)
+            try await PostgresStore.open(url: url, exclusive: true, logger: logger, onWaiting: onStandby)
         } else {
             try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         }
@@ -122,13 +123,13 @@ public struct Gateway: Sendable {
             logger: logger)
     }
 
-    /// What the store itself runs: SQLite's WAL checkpoints beside the writer, or the closing
-    /// of PostgreSQL's connections (and writer lock) once everything before it has stopped.
+    /// What the store itself runs: SQLite's WAL checkpoints beside the writer, or PostgreSQL's
+    /// writer lock watched and the connections closed once everything before it has stopped.
     /// First in the list, so stopped last.
     func storeServices() -> [any Service] {
         switch store {
         case let file as SQLiteStore: [CheckpointService(store: file, logger: logger)]
-        case let database as PostgresStore: [StoreCloser(store: database)]
+        case let database as PostgresStore: [PostgresWriterService(store: database)]
         default: []
         }
     }

@@ -173,8 +173,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case badURL(String)
     /// The database server refused or failed a statement, or could not be reached.
     case database(String)
-    /// Another alertgate writes to this PostgreSQL database (`PostgresStore.open(exclusive:)`).
-    case anotherWriter(String)
 
     public var description: String {
         switch self {
@@ -188,7 +186,6 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path) was written by a newer alertgate (schema \(unknown.joined(separator: ", "))): run that version, or restore a backup made before the upgrade"
         case .badURL(let detail): "storage.url: \(detail)"
         case .database(let detail): "the database: \(detail)"
-        case .anotherWriter(let detail): "another alertgate writes to this database: \(detail)"
         }
     }
 }
