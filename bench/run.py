@@ -22,7 +22,7 @@ Exits non-zero if a measurement failed (a non-2xx answer, a count that does not 
 """
 import argparse, dataclasses, datetime, os, subprocess, sys, time
 
-import floor, growth, http_ingest, lib, notify_burst, policy_load, queries, resend, udp_load
+import floor, growth, http_ingest, lib, notify_burst, policy_load, postgres_ingest, queries, resend, udp_load
 
 SECTIONS = {
     "http": http_ingest.ingest_section,
@@ -34,6 +34,7 @@ SECTIONS = {
     "udp": udp_load.udp_section,
     "queries": queries.queries_section,
     "growth": growth.growth_section,
+    "postgres": postgres_ingest.postgres_section,
     "micro": None,  # scripts/bench-micro, run below
 }
 MICRO = os.path.join(lib.ROOT, "scripts", "bench-micro")

@@ -1,8 +1,9 @@
-"""A PostgreSQL server of the test's own, from Debian's `postgresql` package: a fresh cluster in
-a temporary directory on 127.0.0.1 at a free port, run as the `postgres` user when the tests run
-as root (PostgreSQL refuses to run as root), stopped and removed at the end.
+"""A PostgreSQL server of a test's or a benchmark's own (e2e/test_failover.py, bench/), from
+Debian's `postgresql` package: a fresh cluster in a temporary directory on 127.0.0.1 at a free
+port, run as the `postgres` user when run as root (PostgreSQL refuses to run as root), stopped
+and removed by `stop()`.
 
-The cluster is thrown away with the test, so it runs with fsync off.
+The cluster is thrown away afterwards, so it runs with fsync off.
 """
 
 import glob
