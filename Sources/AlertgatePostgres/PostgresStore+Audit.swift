@@ -5,11 +5,11 @@ import PostgresNIO
 /// (`PostgresMigrations`), as SQLite's does.
 extension PostgresStore: AuditStore {
     public func append(_ entry: AuditEntry) async throws {
-        _ = try await rows("""
+        _ = try await countRows("""
             INSERT INTO audit (at, actor, address, method, path, status, detail)
             VALUES (\(entry.at.milliseconds), \(entry.actor)::text, \(entry.address)::text, \(entry.method), \(entry.path), \(entry.status),
                     \(entry.detail)::text)
-            """) { _ in () }
+            """)
     }
 
     public func auditEntries(beforeID: Int64?, limit: Int) async throws -> [AuditEntry] {

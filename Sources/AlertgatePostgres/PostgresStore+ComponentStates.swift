@@ -11,14 +11,14 @@ extension PostgresStore: ComponentStateStore {
     }
 
     public func setComponentState(_ state: ComponentStateOverride) async throws {
-        _ = try await rows("""
+        _ = try await countRows("""
             INSERT INTO component_states (service, state, set_by, set_at) VALUES (\(state.service), \(state.state), \(state.setBy)::text,
                 \(state.setAt.milliseconds))
             ON CONFLICT (service) DO UPDATE SET state = excluded.state, set_by = excluded.set_by, set_at = excluded.set_at
-            """) { _ in () }
+            """)
     }
 
     public func clearComponentState(service: String) async throws -> Bool {
-        try await !rows("DELETE FROM component_states WHERE service = \(service) RETURNING service") { _ in () }.isEmpty
+        try await countRows("DELETE FROM component_states WHERE service = \(service) RETURNING service") > 0
     }
 }

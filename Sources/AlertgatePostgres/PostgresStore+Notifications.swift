@@ -77,12 +77,12 @@ extension PostgresStore: NotificationStore {
     /// One repeat chain per incident and receiver: a pending repeat of the pair is moved, not
     /// doubled.
     private func scheduleRepeat(of id: Int64, at time: Timestamp, created: Timestamp, on connection: PostgresConnection) async throws {
-        let moved = try await rows("""
+        let moved = try await countRows("""
             UPDATE notifications r SET due_at = \(time.milliseconds) FROM notifications o
             WHERE o.id = \(id) AND r.status = 0 AND r.is_repeat AND r.incident_id = o.incident_id AND r.receiver = o.receiver
             RETURNING r.id
-            """, on: connection) { _ in () }
-        guard moved.isEmpty else { return }
+            """, on: connection)
+        guard moved == 0 else { return }
         try await connection.query("""
             INSERT INTO notifications (transition_seq, kind, incident_id, receiver, route, is_repeat, created_at, due_at, repeat_ms)
             SELECT transition_seq, kind, incident_id, receiver, route, true, \(created.milliseconds), \(time.milliseconds), repeat_ms

@@ -28,11 +28,11 @@ extension PostgresStore: RetentionSteps {
                 guard !Task.isCancelled else { return }
                 let deleted = try await inTransaction { connection -> Int? in
                     guard try await mayDelete(incident: id, closedBefore: before, on: connection) else { return nil }
-                    return try await rows("""
+                    return try await countRows("""
                         DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
                             SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) LIMIT \(batchSize)))
                         RETURNING 1 AS gone
-                        """, on: connection) { _ in () }.count
+                        """, on: connection)
                 }
                 guard let deleted else { return }
                 counts[keyPath: count] += deleted
@@ -41,7 +41,7 @@ extension PostgresStore: RetentionSteps {
         }
         let deleted = try await inTransaction { connection -> Bool in
             guard try await mayDelete(incident: id, closedBefore: before, on: connection) else { return false }
-            return try await !rows("DELETE FROM incidents WHERE id = \(id) RETURNING id", on: connection) { _ in () }.isEmpty
+            return try await countRows("DELETE FROM incidents WHERE id = \(id) RETURNING id", on: connection) > 0
         }
         if deleted { counts.incidents += 1 }
     }
@@ -49,12 +49,12 @@ extension PostgresStore: RetentionSteps {
     /// Whether incident `id` is still closed since before `before`, with no firing alert; its
     /// row stays locked until the transaction ends.
     private func mayDelete(incident id: Int64, closedBefore before: Timestamp, on connection: PostgresConnection) async throws -> Bool {
-        let closed = try await rows("""
+        let closed = try await countRows("""
             SELECT id FROM incidents WHERE id = \(id) AND status = \(IncidentStatus.closed.code) AND closed_at < \(before.milliseconds) FOR UPDATE
-            """, on: connection) { _ in () }
-        guard !closed.isEmpty else { return false }
-        return try await rows("SELECT id FROM alerts WHERE incident_id = \(id) AND status = \(AlertStatus.firing.code) LIMIT 1",
-                              on: connection) { _ in () }.isEmpty
+            """, on: connection)
+        guard closed > 0 else { return false }
+        return try await countRows("SELECT id FROM alerts WHERE incident_id = \(id) AND status = \(AlertStatus.firing.code) LIMIT 1",
+                              on: connection) == 0
     }
 
     // MARK: - Signals of no incident
@@ -66,9 +66,9 @@ extension PostgresStore: RetentionSteps {
                     SELECT id FROM signals WHERE incident_id IS NULL AND received_at < \(before.milliseconds) ORDER BY received_at LIMIT \(batchSize)
                     """, on: connection) { try $0["id"].decode(Int64.self) }
                 guard !ids.isEmpty else { return (0, 0) }
-                let changes = try await rows("DELETE FROM changes WHERE signal_id = ANY(\(ids)) RETURNING signal_id", on: connection) { _ in () }
-                let signals = try await rows("DELETE FROM signals WHERE id = ANY(\(ids)) RETURNING id", on: connection) { _ in () }
-                return (signals.count, changes.count)
+                let changes = try await countRows("DELETE FROM changes WHERE signal_id = ANY(\(ids)) RETURNING signal_id", on: connection)
+                let signals = try await countRows("DELETE FROM signals WHERE id = ANY(\(ids)) RETURNING id", on: connection)
+                return (signals, changes)
             }
             counts.signals += step.signals
             counts.changes += step.changes
@@ -90,18 +90,18 @@ extension PostgresStore: RetentionSteps {
                 let old = found.prefix { $0.at < before.milliseconds }.map(\.id)
                 guard !old.isEmpty else { return (0, 0, nil, false) }
                 // Payloads compressed against another first: none of them is a base.
-                var deleted = try await rows("""
+                var deleted = try await countRows("""
                     DELETE FROM payloads WHERE id = ANY(\(old)) AND dictionary_id IS NOT NULL RETURNING id
-                    """, on: connection) { _ in () }.count
+                    """, on: connection)
                 let rest = try await rows("SELECT id FROM payloads WHERE id = ANY(\(old))", on: connection) { try $0["id"].decode(Int64.self) }
                 let pinned = payloadCompressor.retire(bases: rest)
                 let free = rest.filter { !pinned.contains($0) }
                 if !free.isEmpty {
-                    deleted += try await rows("""
+                    deleted += try await countRows("""
                         DELETE FROM payloads p WHERE p.id = ANY(\(free))
                           AND NOT EXISTS (SELECT 1 FROM payloads d WHERE d.dictionary_id = p.id)
                         RETURNING p.id
-                        """, on: connection) { _ in () }.count
+                        """, on: connection)
                 }
                 return (deleted, old.count - deleted, old.last, old.count == batchSize)
             }

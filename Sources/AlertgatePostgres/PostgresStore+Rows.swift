@@ -21,6 +21,12 @@ extension PostgresStore {
         return values
     }
 
+    /// How many rows `query` returned (for a statement with RETURNING: how many it changed).
+    func countRows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> Int {
+        if let connection { return try await rows(query, on: connection) { _ in true }.count }
+        return try await rows(query) { _ in true }.count
+    }
+
     func rows<Value>(_ query: PostgresQuery, _ decode: (PostgresRandomAccessRow) throws -> Value) async throws -> [Value] {
         var values: [Value] = []
         do {

@@ -92,17 +92,22 @@ public enum TemporaryPostgres {
             "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder) -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             "start",
         ])
-        stopAtExit = (bin + "/pg_ctl", data)
-        atexit {
-            guard let (pgCtl, data) = TemporaryPostgres.stopAtExit else { return }
-            _ = try? TemporaryPostgres.runAsOwner(pgCtl, ["-D", data, "-m", "immediate", "-w", "stop"])
-            try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
-        }
+        try stopWhenThisProcessEnds(pgCtl: bin + "/pg_ctl", data: data, folder: folder)
         return "postgres://alertgate@127.0.0.1:\(port)"
     }
 
-    /// What `atexit` stops: set once, before the handler is installed.
-    nonisolated(unsafe) private static var stopAtExit: (pgCtl: String, data: String)?
+    /// Leaves behind a watcher, in a session of its own, that stops the cluster and removes its
+    /// folder once this process is gone, however it ends: an `atexit` handler did not run when
+    /// the test runner ended, nor would it on a crash or a kill, and clusters piled up.
+    private static func stopWhenThisProcessEnds(pgCtl: String, data: String, folder: String) throws(Failure) {
+        let stop = isRoot ? "/usr/sbin/runuser -u postgres -- \(pgCtl)" : pgCtl
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            \(stop) -D '\(data)' -m immediate -w stop >/dev/null 2>&1
+            rm -rf '\(folder)'
+            """
+        _ = try run("/usr/bin/setsid", ["-f", "/bin/sh", "-c", script])
+    }
 
     private static func freePort() throws(Failure) -> Int {
         do {
