@@ -1,5 +1,5 @@
 import AlertgateCore
-import AlertgatePostgres
+@testable import AlertgatePostgres
 import AlertgateStorage
 import AlertgateTesting
 import Testing
@@ -43,7 +43,7 @@ import Testing
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
             // This database's holder only: the server holds the tests' other databases too.
             let holder = """
-                SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = \(0x7477_7200)
+                SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = \(PostgresWriterLock.key & 0xffff_ffff)
                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """
             #expect(try await TemporaryPostgres.psql(url, "SELECT count(*) FROM (\(holder)) AS held").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
