@@ -218,4 +218,21 @@ extension Gateway {
     public static func backupDatabase(path: String, to destination: String) throws {
         try SQLiteStore(path: path).backup(to: destination)
     }
+
+    /// Copies the SQLite database at `path`, read at one moment (alertgate may be running), into
+    /// the empty PostgreSQL database at `url`, raw payloads included, in one transaction; returns
+    /// the counts compared after (`alertgate db copy`).
+    public static func copyDatabase(path: String, to url: String,
+                                    progress: @Sendable (DatabaseCopyProgress) -> Void) async throws -> [DatabaseCopyCheck] {
+        let snapshot = try SQLiteStore(path: path).portableSnapshot()
+        let target = try await PostgresStore.open(url: url)
+        do {
+            let checks = try await target.importCopy(of: snapshot, progress: progress)
+            await target.close()
+            return checks
+        } catch {
+            await target.close()
+            throw error
+        }
+    }
 }
