@@ -85,39 +85,23 @@ extension PostgresStore {
             func wrong(_ value: PortableValue) -> StoreError {
                 StoreError.corruptRow("\(table.name).\(column) holds \(value), not a \(types[column] ?? "known type")")
             }
+            /// The column as an array of `Element`, NULLs kept; a value `convert` refuses is a corrupt row.
+            func array<Element>(_ convert: (PortableValue) -> Element?) throws(StoreError) -> NullableArray<Element> {
+                NullableArray(try values.map { value throws(StoreError) -> Element? in
+                    if value == .null { return nil }
+                    guard let converted = convert(value) else { throw wrong(value) }
+                    return converted
+                })
+            }
             switch types[column] {
             case "bigint", "integer", "smallint":
-                binds.append(NullableArray(try values.map { value throws(StoreError) -> Int64? in
-                    switch value {
-                    case .null: return nil
-                    case .integer(let integer): return integer
-                    default: throw wrong(value)
-                    }
-                }))
+                binds.append(try array { if case .integer(let integer) = $0 { integer } else { nil } })
             case "boolean":
-                binds.append(NullableArray(try values.map { value throws(StoreError) -> Bool? in
-                    switch value {
-                    case .null: return nil
-                    case .integer(let integer): return integer != 0
-                    default: throw wrong(value)
-                    }
-                }))
+                binds.append(try array { if case .integer(let integer) = $0 { integer != 0 } else { nil } })
             case "text":
-                binds.append(NullableArray(try values.map { value throws(StoreError) -> String? in
-                    switch value {
-                    case .null: return nil
-                    case .text(let text): return text
-                    default: throw wrong(value)
-                    }
-                }))
+                binds.append(try array { if case .text(let text) = $0 { text } else { nil } })
             case "bytea":
-                binds.append(NullableArray(try values.map { value throws(StoreError) -> ByteBuffer? in
-                    switch value {
-                    case .null: return nil
-                    case .blob(let bytes): return ByteBuffer(bytes: bytes)
-                    default: throw wrong(value)
-                    }
-                }))
+                binds.append(try array { if case .blob(let bytes) = $0 { ByteBuffer(bytes: bytes) } else { nil } })
             default:
                 throw StoreError.database("\(table.name).\(column) is not a column of this database (\(types[column] ?? "missing"))")
             }
