@@ -2,6 +2,8 @@ import AlertgateCore
 import AlertgateStorage
 import Foundation
 import Logging
+import NIOPosix
+import NIOSSL
 import NIOCore
 import PostgresNIO
 import Synchronization
@@ -27,9 +29,19 @@ public final class PostgresStore: Sendable {
         public var user: String
         public var password: String?
         public var database: String
+        public var tls: TLSMode
 
-        /// `postgres://user[:password]@host[:port]/database` (also `postgresql://`); TLS is not
-        /// spoken yet, so `sslmode` may only be `disable`.
+        /// `sslmode` as libpq reads it: `prefer` (its default) and `require` encrypt without
+        /// checking the server's certificate; `verify-ca` checks it against `sslrootcert` (or the
+        /// system's roots); `verify-full` checks the host name too.
+        public enum TLSMode: Equatable, Sendable {
+            case disable, prefer, require
+            case verifyCA(rootCertificate: String?)
+            case verifyFull(rootCertificate: String?)
+        }
+
+        /// `postgres://user[:password]@host[:port]/database[?sslmode=...&sslrootcert=PATH]`
+        /// (also `postgresql://`).
         public init(url: String) throws(StoreError) {
             guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? "") else {
                 throw StoreError.badURL("\(url) is not a postgres:// URL")
@@ -38,14 +50,63 @@ public final class PostgresStore: Sendable {
             guard let user = parts.user, !user.isEmpty else { throw StoreError.badURL("\(url) names no user (postgres://user@host/database)") }
             let database = String(parts.path.drop { $0 == "/" })
             guard !database.isEmpty, !database.contains("/") else { throw StoreError.badURL("\(url) names no database (postgres://user@host/database)") }
-            for item in parts.queryItems ?? [] where !(item.name == "sslmode" && item.value == "disable") {
-                throw StoreError.badURL("\(url): \(item.name)=\(item.value ?? "") is not supported (only sslmode=disable)")
+            var mode = "prefer", rootCertificate: String?
+            for item in parts.queryItems ?? [] {
+                switch (item.name, item.value) {
+                case ("sslmode", let value?): mode = value
+                case ("sslrootcert", let value?) where !value.isEmpty: rootCertificate = value
+                default:
+                    throw StoreError.badURL("\(url): \(item.name)=\(item.value ?? "") is not supported (sslmode and sslrootcert are)")
+                }
+            }
+            switch mode {
+            case "disable": tls = .disable
+            case "prefer", "allow": tls = .prefer
+            case "require": tls = .require
+            case "verify-ca": tls = .verifyCA(rootCertificate: rootCertificate)
+            case "verify-full": tls = .verifyFull(rootCertificate: rootCertificate)
+            default:
+                throw StoreError.badURL("\(url): sslmode=\(mode) is not one of disable, allow, prefer, require, verify-ca, verify-full")
+            }
+            if rootCertificate != nil, ![.verifyCA(rootCertificate: rootCertificate), .verifyFull(rootCertificate: rootCertificate)].contains(tls) {
+                throw StoreError.badURL("\(url): sslrootcert is read only with sslmode=verify-ca or verify-full")
             }
             self.host = host
             self.port = parts.port ?? 5432
             self.user = user.removingPercentEncoding ?? user
             self.password = parts.password.map { $0.removingPercentEncoding ?? $0 }
             self.database = database.removingPercentEncoding ?? database
+        }
+
+        /// The TLS settings of `tls`, or nil for `disable`.
+        func tlsConfiguration() -> TLSConfiguration? {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            let rootCertificate: String?
+            switch tls {
+            case .disable: return nil
+            case .prefer, .require:
+                configuration.certificateVerification = .none
+                rootCertificate = nil
+            case .verifyCA(let root):
+                configuration.certificateVerification = .noHostnameVerification
+                rootCertificate = root
+            case .verifyFull(let root):
+                configuration.certificateVerification = .fullVerification
+                rootCertificate = root
+            }
+            if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
+            return configuration
+        }
+
+        var clientTLS: PostgresClient.Configuration.TLS {
+            guard let configuration = tlsConfiguration() else { return .disable }
+            return tls == .prefer ? .prefer(configuration) : .require(configuration)
+        }
+
+        func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+            guard let configuration = tlsConfiguration() else { return .disable }
+            let context = try NIOSSLContext(configuration: configuration)
+            return tls == .prefer ? .prefer(context) : .require(context)
         }
     }
 
@@ -63,9 +124,10 @@ public final class PostgresStore: Sendable {
     public static func open(url: String, exclusive: Bool = false, logger: Logger = Logger(label: "alertgate.postgres"),
                             onWaiting: @Sendable () -> Void = {}) async throws -> PostgresStore {
         let address = try Address(url: url)
+        try await probe(address, logger: logger)
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
-            tls: .disable)
+            tls: address.clientTLS)
         configuration.options.connectTimeout = .seconds(10)
         let store = PostgresStore(client: PostgresClient(configuration: configuration), logger: logger)
         do {
@@ -79,6 +141,34 @@ public final class PostgresStore: Sendable {
             throw described(error)
         }
         return store
+    }
+
+    /// One connection made and closed before the pool's: a server that cannot be reached, a
+    /// certificate that does not verify or a password refused is said at once, in the words of
+    /// the failure, where the pool would retry for a minute and then report only that it gave up.
+    private static func probe(_ address: Address, logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            tls = try address.connectionTLS()
+        } catch {
+            throw StoreError.badURL("its TLS settings do not load (\(error)): is sslrootcert a PEM file alertgate may read?")
+        }
+        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                             password: address.password, database: address.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                                  id: 0, logger: logger).get()
+            try? await connection.close().get()
+        } catch {
+            var reason = "\(described(error))"
+            if case .database(let detail) = described(error) as? StoreError { reason = detail }
+            if ["CERTIFICATE_VERIFY_FAILED", "unableToValidateCertificate", "failedToValidateHostname"].contains(where: reason.contains) {
+                reason = "the server's TLS certificate does not verify against sslrootcert (or the system's roots) for this host name; "
+                    + "sslmode=require encrypts without checking it (\(reason))"
+            }
+            throw StoreError.database("cannot connect to \(address.host):\(address.port) as \(address.user): \(reason)")
+        }
     }
 
     /// Returns when the store closes; throws when the writer lock's connection is lost (the

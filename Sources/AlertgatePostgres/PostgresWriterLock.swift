@@ -36,7 +36,7 @@ final class PostgresWriterLock: Sendable {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(),
             configuration: .init(host: address.host, port: address.port, username: address.user, password: address.password,
-                                 database: address.database, tls: .disable),
+                                 database: address.database, tls: try address.connectionTLS()),
             id: 0, logger: logger).get()
         do {
             var pid: Int32 = 0

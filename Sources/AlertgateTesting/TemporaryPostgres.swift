@@ -19,6 +19,18 @@ public enum TemporaryPostgres {
     /// The server's URL without a database (`postgres://user@127.0.0.1:port`).
     private static let server = Mutex<Result<String, Failure>?>(nil)
 
+    private static let certificatePath = Mutex<String?>(nil)
+
+    /// The server's TLS certificate (self-signed, for localhost), for `sslrootcert`; a failure
+    /// on a server given by `$ALERTGATE_TEST_POSTGRES_URL`, whose certificate is not known.
+    public static func certificate() async throws -> String {
+        _ = try await onOwnThread { try serverURL() }
+        guard let path = certificatePath.withLock({ $0 }) else {
+            throw Failure(description: "the server of ALERTGATE_TEST_POSTGRES_URL is not this process's own: its certificate is not known")
+        }
+        return path
+    }
+
     /// A new, empty database on the test server; its URL.
     public static func database() async throws -> String {
         try await onOwnThread {
@@ -84,15 +96,24 @@ public enum TemporaryPostgres {
         }
         if isRoot { try run("/usr/bin/chown", ["postgres:postgres", folder]) }
         try runAsOwner(bin + "/initdb", ["-D", data, "-U", "alertgate", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C"])
+        // TLS on, as managed servers have it: a certificate for the name localhost, not for
+        // 127.0.0.1 (`certificate()`), so that checking the host name is seen to work.
+        try runAsOwner("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "7",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+            "-keyout", data + "/server.key", "-out", data + "/server.crt",
+        ])
+        try runAsOwner("/bin/chmod", ["600", data + "/server.key"])
         let port = try freePort()
         try runAsOwner(bin + "/pg_ctl", [
             "-D", data, "-l", folder + "/server.log", "-w", "-t", "60",
             // A cluster thrown away with the process: no fsync, so it does not hold up the disk
             // the SQLite tests (which do sync) write to.
-            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder) -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder) -c max_connections=200 -c ssl=on -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             "start",
         ])
         try stopWhenThisProcessEnds(pgCtl: bin + "/pg_ctl", data: data, folder: folder)
+        certificatePath.withLock { $0 = data + "/server.crt" }
         return "postgres://alertgate@127.0.0.1:\(port)"
     }
 

@@ -85,11 +85,62 @@ import Testing
         #expect(throws: StoreError.badURL("postgres://db/alerts names no user (postgres://user@host/database)")) {
             try PostgresStore.Address(url: "postgres://db/alerts")
         }
-        #expect(throws: StoreError.badURL("postgres://a@db/x?sslmode=require: sslmode=require is not supported (only sslmode=disable)")) {
-            try PostgresStore.Address(url: "postgres://a@db/x?sslmode=require")
+        #expect(throws: StoreError.badURL("postgres://a@db/x?sslcert=/c.pem: sslcert=/c.pem is not supported (sslmode and sslrootcert are)")) {
+            try PostgresStore.Address(url: "postgres://a@db/x?sslcert=/c.pem")
+        }
+        #expect(throws: StoreError.badURL("postgres://a@db/x?sslmode=on: sslmode=on is not one of disable, allow, prefer, require, verify-ca, verify-full")) {
+            try PostgresStore.Address(url: "postgres://a@db/x?sslmode=on")
+        }
+        #expect(throws: StoreError.badURL("postgres://a@db/x?sslmode=require&sslrootcert=/ca.pem: sslrootcert is read only with sslmode=verify-ca or verify-full")) {
+            try PostgresStore.Address(url: "postgres://a@db/x?sslmode=require&sslrootcert=/ca.pem")
         }
         let address = try? PostgresStore.Address(url: "postgresql://ops:s%40cret@10.0.0.5:6432/alertgate?sslmode=disable")
         #expect(address?.host == "10.0.0.5" && address?.port == 6432 && address?.user == "ops" && address?.password == "s@cret"
-            && address?.database == "alertgate")
+            && address?.database == "alertgate" && address?.tls == .disable)
+        // libpq's default, and its modes.
+        #expect((try? PostgresStore.Address(url: "postgres://a@db/x"))?.tls == .prefer)
+        #expect((try? PostgresStore.Address(url: "postgres://a@db/x?sslmode=require"))?.tls == .require)
+        #expect((try? PostgresStore.Address(url: "postgres://a@db/x?sslmode=verify-full&sslrootcert=/etc/ca.pem"))?.tls
+            == .verifyFull(rootCertificate: "/etc/ca.pem"))
+        #expect((try? PostgresStore.Address(url: "postgres://a@db/x?sslmode=verify-ca"))?.tls == .verifyCA(rootCertificate: nil))
+    }
+
+    /// Whether each of the store's connections to the database at `url` (a URL without a
+    /// query) speaks TLS, read by a connection of `psql`'s own without it.
+    static func connectionsUseTLS(_ url: String) async throws -> [Bool] {
+        let answer = try await TemporaryPostgres.psql(url + "?sslmode=disable", """
+            SELECT s.ssl FROM pg_stat_activity AS a JOIN pg_stat_ssl AS s USING (pid)
+            WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+            """)
+        return answer.split(separator: "\n").map { $0 == "t" }
+    }
+
+    @Test func theStoreSpeaksTLSAsSSLModeAsksAndChecksTheCertificateWhenTold() async throws {
+        let base = try await TemporaryPostgres.database()
+        let byName = base.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        let certificate = try await TemporaryPostgres.certificate()
+        for (url, encrypted) in [(base, true), (base + "?sslmode=require", true), (byName + "?sslmode=verify-full&sslrootcert=\(certificate)", true),
+                                 (base + "?sslmode=verify-ca&sslrootcert=\(certificate)", true), (base + "?sslmode=disable", false)] {
+            let store = try await PostgresStore.open(url: url, exclusive: true)
+            #expect(try await store.appliedMigrations().isEmpty == false)
+            let connections = try await Self.connectionsUseTLS(base)
+            await store.close()
+            #expect(!connections.isEmpty)
+            #expect(connections.allSatisfy { $0 == encrypted }, "\(url): \(connections), the writer lock's connection among them")
+        }
+        // Refused: a host name the certificate does not name (verify-full checks it, verify-ca
+        // did not above), a certificate no root of the system's signed, a root file not there.
+        let started = ContinuousClock.now
+        for url in [base + "?sslmode=verify-full&sslrootcert=\(certificate)", base + "?sslmode=verify-full"] {
+            do {
+                let store = try await PostgresStore.open(url: url)
+                await store.close()
+                Issue.record("\(url) was opened")
+            } catch {
+                #expect("\(error)".contains("the server's TLS certificate does not verify"), "\(url): \(error)")
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(30), "said at once, not after the pool's retries")
+        await #expect(throws: StoreError.self) { try await PostgresStore.open(url: base + "?sslmode=verify-ca&sslrootcert=/nonexistent.pem") }
     }
 }
