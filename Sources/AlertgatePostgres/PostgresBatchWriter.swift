@@ -145,23 +145,46 @@ struct PostgresBatchWriter {
             """)
     }
 
-    /// Alerts ascending by id: those with a row are updated (the title only when the change
-    /// carries one: a row holds the current title, where SQLite's keeps the first and the
-    /// current apart, v13), the others inserted with their labels and title. The open run of
-    /// folded repeats is the row's: the batch's part of it is added when it is the same run, or
-    /// starts it afresh (the trigger `alerts_run_closes` moves the one that ended to
-    /// `alert_runs`).
+    /// Alerts ascending by id. A change that carries labels and a title is of a new alert
+    /// (`AlertChange`): inserted, or updated like the others when its row exists after all.
+    /// Updated: the title only when the change carries one (a row holds the current title, where
+    /// SQLite's keeps the first and the current apart, v13). The open run of folded repeats is
+    /// the row's: the batch's part of it is added when it is the same run, or starts it afresh
+    /// (the trigger `alerts_run_closes` moves the one that ended to `alert_runs`). Most batches
+    /// of new alerts take one statement, of repeats one.
     private func write(_ alerts: [AlertChange], runs: FoldedRuns) async throws {
         guard !alerts.isEmpty else { return }
         let openRuns = alerts.map { alert in alert.runStartedAt.flatMap { runs.run(alertID: alert.id, startedAt: $0) } }
-        let runStartedAt = alerts.map { $0.runStartedAt?.milliseconds }
-        let runCount = openRuns.map { $0?.count ?? 0 }
-        let runFirst = NullableArray(openRuns.map { $0?.firstPayloadID }), runLast = NullableArray(openRuns.map { $0?.lastPayloadID })
+        let runStartedAt = alerts.map { $0.runStartedAt?.milliseconds }, runCount = openRuns.map { $0?.count ?? 0 }
+        let runFirst = openRuns.map { $0?.firstPayloadID }, runLast = openRuns.map { $0?.lastPayloadID }
         let status = alerts.map(\.status.code), severity = alerts.map(\.severity.code)
         let firstSeen = alerts.map(\.firstSeen.milliseconds), lastSeen = alerts.map(\.lastSeen.milliseconds)
-        let resolvedAt = NullableArray(alerts.map { $0.resolvedAt?.milliseconds }), count = alerts.map(\.count)
-        let endsAt = NullableArray(alerts.map { $0.endsAt?.milliseconds }), flapping = alerts.map(\.flapping)
-        let digest = alerts.map { Int64(bitPattern: $0.digest) }, runLastAt = NullableArray(alerts.map { $0.runLastAt?.milliseconds })
+        let resolvedAt = alerts.map { $0.resolvedAt?.milliseconds }, count = alerts.map(\.count)
+        let endsAt = alerts.map { $0.endsAt?.milliseconds }, flapping = alerts.map(\.flapping)
+        let digest = alerts.map { Int64(bitPattern: $0.digest) }, runLastAt = alerts.map { $0.runLastAt?.milliseconds }
+
+        let new = alerts.indices.filter { alerts[$0].packedLabels != nil && alerts[$0].title != nil }
+        var inserted: Set<Int64> = []
+        if !new.isEmpty {
+            func pick<T>(_ column: [T]) -> [T] { new.map { column[$0] } }
+            inserted = Set(try await ids("""
+                INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels, first_seen, last_seen,
+                                    resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at, run_count,
+                                    run_first_payload_id, run_last_payload_id)
+                SELECT * FROM unnest(\(new.map { alerts[$0].id }), \(new.map { alerts[$0].fingerprint.value }),
+                                     \(new.map { alerts[$0].incidentID }), \(pick(status)), \(new.map { alerts[$0].kind.code }),
+                                     \(new.map { alerts[$0].service }), \(new.map { alerts[$0].title ?? "" }), \(pick(severity)),
+                                     \(new.map { alerts[$0].packedLabels.map(JSONText.encode) ?? "{}" }), \(pick(firstSeen)),
+                                     \(pick(lastSeen)), \(NullableArray(pick(resolvedAt))), \(pick(count)), \(NullableArray(pick(endsAt))),
+                                     \(pick(flapping)), \(pick(digest)), \(NullableArray(pick(runStartedAt))), \(NullableArray(pick(runLastAt))),
+                                     \(pick(runCount)), \(NullableArray(pick(runFirst))), \(NullableArray(pick(runLast))))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+                """))
+        }
+        let changed = alerts.indices.filter { !inserted.contains(alerts[$0].id) }
+        guard !changed.isEmpty else { return }
+        func pick<T>(_ column: [T]) -> [T] { changed.map { column[$0] } }
         let updated = Set(try await ids("""
             UPDATE alerts AS a SET status = u.status, title = coalesce(u.title, a.title), severity = u.severity,
                 first_seen = u.first_seen, last_seen = u.last_seen, resolved_at = u.resolved_at, count = u.count, ends_at = u.ends_at,
@@ -172,37 +195,18 @@ struct PostgresBatchWriter {
                 run_last_payload_id = CASE WHEN u.run_count > 0 THEN u.run_last_payload_id
                     WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at THEN a.run_last_payload_id END,
                 run_started_at = u.run_started_at, run_last_at = u.run_last_at
-            FROM unnest(\(alerts.map(\.id)), \(status), \(NullableArray(alerts.map(\.title))), \(severity), \(firstSeen), \(lastSeen),
-                        \(resolvedAt), \(count), \(endsAt), \(flapping), \(digest), \(NullableArray(runStartedAt)), \(runLastAt),
-                        \(runCount), \(runFirst), \(runLast))
+            FROM unnest(\(changed.map { alerts[$0].id }), \(pick(status)), \(NullableArray(changed.map { alerts[$0].title })),
+                        \(pick(severity)), \(pick(firstSeen)), \(pick(lastSeen)), \(NullableArray(pick(resolvedAt))), \(pick(count)),
+                        \(NullableArray(pick(endsAt))), \(pick(flapping)), \(pick(digest)), \(NullableArray(pick(runStartedAt))),
+                        \(NullableArray(pick(runLastAt))), \(pick(runCount)), \(NullableArray(pick(runFirst))), \(NullableArray(pick(runLast))))
                 AS u(id, status, title, severity, first_seen, last_seen, resolved_at, count, ends_at, flapping, digest,
                      run_started_at, run_last_at, run_count, run_first_payload_id, run_last_payload_id)
             WHERE a.id = u.id
             RETURNING a.id
             """))
-        let new = alerts.indices.filter { !updated.contains(alerts[$0].id) }
-        guard !new.isEmpty else { return }
-        var titles: [String] = [], labels: [String] = []
-        for index in new {
-            guard let title = alerts[index].title, let packed = alerts[index].packedLabels else {
-                throw StoreError.incompleteBatch("alert \(alerts[index].id) is new but its change carries no title and labels")
-            }
-            titles.append(title)
-            labels.append(JSONText.encode(packed))
+        if let missing = changed.first(where: { !updated.contains(alerts[$0].id) }) {
+            throw StoreError.incompleteBatch("alert \(alerts[missing].id) is new but its change carries no title and labels")
         }
-        func pick<T>(_ column: [T]) -> [T] { new.map { column[$0] } }
-        try await run("""
-            INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels, first_seen, last_seen,
-                                resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at, run_count,
-                                run_first_payload_id, run_last_payload_id)
-            SELECT * FROM unnest(\(new.map { alerts[$0].id }), \(new.map { alerts[$0].fingerprint.value }),
-                                 \(new.map { alerts[$0].incidentID }), \(pick(status)), \(new.map { alerts[$0].kind.code }),
-                                 \(new.map { alerts[$0].service }), \(titles), \(pick(severity)), \(labels), \(pick(firstSeen)),
-                                 \(pick(lastSeen)), \(NullableArray(pick(resolvedAt.elements))), \(pick(count)),
-                                 \(NullableArray(pick(endsAt.elements))), \(pick(flapping)), \(pick(digest)),
-                                 \(NullableArray(pick(runStartedAt))), \(NullableArray(pick(runLastAt.elements))), \(pick(runCount)),
-                                 \(NullableArray(pick(runFirst.elements))), \(NullableArray(pick(runLast.elements))))
-            """)
     }
 
     /// Folded repeats of runs that ended within the batch, added to their rows.
