@@ -163,7 +163,36 @@ struct PostgresBatchWriter {
         let endsAt = alerts.map { $0.endsAt?.milliseconds }, flapping = alerts.map(\.flapping)
         let digest = alerts.map { Int64(bitPattern: $0.digest) }, runLastAt = alerts.map { $0.runLastAt?.milliseconds }
 
+        /// Updates the alerts at `indices`; the ids of the rows found.
+        func update(_ indices: [Int]) async throws -> Set<Int64> {
+            guard !indices.isEmpty else { return [] }
+            func pick<T>(_ column: [T]) -> [T] { indices.map { column[$0] } }
+            return Set(try await ids("""
+                UPDATE alerts AS a SET status = u.status, title = coalesce(u.title, a.title), severity = u.severity,
+                    first_seen = u.first_seen, last_seen = u.last_seen, resolved_at = u.resolved_at, count = u.count, ends_at = u.ends_at,
+                    flapping = u.flapping, digest = u.digest,
+                    run_count = CASE WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at THEN a.run_count + u.run_count ELSE u.run_count END,
+                    run_first_payload_id = CASE WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at AND a.run_count > 0
+                        THEN a.run_first_payload_id ELSE u.run_first_payload_id END,
+                    run_last_payload_id = CASE WHEN u.run_count > 0 THEN u.run_last_payload_id
+                        WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at THEN a.run_last_payload_id END,
+                    run_started_at = u.run_started_at, run_last_at = u.run_last_at
+                FROM unnest(\(indices.map { alerts[$0].id }), \(pick(status)), \(NullableArray(indices.map { alerts[$0].title })),
+                            \(pick(severity)), \(pick(firstSeen)), \(pick(lastSeen)), \(NullableArray(pick(resolvedAt))), \(pick(count)),
+                            \(NullableArray(pick(endsAt))), \(pick(flapping)), \(pick(digest)), \(NullableArray(pick(runStartedAt))),
+                            \(NullableArray(pick(runLastAt))), \(pick(runCount)), \(NullableArray(pick(runFirst))), \(NullableArray(pick(runLast))))
+                    AS u(id, status, title, severity, first_seen, last_seen, resolved_at, count, ends_at, flapping, digest,
+                         run_started_at, run_last_at, run_count, run_first_payload_id, run_last_payload_id)
+                WHERE a.id = u.id
+                RETURNING a.id
+                """))
+        }
+
+        // Changed alerts first: one resolved in this batch leaves its fingerprint to the new
+        // alert of it that follows (`alerts_one_firing`).
         let new = alerts.indices.filter { alerts[$0].packedLabels != nil && alerts[$0].title != nil }
+        let known = alerts.indices.filter { alerts[$0].packedLabels == nil || alerts[$0].title == nil }
+        var updated = try await update(known)
         var inserted: Set<Int64> = []
         if !new.isEmpty {
             func pick<T>(_ column: [T]) -> [T] { new.map { column[$0] } }
@@ -182,29 +211,10 @@ struct PostgresBatchWriter {
                 RETURNING id
                 """))
         }
-        let changed = alerts.indices.filter { !inserted.contains(alerts[$0].id) }
-        guard !changed.isEmpty else { return }
-        func pick<T>(_ column: [T]) -> [T] { changed.map { column[$0] } }
-        let updated = Set(try await ids("""
-            UPDATE alerts AS a SET status = u.status, title = coalesce(u.title, a.title), severity = u.severity,
-                first_seen = u.first_seen, last_seen = u.last_seen, resolved_at = u.resolved_at, count = u.count, ends_at = u.ends_at,
-                flapping = u.flapping, digest = u.digest,
-                run_count = CASE WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at THEN a.run_count + u.run_count ELSE u.run_count END,
-                run_first_payload_id = CASE WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at AND a.run_count > 0
-                    THEN a.run_first_payload_id ELSE u.run_first_payload_id END,
-                run_last_payload_id = CASE WHEN u.run_count > 0 THEN u.run_last_payload_id
-                    WHEN a.run_started_at IS NOT DISTINCT FROM u.run_started_at THEN a.run_last_payload_id END,
-                run_started_at = u.run_started_at, run_last_at = u.run_last_at
-            FROM unnest(\(changed.map { alerts[$0].id }), \(pick(status)), \(NullableArray(changed.map { alerts[$0].title })),
-                        \(pick(severity)), \(pick(firstSeen)), \(pick(lastSeen)), \(NullableArray(pick(resolvedAt))), \(pick(count)),
-                        \(NullableArray(pick(endsAt))), \(pick(flapping)), \(pick(digest)), \(NullableArray(pick(runStartedAt))),
-                        \(NullableArray(pick(runLastAt))), \(pick(runCount)), \(NullableArray(pick(runFirst))), \(NullableArray(pick(runLast))))
-                AS u(id, status, title, severity, first_seen, last_seen, resolved_at, count, ends_at, flapping, digest,
-                     run_started_at, run_last_at, run_count, run_first_payload_id, run_last_payload_id)
-            WHERE a.id = u.id
-            RETURNING a.id
-            """))
-        if let missing = changed.first(where: { !updated.contains(alerts[$0].id) }) {
+        // A whole alert (`AlertChange(AlertState)`) whose row exists: updated like the others.
+        let existing = new.filter { !inserted.contains(alerts[$0].id) }
+        updated.formUnion(try await update(existing))
+        if let missing = (known + existing).first(where: { !updated.contains(alerts[$0].id) }) {
             throw StoreError.incompleteBatch("alert \(alerts[missing].id) is new but its change carries no title and labels")
         }
     }
