@@ -134,10 +134,19 @@ public struct GenericEventCodec: Sendable {
         }
 
         let explicitService = try event.string("service", maxBytes: 256)
-        guard let title = try event.string("title", maxBytes: 1024) ?? (explicitService != nil ? labels["alertname"] : nil),
-              !title.trimmingCharacters(in: .whitespaces).isEmpty
-        else {
-            throw .missing("title")
+        var description = try event.string("description", maxBytes: 64 * 1024)
+        var title = try event.string("title", maxBytes: 1024) ?? (explicitService != nil ? labels["alertname"] : nil)
+        if flavor == .reports {
+            // What a support tool forwards without a template: the user's words as `text` or
+            // `message`, a `subject`, or no title at all (its first line then serves).
+            let text = try event.string("text", maxBytes: 64 * 1024), message = try event.string("message", maxBytes: 64 * 1024)
+            description = description ?? text ?? message
+            if title.map(Self.isBlank) ?? true {
+                title = [try event.string("subject", maxBytes: 1024), description.map(Self.headline)].compactMap { $0 }.first { !Self.isBlank($0) }
+            }
+        }
+        guard let title, !Self.isBlank(title) else {
+            throw flavor == .reports ? .missing("title (or subject, text, message, description)") : .missing("title")
         }
         let service = explicitService ?? labels["service"] ?? labels["job"] ?? "unknown"
 
@@ -155,8 +164,23 @@ public struct GenericEventCodec: Sendable {
 
         return Signal(
             kind: kind, source: flavor.source, status: status, service: service, title: title,
-            description: try event.string("description", maxBytes: 64 * 1024), severity: severity, labels: labels,
+            description: description, severity: severity, labels: labels,
             dedupKey: try event.string("dedup_key", maxBytes: 255), occurredAt: try event.time("occurred_at"),
             links: try event.links("links"), sender: try event.string("source", maxBytes: 256))
+    }
+
+    /// Nothing but spaces and tabs (a title must hold something else).
+    static func isBlank(_ text: String) -> Bool {
+        text.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
+    /// A report's title made of its text: the first line that says something, cut at a word
+    /// before 120 characters.
+    static func headline(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.first { !isBlank($0) } ?? ""
+        guard line.count > 120 else { return line }
+        let cut = line.prefix(120)
+        let words = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+        return words.trimmingCharacters(in: .whitespaces) + "…"
     }
 }

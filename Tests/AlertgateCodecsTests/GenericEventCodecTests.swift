@@ -57,6 +57,30 @@ import Testing
         #expect(change.labels == ["version": "2.1", "commit": "abc123", "author": "dana"])
     }
 
+    /// A support agent's forward without a template: a subject, or only the user's words.
+    @Test func aReportWithoutATitleTakesItsSubjectOrItsFirstLine() throws {
+        let reports = GenericEventCodec(.reports)
+        let subject = try #require(try decode(#"{"subject": "Card declined at checkout", "text": "I tried twice.\nStill failing.", "service": "web"}"#,
+                                              codec: reports).signals.first?.signal)
+        #expect(subject.title == "Card declined at checkout")
+        #expect(subject.description == "I tried twice.\nStill failing.")
+        let message = try #require(try decode(#"{"message": "\n  The invoice page is blank  \nsince this morning"}"#, codec: reports).signals.first?.signal)
+        #expect(message.title == "The invoice page is blank")
+        #expect(message.description == "\n  The invoice page is blank  \nsince this morning")
+        let long = String(repeating: "slow page ", count: 30)
+        let cut = try #require(try decode(#"{"description": "\#(long)"}"#, codec: reports).signals.first?.signal)
+        #expect(cut.title.count <= 121 && cut.title.hasSuffix("page…"))
+        #expect(cut.description == long)
+        // The title wins when there is one; events keep requiring it.
+        let titled = try #require(try decode(#"{"title": "Export broken", "text": "details"}"#, codec: reports).signals.first?.signal)
+        #expect(titled.title == "Export broken" && titled.description == "details")
+        let missing = { (text: String, codec: GenericEventCodec) -> CodecError? in
+            do { _ = try decode(text, codec: codec); return nil } catch { return error as? CodecError }
+        }
+        #expect(missing(#"{"service": "web", "text": "   "}"#, reports)?.field == "title (or subject, text, message, description)")
+        #expect(missing(#"{"service": "web", "text": "words"}"#, events)?.field == "title")
+    }
+
     @Test func arraysKeepGoodItemsAndNameBadOnes() throws {
         let batch = try decode(#"[{"title": "a"}, {"title": ""}, {"title": "b", "status": "sleeping"}, [], {"title": "c", "links": [{"text": "no href"}]}]"#)
         #expect(batch.signals.map(\.item) == [0])

@@ -129,6 +129,18 @@ import Testing
             #expect((detail.json["reports"] as? [Any])?.count == 1)
             let suspects = try #require(detail.json["suspect_changes"] as? [[String: Any]])
             #expect(suspects.first?["title"] as? String == "Deploy checkout 1.4.2")
+
+            // Forwarded as a support tool sends it, without a title: it joins the same incident,
+            // titled by its subject, the user's words kept as its description.
+            let forwarded = try await gateway.client.post("/api/v1/reports", #"""
+                {"subject": "Payment page spins forever", "text": "Hi,\nI tried three cards.", "service": "checkout", "reporter": "ana@example.com"}
+                """#)
+            #expect(forwarded.status == 202)
+            let joined = try #require((forwarded.json["results"] as? [[String: Any]])?.first)
+            #expect(joined["incident_id"] as? Int == incidentID)
+            let signal = try await gateway.client.get("/api/v1/signals/\(try #require(joined["signal_id"] as? Int))")
+            #expect(signal.json["title"] as? String == "Payment page spins forever")
+            #expect((signal.json["signal"] as? [String: Any])?["description"] as? String == "Hi,\nI tried three cards.")
         }
     }
 }
