@@ -22,18 +22,33 @@ package struct PortableTable: Sendable {
     let key: String
     /// `SELECT` of `columns` (or of what `convert` reads) `FROM` the table, without `WHERE`.
     let select: String
+    /// A whole row made by decoding it (a signal's); otherwise `columns` are read by name.
     let convert: (@Sendable (Row, Database, WhyTemplates) throws -> [PortableValue])?
+    /// Text columns SQLite keeps compact, and the function that spells one out.
+    let spelledOut: [String: @Sendable (String) throws -> String]
     /// Keys per page: few for payloads, whose rows are large.
     package let pageKeys: Int64
 
     init(_ name: String, _ columns: [String], key: String = "id", pageKeys: Int64 = 2_000, select: String? = nil,
+         spelledOut: [String: @Sendable (String) throws -> String] = [:],
          convert: (@Sendable (Row, Database, WhyTemplates) throws -> [PortableValue])? = nil) {
         self.name = name
         self.columns = columns
         self.key = key
         self.select = select ?? "SELECT \(columns.joined(separator: ", ")) FROM \(name)"
+        self.spelledOut = spelledOut
         self.convert = convert
         self.pageKeys = pageKeys
+    }
+
+    /// A row's values in `columns`' order, read by name, compact text spelled out.
+    func values(of row: Row, in db: Database, templates: WhyTemplates) throws -> [PortableValue] {
+        if let convert { return try convert(row, db, templates) }
+        return try columns.map { column in
+            let value: DatabaseValue = row[column]
+            if let spellOut = spelledOut[column], case .string(let text) = value.storage { return .text(try spellOut(text)) }
+            return Self.portable(value)
+        }
     }
 
     /// In an order that suits a store with foreign keys, though none declares them yet.
@@ -48,16 +63,9 @@ package struct PortableTable: Sendable {
             "id", "fingerprint", "incident_id", "status", "kind", "service", "title", "severity", "labels", "first_seen", "last_seen",
             "resolved_at", "count", "ends_at", "flapping", "digest", "run_started_at", "run_last_at", "run_count",
             "run_first_payload_id", "run_last_payload_id",
-        ], select: """
-            SELECT id, fingerprint, incident_id, status, kind, service, coalesce(retitled, title), severity, labels, first_seen,
-                   last_seen, resolved_at, count, ends_at, flapping, digest, run_started_at, run_last_at, run_count,
-                   run_first_payload_id, run_last_payload_id
-            FROM alerts
-            """, convert: { row, _, _ in
-                var values = portable(row)
-                values[8] = .text(JSONText.encode(try LabelsText.decode(row[8])))
-                return values
-            }),
+        ],  // its current title first: a column read by name is the leftmost of that name
+           select: "SELECT coalesce(alerts.retitled, alerts.title) AS title, alerts.* FROM alerts",
+           spelledOut: ["labels": { JSONText.encode(try LabelsText.decode($0)) }]),
         PortableTable("alert_runs", ["alert_id", "started_at", "last_at", "count", "first_payload_id", "last_payload_id"], key: "alert_id"),
         PortableTable("signals", [
             "id", "payload_id", "item", "kind", "source", "status", "decision", "severity", "received_at", "at", "alert_id",
@@ -74,11 +82,7 @@ package struct PortableTable: Sendable {
         }),
         PortableTable("changes", ["signal_id", "service", "title", "description", "at", "sender", "links"], key: "signal_id"),
         PortableTable("timeline", ["id", "incident_id", "at", "kind", "by", "text", "signal_id", "alert_id", "public"],
-                      key: "timeline.id", select: "SELECT \(RowDecoding.timelineColumns) FROM timeline", convert: { row, _, _ in
-                          let values = portable(row)
-                          // timelineColumns puts `text` last; the portable order has it sixth.
-                          return Array(values[0..<5]) + [values[8]] + Array(values[5..<8])
-                      }),
+                      key: "timeline.id", select: "SELECT \(RowDecoding.timelineColumns) FROM timeline"),
         PortableTable("transitions", ["seq", "at", "kind", "incident_id", "alert_id", "severity", "detail"], key: "seq"),
         PortableTable("notifications", [
             "id", "transition_seq", "kind", "incident_id", "receiver", "route", "is_repeat", "created_at", "due_at", "status",
@@ -89,16 +93,14 @@ package struct PortableTable: Sendable {
         PortableTable("component_states", ["service", "state", "set_by", "set_at"], key: "rowid"),
     ]
 
-    /// A row's values as they are stored.
-    static func portable(_ row: Row) -> [PortableValue] {
-        row.databaseValues.map { value in
-            switch value.storage {
-            case .null: .null
-            case .int64(let integer): .integer(integer)
-            case .double(let double): .integer(Int64(double))
-            case .string(let text): .text(text)
-            case .blob(let data): .blob([UInt8](data))
-            }
+    /// A value as it is stored.
+    static func portable(_ value: DatabaseValue) -> PortableValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let integer): .integer(integer)
+        case .double(let double): .integer(Int64(double))
+        case .string(let text): .text(text)
+        case .blob(let data): .blob([UInt8](data))
         }
     }
 }
@@ -131,7 +133,7 @@ package final class PortableSnapshot: Sendable {
         try snapshots.read { db in
             let rows = try Row.fetchAll(db, sql: "\(table.select) WHERE \(table.key) BETWEEN ? AND ? ORDER BY \(table.key)",
                                         arguments: [keys.lowerBound, keys.upperBound])
-            return try rows.map { row in try table.convert?(row, db, templates) ?? PortableTable.portable(row) }
+            return try rows.map { row in try table.values(of: row, in: db, templates: templates) }
         }
     }
 
