@@ -12,6 +12,7 @@ import time
 import pytest
 
 from support import ALERTGATE_BIN, RULES, Alertgate, Receiver, childproc, find_binary
+from postgres import Postgres  # scripts/lib, on the path once support is imported
 
 START_TIMEOUT = 30  # seconds for alertgate to print its listening line
 STOP_TIMEOUT = 20  # seconds for alertgate to drain and exit on SIGTERM
@@ -88,6 +89,14 @@ def start_alertgate(workdir):
             failures.append(f"{gateway.name} exit code {code} on SIGTERM (None: killed after no exit within "
                             f"{STOP_TIMEOUT} s):\n{gateway.stderr_tail()}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def postgres():
+    """A PostgreSQL server of the test's own (scripts/lib/postgres.py), stopped at teardown."""
+    server = Postgres()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -10,21 +10,11 @@ import shutil
 import threading
 import time
 
-import pytest
-
 from support import ALERTGATE_BIN, eventually, request  # first: it puts scripts/lib on the path
 import childproc  # noqa: E402
-from postgres import Postgres  # noqa: E402
 
 TAKEOVER_BUDGET = 30  # seconds from the SIGKILL to the standby answering through nginx
 EVENTS = 240
-
-
-@pytest.fixture
-def postgres():
-    server = Postgres()
-    yield server
-    server.stop()
 
 
 def nginx_config(workdir, listen_port, upstream_ports):
@@ -71,9 +61,9 @@ def answers(url):
         return False
 
 
-def start_gateway(name, workdir, url, port):
+def start_gateway(name, workdir, url, port, *extra):
     return childproc.Child(name, [ALERTGATE_BIN, "serve", "--port", str(port), "--storage-url", url,
-                                  "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"],
+                                  "--syslog-port", "off", "--gelf-port", "off", "--json-port", "off", *extra],
                            os.path.join(workdir, f"{name}.log"))
 
 

@@ -80,7 +80,14 @@ public struct GatewayConfig: Hashable, Sendable {
         /// A PostgreSQL database (`postgres://user[:password]@host[:port]/database`) instead of
         /// the SQLite file; nil keeps SQLite.
         public var url: String?
+        /// With PostgreSQL, which gateways on the database write: `one` at a time (the others
+        /// wait as standbys), or `all`, each batch in its turn.
+        public var writers = Writers.one
         public init() {}
+
+        public enum Writers: String, Hashable, Sendable, CaseIterable {
+            case one, all
+        }
     }
 
     public struct Pipeline: Hashable, Sendable {
@@ -183,6 +190,14 @@ public struct GatewayConfig: Hashable, Sendable {
 
     /// Refuses to serve beyond this machine with no tokens: anyone who reached the port could
     /// read every incident, act on it and forge alerts.
+    /// What the settings ask of each other once flags and environment are applied: gateways
+    /// write side by side only on a database server.
+    public func requireStorageForWriters() throws(ConfigError) {
+        if storage.writers == .all, storage.url == nil {
+            throw ConfigError(key: "storage.writers", message: "all needs storage.url: gateways write side by side only on PostgreSQL")
+        }
+    }
+
     public func requireTokensBeyondLoopback() throws(ConfigError) {
         guard Self.isLoopback(http.host) || !policy.tokens.isEmpty || http.insecure else {
             throw ConfigError(key: "auth.tokens", message: """

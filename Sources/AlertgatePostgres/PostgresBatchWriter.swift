@@ -12,7 +12,15 @@ struct PostgresBatchWriter {
     let connection: PostgresConnection
     let logger: Logger
 
-    func write(_ batch: StoreBatch) async throws -> [(any StoredPayload.CommitObserver, Int64)] {
+    /// What a batch wrote: each payload's id for its observer, and the alerts and incidents it
+    /// changed, which other gateways writing in turns read back (`PostgresStore+Turns`).
+    struct Written {
+        var observers: [(any StoredPayload.CommitObserver, Int64)]
+        var alertIDs: [Int64]
+        var incidentIDs: [Int64]
+    }
+
+    func write(_ batch: StoreBatch) async throws -> Written {
         var records: [IngestRecord] = []
         for case .ingest(let record) in batch.entries { records.append(record) }
         let payloadIDs = try await insertPayloads(records.map(\.payload))
@@ -50,13 +58,14 @@ struct PostgresBatchWriter {
             }
         }
         let changedAlerts = alerts.sorted(by: { $0.id })
+        let changedIncidents = incidents.sorted(by: { $0.id })
         try await insert(signals)
         try await write(changedAlerts, runs: runs)
         try await writeRuns(runs, exceptOpenRunsOf: changedAlerts)
-        try await upsert(incidents.sorted(by: { $0.id }))
+        try await upsert(changedIncidents)
         try await insert(timeline)
         try await insert(transitions)
-        return observers
+        return Written(observers: observers, alertIDs: changedAlerts.map(\.id), incidentIDs: changedIncidents.map(\.id))
     }
 
     private func run(_ query: PostgresQuery) async throws {

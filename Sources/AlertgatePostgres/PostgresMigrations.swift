@@ -274,5 +274,26 @@ enum PostgresMigrations {
                 set_at BIGINT NOT NULL
             );
             """),
+        // Gateways writing side by side (`storage.writers: all`): each commit's version and
+        // what it changed, which the others read when their turn begins (`PostgresStore+Turns`);
+        // leases for the work one of them does at a time (retention); and the config reloads
+        // each asks of the others (`PostgresStore.announceReload`).
+        Migration(name: "v2-replicas", sql: """
+            CREATE TABLE writer_log (
+                version BIGINT PRIMARY KEY,
+                alerts BIGINT[] NOT NULL,
+                incidents BIGINT[] NOT NULL
+            );
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                until BIGINT NOT NULL
+            );
+            CREATE TABLE reloads (
+                id BIGSERIAL PRIMARY KEY,
+                holder TEXT NOT NULL,
+                at BIGINT NOT NULL
+            );
+            """),
     ]
 }

@@ -13,6 +13,16 @@ import PostgresNIO
 extension PostgresStore: RetentionSteps {
     public func releaseFreePages() async throws -> Int64 { 0 }
 
+    /// The `leases` row of retention: taken when free or run out, renewed by its holder.
+    public func takeRetentionLease(now: Timestamp, until: Timestamp) async throws -> Bool {
+        try await countRows("""
+            INSERT INTO leases (name, holder, until) VALUES ('retention', \(holderID), \(until.milliseconds))
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+            WHERE leases.until < \(now.milliseconds) OR leases.holder = excluded.holder
+            RETURNING 1 AS taken
+            """) > 0
+    }
+
     // MARK: - Incidents
 
     package func closedIncidentIDs(after: Int64, closedBefore before: Timestamp, limit: Int) async throws -> [Int64] {

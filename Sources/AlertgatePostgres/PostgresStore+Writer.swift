@@ -21,14 +21,20 @@ extension PostgresStore: StoreWriter {
             let kept = Set(incidents.map(\.id))
             alerts.removeAll { !kept.contains($0.incidentID) }
         }
+        let last = try await lastIDs()
+        return CorrelatorState(alerts: alerts, incidents: incidents, lastSignalID: last.signal, lastAlertID: last.alert,
+                               lastIncidentID: last.incident)
+    }
+
+    /// The highest signal, alert and incident ids given.
+    func lastIDs() async throws -> (signal: Int64, alert: Int64, incident: Int64) {
         let rows = try await client.query("""
             SELECT (SELECT coalesce(max(id), 0) FROM signals), (SELECT coalesce(max(id), 0) FROM alerts),
                    (SELECT coalesce(max(id), 0) FROM incidents)
             """, logger: logger)
         var last = (signal: Int64(0), alert: Int64(0), incident: Int64(0))
         for try await (signal, alert, incident) in rows.decode((Int64, Int64, Int64).self) { last = (signal, alert, incident) }
-        return CorrelatorState(alerts: alerts, incidents: incidents, lastSignalID: last.signal, lastAlertID: last.alert,
-                               lastIncidentID: last.incident)
+        return last
     }
 
     public func loadIncident(id: Int64) async throws -> (incident: IncidentState, firingAlerts: [AlertState])? {
@@ -50,9 +56,18 @@ extension PostgresStore: StoreWriter {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        let observers = try await inTransaction { connection in
-            try await fence(on: connection)
-            return try await PostgresBatchWriter(connection: connection, logger: logger).write(batch)
+        let observers: [(any StoredPayload.CommitObserver, Int64)]
+        do {
+            let version: Int64
+            (observers, version) = try await inTransaction { connection in
+                try await fence(on: connection)
+                let written = try await PostgresBatchWriter(connection: connection, logger: logger).write(batch)
+                return (written.observers, try await log(written, on: connection))
+            }
+            committed(version: version)
+        } catch {
+            committed(version: nil)
+            throw error
         }
         for (observer, id) in observers { observer.payloadCommitted(id: id) }
     }

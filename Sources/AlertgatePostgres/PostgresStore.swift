@@ -18,9 +18,27 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
-    /// The writer lock, when opened `exclusive`.
-    private let writerLock: Mutex<PostgresWriterLock?> = Mutex(nil)
+    /// The writer lock, unless opened with `Sharing.none`.
+    let writerLock: Mutex<PostgresWriterLock?> = Mutex(nil)
+    let sharing: Sharing
+    /// The version of the last batch this store committed in the log of changes
+    /// (`PostgresStore+Turns`), nil when not known; kept only while it holds the writer lock.
+    let writtenVersion: Mutex<Int64?> = Mutex(nil)
     let payloadCompressor = PayloadCompressor()
+    /// Names this store as the holder of a lease (`leases`).
+    let holderID = UUID().uuidString
+
+    /// How a store writes beside other gateways on the same database (`storage.writers`).
+    public enum Sharing: Sendable {
+        /// No writer lock: for tools and tests that write alone.
+        case none
+        /// One gateway writes; the others wait as standbys and take over when it stops
+        /// (`storage.writers: one`).
+        case standby
+        /// Every gateway writes, a batch at a time, each in its turn (`storage.writers: all`,
+        /// `WriterTurns`).
+        case turns
+    }
 
     /// What a `postgres://` URL names.
     public struct Address: Equatable, Sendable {
@@ -110,18 +128,19 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, sharing: Sharing, logger: Logger) {
         self.client = client
+        self.sharing = sharing
         self.logger = logger
         running = Task { await client.run() }
     }
 
-    /// Connects to the database at `url` and brings its schema up to date. `exclusive` (a
-    /// gateway's store): also take the database's writer lock (`PostgresWriterLock`), waiting
-    /// as a standby while another gateway holds it (`onWaiting` is called when the wait begins);
-    /// every batch then checks that the lock is still held. Until replicas agree through the
-    /// database (locks per batch, ids from the database), one gateway writes at a time.
-    public static func open(url: String, exclusive: Bool = false, logger: Logger = Logger(label: "alertgate.postgres"),
+    /// Connects to the database at `url` and brings its schema up to date. As a gateway's store
+    /// (`sharing` other than `none`) it also opens the database's writer lock
+    /// (`PostgresWriterLock`): with `standby`, takes it, waiting as a standby while another
+    /// gateway holds it (`onWaiting` is called when the wait begins); with `turns`, takes it for
+    /// each turn (`beginTurn`). Every batch checks that the lock is held.
+    public static func open(url: String, sharing: Sharing = .none, logger: Logger = Logger(label: "alertgate.postgres"),
                             onWaiting: @Sendable () -> Void = {}) async throws -> PostgresStore {
         let address = try Address(url: url)
         try await probe(address, logger: logger)
@@ -129,11 +148,16 @@ public final class PostgresStore: Sendable {
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
             tls: address.clientTLS)
         configuration.options.connectTimeout = .seconds(10)
-        let store = PostgresStore(client: PostgresClient(configuration: configuration), logger: logger)
+        let store = PostgresStore(client: PostgresClient(configuration: configuration), sharing: sharing, logger: logger)
         do {
             try await store.migrate()
-            if exclusive {
+            switch sharing {
+            case .none: break
+            case .standby:
                 let lock = try await PostgresWriterLock.take(address, logger: logger, onWaiting: onWaiting)
+                store.writerLock.withLock { $0 = lock }
+            case .turns:
+                let lock = try await PostgresWriterLock.connect(address, logger: logger)
                 store.writerLock.withLock { $0 = lock }
             }
         } catch {
@@ -177,7 +201,8 @@ public final class PostgresStore: Sendable {
         try await writerLock.withLock { $0 }?.watch()
     }
 
-    /// Throws unless this store holds the writer lock, when it was opened `exclusive`.
+    /// Throws unless this store holds the writer lock (in its turn, with `turns`); does nothing
+    /// for a store opened with `Sharing.none`.
     func fence(on connection: PostgresConnection) async throws {
         try await writerLock.withLock { $0 }?.fence(on: connection)
     }

@@ -4,10 +4,11 @@ import NIOPosix
 import PostgresNIO
 import Synchronization
 
-/// The database's writer lock: a session advisory lock, held on a connection of its own for as
-/// long as a gateway writes. One gateway writes to a database at a time; the others wait as
-/// standbys and take over when the holder stops or dies (its connection closes, and PostgreSQL
-/// releases the lock with it).
+/// The database's writer lock: a session advisory lock, held on a connection of its own while a
+/// gateway writes. With `storage.writers: one` a gateway holds it for as long as it runs; the
+/// others wait as standbys and take over when the holder stops or dies (its connection closes,
+/// and PostgreSQL releases the lock with it). With `all`, every gateway takes it for a turn of
+/// a few batches (`beginTurn`, `endTurn`).
 ///
 /// Every batch checks, in its own transaction, that this connection still holds the lock
 /// (`fence`): a gateway whose lock connection was lost (the server restarted, the network
@@ -33,14 +34,9 @@ final class PostgresWriterLock: Sendable {
     /// Connects and takes the lock, waiting while another gateway holds it (`onWaiting` is
     /// called once, when the wait begins). Cancelling the task ends the wait.
     static func take(_ address: PostgresStore.Address, logger: Logger, onWaiting: @Sendable () -> Void) async throws -> PostgresWriterLock {
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: .init(host: address.host, port: address.port, username: address.user, password: address.password,
-                                 database: address.database, tls: try address.connectionTLS()),
-            id: 0, logger: logger).get()
+        let lock = try await connect(address, logger: logger)
+        let connection = lock.connection
         do {
-            var pid: Int32 = 0
-            for try await value in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { pid = value }
             var waiting = false
             while true {
                 var taken = false
@@ -58,11 +54,39 @@ final class PostgresWriterLock: Sendable {
                 try await Task.sleep(for: interval)
             }
             if waiting { logger.notice("took over the database's writer lock") }
+            return lock
+        } catch {
+            await lock.release()
+            throw error
+        }
+    }
+
+    /// Connects, without taking the lock: for gateways that take it a turn at a time.
+    static func connect(_ address: PostgresStore.Address, logger: Logger) async throws -> PostgresWriterLock {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: .init(host: address.host, port: address.port, username: address.user, password: address.password,
+                                 database: address.database, tls: try address.connectionTLS()),
+            id: 0, logger: logger).get()
+        do {
+            var pid: Int32 = 0
+            for try await value in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { pid = value }
             return PostgresWriterLock(connection: connection, backendPID: pid, logger: logger)
         } catch {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// Takes the lock for a turn, waiting in PostgreSQL's queue of the gateways that want it
+    /// (first come, first served).
+    func beginTurn() async throws {
+        try await connection.query("SELECT pg_advisory_lock(\(Self.key))", logger: logger)
+    }
+
+    /// Lets the lock go at the end of a turn.
+    func endTurn() async throws {
+        try await connection.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
     }
 
     /// Throws unless this lock's connection still holds the lock: the first statement of every

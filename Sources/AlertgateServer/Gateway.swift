@@ -48,8 +48,10 @@ public struct Gateway: Sendable {
                             logger: Logger = Logger(label: "alertgate"), onStandby: @Sendable () -> Void = {}) async throws -> Gateway {
         try config.validate()
         try config.requireTokensBeyondLoopback()
+        try config.requireStorageForWriters()
         let store: any GatewayStore = if let url = config.storage.url {
-            try await PostgresStore.open(url: url, exclusive: true, logger: logger, onWaiting: onStandby)
+            try await PostgresStore.open(url: url, sharing: config.storage.writers == .all ? .turns : .standby, logger: logger,
+                                         onWaiting: onStandby)
         } else {
             try SQLiteStore(path: config.storage.path, synchronous: config.storage.synchronous)
         }
@@ -77,7 +79,12 @@ public struct Gateway: Sendable {
         retentionStats = RetentionStats(registry: metrics.registry)
         policy = PolicyBook(policy: config.policy, silences: storedSilences)
         silences = SilenceService(store: store, book: policy, clock: clock)
-        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger)
+        var announce: (@Sendable () async throws -> Void)?
+        if config.storage.writers == .all, let database = store as? PostgresStore {
+            announce = { [clock] in try await database.announceReload(at: clock.now()) }
+        }
+        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger,
+                            announce: announce)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
         externalURL = ExternalURL(configured: config.http.externalURL)
         admission = RequestAdmission(maxRequests: config.http.maxConcurrentRequests, maxBodyBytes: config.http.maxInflightBodyBytes,
@@ -129,6 +136,9 @@ public struct Gateway: Sendable {
     func storeServices() -> [any Service] {
         switch store {
         case let file as SQLiteStore: [CheckpointService(store: file, logger: logger)]
+        case let database as PostgresStore where config.storage.writers == .all:
+            [PostgresWriterService(store: database),
+             ReplicaSync(store: database, silences: silences, reloader: reloader, clock: clock, logger: logger)]
         case let database as PostgresStore: [PostgresWriterService(store: database)]
         default: []
         }

@@ -15,6 +15,11 @@ public struct TestHTTPClient: Sendable {
             (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
         }
 
+        /// The body as a JSON array of objects (empty when it is not one).
+        public var jsonArray: [[String: Any]] {
+            (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? []
+        }
+
         public var text: String { String(decoding: body, as: UTF8.self) }
 
         public func header(_ name: String) -> String? {

@@ -33,11 +33,55 @@ import Testing
         for replica in replicas { await replica.close() }
     }
 
+    /// Two stores writing in turns, each with its own correlator: a turn tells each what the
+    /// other wrote since its own last commit, and a correlator that takes it places the next
+    /// signal as one correlator would have placed both.
+    @Test func aTurnBringsTheCorrelatorUpToWhatTheOtherGatewayWrote() async throws {
+        let url = try await TemporaryPostgres.database()
+        let (first, second) = (try await PostgresStore.open(url: url, sharing: .turns), try await PostgresStore.open(url: url, sharing: .turns))
+        var (a, b) = (Feed(), Feed())
+        do {
+            // The first turn of each knows nothing yet: the correlator is loaded whole.
+            guard case .unknown = try await first.beginTurn() else { throw Failure("a first turn starts from the whole state") }
+            try await first.commit(StoreBatch(entries: [.ingest(a.record([alert("api", "Down"), alert("db", "Slow")], at: 0))]))
+            try await first.endTurn()
+
+            guard case .unknown = try await second.beginTurn() else { throw Failure("a first turn starts from the whole state") }
+            b.correlator = Correlator(config: b.correlator.config, state: try await second.loadCorrelatorState(now: at(1), reopenWindow: .seconds(1800)))
+            // The repeat joins the first's alert; a new alert gets the next ids.
+            try await second.commit(StoreBatch(entries: [.ingest(b.record([alert("api", "Down"), alert("cache", "Down")], at: 1))]))
+            try await second.endTurn()
+
+            // The first learns of both: the repeated alert and the new one with its incident.
+            guard case .behind(let changes) = try await first.beginTurn() else { throw Failure("the first is behind the second") }
+            #expect(changes.alerts.map(\.id) == [1, 3])
+            #expect(changes.alerts.first?.count == 2)
+            #expect(changes.incidents.map(\.service).sorted() == ["api", "cache"])
+            #expect(changes.lastSignalID == 4 && changes.lastAlertID == 3)
+            a.correlator.apply(changes)
+            let placed = a.record([alert("cache", "Down"), alert("web", "Down")], at: 2)
+            #expect(placed.signals.map(\.outcome.alertID) == [3, 4], "a repeat of the second's alert, then the next id")
+            #expect(placed.signals.map(\.outcome.signalID) == [5, 6])
+            try await first.commit(StoreBatch(entries: [.ingest(placed)]))
+            try await first.endTurn()
+            // Its own commit is not news to it.
+            guard case .current = try await first.beginTurn() else { throw Failure("nobody wrote since the first's commit") }
+            try await first.endTurn()
+            #expect(try await first.counts().alerts == 4)
+            #expect(try await TemporaryPostgres.psql(url, "SELECT string_agg(version::text, ',' ORDER BY version) FROM writer_log")
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "1,2,3")
+        } catch {
+            Issue.record(error)
+        }
+        await first.close()
+        await second.close()
+    }
+
     /// A gateway whose writer lock is gone (its session ended: here terminated by hand, as a
     /// server restart or a network split would) commits nothing more, and its watch says so.
     @Test func aStoreThatLostTheWriterLockCommitsNothing() async throws {
         let url = try await TemporaryPostgres.database()
-        let store = try await PostgresStore.open(url: url, exclusive: true)
+        let store = try await PostgresStore.open(url: url, sharing: .standby)
         var feed = Feed()
         do {
             try await store.commit(StoreBatch(entries: [.ingest(feed.record(alert("api", "Down"), at: 0))]))
@@ -55,7 +99,7 @@ import Testing
             }
             #expect(try await store.counts().signals == 1)
             // Another takes it at once.
-            let next = try await PostgresStore.open(url: url, exclusive: true)
+            let next = try await PostgresStore.open(url: url, sharing: .standby)
             do {
                 // (The test's correlator kept the failed batch: a new service, not a repeat of it.)
                 try await next.commit(StoreBatch(entries: [.ingest(feed.record(alert("cache", "Down"), at: 2))]))
@@ -71,3 +115,7 @@ import Testing
     }
 }
 
+private struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

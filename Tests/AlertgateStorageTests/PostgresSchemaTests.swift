@@ -17,7 +17,7 @@ import Testing
         let tables = try await TemporaryPostgres.psql(url, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
         #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == [
             "alert_runs", "alertgate_migrations", "alerts", "audit", "changes", "component_states", "incident_services", "incidents",
-            "notifications", "payloads", "signals", "silences", "timeline", "transitions",
+            "leases", "notifications", "payloads", "reloads", "signals", "silences", "timeline", "transitions", "writer_log",
         ].joined(separator: ","))
     }
 
@@ -121,7 +121,7 @@ import Testing
         let certificate = try await TemporaryPostgres.certificate()
         for (url, encrypted) in [(base, true), (base + "?sslmode=require", true), (byName + "?sslmode=verify-full&sslrootcert=\(certificate)", true),
                                  (base + "?sslmode=verify-ca&sslrootcert=\(certificate)", true), (base + "?sslmode=disable", false)] {
-            let store = try await PostgresStore.open(url: url, exclusive: true)
+            let store = try await PostgresStore.open(url: url, sharing: .standby)
             #expect(try await store.appliedMigrations().isEmpty == false)
             let connections = try await Self.connectionsUseTLS(base)
             await store.close()

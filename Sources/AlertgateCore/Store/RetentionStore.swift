@@ -10,4 +10,14 @@ public protocol RetentionStore: Sendable {
     /// Gives the free pages of the file back to the file system, a few at a time; returns how
     /// many bytes the file shrank by.
     func releaseFreePages() async throws -> Int64
+
+    /// Whether this gateway runs the retention pass that starts at `now`: with several
+    /// gateways writing to one database, one holds the lease until `until` and renews it at its
+    /// next pass; another takes it once it has run out (its holder stopped or died).
+    func takeRetentionLease(now: Timestamp, until: Timestamp) async throws -> Bool
+}
+
+extension RetentionStore {
+    /// A store that one gateway writes alone: its passes are always its own.
+    public func takeRetentionLease(now: Timestamp, until: Timestamp) async throws -> Bool { true }
 }

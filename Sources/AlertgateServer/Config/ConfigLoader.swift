@@ -17,7 +17,7 @@ import Yams
 /// otlp:        { max_body_bytes: 8388608, max_spans: 10000, max_attributes_per_span: 128, max_events_per_span: 128,
 ///                max_attributes: 200000, slow_span_thresholds: { checkout: 500ms } }
 /// pagerduty:   { integrations: { <routing key>: { service: checkout } } }
-/// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }   # or url: postgres://...
+/// storage:     { path: ./alertgate-data/alertgate.sqlite, synchronous: normal }   # or url: postgres://..., writers: one|all
 /// pipeline:    { queue_capacity: 4096, max_batch_signals: 4096, expiry_interval: 1s, drain_timeout: 30s }
 /// correlation: { correlation_window: 10m, resolve_timeout: 5m, reopen_window: 30m,
 ///                max_clock_skew: 10m, group_by: [], fold_repeats: true, repeat_run_gap: 10m }
@@ -153,6 +153,12 @@ public enum ConfigLoader {
                     case "path": config.storage.path = try string(item, "storage.path")
                     case "synchronous": config.storage.synchronous = try string(item, "storage.synchronous").lowercased()
                     case "url": config.storage.url = try string(item, "storage.url")
+                    case "writers":
+                        let writers = try string(item, "storage.writers")
+                        guard let value = GatewayConfig.Storage.Writers(rawValue: writers.lowercased()) else {
+                            throw ConfigError(key: "storage.writers", message: "must be one or all, got \(writers)")
+                        }
+                        config.storage.writers = value
                     default: throw unknown("storage.\(name)")
                     }
                 }

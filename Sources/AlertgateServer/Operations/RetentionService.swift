@@ -56,6 +56,12 @@ public struct RetentionService: Service {
     func pass() async -> RetentionCounts? {
         let started = clock.now()
         do {
+            // With several gateways on one database, the one holding the lease prunes; it lasts
+            // half an interval past the holder's next pass.
+            guard try await store.takeRetentionLease(now: started, until: started + config.interval * 3 / 2) else {
+                logger.debug("retention pass left to the gateway that holds its lease")
+                return nil
+            }
             var counts = try await store.prune(config.cutoffs(at: started), batchSize: config.batch)
             counts.releasedBytes = try await store.releaseFreePages()
             guard !Task.isCancelled else {

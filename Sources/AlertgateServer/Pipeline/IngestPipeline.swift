@@ -15,6 +15,9 @@ public final class IngestPipeline: Service, Sendable {
     typealias BatchID = PipelineStateMachine.BatchID
 
     private let store: any StoreWriter
+    /// The store's turns, when gateways write to it side by side: batches are built and
+    /// committed only in this gateway's turn.
+    private let turns: (any WriterTurns)?
     private let clock: any WallClock
     private let config: GatewayConfig
     /// The rules and silences in force: enrich runs in the callers' tasks (`request`), the
@@ -43,6 +46,7 @@ public final class IngestPipeline: Service, Sendable {
         metrics: GatewayMetrics, logger: Logger
     ) {
         self.store = store
+        turns = (store as? any WriterTurns).flatMap { $0.writesInTurns ? $0 : nil }
         self.config = config
         self.clock = clock
         self.policy = policy ?? PolicyBook(policy: config.policy)
@@ -159,12 +163,42 @@ public final class IngestPipeline: Service, Sendable {
             _ = await wakeups.next()
             actions.insert(action, at: 0)
         }
+        /// With `turns`: when this gateway's turn began; nil while it holds none. A turn is held
+        /// while batches follow each other, up to `turnLength`, and ended with nothing in flight.
+        var turnBegan: ContinuousClock.Instant?
+        func turnIsOver() -> Bool {
+            turnBegan.map { .now - $0 > Self.turnLength } ?? false
+        }
+        func endTurn() async {
+            guard let turns, turnBegan != nil else { return }
+            turnBegan = nil
+            do {
+                try await turns.endTurn()
+            } catch {
+                logger.error("cannot end this gateway's turn to write", metadata: ["error": "\(error)"])
+            }
+        }
         while !machine.isStopped {
-            let action = actions.isEmpty ? machine.next(workWaiting: queue.withLock { $0.hasWork }, closing: closing()) : actions.removeFirst()
+            if actions.isEmpty, batches.isEmpty, turnIsOver() { await endTurn() }
+            let action = actions.isEmpty
+                ? machine.next(workWaiting: queue.withLock { $0.hasWork } && !turnIsOver(), closing: closing()) : actions.removeFirst()
             switch action {
             case .waitForWork:
+                await endTurn()
                 _ = await wakeups.next()
             case .build(let id):
+                if let turns, turnBegan == nil {
+                    if await beginTurn(turns, &correlator) {
+                        turnBegan = .now
+                    } else {
+                        // The database cannot be reached: what waits is refused (503), not held.
+                        for job in queue.withLock({ $0.take() }).jobs { job.fail(PipelineError.storeUnavailable) }
+                        batches[id] = PipelineBatch(jobs: [], expire: false)
+                        actions += machine.batchBuilt(empty: true)
+                        try? await clock.sleep(for: Self.turnRetryDelay)
+                        continue
+                    }
+                }
                 takePolicy(into: &correlator)
                 let work = queue.withLock { $0.take() }
                 batches[id] = PipelineBatch(jobs: work.jobs, expire: work.expire)
@@ -187,7 +221,7 @@ public final class IngestPipeline: Service, Sendable {
             case .awaitCommitOrWork(let id):
                 if let next = ended(id) {
                     actions += next
-                } else if !queue.withLock({ $0.hasWork }) {
+                } else if !queue.withLock({ $0.hasWork }) || turnIsOver() {
                     await retryWhenRung(action)
                 }
                 // Otherwise work waits: `next` builds it on top of the batch in flight.
@@ -206,6 +240,8 @@ public final class IngestPipeline: Service, Sendable {
             case .abandon(let id):
                 batches.removeValue(forKey: id)!.fail(PipelineError.storeFailed("an earlier batch it was built on was not stored"))
             case .rebuild(let attempt, let delay):
+                // The next turn, if any, loads the correlator whole: the failed commit's version is not known.
+                await endTurn()
                 actions += machine.rebuildEnded(succeeded: await rebuild(&correlator, attempt: attempt, after: delay), closing: closing())
             case .refuseWork:
                 let refused = queue.withLock { $0.refuse() }
@@ -217,6 +253,7 @@ public final class IngestPipeline: Service, Sendable {
                 break
             }
         }
+        await endTurn()
         // A batch stays in `batches` until it is answered, so this covers the one in flight too.
         assert(batches.isEmpty && commitsEnded.withLock { $0.isEmpty }, "the state machine stopped with batches unanswered")
     }
@@ -228,6 +265,36 @@ public final class IngestPipeline: Service, Sendable {
         return queue.withLock { queue in
             if stopping { queue.closeForDraining() }
             return queue.closed
+        }
+    }
+
+    /// How long a gateway writing in turns keeps its turn while work keeps coming, before it
+    /// lets the others waiting have theirs.
+    static let turnLength = Duration.milliseconds(20)
+    /// The wait before trying again after a turn could not be taken.
+    static let turnRetryDelay = Duration.milliseconds(500)
+
+    /// Waits for this gateway's turn to write and brings the correlator up to what the other
+    /// gateways wrote meanwhile; false (the turn not held) when the database cannot be read.
+    private func beginTurn(_ turns: any WriterTurns, _ correlator: inout Correlator) async -> Bool {
+        do {
+            switch try await turns.beginTurn() {
+            case .current:
+                break
+            case .behind(let changes):
+                correlator.apply(changes)
+            case .unknown:
+                do {
+                    correlator = try await loadCorrelator()
+                } catch {
+                    try? await turns.endTurn()
+                    throw error
+                }
+            }
+            return true
+        } catch {
+            logger.error("cannot take this gateway's turn to write; the work waiting is refused", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

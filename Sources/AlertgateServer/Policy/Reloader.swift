@@ -26,9 +26,15 @@ public final class Reloader: Service, Sendable {
     let logger: Logger
     /// The config file last loaded, secrets redacted, for `/api/v2/status`.
     private let shownConfig = Mutex("")
+    /// Asks the other gateways on the same database to reload too (`storage.writers: all`),
+    /// after a reload asked of this one succeeded.
+    let announce: (@Sendable () async throws -> Void)?
+    /// The trigger of a reload another gateway asked for, which is not announced again.
+    static let byAnotherGateway = "another gateway"
 
     init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, tls: TLSContextStore? = nil, metrics: GatewayMetrics,
-         logger: Logger) {
+         logger: Logger, announce: (@Sendable () async throws -> Void)? = nil) {
+        self.announce = announce
         self.configPath = configPath
         self.base = base
         self.book = book
@@ -88,6 +94,13 @@ public final class Reloader: Service, Sendable {
                 "inhibit_rules": "\(policy.correlation.inhibitRules.count)", "maintenance": "\(policy.maintenance.count)",
                 "silences": "\(book.current.silences.count)",
             ])
+            if let announce, trigger != Self.byAnotherGateway {
+                do {
+                    try await announce()
+                } catch {
+                    logger.error("config reloaded here, but the other gateways could not be asked to reload", metadata: ["error": "\(error)"])
+                }
+            }
             return .reloaded(version: book.version)
         } catch {
             metrics.reloaded("failure")

@@ -64,4 +64,14 @@ struct SilenceService: Sendable {
     func refresh() async throws {
         book.replace(silences: try await store.silences())
     }
+
+    /// Reads the silences and puts them in force if another gateway on the same database
+    /// changed them; returns whether they changed.
+    @discardableResult
+    func refreshIfChanged() async throws -> Bool {
+        let stored = try await store.silences()
+        guard Set(stored) != Set(book.current.silences) else { return false }
+        book.replace(silences: stored)
+        return true
+    }
 }

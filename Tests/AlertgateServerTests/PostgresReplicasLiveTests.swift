@@ -1,0 +1,157 @@
+import AlertgateTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// Three `alertgate serve` processes writing to one PostgreSQL database side by side
+/// (`storage.writers: all`): clients send the same alerts to all three at the same moment, and
+/// the database holds one answer, as one gateway would have given it.
+@Suite struct PostgresReplicasLiveTests {
+    static let services = (0..<12).map { "svc-\($0)" }
+
+    static func config(receiverURL: String, extra: String = "") -> String {
+        """
+        storage: {writers: all}
+        catalog:
+          services: [\(services.map { "{name: \($0), team: payments}" }.joined(separator: ", "))]
+        receivers:
+          - {name: hook, webhook: {url: "\(receiverURL)/hook"}}
+        routes:
+          - {match: {team: payments}, receivers: [hook], send: [opened, resolved], group_wait: 0s}
+        notify: {timeout: 1s, retry_initial: 100ms, retry_max: 400ms, poll_interval: 100ms, max_age: 1h}
+        \(extra)
+        """
+    }
+
+    static func start(_ count: Int, url: String, config: String, in folder: TemporaryDirectory) async throws -> [GatewayProcess] {
+        let configPath = folder.file("alertgate.yaml")
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        var gateways: [GatewayProcess] = []
+        for n in 0..<count {
+            gateways.append(try await GatewayProcess(arguments: ["--storage-url", url, "--config", configPath], logPath: folder.file("gateway-\(n).log")))
+        }
+        return gateways
+    }
+
+    static func event(_ service: String) -> String {
+        #"{"title": "Down", "service": "\#(service)", "severity": "critical"}"#
+    }
+
+    /// Each service's alert is sent by three clients at once, one to each gateway, four times
+    /// over: one alert per fingerprint, one incident per correlation key, every repeat counted,
+    /// and one notification per transition, delivered once.
+    @Test func threeGatewaysGivenTheSameAlertsAtOnceMakeOneAlertOneIncidentAndOneNotificationEach() async throws {
+        let url = try await TemporaryPostgres.database()
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let receiver = try await TestReceiver()
+        defer { Task { await receiver.stop() } }
+        let gateways = try await Self.start(3, url: url, config: Self.config(receiverURL: receiver.url), in: folder)
+        let rounds = 4
+        let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for gateway in gateways {
+                for service in Self.services {
+                    group.addTask {
+                        var accepted = 0
+                        for _ in 0..<rounds where try await gateway.client.post("/api/v1/events", Self.event(service)).status == 202 {
+                            accepted += 1
+                        }
+                        return accepted
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(accepted == gateways.count * Self.services.count * rounds)
+
+        // Every gateway answers the same: one incident per service, holding one alert that
+        // counted every signal sent.
+        var answers: [String] = []
+        for gateway in gateways {
+            let incidents = try #require(try await gateway.client.get("/api/v1/incidents?limit=100").json["incidents"] as? [[String: Any]])
+            #expect(incidents.count == Self.services.count)
+            #expect(Set(incidents.compactMap { $0["service"] as? String }) == Set(Self.services))
+            var summary: [String] = []
+            for incident in incidents {
+                let id = try #require(incident["id"] as? Int)
+                let detail = try await gateway.client.get("/api/v1/incidents/\(id)").json
+                let alerts = try #require(detail["alerts"] as? [[String: Any]])
+                #expect(alerts.count == 1, "incident \(id): \(alerts)")
+                let count = alerts.compactMap { $0["count"] as? Int }.reduce(0, +)
+                #expect(count == gateways.count * rounds, "incident \(id) counted \(count)")
+                summary.append("\(id) \(incident["service"] ?? "") \(count)")
+            }
+            let firing = try await gateway.client.get("/api/v2/alerts").jsonArray
+            #expect(firing.count == Self.services.count)
+            answers.append(summary.sorted().joined(separator: "\n"))
+        }
+        #expect(Set(answers).count == 1, "\(answers)")
+
+        // One notification per incident opened, delivered once whichever gateway sent it.
+        #expect(try await eventually(timeout: .seconds(30)) { receiver.received.count >= Self.services.count })
+        try await Task.sleep(for: .seconds(1))
+        let keys = receiver.received.map { $0.header("Idempotency-Key") ?? "" }
+        #expect(keys.count == Self.services.count && Set(keys).count == Self.services.count, "\(keys)")
+        for gateway in gateways { #expect(try await gateway.terminate() == 0) }
+    }
+
+    /// One gateway of three is killed (SIGKILL) while clients send to all of them: every signal
+    /// acknowledged by any is stored, and the others carry on its work: the alerts it placed
+    /// resolve by `resolve_timeout` on their sweeps, and the notifications go out.
+    @Test func whenOneGatewayIsKilledTheOthersKeepWhatItAcknowledgedAndSweepForIt() async throws {
+        let url = try await TemporaryPostgres.database()
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let receiver = try await TestReceiver()
+        defer { Task { await receiver.stop() } }
+        let config = Self.config(receiverURL: receiver.url, extra: """
+            correlation: {resolve_timeout: 4s}
+            pipeline: {expiry_interval: 200ms}
+            """)
+        let gateways = try await Self.start(3, url: url, config: config, in: folder)
+        let tally = Tally()
+        let senders = (0..<3).map { n in
+            Task {
+                var sent = 0
+                while tally.sending.load(ordering: .relaxed) {
+                    let body = #"{"title": "Slow \#(sent)", "service": "\#(Self.services[n])", "severity": "critical"}"#
+                    sent += 1
+                    guard let reply = try? await gateways[n].client.post("/api/v1/events", body), reply.status == 202 else { continue }
+                    let ids = ((reply.json["results"] as? [[String: Any]]) ?? []).compactMap { $0["signal_id"] as? Int }
+                    tally.acknowledged.withLock { $0 += ids }
+                }
+            }
+        }
+        // Killed once each gateway has acknowledged some.
+        #expect(try await eventually(timeout: .seconds(60)) { tally.acknowledged.withLock { $0.count } >= 30 })
+        try await gateways[0].kill()
+        try await Task.sleep(for: .milliseconds(500))
+        tally.sending.store(false, ordering: .relaxed)
+        for sender in senders { await sender.value }
+
+        let survivor = gateways[1].client
+        let ids = tally.acknowledged.withLock { $0 }
+        #expect(ids.count > 30)
+        for id in ids { #expect(try await survivor.get("/api/v1/signals/\(id)").status == 200, "signal \(id)") }
+
+        // Nothing repeats any more: every alert resolves by resolve_timeout on the survivors'
+        // sweeps, those the killed gateway placed too, and each incident resolves with them.
+        #expect(try await eventually(timeout: .seconds(30)) {
+            let incidents = try await survivor.get("/api/v1/incidents?limit=100").json["incidents"] as? [[String: Any]] ?? []
+            return incidents.count == 3 && incidents.allSatisfy { $0["status"] as? String == "resolved" }
+        })
+        #expect(try await survivor.get("/api/v2/alerts").jsonArray.isEmpty)
+        // Opened and resolved, each once per incident, sent by whichever gateway was there.
+        #expect(try await eventually(timeout: .seconds(30)) { receiver.received.count >= 6 })
+        try await Task.sleep(for: .seconds(1))
+        let keys = receiver.received.map { $0.header("Idempotency-Key") ?? "" }
+        #expect(Set(keys).count == 6, "\(keys)")
+        for gateway in gateways.dropFirst() { #expect(try await gateway.terminate() == 0) }
+    }
+}
+
+/// What the senders of the SIGKILL test share: the signals acknowledged, and whether to go on.
+private final class Tally: Sendable {
+    let acknowledged = Mutex<[Int]>([])
+    let sending = Atomic<Bool>(true)
+}
