@@ -1,9 +1,10 @@
 """alertgate on PostgreSQL beside alertgate on SQLite, the same HTTP workloads in alternating
 rounds (issue 15). PostgreSQL is a server of the run's own (scripts/lib/postgres.py: Debian's
 package, a fresh cluster on 127.0.0.1, fsync off like the tests' one, so the figures show the
-round trips and the server's work, not the disk), a fresh database per row. One gateway writes
-at a time on PostgreSQL today, so there is one column for it, not one per replica.
+round trips and the server's work, not the disk), a fresh database per row. Then (`replicas`)
+one, two and three gateways on one database writing side by side (`storage.writers: all`).
 """
+import concurrent.futures
 import shutil
 
 import http_ingest, lib
@@ -60,3 +61,59 @@ def postgres_section(ctx):
         "the same two cores, fsync off. Items counted from `alertgate_signals_total` (committed).", "",
         *lib.table(["route", "items per POST", "SQLite items/s", "SQLite p99 ms", "PostgreSQL items/s", "PostgreSQL p99 ms",
                     "PostgreSQL ÷ SQLite"], rows)])
+
+
+# SQLite for reference, then gateways on one PostgreSQL database: `writers: one` (others would
+# be standbys) and `writers: all` with one, two and three gateways, each driven by a wrk of its own.
+REPLICA_ROWS = [(None, 1), ("one", 1), ("all", 1), ("all", 2), ("all", 3)]
+
+
+def _replicas_row(ctx, url, writers, count, workload, batch):
+    spec = http_ingest.WORKLOADS[workload]
+    config = f"storage: {{url: \"{url}\", writers: {writers}}}\n" if writers else None
+    processes = [lib.alertgate_server(ctx.bins.alertgate, config=config) for _ in range(count)]
+    started = []
+    try:
+        for process in processes:
+            process.start()
+            started.append(process)
+        before = [lib.alertgate_committed(process.url) for process in processes]
+        connections = max(1, http_ingest.CONNECTIONS // count)
+        threads = max(1, http_ingest.THREADS // count)
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            results = list(pool.map(lambda process: lib.wrk(process.url, spec.script, ctx.http_seconds, connections, threads,
+                                                            env={"BENCH_BATCH": str(batch)}), processes))
+        items = sum(lib.alertgate_committed(process.url) - start for process, start in zip(processes, before))
+    finally:
+        for process in started:
+            process.stop()
+        for process in processes:
+            shutil.rmtree(process.folder, ignore_errors=True)
+    for result in results:
+        if result.failed:
+            ctx.report.fail(f"replicas section, {spec.route} x{batch}, {count} gateways: not every request was answered 2xx "
+                            f"({result.errors_text()})")
+    seconds = max(result.seconds for result in results)
+    return items / seconds, max(result.p99_ms for result in results), results[0].command
+
+
+def replicas_section(ctx):
+    server = Postgres()
+    rows, command = [], ""
+    try:
+        for writers, count in REPLICA_ROWS:
+            cells = [f"PostgreSQL, `writers: {writers}`" if writers else "SQLite", count]
+            for workload, batch in PLAN:
+                items_per_s, p99, command = _replicas_row(ctx, server.database(), writers, count, workload, batch)
+                lib.log(f"{writers or 'SQLite'}, {count} gateway(s), {http_ingest.WORKLOADS[workload].route} x{batch}: "
+                        f"{items_per_s:,.0f} items/s, p99 {lib.ms(p99)} ms")
+                cells += [lib.num(items_per_s), lib.ms(p99)]
+            rows.append(cells)
+    finally:
+        server.stop()
+    ctx.report.section("PostgreSQL: gateways writing side by side", [
+        f"One to three `alertgate serve` on one PostgreSQL database (Debian's server on 127.0.0.1, fsync off), all on the "
+        f"same two cores; each gateway driven by a wrk of its own, {http_ingest.CONNECTIONS} connections split among them "
+        f"(`{command} URL` per gateway), {ctx.http_seconds} s per row, a fresh database per row. Items counted from each "
+        "gateway's `alertgate_signals_total` (committed) and added up.", "",
+        *lib.table(["store", "gateways", "alerts x1 items/s", "p99 ms", "alerts x100 items/s", "p99 ms"], rows)])

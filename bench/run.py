@@ -15,6 +15,8 @@ sections in order, each on fresh servers and temporary folders, all on 127.0.0.1
   queries  a generated database of 1M signals / 10k incidents: query latency, startup, sizes
   growth   how cost grows with work: ingest and RSS with 1k..1M firing alerts live, query p99 on
            100k, 1M and 10M signals; SVG charts in bench/charts (issue 13)
+  postgres alertgate on PostgreSQL beside SQLite (one writer), alternating rounds
+  replicas one, two and three gateways writing to one PostgreSQL database side by side
   micro    scripts/bench-micro, if present
 
 and appends one section with every table and the targets of issues 5 and 10 to BENCHMARKS.md.
@@ -35,6 +37,7 @@ SECTIONS = {
     "queries": queries.queries_section,
     "growth": growth.growth_section,
     "postgres": postgres_ingest.postgres_section,
+    "replicas": postgres_ingest.replicas_section,
     "micro": None,  # scripts/bench-micro, run below
 }
 MICRO = os.path.join(lib.ROOT, "scripts", "bench-micro")

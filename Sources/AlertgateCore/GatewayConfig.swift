@@ -87,6 +87,14 @@ public struct GatewayConfig: Hashable, Sendable {
 
         public enum Writers: String, Hashable, Sendable, CaseIterable {
             case one, all
+
+            /// `one` or `all`, in any case, as the config file, a flag or the environment says it.
+            public init(setting text: String) throws(ConfigError) {
+                guard let value = Self(rawValue: text.lowercased()) else {
+                    throw ConfigError(key: "storage.writers", message: "must be one or all, got \(text)")
+                }
+                self = value
+            }
         }
     }
 

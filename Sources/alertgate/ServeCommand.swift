@@ -24,6 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "Without it, the environment's ALERTGATE_STORAGE_URL is used when set (a password need not be in a file)."))
     var storageURL: String?
 
+    @Option(help: ArgumentHelp("With PostgreSQL, which gateways on the database write (storage.writers): one (the others wait as standbys) or all.",
+                               discussion: "Without it, the environment's ALERTGATE_STORAGE_WRITERS is used when set."))
+    var storageWriters: String?
+
     @Option(help: "Largest request body in bytes, after decompression too (http.max_body_bytes).")
     var maxBodyBytes: Int?
 
@@ -66,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { settings.http.port = port }
             if let database { settings.storage.path = database }
             if let url = storageURL ?? ProcessInfo.processInfo.environment["ALERTGATE_STORAGE_URL"] { settings.storage.url = url }
+            if let writers = storageWriters ?? ProcessInfo.processInfo.environment["ALERTGATE_STORAGE_WRITERS"] {
+                settings.storage.writers = try .init(setting: writers)
+            }
             if let maxBodyBytes { settings.http.maxBodyBytes = maxBodyBytes }
             if let udpHost { settings.udp.host = udpHost }
             if let syslogPort { settings.udp.syslogPort = try Self.udpPort(syslogPort, "--syslog-port") }
@@ -74,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             if insecure { settings.http.insecure = true }
             try settings.validate()
             try settings.requireTokensBeyondLoopback()
+            try settings.requireStorageForWriters()
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -48,12 +48,24 @@ import Testing
         #expect(config.correlation.groupBy == ["cluster", "service"])
     }
 
+    /// Gateways write side by side only on PostgreSQL: `all` without `storage.url` is refused
+    /// once flags and the environment have had their say.
+    @Test func writersAllNeedsADatabaseServer() throws {
+        var config = try ConfigLoader.parse(yaml: "storage:\n  writers: ALL")
+        #expect(config.storage.writers == .all)
+        #expect(throws: ConfigError.self) { try config.requireStorageForWriters() }
+        config.storage.url = "postgres://alertgate@db/alertgate"
+        try config.requireStorageForWriters()
+        #expect(try ConfigLoader.parse(yaml: "").storage.writers == .one)
+    }
+
     @Test(arguments: [
         ("http:\n  prot: 80", "http.prot"),
         ("http:\n  port: eighty", "http.port"),
         ("http:\n  port: 70000", "http.port"),
         ("http:\n  max_body_bytes: 10", "http.max_body_bytes"),
         ("storage:\n  synchronous: sometimes", "storage.synchronous"),
+        ("storage:\n  writers: some", "storage.writers"),
         ("storage:\n  path: ''", "storage.path"),
         ("pipeline:\n  queue_capacity: 0", "pipeline.queue_capacity"),
         ("correlation:\n  resolve_timeout: soon", "correlation.resolve_timeout"),

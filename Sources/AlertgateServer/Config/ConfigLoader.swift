@@ -153,12 +153,7 @@ public enum ConfigLoader {
                     case "path": config.storage.path = try string(item, "storage.path")
                     case "synchronous": config.storage.synchronous = try string(item, "storage.synchronous").lowercased()
                     case "url": config.storage.url = try string(item, "storage.url")
-                    case "writers":
-                        let writers = try string(item, "storage.writers")
-                        guard let value = GatewayConfig.Storage.Writers(rawValue: writers.lowercased()) else {
-                            throw ConfigError(key: "storage.writers", message: "must be one or all, got \(writers)")
-                        }
-                        config.storage.writers = value
+                    case "writers": config.storage.writers = try .init(setting: string(item, "storage.writers"))
                     default: throw unknown("storage.\(name)")
                     }
                 }
