@@ -274,7 +274,7 @@ public struct Correlator: Sendable {
         var incident = IncidentState(
             id: state.takeIncidentID(), key: key, title: signal.title, status: .open,
             severity: Classifier.weakest.severity, type: Classifier.weakest.type,
-            service: signal.service, services: [], owner: nil, detectedBy: DetectedBy(kind: signal.kind),
+            service: signal.service, services: [], owner: nil, detectedBy: DetectedBy(signal),
             openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0, labels: signal.labels)
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,

@@ -12,6 +12,7 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
     case gelf
     case syslog
     case jsonDatagram = "json_datagram"
+    case checkly
 
     public var code: Int {
         switch self {
@@ -26,6 +27,7 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
         case .gelf: 9
         case .syslog: 10
         case .jsonDatagram: 11
+        case .checkly: 12
         }
     }
 }

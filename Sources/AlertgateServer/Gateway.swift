@@ -160,6 +160,7 @@ public struct Gateway: Sendable {
         let bodyReader = RequestBodyReader(maxBytes: config.http.maxBodyBytes, maxCompressionRatio: config.http.maxCompressionRatio)
         let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)
+        ToolRoutes(ingestor: ingestor).register(on: router)
         AlertmanagerRoutes(ingestor: ingestor).register(on: router)
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
         GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)

@@ -11,6 +11,51 @@ import Testing
         return #"[{"labels": {"alertname": "CheckoutHighErrorRate", "service": "checkout", "severity": "critical"}, "annotations": {"summary": "Checkout error rate above 5%"}, "startsAt": "\#(format.string(from: startsAt))", "endsAt": "\#(format.string(from: endsAt))", "generatorURL": "http://prometheus/graph"}]"#
     }
 
+    /// A body as `deploy/checkly/webhook.json` renders it (values without characters to escape).
+    static func checkly(_ type: String, location: String) -> String {
+        #"""
+        {"alert_type": "\#(type)", "alert_title": "Check Checkout API \#(type == "ALERT_RECOVERY" ? "has recovered" : "has failed")",
+         "check_id": "7f0e3c1a", "check_name": "Checkout API", "check_type": "API", "check_result_id": "r-\#(location)",
+         "error_message": "\#(type == "ALERT_RECOVERY" ? "" : "expected 200, got 503")", "response_time": "812", "status_code": "503",
+         "run_location": "\#(location)", "result_link": "https://app.checklyhq.com/checks/7f0e3c1a/results/r-\#(location)",
+         "started_at": "", "tags": "shop,service:checkout", "group_name": "Shop"}
+        """#
+    }
+
+    @Test func aFailingChecklyCheckOpensAnOutageThatSaysASyntheticCheckSawItFirstAndItsRecoveryResolves() async throws {
+        try await withRunningGateway { gateway in
+            for location in ["N. California", "Frankfurt"] {
+                #expect(try await gateway.client.post("/api/v1/ingest/checkly", Self.checkly("ALERT_FAILURE", location: location)).status == 202)
+            }
+            let incidents = try #require(try await gateway.client.get("/api/v1/incidents?service=checkout").json["incidents"] as? [[String: Any]])
+            let incident = try #require(incidents.first)
+            #expect(incidents.count == 1)
+            #expect(incident["type"] as? String == "outage" && incident["detected_by"] as? String == "synthetic_check")
+            let id = try #require(incident["id"] as? Int)
+            let detail = try await gateway.client.get("/api/v1/incidents/\(id)")
+            let alerts = try #require(detail.json["alerts"] as? [[String: Any]])
+            #expect(alerts.count == 1 && alerts.first?["count"] as? Int == 2, "one alert for the check, failing in two locations")
+            let signals = try #require(try await gateway.client.get("/api/v1/incidents/\(id)/signals").json["signals"] as? [[String: Any]])
+            // Each signal, decoded again from its stored body, names its location and links its result.
+            var locations: Set<String> = [], links: Set<String> = []
+            for id in signals.compactMap({ $0["id"] as? Int }) {
+                let signal = try #require(try await gateway.client.get("/api/v1/signals/\(id)").json["signal"] as? [String: Any])
+                locations.formUnion([(signal["labels"] as? [String: String])?["location"]].compactMap { $0 })
+                links.formUnion((signal["links"] as? [[String: Any]] ?? []).compactMap { $0["href"] as? String })
+            }
+            #expect(locations == ["N. California", "Frankfurt"])
+            #expect(links.contains("https://app.checklyhq.com/checks/7f0e3c1a/results/r-Frankfurt"))
+
+            #expect(try await gateway.client.post("/api/v1/ingest/checkly", Self.checkly("ALERT_RECOVERY", location: "Frankfurt")).status == 202)
+            #expect(try await gateway.client.get("/api/v1/incidents/\(id)").json["status"] as? String == "resolved")
+            let stats = try await gateway.client.get("/api/v1/stats")
+            let overall = try #require(stats.json["overall"] as? [String: Any])
+            #expect((overall["by_detector"] as? [String: Int])?["synthetic_check"] == 1)
+            let bad = try await gateway.client.post("/api/v1/ingest/checkly", #"{"alert_type": "ALERT_MAYBE", "check_id": "x"}"#)
+            #expect(bad.status == 400 && bad.text.contains("alert_type"))
+        }
+    }
+
     @Test func prometheusResendsAreOneAlertAndAnEndsAtInThePastResolves() async throws {
         try await withRunningGateway { gateway in
             let start = Date().addingTimeInterval(-60)

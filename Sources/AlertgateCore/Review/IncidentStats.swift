@@ -35,6 +35,8 @@ public struct IncidentStats: Hashable, Sendable {
         public var timeToResolve: Times
         /// Share of incidents first detected by a user report: the number to keep near zero.
         public var detectedByUsers: Double?
+        /// Incidents by who detected them first.
+        public var byDetector: [DetectedBy: Int]
 
         init(name: String, _ incidents: [IncidentState]) {
             self.name = name
@@ -47,6 +49,7 @@ public struct IncidentStats: Hashable, Sendable {
             timeToResolve = Times(incidents.compactMap { incident in
                 incident.resolvedAt.map { ($0.milliseconds - incident.openedAt.milliseconds) / 1000 }
             })
+            byDetector = Dictionary(grouping: incidents, by: \.detectedBy).mapValues(\.count)
             detectedByUsers = incidents.isEmpty ? nil : Double(incidents.filter { $0.detectedBy == .userReport }.count) / Double(incidents.count)
         }
     }

@@ -121,6 +121,7 @@ public struct ReviewDraft: Sendable {
         case .monitoring: "monitoring"
         case .tracing: "tracing"
         case .userReport: "a user report (users saw it first)"
+        case .syntheticCheck: "a synthetic check"
         }
     }
 

@@ -121,7 +121,7 @@ struct StatsGroupView: Encodable {
     enum CodingKeys: String, CodingKey {
         case name, incidents, notifications
         case byType = "by_type", bySeverity = "by_severity", timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve"
-        case detectedByUsers = "detected_by_users"
+        case detectedByUsers = "detected_by_users", byDetector = "by_detector"
     }
 
     struct TimesView: Encodable {
@@ -147,5 +147,6 @@ struct StatsGroupView: Encodable {
         try c.encode(TimesView(times: group.timeToAcknowledge), forKey: .timeToAcknowledge)
         try c.encode(TimesView(times: group.timeToResolve), forKey: .timeToResolve)
         try c.encode(group.detectedByUsers, forKey: .detectedByUsers)
+        try c.encode(Dictionary(uniqueKeysWithValues: group.byDetector.map { ($0.key.rawValue, $0.value) }), forKey: .byDetector)
     }
 }
