@@ -68,7 +68,7 @@ def postgres_section(ctx):
 REPLICA_ROWS = [(None, 1), ("one", 1), ("all", 1), ("all", 2), ("all", 3)]
 
 
-def _replicas_row(ctx, url, writers, count, workload, batch):
+def _replicas_row(ctx, server, url, writers, count, workload, batch):
     spec = http_ingest.WORKLOADS[workload]
     config = f"storage: {{url: \"{url}\", writers: {writers}}}\n" if writers else None
     processes = [lib.alertgate_server(ctx.bins.alertgate, config=config) for _ in range(count)]
@@ -94,7 +94,9 @@ def _replicas_row(ctx, url, writers, count, workload, batch):
             ctx.report.fail(f"replicas section, {spec.route} x{batch}, {count} gateways: not every request was answered 2xx "
                             f"({result.errors_text()})")
     seconds = max(result.seconds for result in results)
-    return items / seconds, max(result.p99_ms for result in results), results[0].command
+    # Every commit on PostgreSQL adds a writer_log version: batches a second, and how full they are.
+    commits = int(server.query(url, "SELECT coalesce(max(version), 0) FROM writer_log") or 0) if writers else None
+    return items / seconds, max(result.p99_ms for result in results), commits / seconds if commits else None, results[0].command
 
 
 def replicas_section(ctx):
@@ -104,16 +106,18 @@ def replicas_section(ctx):
         for writers, count in REPLICA_ROWS:
             cells = [f"PostgreSQL, `writers: {writers}`" if writers else "SQLite", count]
             for workload, batch in PLAN:
-                items_per_s, p99, command = _replicas_row(ctx, server.database(), writers, count, workload, batch)
+                items_per_s, p99, commits_per_s, command = _replicas_row(ctx, server, server.database(), writers, count, workload, batch)
                 lib.log(f"{writers or 'SQLite'}, {count} gateway(s), {http_ingest.WORKLOADS[workload].route} x{batch}: "
-                        f"{items_per_s:,.0f} items/s, p99 {lib.ms(p99)} ms")
-                cells += [lib.num(items_per_s), lib.ms(p99)]
+                        f"{items_per_s:,.0f} items/s, p99 {lib.ms(p99)} ms, {commits_per_s or 0:,.0f} commits/s")
+                cells += [lib.num(items_per_s), lib.ms(p99), lib.num(commits_per_s) if commits_per_s else "-"]
             rows.append(cells)
     finally:
         server.stop()
     ctx.report.section("PostgreSQL: gateways writing side by side", [
         f"One to three `alertgate serve` on one PostgreSQL database (Debian's server on 127.0.0.1, fsync off), all on the "
         f"same two cores; each gateway driven by a wrk of its own, {http_ingest.CONNECTIONS} connections split among them "
-        f"(`{command} URL` per gateway), {ctx.http_seconds} s per row, a fresh database per row. Items counted from each "
-        "gateway's `alertgate_signals_total` (committed) and added up.", "",
-        *lib.table(["store", "gateways", "alerts x1 items/s", "p99 ms", "alerts x100 items/s", "p99 ms"], rows)])
+        f"(`{command}` per gateway), {ctx.http_seconds} s per row, a fresh database per row. Items counted from each "
+        "gateway's `alertgate_signals_total` (committed) and added up; commits/s from the versions of `writer_log` "
+        "(one per commit, of every gateway).", "",
+        *lib.table(["store", "gateways", "alerts x1 items/s", "p99 ms", "commits/s", "alerts x100 items/s", "p99 ms", "commits/s"],
+                   rows)])

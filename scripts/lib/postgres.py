@@ -47,6 +47,12 @@ class Postgres:
         self._run([_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name])
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
+    def query(self, url, sql):
+        """One value: the text `sql` answers in the database of `url` (psql, unaligned)."""
+        name = url.rsplit("/", 1)[1]
+        argv = [_bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", name, "-At", "-c", sql]
+        return subprocess.run(argv, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+
     def stop(self):
         try:
             self._run([_bin("pg_ctl"), "-D", self.data, "-m", "immediate", "-w", "stop"])
