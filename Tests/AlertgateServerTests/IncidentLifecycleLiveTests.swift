@@ -1,3 +1,4 @@
+import AlertgateCore
 import AlertgateTesting
 import Foundation
 import Testing
@@ -113,7 +114,9 @@ import Testing
     }
 
     @Test func reportsAndChangesHaveTheirDefaults() async throws {
-        try await withRunningGateway { gateway in
+        try await withRunningGateway(configure: { config in
+            config.policy.catalog = ServiceCatalog(services: [.init(name: "checkout", publicName: "Checkout", publicGroup: "Shop")])
+        }) { gateway in
             let change = try await gateway.client.post("/api/v1/changes", #"{"title": "Deploy checkout 1.4.2", "service": "checkout", "version": "1.4.2"}"#)
             #expect(change.status == 202)
             #expect((change.json["results"] as? [[String: Any]])?.first?["decision"] as? String == "recorded")
@@ -141,6 +144,18 @@ import Testing
             let signal = try await gateway.client.get("/api/v1/signals/\(try #require(joined["signal_id"] as? Int))")
             #expect(signal.json["title"] as? String == "Payment page spins forever")
             #expect((signal.json["signal"] as? [String: Any])?["description"] as? String == "Hi,\nI tried three cards.")
+
+            // The reporters' contacts and words stay private: the status page shows the incident
+            // by its public update, never who reported it or what they wrote.
+            #expect(try await gateway.client.post("/api/v1/incidents/\(incidentID)/updates",
+                                                  #"{"text": "Card payments fail for some customers.", "public": true}"#).status == 200)
+            for path in ["/status", "/status.json", "/status.atom", "/api/v2/summary.json"] {
+                let page = try await gateway.client.get(path).text
+                #expect(page.contains("Card payments fail for some customers."), "\(path) shows the incident")
+                for secret in ["ana@example.com", "support-17", "I tried three cards"] {
+                    #expect(!page.contains(secret), "\(path) shows \(secret)")
+                }
+            }
         }
     }
 }

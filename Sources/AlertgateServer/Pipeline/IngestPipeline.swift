@@ -192,7 +192,9 @@ public final class IngestPipeline: Service, Sendable {
                         turnBegan = .now
                     } else {
                         // The database cannot be reached: what waits is refused (503), not held.
-                        for job in queue.withLock({ $0.take() }).jobs { job.fail(PipelineError.storeUnavailable) }
+                        let refused = queue.withLock { $0.take() }.jobs
+                        metrics.rejected(PipelineError.storeUnavailable.rejectionCause, count: Int64(refused.count))
+                        for job in refused { job.fail(PipelineError.storeUnavailable) }
                         batches[id] = PipelineBatch(jobs: [], expire: false)
                         actions += machine.batchBuilt(empty: true)
                         try? await clock.sleep(for: Self.turnRetryDelay)
