@@ -13,11 +13,11 @@ import AlertgateCore
 ///   else the group; else the check's name.
 /// - `result_link` is kept as a link; tags, group, check type and status code as labels.
 public struct ChecklyCodec: Sendable {
-    /// The services of the catalog, which a tag or the group may name.
-    public let services: Set<String>
+    /// The catalog in force, whose services (by name or plain alias) a tag or the group may name.
+    public let catalog: ServiceCatalog
 
-    public init(services: Set<String> = []) {
-        self.services = services
+    public init(catalog: ServiceCatalog = ServiceCatalog()) {
+        self.catalog = catalog
     }
 
     /// What each `alert_type` does: the status and severity of its signal.
@@ -76,8 +76,8 @@ public struct ChecklyCodec: Sendable {
             sender: "checkly")
     }
 
-    /// A `service:` tag; else the first tag, or the group, that names a catalog service; else
-    /// the group; else the check's name.
+    /// A `service:` tag; else the catalog service the first tag, or the group, names (by name
+    /// or alias); else the group; else the check's name.
     func service(tags: [String], group: String?, checkName: String) -> String {
         for tag in tags {
             let parts = tag.split(separator: ":", maxSplits: 1)
@@ -86,7 +86,9 @@ public struct ChecklyCodec: Sendable {
                 if !name.isEmpty { return name }
             }
         }
-        if let named = (tags + [group].compactMap { $0 }).first(where: services.contains) { return named }
+        for candidate in tags + [group].compactMap({ $0 }) {
+            if let service = catalog.service(named: candidate) { return service.name }
+        }
         return group ?? checkName
     }
 }

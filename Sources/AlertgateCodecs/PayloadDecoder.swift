@@ -23,7 +23,7 @@ public enum PayloadDecoder {
             return DecodedBatch(signals: [(0, try PagerDutyChangeCodec(integrations: pagerDuty).decode(payload.bytes))])
         case .gelf: return DecodedBatch(signals: [(0, try GELFCodec().decode(payload.bytes))])
         case .checkly:
-            return DecodedBatch(signals: [(0, try ChecklyCodec(services: config.policy.catalog.names).decode(payload.bytes))])
+            return DecodedBatch(signals: [(0, try ChecklyCodec(catalog: config.policy.catalog).decode(payload.bytes))])
         case .otlp:
             return try OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds).decodedBatch(body: payload.bytes, contentType: contentType)
         case .syslog:

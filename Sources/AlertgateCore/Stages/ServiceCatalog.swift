@@ -76,9 +76,6 @@ public struct ServiceCatalog: Hashable, Sendable {
 
     public var isEmpty: Bool { services.isEmpty && defaultTeam == nil }
 
-    /// Every service's name and its aliases: what a sender's tag may name.
-    public var names: Set<String> { Set(services.flatMap { [$0.name] + $0.aliases }) }
-
     public static func == (lhs: ServiceCatalog, rhs: ServiceCatalog) -> Bool {
         lhs.services == rhs.services && lhs.defaultTeam == rhs.defaultTeam
     }

@@ -17,7 +17,7 @@ struct ToolRoutes: Sendable {
         let receivedAt = ingestor.clock.now()
         let signal: Signal
         do {
-            signal = try ChecklyCodec(services: ingestor.pipeline.policy.current.policy.catalog.names).decode(body)
+            signal = try ChecklyCodec(catalog: ingestor.pipeline.policy.current.policy.catalog).decode(body)
         } catch {
             throw ingestor.invalid(error, source: .checkly)
         }

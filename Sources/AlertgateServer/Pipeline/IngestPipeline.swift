@@ -122,15 +122,22 @@ public final class IngestPipeline: Service, Sendable {
 
     public func run() async throws {
         var correlator: Correlator
-        do {
-            correlator = try await loadCorrelator()
-        } catch {
-            for job in queue.withLock({ $0.close() }) { job.fail(PipelineError.shuttingDown) }
-            throw error
+        if turns != nil {
+            // Loaded whole in its first turn (`TurnStart.unknown`), where what it reads is current.
+            correlator = Correlator(config: config.correlation)
+            takePolicy(into: &correlator, force: true)
+            logger.info("pipeline started; the correlator is loaded in this gateway's first turn")
+        } else {
+            do {
+                correlator = try await loadCorrelator()
+            } catch {
+                for job in queue.withLock({ $0.close() }) { job.fail(PipelineError.shuttingDown) }
+                throw error
+            }
+            logger.info("pipeline started", metadata: [
+                "firing_alerts": "\(correlator.state.alerts.count)", "incidents": "\(correlator.state.incidents.count)",
+            ])
         }
-        logger.info("pipeline started", metadata: [
-            "firing_alerts": "\(correlator.state.alerts.count)", "incidents": "\(correlator.state.incidents.count)",
-        ])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { [self] in await tickExpiry() }
