@@ -24,6 +24,7 @@ public enum PayloadDecoder {
         case .gelf: return DecodedBatch(signals: [(0, try GELFCodec().decode(payload.bytes))])
         case .checkly:
             return DecodedBatch(signals: [(0, try ChecklyCodec(catalog: config.policy.catalog).decode(payload.bytes))])
+        case .heartbeat: return DecodedBatch(signals: [(0, try HeartbeatRecord.decode(payload.bytes))])
         case .otlp:
             return try OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds).decodedBatch(body: payload.bytes, contentType: contentType)
         case .syslog:

@@ -13,6 +13,8 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
     case syslog
     case jsonDatagram = "json_datagram"
     case checkly
+    /// Heartbeats: pings, their misses and failures (`/api/v1/heartbeats/{name}`).
+    case heartbeat
 
     public var code: Int {
         switch self {
@@ -28,6 +30,7 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
         case .syslog: 10
         case .jsonDatagram: 11
         case .checkly: 12
+        case .heartbeat: 13
         }
     }
 }

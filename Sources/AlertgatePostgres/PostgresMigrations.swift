@@ -295,5 +295,23 @@ enum PostgresMigrations {
                 at BIGINT NOT NULL
             );
             """),
+        // Heartbeats and their last pings (`HeartbeatStore`), as SQLite's v15.
+        Migration(name: "v3-heartbeats", sql: """
+            CREATE TABLE heartbeats (
+                name TEXT PRIMARY KEY,
+                service TEXT,
+                every_ms BIGINT,
+                cron TEXT,
+                grace_ms BIGINT NOT NULL,
+                declared BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_ping_at BIGINT,
+                started_at BIGINT,
+                last_fail_at BIGINT,
+                state SMALLINT NOT NULL,
+                pings BIGINT NOT NULL,
+                CHECK ((every_ms IS NULL) <> (cron IS NULL))
+            );
+            """),
     ]
 }

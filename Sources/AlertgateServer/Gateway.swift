@@ -15,6 +15,8 @@ public struct Gateway: Sendable {
     /// `storage.url` names a PostgreSQL database.
     public let store: any GatewayStore
     public let pipeline: IngestPipeline
+    /// Heartbeats' pings and the sweep that finds them missed.
+    public let heartbeats: HeartbeatService
     public let metrics: GatewayMetrics
     /// The rules and silences in force; a reload or a silence change replaces them.
     public let policy: PolicyBook
@@ -86,6 +88,8 @@ public struct Gateway: Sendable {
         reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger,
                             announce: announce)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
+        heartbeats = HeartbeatService(store: store, pipeline: pipeline, book: policy, clock: clock, interval: config.pipeline.expiryInterval,
+                                      shared: config.storage.url != nil, logger: logger)
         externalURL = ExternalURL(configured: config.http.externalURL)
         admission = RequestAdmission(maxRequests: config.http.maxConcurrentRequests, maxBodyBytes: config.http.maxInflightBodyBytes,
                                      httpBodyLimit: config.http.maxBodyBytes, otlpBodyLimit: config.otlp.maxBodyBytes,
@@ -122,7 +126,7 @@ public struct Gateway: Sendable {
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: config.http.port), serverName: "alertgate"),
-            services: storeServices() + [pipeline, reloader, notificationSender(), retentionService()] + udpListeners(),
+            services: storeServices() + [pipeline, heartbeats, reloader, notificationSender(), retentionService()] + udpListeners(),
             onServerRunning: { [externalURL] channel in
                 externalURL.listening(host: host, port: channel.localAddress?.port ?? 0, scheme: scheme)
                 await onListening(host, channel.localAddress?.port ?? 0)
@@ -161,6 +165,7 @@ public struct Gateway: Sendable {
         let ingestor = Ingestor(pipeline: pipeline, bodyReader: bodyReader, clock: clock, metrics: metrics)
         IngestRoutes(ingestor: ingestor).register(on: router)
         ToolRoutes(ingestor: ingestor).register(on: router)
+        HeartbeatRoutes(heartbeats: heartbeats, bodyReader: bodyReader, clock: clock).register(on: router)
         AlertmanagerRoutes(ingestor: ingestor).register(on: router)
         PagerDutyRoutes(ingestor: ingestor, integrations: config.pagerduty.integrations).register(on: router)
         GELFRoutes(ingestor: ingestor, maxLevel: config.logs.maxLevel).register(on: router)

@@ -363,6 +363,28 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v15-heartbeats") { db in
+            // Heartbeats and their last pings: a restart must know what was missed while it was
+            // down, so the state is a row, written at each ping and change. The schedule is a
+            // period or a cron expression, never both.
+            try db.execute(sql: """
+                CREATE TABLE heartbeats (
+                    name TEXT PRIMARY KEY,
+                    service TEXT,
+                    every_ms INTEGER,
+                    cron TEXT,
+                    grace_ms INTEGER NOT NULL,
+                    declared INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_ping_at INTEGER,
+                    started_at INTEGER,
+                    last_fail_at INTEGER,
+                    state INTEGER NOT NULL,
+                    pings INTEGER NOT NULL,
+                    CHECK ((every_ms IS NULL) <> (cron IS NULL))
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -91,6 +91,9 @@ package struct PortableTable: Sendable {
         PortableTable("silences", ["id", "matchers", "starts_at", "ends_at", "created_by", "comment", "updated_at", "config_key"]),
         PortableTable("audit", ["id", "at", "actor", "address", "method", "path", "status", "detail"]),
         PortableTable("component_states", ["service", "state", "set_by", "set_at"], key: "rowid"),
+        PortableTable("heartbeats", [
+            "name", "service", "every_ms", "cron", "grace_ms", "declared", "created_at", "last_ping_at", "started_at", "last_fail_at", "state", "pings",
+        ], key: "rowid"),
     ]
 
     /// A value as it is stored.

@@ -24,6 +24,8 @@ import Testing
         ("POST", "/api/v2/alerts", .ingest, #"[{"labels": {"alertname": "A"}}]"#),
         ("POST", "/v2/enqueue", .ingest, "{}"), ("POST", "/v2/change/enqueue", .ingest, "{}"),
         ("POST", "/v1/traces", .ingest, "{}"), ("POST", "/gelf", .ingest, "{}"),
+        ("GET", "/api/v1/heartbeats/nightly", .ingest, nil), ("POST", "/api/v1/heartbeats/nightly/fail", .ingest, "exit 1"),
+        ("GET", "/api/v1/heartbeats/nightly/start", .ingest, nil), ("GET", "/api/v1/heartbeats", .read, nil),
         ("GET", "/api/v1/incidents", .read, nil), ("GET", "/api/v1/incidents/1", .read, nil),
         ("GET", "/api/v1/incidents/1/signals", .read, nil), ("GET", "/api/v1/incidents/1/review", .read, nil),
         ("GET", "/api/v1/incidents/1/notifications", .read, nil), ("GET", "/api/v1/notifications", .read, nil),

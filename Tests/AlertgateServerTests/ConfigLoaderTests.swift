@@ -50,6 +50,21 @@ import Testing
 
     /// Gateways write side by side only on PostgreSQL: `all` without `storage.url` is refused
     /// once flags and the environment have had their say.
+    @Test func heartbeatsAreDeclaredWithAPeriodOrACron() throws {
+        let config = try ConfigLoader.parse(yaml: """
+            heartbeats:
+              - name: nightly-backup
+                service: backups
+                every: 24h
+                grace: 1h
+              - {name: report, cron: "0 3 * * mon-fri"}
+            """)
+        #expect(config.policy.heartbeats == [
+            HeartbeatSpec(name: "nightly-backup", service: "backups", schedule: .every(.seconds(86_400)), grace: .seconds(3600), declared: true),
+            HeartbeatSpec(name: "report", schedule: .cron(try CronSchedule(parsing: "0 3 * * mon-fri")), declared: true),
+        ])
+    }
+
     @Test func writersAllNeedsADatabaseServer() throws {
         var config = try ConfigLoader.parse(yaml: "storage:\n  writers: ALL")
         #expect(config.storage.writers == .all)
@@ -74,6 +89,13 @@ import Testing
         ("http: 5", "http"),
         ("- just\n- a list", "(file)"),
         ("http: [unclosed", "(file)"),
+        ("heartbeats:\n  - {name: a, every: 1h, cron: '@daily'}", "heartbeats[0].every"),
+        ("heartbeats:\n  - {name: a}", "heartbeats[0].every"),
+        ("heartbeats:\n  - {every: 1h}", "heartbeats[0].name"),
+        ("heartbeats:\n  - {name: 'a b', every: 1h}", "heartbeats[0].name"),
+        ("heartbeats:\n  - {name: a, cron: '0 3 * *'}", "heartbeats[0].cron"),
+        ("heartbeats:\n  - {name: a, every: 1h, period: 2h}", "heartbeats[0].period"),
+        ("heartbeats:\n  - {name: a, every: 1h}\n  - {name: a, every: 2h}", "heartbeats[1].name"),
     ])
     func badConfigNamesTheKey(yaml: String, key: String) {
         do {

@@ -16,7 +16,7 @@ import Testing
         await again.close()
         let tables = try await TemporaryPostgres.psql(url, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
         #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == [
-            "alert_runs", "alertgate_migrations", "alerts", "audit", "changes", "component_states", "incident_services", "incidents",
+            "alert_runs", "alertgate_migrations", "alerts", "audit", "changes", "component_states", "heartbeats", "incident_services", "incidents",
             "leases", "notifications", "payloads", "reloads", "signals", "silences", "timeline", "transitions", "writer_log",
         ].joined(separator: ","))
     }

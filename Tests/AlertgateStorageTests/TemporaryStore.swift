@@ -89,7 +89,7 @@ enum StoreKind: String, CaseIterable, Sendable {
 }
 
 /// What both stores implement and the conformance tests hold them to.
-typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore & RetentionStore
+typealias ConformingStore = StoreWriter & StoreReader & SilenceStore & AuditStore & ComponentStateStore & NotificationStore & RetentionStore & HeartbeatStore
     & StoreSQL
 
 /// Plain SQL on a store's database, for tests that count rows or change one behind the store's back.

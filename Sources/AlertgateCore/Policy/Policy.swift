@@ -12,6 +12,8 @@ public struct Policy: Hashable, Sendable {
     public var notifications = NotificationPolicy()
     /// API tokens; none: no authentication (loopback only, unless started `--insecure`).
     public var tokens: [AuthToken] = []
+    /// Heartbeats the config declares (`heartbeats:`); others are made by their first ping.
+    public var heartbeats: [HeartbeatSpec] = []
 
     public init() {}
 

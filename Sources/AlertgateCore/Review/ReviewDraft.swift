@@ -122,6 +122,7 @@ public struct ReviewDraft: Sendable {
         case .tracing: "tracing"
         case .userReport: "a user report (users saw it first)"
         case .syntheticCheck: "a synthetic check"
+        case .heartbeat: "a heartbeat (a job that must keep running stopped or failed)"
         }
     }
 

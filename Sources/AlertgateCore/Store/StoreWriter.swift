@@ -65,4 +65,4 @@ extension StoreWriter {
 /// Everything a running gateway asks of its store: what both `SQLiteStore` and
 /// `PostgresStore` implement.
 public typealias GatewayStore = StoreWriter & StoreReader & SilenceStore & NotificationStore & AuditStore & RetentionStore
-    & ComponentStateStore
+    & ComponentStateStore & HeartbeatStore

@@ -28,6 +28,8 @@ enum RouteScope {
         if ConsoleRoutes.isConsole(path: path) { return .none }
         if path.hasPrefix("/api/v1/admin/") || path == "/api/v1/audit" { return .scope(.admin) }
         if isIngest(method: method, path: path) { return .scope(.ingest) }
+        // A heartbeat's ping is ingest whatever its method: cron lines ping with GET.
+        if path.hasPrefix("/api/v1/heartbeats/") { return .scope(.ingest) }
         return .scope(method == .get || method == .head ? .read : .write)
     }
 

@@ -23,10 +23,12 @@ import Foundation
 /// flapping: {resolves: 3, window: 30m, hold_down: 15m}
 /// thresholds: [{name: web-noise, match: {service: [web]}, count: 4, window: 5m}]
 /// rollback: {lookback: 2h}
+/// heartbeats: [{name: nightly-backup, service: backups, every: 24h, grace: 1h}, {name: sync, cron: "*/15 * * * *"}]
 /// ```
 extension ConfigLoader {
     static let policyKeys: Set<String> = [
         "catalog", "severity_rules", "type_rules", "escalation", "silences", "maintenance", "inhibit_rules", "flapping", "thresholds", "rollback",
+        "heartbeats",
     ]
 
     static func parsePolicy(_ key: String, _ value: Any, into policy: inout Policy) throws {
@@ -66,8 +68,46 @@ extension ConfigLoader {
                 default: throw unknown("\(key).\(name)")
                 }
             }
+        case "heartbeats":
+            let heartbeats = try list(value, key).enumerated().map { try heartbeat($1, "\(key)[\($0)]") }
+            var seen = Set<String>()
+            for (index, heartbeat) in heartbeats.enumerated() where !seen.insert(heartbeat.name).inserted {
+                throw ConfigError(key: "\(key)[\(index)].name", message: "`\(heartbeat.name)` is declared twice")
+            }
+            policy.heartbeats = heartbeats
         default: throw unknown(key)
         }
+    }
+
+    /// `{name, service, every | cron, grace}`: a ping every period, or at the times a cron
+    /// expression names (UTC), late by at most the grace (1h unless set).
+    static func heartbeat(_ value: Any, _ key: String) throws -> HeartbeatSpec {
+        var spec = HeartbeatSpec(name: "", declared: true)
+        var schedules: [HeartbeatSchedule] = []
+        for (field, item) in try section(value, key) {
+            let name = "\(key).\(field)"
+            switch field {
+            case "name":
+                spec.name = try string(item, name)
+                guard HeartbeatSpec.isValidName(spec.name) else {
+                    throw ConfigError(key: name, message: "must be 1 to 128 letters, digits, `.`, `_` or `-` (it is part of the ping URL)")
+                }
+            case "service": spec.service = try string(item, name)
+            case "every": schedules.append(.every(try positiveDuration(item, name)))
+            case "cron":
+                do { schedules.append(.cron(try CronSchedule(parsing: try string(item, name)))) } catch let error as CronSchedule.ParseError {
+                    throw ConfigError(key: name, message: error.description)
+                }
+            case "grace": spec.grace = try duration(item, name)
+            default: throw unknown(name)
+            }
+        }
+        guard !spec.name.isEmpty else { throw ConfigError(key: "\(key).name", message: "a heartbeat needs a name") }
+        guard schedules.count == 1, let schedule = schedules.first else {
+            throw ConfigError(key: "\(key).every", message: "a heartbeat needs either `every` (a period such as 24h) or `cron` (such as \"0 3 * * *\"), not both")
+        }
+        spec.schedule = schedule
+        return spec
     }
 
     // MARK: - Catalog
