@@ -48,9 +48,15 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429,
 # its start and after now; `since` must lie before `until`; a payload's `item` must name one of
 # its datagrams (and only a batch received over UDP has any); an alert's `endsAt` not before its
 # `startsAt` (and a batch of 10000 alerts passes the body limit, 413); a Checkly alert's
-# `started_at` must be an RFC 3339 time (the template writes every field as a string).
+# `started_at` must be an RFC 3339 time (the template writes every field as a string); a
+# support desk's report needs a subject or words to be titled by, and Zendesk's `created_at`
+# must be an RFC 3339 time; a heartbeat's `every` must be longer than zero, its `cron` a cron
+# expression, and not both.
 [[operations]]
-include-operation-id = ["createSilence", "alertmanagerPostSilence", "getStats", "getPayloadRaw", "ingestChecklyAlert"]
+include-operation-id = ["createSilence", "alertmanagerPostSilence", "getStats", "getPayloadRaw", "ingestChecklyAlert",
+                        "ingestZendeskTicket", "ingestIntercomNotification", "ingestFreshdeskTicket",
+                        "heartbeatPing", "heartbeatPingHead", "heartbeatPingPost", "heartbeatPingFail", "heartbeatPingFailHead",
+                        "heartbeatPingFailPost", "heartbeatPingStart", "heartbeatPingStartHead", "heartbeatPingStartPost"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
 [[operations]]

@@ -24,6 +24,12 @@ public enum PayloadDecoder {
         case .gelf: return DecodedBatch(signals: [(0, try GELFCodec().decode(payload.bytes))])
         case .checkly:
             return DecodedBatch(signals: [(0, try ChecklyCodec(catalog: config.policy.catalog).decode(payload.bytes))])
+        case .zendesk, .intercom, .freshdesk:
+            let tool = SupportDeskCodec.Tool(rawValue: payload.source.rawValue)!
+            return DecodedBatch(signals: try SupportDeskCodec(tool).decode(payload.bytes).map { [(0, $0)] } ?? [])
+        case .statusPage:
+            // The form as a browser posted it: its report is the signal stored with it.
+            throw CodecError(code: "not_decoded_again", message: "a status page form is kept as posted and not decoded again")
         case .heartbeat: return DecodedBatch(signals: [(0, try HeartbeatRecord.decode(payload.bytes))])
         case .otlp:
             return try OTLPTraceCodec(slowSpanThresholds: config.otlp.slowSpanThresholds).decodedBatch(body: payload.bytes, contentType: contentType)

@@ -15,6 +15,10 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
     case checkly
     /// Heartbeats: pings, their misses and failures (`/api/v1/heartbeats/{name}`).
     case heartbeat
+    /// Support desks' webhooks (`/api/v1/ingest/{zendesk,intercom,freshdesk}`): user reports.
+    case zendesk, intercom, freshdesk
+    /// The status page's "Report a problem" form (`POST /status/report`).
+    case statusPage = "status_page"
 
     public var code: Int {
         switch self {
@@ -31,6 +35,10 @@ public enum SignalSource: String, CaseIterable, StoredCode, Codable, Sendable {
         case .jsonDatagram: 11
         case .checkly: 12
         case .heartbeat: 13
+        case .zendesk: 14
+        case .intercom: 15
+        case .freshdesk: 16
+        case .statusPage: 17
         }
     }
 }

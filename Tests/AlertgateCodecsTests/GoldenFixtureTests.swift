@@ -17,6 +17,8 @@ import Testing
     static let sources: [String: SignalSource] = [
         "events": .events, "alertmanager-api": .alertmanagerAPI, "alertmanager-webhook": .alertmanagerWebhook,
         "grafana": .grafana, "pagerduty": .pagerduty, "pagerduty-change": .pagerduty, "gelf": .gelf, "otlp": .otlp,
+        // Support desks: written after each vendor's documented example (their meta says so).
+        "intercom": .intercom, "freshdesk": .freshdesk,
     ]
 
     static func fixtures() -> [String] {

@@ -46,7 +46,7 @@ struct ReviewDraftTests {
             "- Severity: SEV2; type: outage; status: resolved",
             "- Services: checkout, payments-db",
             "- Owner: payments; on-call: payments-primary",
-            "- Detected by: a user report (users saw it first)",
+            "- Detected by: a user report through the reports API (users saw it first)",
             "- Time to detect: 1 min 35 s (the first signal's own time to its arrival)",
             "- Time to acknowledge: 3 min 20 s",
             "- Time to resolve: 1 h 5 min",

@@ -37,8 +37,11 @@ public struct IncidentStats: Hashable, Sendable {
         public var detectedByUsers: Double?
         /// Incidents by who detected them first.
         public var byDetector: [DetectedBy: Int]
+        /// Incidents users reported first, by the channel their first report came through (the
+        /// source: `reports`, `status_page`, `zendesk`, `intercom`, `freshdesk`, ...).
+        public var byChannel: [String: Int]
 
-        init(name: String, _ incidents: [IncidentState]) {
+        init(name: String, _ incidents: [IncidentState], channels: [Int64: SignalSource]) {
             self.name = name
             self.incidents = incidents.count
             byType = Dictionary(grouping: incidents, by: \.type).mapValues(\.count)
@@ -50,6 +53,7 @@ public struct IncidentStats: Hashable, Sendable {
                 incident.resolvedAt.map { ($0.milliseconds - incident.openedAt.milliseconds) / 1000 }
             })
             byDetector = Dictionary(grouping: incidents, by: \.detectedBy).mapValues(\.count)
+            byChannel = Dictionary(grouping: incidents.filter { $0.detectedBy == .userReport }) { channels[$0.id]?.rawValue ?? "unknown" }.mapValues(\.count)
             detectedByUsers = incidents.isEmpty ? nil : Double(incidents.filter { $0.detectedBy == .userReport }.count) / Double(incidents.count)
         }
     }
@@ -66,16 +70,18 @@ public struct IncidentStats: Hashable, Sendable {
     /// Alerts seen in the period that flapped.
     public var flappingAlerts: [AlertState]
 
-    public init(since: Timestamp, until: Timestamp, incidents: [IncidentState], noisiestAlerts: [AlertState], flappingAlerts: [AlertState]) {
+    /// `channels`: for incidents users reported first, the source of their first signal.
+    public init(since: Timestamp, until: Timestamp, incidents: [IncidentState], channels: [Int64: SignalSource] = [:], noisiestAlerts: [AlertState],
+                flappingAlerts: [AlertState]) {
         self.since = since
         self.until = until
-        total = Group(name: "all", incidents)
+        total = Group(name: "all", incidents, channels: channels)
         var byService: [String: [IncidentState]] = [:]
         for incident in incidents {
             for service in Set(incident.services + [incident.service]) { byService[service, default: []].append(incident) }
         }
-        services = byService.map { Group(name: $0.key, $0.value) }.sorted { ($0.incidents, $1.name) > ($1.incidents, $0.name) }
-        teams = Dictionary(grouping: incidents) { $0.owner ?? "none" }.map { Group(name: $0.key, $0.value) }
+        services = byService.map { Group(name: $0.key, $0.value, channels: channels) }.sorted { ($0.incidents, $1.name) > ($1.incidents, $0.name) }
+        teams = Dictionary(grouping: incidents) { $0.owner ?? "none" }.map { Group(name: $0.key, $0.value, channels: channels) }
             .sorted { ($0.incidents, $1.name) > ($1.incidents, $0.name) }
         self.noisiestAlerts = noisiestAlerts
         self.flappingAlerts = flappingAlerts

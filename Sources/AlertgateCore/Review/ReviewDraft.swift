@@ -41,7 +41,7 @@ public struct ReviewDraft: Sendable {
         lines.append("- Severity: \(incident.severity.rawValue); type: \(incident.type.rawValue.replacingOccurrences(of: "_", with: " ")); status: \(incident.status.rawValue)")
         lines.append("- Services: \((incident.services.isEmpty ? [incident.service] : incident.services).joined(separator: ", "))")
         lines.append("- Owner: \(incident.owner ?? "none")\(incident.oncall.map { "; on-call: \($0)" } ?? "")")
-        lines.append("- Detected by: \(Self.detectedBy(incident.detectedBy))")
+        lines.append("- Detected by: \(Self.detectedBy(incident.detectedBy, through: firstSignal?.source))")
         lines.append("- \(incident.signalCount) signals in \(incident.alertCount) alerts, \(incident.reportCount) user reports")
         return lines
     }
@@ -116,13 +116,25 @@ public struct ReviewDraft: Sendable {
         return lines
     }
 
-    static func detectedBy(_ value: DetectedBy) -> String {
+    static func detectedBy(_ value: DetectedBy, through channel: SignalSource? = nil) -> String {
         switch value {
         case .monitoring: "monitoring"
         case .tracing: "tracing"
-        case .userReport: "a user report (users saw it first)"
+        case .userReport: "a user report\(channel.map { " through \(Self.channelName($0))" } ?? "") (users saw it first)"
         case .syntheticCheck: "a synthetic check"
         case .heartbeat: "a heartbeat (a job that must keep running stopped or failed)"
+        }
+    }
+
+    /// How a user's report came in, as a reader would say it.
+    static func channelName(_ source: SignalSource) -> String {
+        switch source {
+        case .statusPage: "the status page"
+        case .zendesk: "Zendesk"
+        case .intercom: "Intercom"
+        case .freshdesk: "Freshdesk"
+        case .reports: "the reports API"
+        default: source.rawValue
         }
     }
 

@@ -48,7 +48,13 @@ struct OperationsRoutes: Sendable {
             async let noisiest = store.noisiestAlerts(from: since, to: until, flapping: false, limit: 10)
             async let flapping = store.noisiestAlerts(from: since, to: until, flapping: true, limit: 10)
             async let notifications = outbox.notificationCounts(from: since, to: until)
-            let stats = IncidentStats(since: since, until: until, incidents: try await incidents, noisiestAlerts: try await noisiest,
+            let opened = try await incidents
+            // The channel users reported through first: the first signal of each incident they saw first.
+            var channels: [Int64: SignalSource] = [:]
+            for incident in opened where incident.detectedBy == .userReport {
+                channels[incident.id] = try await store.firstSignals(incidentID: incident.id, kind: nil, limit: 1).first?.source
+            }
+            let stats = IncidentStats(since: since, until: until, incidents: opened, channels: channels, noisiestAlerts: try await noisiest,
                                       flappingAlerts: try await flapping)
             return JSONOutput.response(StatsView(counts: try await counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth,
                                                  udp: udpStats.snapshot(), incidents: stats, notifications: try await notifications))
@@ -121,7 +127,7 @@ struct StatsGroupView: Encodable {
     enum CodingKeys: String, CodingKey {
         case name, incidents, notifications
         case byType = "by_type", bySeverity = "by_severity", timeToAcknowledge = "time_to_acknowledge", timeToResolve = "time_to_resolve"
-        case detectedByUsers = "detected_by_users", byDetector = "by_detector"
+        case detectedByUsers = "detected_by_users", byDetector = "by_detector", byChannel = "by_channel"
     }
 
     struct TimesView: Encodable {
@@ -148,5 +154,6 @@ struct StatsGroupView: Encodable {
         try c.encode(TimesView(times: group.timeToResolve), forKey: .timeToResolve)
         try c.encode(group.detectedByUsers, forKey: .detectedByUsers)
         try c.encode(Dictionary(uniqueKeysWithValues: group.byDetector.map { ($0.key.rawValue, $0.value) }), forKey: .byDetector)
+        try c.encode(group.byChannel, forKey: .byChannel)
     }
 }

@@ -62,8 +62,14 @@ final class StatusReportRoutes: Sendable {
             guard !batch.signals.isEmpty else {
                 return answer(.badRequest, "Report not sent", batch.errors.first?.message ?? "the report could not be read")
             }
-            let outcomes = try await ingestor.store(body, contentType: "application/x-www-form-urlencoded", source: .reports,
-                                                    signals: batch.signals, receivedAt: now)
+            // Its own source, so that who saw an incident first can say "through the status page".
+            let signals = batch.signals.map { item, signal in
+                var signal = signal
+                signal.source = .statusPage
+                return (item: item, signal: signal)
+            }
+            let outcomes = try await ingestor.store(body, contentType: "application/x-www-form-urlencoded", source: .statusPage,
+                                                    signals: signals, receivedAt: now)
             let shown = try await status.summary(page: nil).summary.incidents
             if let id = outcomes.first?.incidentID, let incident = shown.first(where: { $0.id == id }) {
                 return answer(.ok, "Thank you", "Your report was received. It matches a known incident: ",
