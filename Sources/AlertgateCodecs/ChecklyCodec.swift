@@ -12,6 +12,8 @@ import AlertgateCore
 /// - The service: a `service:NAME` tag; else a tag or the group that names a catalog service;
 ///   else the group; else the check's name.
 /// - `result_link` is kept as a link; tags, group, check type and status code as labels.
+/// - `trace_id` or `traceparent` (optional, not in the shipped template: Checkly has no variable
+///   for it) names the run's trace, whose failing spans then join the check's incident.
 public struct ChecklyCodec: Sendable {
     /// The catalog in force, whose services (by name or plain alias) a tag or the group may name.
     public let catalog: ServiceCatalog
@@ -51,6 +53,17 @@ public struct ChecklyCodec: Sendable {
             if let value = try text(key, maxBytes: 512) { labels[label] = value }
         }
         if !tags.isEmpty { labels["tags"] = tags.joined(separator: ",") }
+        // The check run's trace, when the body carries it (`trace_id`, or a W3C `traceparent`):
+        // the failing spans of that trace join the check's incident, whichever comes first.
+        if let trace = try text("trace_id", maxBytes: 64) {
+            guard let id = TraceContext.traceID(trace) else { throw .invalidValue("trace_id", "must be 32 hex digits, not all zero") }
+            labels[TraceContext.label] = id
+        } else if let parent = try text("traceparent", maxBytes: 256) {
+            guard let id = TraceContext.traceID(traceparent: parent) else {
+                throw .invalidValue("traceparent", "must be a W3C traceparent such as 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            }
+            labels[TraceContext.label] = id
+        }
 
         var details: [String] = []
         if let error = try text("error_message", maxBytes: 8192) { details.append(error) }

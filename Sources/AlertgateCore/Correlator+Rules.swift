@@ -6,6 +6,7 @@ extension Correlator.Rule {
     public static let threshold = "threshold"
     public static let dependency = "correlate.dependency"
     public static let flapping = "flapping.hold_down"
+    public static let trace = "correlate.trace"
 }
 
 extension Correlator {
@@ -141,6 +142,32 @@ extension Correlator {
             if best == nil || incident.id > best!.incident.id { best = (incident, relation) }
         }
         return best
+    }
+
+    // MARK: - Traces
+
+    /// The most traces remembered; past it those older than `correlation_window` are forgotten,
+    /// and all of them if that is not enough.
+    static let maxTraces = 10_000
+
+    /// The active incident another signal of the same trace went to, within
+    /// `correlation_window`: a check that carried a trace id and the failing spans of that
+    /// trace meet there, whichever arrived first.
+    func traceIncident(for signal: Signal, at time: Timestamp) -> (incident: IncidentState, traceID: String)? {
+        guard let traceID = signal.traceID, let seen = memory.traces[traceID], time <= seen.at + config.correlationWindow,
+              let incident = state.incidents[seen.incidentID], incident.status.isActive else { return nil }
+        return (incident, traceID)
+    }
+
+    /// Remembers where a signal of a trace was placed (the first place wins).
+    mutating func rememberTrace(of signal: Signal, in incidentID: Int64?, at time: Timestamp) {
+        guard let incidentID, let traceID = signal.traceID else { return }
+        if let seen = memory.traces[traceID], time <= seen.at + config.correlationWindow { return }
+        if memory.traces.count >= Self.maxTraces {
+            memory.traces = memory.traces.filter { time <= $0.value.at + config.correlationWindow }
+            if memory.traces.count >= Self.maxTraces { memory.traces.removeAll() }
+        }
+        memory.traces[traceID] = (incidentID, time)
     }
 
     // MARK: - Flapping

@@ -76,7 +76,9 @@ public struct Correlator: Sendable {
             resolveAlert(live.id, at: expiry(of: live), reason: expiryReason(live), into: &outcome)
         }
         switch signal.status {
-        case .firing: fire(signal, fingerprint: fingerprint, at: time, receivedAt: receivedAt, into: &outcome)
+        case .firing:
+            fire(signal, fingerprint: fingerprint, at: time, receivedAt: receivedAt, into: &outcome)
+            rememberTrace(of: signal, in: outcome.incidentID, at: time)
         case .resolved: resolve(signal, fingerprint: fingerprint, at: time, into: &outcome)
         case .acknowledged: acknowledge(signal, fingerprint: fingerprint, at: time, into: &outcome)
         }
@@ -239,6 +241,13 @@ public struct Correlator: Sendable {
                     return
                 }
             }
+        }
+        if let linked = traceIncident(for: signal, at: time) {
+            var incident = linked.incident
+            let why = Why(rule: Rule.trace, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
+                          detail: "Incident \(incident.id) holds a signal of the same trace (\(linked.traceID)).")
+            attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
+            return
         }
         if let linked = dependencyIncident(for: signal, at: time) {
             var incident = linked.incident

@@ -17,6 +17,10 @@ public struct CorrelatorMemory: Sendable {
         var title: String
     }
 
+    /// Where each trace's signals went: the incident the first signal carrying that trace id
+    /// was placed in, and when. A check's failure and the failing spans of its trace join one
+    /// incident, whichever comes first (`Correlator.traceIncident`).
+    var traces: [String: (incidentID: Int64, at: Timestamp)] = [:]
     /// Pending alerts by correlation key.
     var pending: [String: [PendingAlert]] = [:]
     /// When each fingerprint resolved, within the flapping window.
