@@ -1,14 +1,18 @@
+import Foundation
+
 /// The text of the HTML a support desk sends as a message body (Intercom's `<p>` parts,
 /// Freshdesk's descriptions): block ends and `<br>` become line breaks, other tags go, and
 /// character references are read back. Not a parser: enough to keep the user's words.
 enum HTMLPlainText {
     static func plain(_ html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return html.trimmed }
+        guard html.contains("<") || html.contains("&") else { return html.trimmingCharacters(in: .whitespacesAndNewlines) }
         var out = ""
         var index = html.startIndex
+        // Past the last `>`, a `<` opens no tag: found once, so text of many `<` stays linear.
+        let lastClose = html.lastIndex(of: ">")
         while index < html.endIndex {
             let character = html[index]
-            if character == "<", let close = html[index...].firstIndex(of: ">") {
+            if character == "<", let lastClose, index < lastClose, let close = html[index...].firstIndex(of: ">") {
                 let tag = html[html.index(after: index)..<close].lowercased()
                 let name = tag.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
                 if name == "br" || (tag.hasPrefix("/") && Self.blocks.contains(String(tag.dropFirst()))) { out.append("\n") }
@@ -28,7 +32,7 @@ enum HTMLPlainText {
             if line.allSatisfy(\.isWhitespace), lines.last?.allSatisfy(\.isWhitespace) ?? true { continue }
             lines.append(line)
         }
-        return lines.joined(separator: "\n").trimmed
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static let blocks: Set<String> = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"]
@@ -44,11 +48,5 @@ enum HTMLPlainText {
         let digits = name.dropFirst()
         let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
         return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-    }
-}
-
-extension String {
-    var trimmed: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -23,6 +23,7 @@ public enum HeartbeatRecord {
         case .missed(let deadline): fields += [("event", "missed"), ("deadline", deadline.rfc3339)]
         case .failed: fields.append(("event", "failed"))
         case .recovered(let from): fields += [("event", "recovered"), ("from", from.rawValue)]
+        case .unwatched(let from): fields += [("event", "unwatched"), ("from", from.rawValue)]
         }
         fields.append(("at", time.rfc3339))
         fields.append(("created_at", heartbeat.createdAt.rfc3339))
@@ -66,7 +67,8 @@ public enum HeartbeatRecord {
         case "missed": change = .missed(deadline: try time("deadline"))
         case "failed": change = .failed
         case "recovered": change = .recovered(from: try record.string("from") == HeartbeatState.failed.rawValue ? .failed : .missed)
-        case let other: throw .invalidValue("event", "must be missed, failed or recovered, got \"\(other.prefix(32))\"")
+        case "unwatched": change = .unwatched(from: try record.string("from") == HeartbeatState.failed.rawValue ? .failed : .missed)
+        case let other: throw .invalidValue("event", "must be missed, failed, recovered or unwatched, got \"\(other.prefix(32))\"")
         }
         return heartbeat.signal(for: change, at: try time("at"), detail: try record.string("detail", maxBytes: 65_536))
     }

@@ -116,7 +116,7 @@ public struct SupportDeskCodec: Sendable {
         }
         let data = try body.object("data")
         let conversation = try data.object("item")
-        guard let id = try conversation.identifier("id") else { throw .missing("data.item.id") }
+        guard let id = try conversation.identifier("id", maxBytes: 128) else { throw .missing("data.item.id") }
         let source = try conversation.optionalObject("source")
         let author = try source?.optionalObject("author")
         var words = try source?.string("body", maxBytes: 64 * 1024).map(HTMLPlainText.plain)
@@ -144,6 +144,7 @@ public struct SupportDeskCodec: Sendable {
         guard let parts = try conversation.optionalObject("conversation_parts"), case .array(let list)? = parts.fields["conversation_parts"] else { return nil }
         for part in list.reversed() {
             guard case .object(let fields) = part, case .string(let body)? = fields["body"] else { continue }
+            guard body.utf8.count <= 64 * 1024 else { throw .tooLong("data.item.conversation_parts.conversation_parts.body", limit: 64 * 1024) }
             if case .object(let author)? = fields["author"], case .string(let type)? = author["type"], type == "admin" || type == "bot" { continue }
             return HTMLPlainText.plain(body)
         }
@@ -155,14 +156,10 @@ public struct SupportDeskCodec: Sendable {
     func freshdesk(_ body: JSONObjectReader) throws(CodecError) -> Signal {
         let webhook = body.fields["freshdesk_webhook"] == nil ? body : try body.object("freshdesk_webhook")
         func text(_ key: String, maxBytes: Int = 1024) throws(CodecError) -> String? {
-            let value: String?
-            switch webhook.fields[key] {
-            case .number(let number)?: value = number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-            default: value = try webhook.string(key, maxBytes: maxBytes).map(TemplatedJSON.text)
-            }
-            return value.flatMap { $0.isEmpty ? nil : $0 }
+            try webhook.string(key, maxBytes: maxBytes).map(TemplatedJSON.text).flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let id = try text("ticket_id", maxBytes: 64) else { throw .missing("\(webhook.name("ticket_id"))") }
+        // The id as Freshdesk's placeholder writes it: a number, or its text.
+        guard let id = try webhook.identifier("ticket_id", maxBytes: 64).flatMap({ $0.isEmpty ? nil : $0 }) else { throw .missing("\(webhook.name("ticket_id"))") }
         let plain = try text("ticket_description_text", maxBytes: 64 * 1024), html = try text("ticket_description", maxBytes: 64 * 1024)
         let contactName = try text("ticket_contact_name", maxBytes: 256), requesterName = try text("ticket_requester_name", maxBytes: 256)
         let contactEmail = try text("ticket_contact_email", maxBytes: 256), requesterEmail = try text("ticket_requester_email", maxBytes: 256)
@@ -191,9 +188,12 @@ extension JSONObjectReader {
         }
     }
 
-    /// An id sent as a string or a number.
-    func identifier(_ key: String) throws(CodecError) -> String? {
-        if case .number(let number)? = fields[key], number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
-        return try string(key, maxBytes: 128)
+    /// An id sent as a string or a whole number.
+    func identifier(_ key: String, maxBytes: Int) throws(CodecError) -> String? {
+        if case .number(let number)? = fields[key] {
+            guard number.rounded() == number else { throw .wrongType(name(key), expected: "a string or a whole number, got \(number)") }
+            return fields[key]?.jsonText
+        }
+        return try string(key, maxBytes: maxBytes)
     }
 }

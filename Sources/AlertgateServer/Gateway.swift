@@ -85,11 +85,12 @@ public struct Gateway: Sendable {
         if config.storage.writers == .all, let database = store as? PostgresStore {
             announce = { [clock] in try await database.announceReload(at: clock.now()) }
         }
-        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger,
-                            announce: announce)
         pipeline = IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: logger)
-        heartbeats = HeartbeatService(store: store, pipeline: pipeline, book: policy, clock: clock, interval: config.pipeline.expiryInterval,
-                                      shared: config.storage.url != nil, logger: logger)
+        let heartbeats = HeartbeatService(store: store, pipeline: pipeline, book: policy, clock: clock, interval: config.pipeline.expiryInterval,
+                                          shared: config.storage.url != nil, logger: logger)
+        self.heartbeats = heartbeats
+        reloader = Reloader(configPath: configPath, base: config, book: policy, silences: silences, tls: tls, metrics: metrics, logger: logger,
+                            announce: announce, reloaded: { [heartbeats] in heartbeats.policyChanged() })
         externalURL = ExternalURL(configured: config.http.externalURL)
         admission = RequestAdmission(maxRequests: config.http.maxConcurrentRequests, maxBodyBytes: config.http.maxInflightBodyBytes,
                                      httpBodyLimit: config.http.maxBodyBytes, otlpBodyLimit: config.otlp.maxBodyBytes,

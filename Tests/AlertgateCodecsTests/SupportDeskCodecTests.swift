@@ -80,6 +80,13 @@ import Testing
         #expect(try SupportDeskCodec(.intercom).decode(Array(#"{"type": "notification_event", "topic": "ping", "data": {"item": {}}}"#.utf8)) == nil)
     }
 
+    @Test func textOfManyUnclosedTagsAndAmpersandsIsKeptAsWritten() throws {
+        let words = String(repeating: "<a & b ", count: 9_000)
+        let body = #"{"topic": "conversation.user.created", "data": {"item": {"id": "1", "source": {"body": "\#(words)"}}}}"#
+        let signal = try #require(try SupportDeskCodec(.intercom).decode(Array(body.utf8)))
+        #expect(signal.description == words.trimmingCharacters(in: .whitespaces))
+    }
+
     @Test func htmlBecomesTheUsersWords() throws {
         let body = #"{"topic": "conversation.user.created", "app_id": "a1", "data": {"item": {"id": 9, "source": {"body": "<p>It&#39;s down &amp; slow</p><p><br></p><p>since&nbsp;9:00 &#x2014; <b>help</b></p>"}}}}"#
         let signal = try #require(try SupportDeskCodec(.intercom).decode(Array(body.utf8)))

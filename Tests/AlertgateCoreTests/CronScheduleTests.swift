@@ -25,7 +25,7 @@ struct CronScheduleTests {
 
     @Test func refusalsNameTheField() {
         for (expression, words) in [("0 3 * *", "five fields"), ("61 * * * *", "minute"), ("0 24 * * *", "hour"), ("0 0 0 * *", "day of month"),
-                                    ("0 0 * 13 *", "month"), ("0 0 * * 8", "day of week"), ("*/0 * * * *", "step"), ("5-1 * * * *", "backwards"),
+                                    ("0 0 * 13 *", "month"), ("0 0 * * 8", "day of week"), ("*/0 * * * *", "step"), ("5-1 * * * *", "backwards"), ("*/61 * * * *", "step"), ("* * */9223372036854775807 * *", "step"),
                                     ("0 0 * * funday", "day of week")] {
             #expect(throws: CronSchedule.ParseError.self, "\(expression)") { try CronSchedule(parsing: expression) }
             do {

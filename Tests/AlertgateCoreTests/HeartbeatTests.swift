@@ -38,20 +38,27 @@ struct HeartbeatTests {
         #expect(beat.pings == 6)
     }
 
-    @Test func cronScheduleAndMerge() throws {
+    @Test func cronScheduleAdoptAndUnwatch() throws {
         var beat = Heartbeat(spec: HeartbeatSpec(name: "report", schedule: .cron(try CronSchedule(parsing: "0 3 * * *")), grace: hour),
                              createdAt: try #require(RFC3339.parse("2026-12-01T12:00:00Z")))
         _ = beat.record(.success, at: try #require(RFC3339.parse("2026-12-02T03:00:05Z")))
         #expect(beat.expectedAt?.rfc3339 == "2026-12-03T03:00:00.000Z" && beat.deadline?.rfc3339 == "2026-12-03T04:00:00.000Z")
 
-        // Another gateway took a later ping: merging takes it, and its state.
+        // Another gateway took a failure: the stored row is taken, and its state.
         var other = beat
         _ = other.record(.fail, at: try #require(RFC3339.parse("2026-12-02T05:00:00Z")))
         var mine = beat
-        mine.merge(other)
+        mine.adopt(other)
         #expect(mine == other)
-        other.merge(beat)
-        #expect(other.state == .failed, "an older row changes nothing")
+        // Declared settings stay this gateway's; a ping-made heartbeat's come from the row.
+        var declared = beat
+        declared.spec.declared = true
+        declared.adopt(other)
+        #expect(declared.spec.declared && declared.state == .failed)
+
+        // No longer declared: the failure's alert resolves, and it is left up.
+        #expect(mine.unwatch() == .unwatched(from: .failed))
+        #expect(mine.state == .up && mine.unwatch() == nil)
     }
 
     @Test func signalsNameTheHeartbeatAndItsService() {

@@ -116,6 +116,37 @@ import Testing
         }
     }
 
+    @Test func aReloadWatchesADeclaredHeartbeatAndLetsGoOfOneNoLongerDeclared() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let configPath = folder.file("alertgate.yaml")
+        let base = "pipeline:\n  expiry_interval: 1s\n"
+        try base.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let clock = ManualClock(Timestamp(Date()))
+        try await withRunningGateway(configPath: configPath, clock: clock) { gateway in
+            #expect((try await gateway.client.get("/api/v1/heartbeats").json["heartbeats"] as? [[String: Any]])?.isEmpty == true)
+            try (base + "heartbeats:\n  - {name: nightly-backup, service: backups, every: 10m, grace: 1m}\n")
+                .write(toFile: configPath, atomically: true, encoding: .utf8)
+            #expect(try await gateway.client.post("/api/v1/admin/reload", "").status == 200)
+            let watched = try await eventually { try await Self.heartbeat("nightly-backup", gateway)?["declared"] as? Bool == true }
+            #expect(watched)
+            // Never pinged: missed a period and a grace after it was declared.
+            try await Self.sweep(after: .seconds(661), clock, gateway)
+            let incident = try #require(try await Self.incidents(gateway).first)
+            #expect(incident["detected_by"] as? String == "heartbeat" && incident["status"] as? String == "open")
+            let incidentID = try #require(incident["id"] as? Int)
+
+            // Taken out of the config: no longer watched, and the alert it fired resolves.
+            try base.write(toFile: configPath, atomically: true, encoding: .utf8)
+            #expect(try await gateway.client.post("/api/v1/admin/reload", "").status == 200)
+            let resolved = try await eventually {
+                try await gateway.client.get("/api/v1/incidents/\(incidentID)").json["status"] as? String == "resolved"
+            }
+            #expect(resolved)
+            #expect((try await gateway.client.get("/api/v1/heartbeats").json["heartbeats"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
     @Test func oneMissedWhileAlertgateWasDownIsRaisedOnceAfterStart() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -58,8 +58,8 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
             let stepParts = item.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
             var step = 1
             if stepParts.count == 2 {
-                guard let parsed = Int(stepParts[1]), parsed > 0 else {
-                    throw ParseError(description: "the \(name) field: the step in `\(item)` must be a positive number")
+                guard let parsed = Int(stepParts[1]), parsed > 0, parsed <= range.count else {
+                    throw ParseError(description: "the \(name) field: the step in `\(item)` must be a number from 1 to \(range.count)")
                 }
                 step = parsed
             }
@@ -148,14 +148,9 @@ struct CivilTime {
         year = yoe + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    /// Midnight UTC of a date (days_from_civil).
+    /// Midnight UTC of a date.
     static func milliseconds(year: Int, month: Int, day: Int) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86_400_000
+        Int64(RFC3339.daysFromCivil(year: year, month: month, day: day)) * 86_400_000
     }
 }
 

@@ -28,6 +28,10 @@ extension Heartbeat {
             (status, severity, title) = (.resolved, .info, "Heartbeat \(spec.name) is back")
             labels["alertname"] = from == .failed ? "HeartbeatFailed" : "HeartbeatMissed"
             lines.append("A good ping at \(time.rfc3339)")
+        case .unwatched(let from):
+            (status, severity, title) = (.resolved, .info, "Heartbeat \(spec.name) is no longer watched")
+            labels["alertname"] = from == .failed ? "HeartbeatFailed" : "HeartbeatMissed"
+            lines.append("The config no longer declares it; its alert is resolved at \(time.rfc3339)")
         }
         return Signal(kind: .alert, source: .heartbeat, status: status, service: spec.serviceName, title: title,
                       description: lines.isEmpty ? nil : lines.joined(separator: "\n"), severity: severity, labels: labels,

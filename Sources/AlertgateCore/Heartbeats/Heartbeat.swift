@@ -88,18 +88,26 @@ public struct Heartbeat: Hashable, Sendable {
         return .missed(deadline: deadline)
     }
 
-    /// Takes what another gateway (or an earlier run) stored for the same heartbeat when it
-    /// is newer than this: a later ping, start or failure, and the state that came with it.
-    public mutating func merge(_ stored: Heartbeat) {
-        func later(_ a: Timestamp?, _ b: Timestamp?) -> Bool { (a ?? Timestamp(milliseconds: .min)) > (b ?? Timestamp(milliseconds: .min)) }
-        if stored.pings > pings || later(stored.lastPingAt, lastPingAt) || later(stored.lastFailAt, lastFailAt) {
-            lastPingAt = stored.lastPingAt
-            lastFailAt = stored.lastFailAt
-            startedAt = stored.startedAt
-            state = stored.state
-            pings = max(pings, stored.pings)
-        }
-        createdAt = min(createdAt, stored.createdAt)
+    /// Takes what is stored for the same heartbeat (by another gateway, or an earlier run): its
+    /// pings and state. Every change is stored as it is made, so the row is never older than
+    /// what this gateway knows. The settings stay this one's when the config declares it.
+    public mutating func adopt(_ stored: Heartbeat) {
+        if !spec.declared { spec = stored.spec }
+        createdAt = stored.createdAt
+        lastPingAt = stored.lastPingAt
+        startedAt = stored.startedAt
+        lastFailAt = stored.lastFailAt
+        state = stored.state
+        pings = stored.pings
+    }
+
+    /// No longer watched (the config stopped declaring it): a miss or failure it fired for is
+    /// resolved, and it is left as if up, so that declaring it again watches from its last ping.
+    public mutating func unwatch() -> HeartbeatChange? {
+        let was = state
+        state = lastPingAt == nil ? .new : .up
+        startedAt = nil
+        return was == .missed || was == .failed ? .unwatched(from: was) : nil
     }
 }
 
@@ -134,4 +142,6 @@ public enum HeartbeatChange: Hashable, Sendable {
     case failed
     /// A good ping after a miss or a failure: the alert resolves.
     case recovered(from: HeartbeatState)
+    /// The config no longer declares a heartbeat that was missed or failed: its alert resolves.
+    case unwatched(from: HeartbeatState)
 }

@@ -35,6 +35,11 @@ struct HeartbeatRoutes: Sendable {
         }
         var ping = HeartbeatService.Ping(name: name, kind: kind)
         let query = QueryParameters(request.uri)
+        // A setting given empty (`?grace=`) is a mistake in the URL, not the default.
+        for (setting, limit) in [("every", 64), ("cron", 256), ("grace", 64), ("service", 256)] where query.values[setting] != nil {
+            guard let value = query.text(setting) else { throw APIError.invalidParameter(setting, "must not be empty") }
+            guard value.utf8.count <= limit else { throw APIError.invalidParameter(setting, "must be at most \(limit) bytes") }
+        }
         if let every = query.text("every") {
             guard let period = DurationText.parse(every), period > .zero else { throw APIError.invalidParameter("every", "must be a duration such as 5m or 24h") }
             ping.schedule = .every(period)

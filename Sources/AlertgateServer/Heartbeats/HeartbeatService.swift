@@ -14,7 +14,8 @@ import Synchronization
 /// missed while alertgate was down is found by the sweep that runs at start.
 ///
 /// With a shared database (PostgreSQL), each ping and each miss first reads the heartbeat's
-/// row, so a ping taken by another gateway counts.
+/// row, so a ping or a miss another gateway took counts. Two gateways changing one heartbeat
+/// in the same moment may both raise its change (the second folds into the alert as a repeat).
 public final class HeartbeatService: Service, Sendable {
     /// A ping as its URL and query say it.
     public struct Ping: Sendable {
@@ -64,6 +65,8 @@ public final class HeartbeatService: Service, Sendable {
     private let armed: AsyncStream<Void>
     private let armedContinuation: AsyncStream<Void>.Continuation
     private let sweeps = Atomic<Int>(0)
+    /// Whether a sweep waits in the queue.
+    private let sweepQueued = Atomic<Bool>(false)
 
     public init(store: any HeartbeatStore, pipeline: IngestPipeline, book: PolicyBook, clock: any WallClock, interval: Duration, shared: Bool,
                 logger: Logger) {
@@ -128,13 +131,20 @@ public final class HeartbeatService: Service, Sendable {
         }
     }
 
-    /// The sweep's tick on the clock, once there is something to sweep.
+    /// The sweep's tick on the clock, once there is something to sweep. A sweep still waiting
+    /// in the queue is not asked for again.
     private func tick() async {
         var iterator = armed.makeAsyncIterator()
         guard await iterator.next() != nil else { return }
         while (try? await clock.sleep(for: interval)) != nil {
-            operationsContinuation.yield(.sweep)
+            if !sweepQueued.exchange(true, ordering: .acquiringAndReleasing) { operationsContinuation.yield(.sweep) }
         }
+    }
+
+    /// The config was reloaded: its heartbeats are taken at once (a new one is watched from
+    /// now, one no longer declared has its alert resolved).
+    public func policyChanged() {
+        operationsContinuation.yield(.sweep)
     }
 
     /// The heartbeats being watched, and the policy version whose declarations they carry.
@@ -143,38 +153,56 @@ public final class HeartbeatService: Service, Sendable {
         var policyVersion: Int?
     }
 
+    /// The heartbeat as stored when another gateway may have changed it, or when this one has
+    /// not seen it since it started; else as this gateway knows it.
+    private func current(_ name: String, _ board: Board) async throws -> Heartbeat? {
+        guard var heartbeat = board.heartbeats[name] else { return try await store.heartbeat(named: name) }
+        if shared, let stored = try await store.heartbeat(named: name) { heartbeat.adopt(stored) }
+        return heartbeat
+    }
+
     /// Brings the board to the config's declarations when they changed: a declared heartbeat
-    /// new to the store starts now; one no longer declared is no longer watched.
+    /// new to the store is watched from now; one no longer declared is no longer watched, and
+    /// the alert it fired is resolved. What fails is tried again at the next sweep.
     private func declare(_ board: inout Board) async {
         let snapshot = book.current
         guard board.policyVersion != snapshot.version else { return }
         let declared = Dictionary(snapshot.policy.heartbeats.map { ($0.name, $0) }) { $1 }
+        // The tick runs while the config declares any, even before one is stored.
+        if !declared.isEmpty { armedContinuation.yield() }
+        var complete = true
         for (name, heartbeat) in board.heartbeats where heartbeat.spec.declared && declared[name] == nil {
-            board.heartbeats[name] = nil
+            do {
+                var dropped = try await current(name, board) ?? heartbeat
+                let before = dropped
+                if let change = dropped.unwatch() { _ = try await raise(change, at: clock.now(), detail: nil, before: before) }
+                try await store.saveHeartbeat(dropped)
+                board.heartbeats[name] = nil
+            } catch {
+                logger.error("a heartbeat no longer declared could not be let go", metadata: ["heartbeat": "\(name)", "error": "\(error)"])
+                complete = false
+            }
         }
         for (name, spec) in declared {
-            var stored: Heartbeat?
-            if board.heartbeats[name] == nil { stored = try? await store.heartbeat(named: name) }
-            var heartbeat = board.heartbeats[name] ?? stored ?? Heartbeat(spec: spec, createdAt: clock.now())
-            guard heartbeat.spec != spec || board.heartbeats[name] == nil else { continue }
-            heartbeat.spec = spec
             do {
+                var heartbeat = try await current(name, board) ?? Heartbeat(spec: spec, createdAt: clock.now())
+                guard heartbeat.spec != spec || board.heartbeats[name] == nil else { continue }
+                heartbeat.spec = spec
                 try await store.saveHeartbeat(heartbeat)
+                board.heartbeats[name] = heartbeat
             } catch {
-                logger.error("a declared heartbeat could not be stored; tried again at the next sweep", metadata: ["heartbeat": "\(name)", "error": "\(error)"])
-                return
+                logger.error("a declared heartbeat could not be stored", metadata: ["heartbeat": "\(name)", "error": "\(error)"])
+                complete = false
             }
-            board.heartbeats[name] = heartbeat
         }
-        board.policyVersion = snapshot.version
+        if complete { board.policyVersion = snapshot.version }
         if !board.heartbeats.isEmpty { armedContinuation.yield() }
     }
 
     private func take(_ ping: Ping, _ board: inout Board) async throws -> PingResult {
         await declare(&board)
         let now = clock.now()
-        var heartbeat = board.heartbeats[ping.name] ?? Heartbeat(spec: HeartbeatSpec(name: ping.name), createdAt: now)
-        if shared, let stored = try await store.heartbeat(named: ping.name) { heartbeat.merge(stored) }
+        var heartbeat = try await current(ping.name, board) ?? Heartbeat(spec: HeartbeatSpec(name: ping.name), createdAt: now)
         if !heartbeat.spec.declared {
             if let schedule = ping.schedule { heartbeat.spec.schedule = schedule }
             if let grace = ping.grace { heartbeat.spec.grace = grace }
@@ -192,16 +220,15 @@ public final class HeartbeatService: Service, Sendable {
     }
 
     private func sweep(_ board: inout Board) async {
+        sweepQueued.store(false, ordering: .releasing)
         defer { sweeps.add(1, ordering: .releasing) }
         await declare(&board)
         let now = clock.now()
         for name in board.heartbeats.keys.sorted() {
-            guard var heartbeat = board.heartbeats[name], let deadline = heartbeat.deadline, now >= deadline else { continue }
+            guard let known = board.heartbeats[name], let deadline = known.deadline, now >= deadline else { continue }
             do {
-                if shared, let stored = try await store.heartbeat(named: name) {
-                    heartbeat.merge(stored)
-                    board.heartbeats[name] = heartbeat
-                }
+                guard var heartbeat = try await current(name, board) else { continue }
+                board.heartbeats[name] = heartbeat
                 let before = heartbeat
                 guard let change = heartbeat.sweep(now: now) else { continue }
                 _ = try await raise(change, at: now, detail: nil, before: before)

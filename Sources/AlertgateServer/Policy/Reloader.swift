@@ -29,12 +29,15 @@ public final class Reloader: Service, Sendable {
     /// Asks the other gateways on the same database to reload too (`storage.writers: all`),
     /// after a reload asked of this one succeeded.
     let announce: (@Sendable () async throws -> Void)?
+    /// Told after a reload replaced the policy (the heartbeats take their declarations).
+    let reloaded: (@Sendable () -> Void)?
     /// The trigger of a reload another gateway asked for, which is not announced again.
     static let byAnotherGateway = "another gateway"
 
     init(configPath: String?, base: GatewayConfig, book: PolicyBook, silences: SilenceService, tls: TLSContextStore? = nil, metrics: GatewayMetrics,
-         logger: Logger, announce: (@Sendable () async throws -> Void)? = nil) {
+         logger: Logger, announce: (@Sendable () async throws -> Void)? = nil, reloaded: (@Sendable () -> Void)? = nil) {
         self.announce = announce
+        self.reloaded = reloaded
         self.configPath = configPath
         self.base = base
         self.book = book
@@ -85,6 +88,7 @@ public final class Reloader: Service, Sendable {
             let loaded = try ConfigLoader.load(path: configPath, into: start)
             try await silences.store.syncConfigSilences(loaded.policy.silences, now: silences.clock.now())
             book.replace(policy: loaded.policy)
+            reloaded?()
             shownConfig.withLock { $0 = Self.redactedFile(configPath) }
             try await silences.refresh()
             metrics.reloaded("success")
