@@ -90,3 +90,30 @@ public struct JSONObjectReader: Sendable {
         }
     }
 }
+
+extension JSONObjectReader {
+    // MARK: - Nested objects and ids
+
+    /// A nested object that must be there.
+    func object(_ key: String) throws(CodecError) -> JSONObjectReader {
+        guard let value = fields[key] else { throw .missing(name(key)) }
+        return try JSONObjectReader(value, path: name(key))
+    }
+
+    /// A nested object, nil when absent or null.
+    func optionalObject(_ key: String) throws(CodecError) -> JSONObjectReader? {
+        switch fields[key] {
+        case nil, .null?: nil
+        case let value?: try JSONObjectReader(value, path: name(key))
+        }
+    }
+
+    /// An id sent as a string or a whole number.
+    func identifier(_ key: String, maxBytes: Int) throws(CodecError) -> String? {
+        if case .number(let number)? = fields[key] {
+            guard number.rounded() == number else { throw .wrongType(name(key), expected: "a string or a whole number, got \(number)") }
+            return fields[key]?.jsonText
+        }
+        return try string(key, maxBytes: maxBytes)
+    }
+}

@@ -14,8 +14,7 @@ public struct PagerDutyChangeCodec: Sendable {
         guard let routingKey = try event.string("routing_key", maxBytes: 128), !routingKey.isEmpty else {
             throw .missing("routing_key")
         }
-        guard let payloadValue = event.fields["payload"] else { throw .missing("payload") }
-        let payload = try JSONObjectReader(payloadValue, path: "payload")
+        let payload = try event.object("payload")
         guard let summary = try payload.string("summary", maxBytes: 1024), !summary.isEmpty else { throw .missing("payload.summary") }
         let source = try payload.string("source", maxBytes: 256)
         var labels = ["routing_key": routingKey]

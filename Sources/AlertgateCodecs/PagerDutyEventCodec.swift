@@ -54,8 +54,7 @@ public struct PagerDutyEventCodec: Sendable {
             return Event(signal: signal, dedupKey: dedupKey, routingKey: routingKey)
         }
 
-        guard let payloadValue = event.fields["payload"] else { throw .missing("payload") }
-        let payload = try JSONObjectReader(payloadValue, path: "payload")
+        let payload = try event.object("payload")
         guard let summary = try payload.string("summary", maxBytes: Self.maxSummaryBytes), !summary.isEmpty else {
             throw .missing("payload.summary")
         }

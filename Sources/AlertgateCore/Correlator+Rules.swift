@@ -144,6 +144,25 @@ extension Correlator {
         return best
     }
 
+    // MARK: - Links across keys
+
+    /// An active incident of another key that the signal joins, and why: one holding a signal
+    /// of the same trace, else one of a service linked to its service by a dependency.
+    func linkedIncident(for signal: Signal, at time: Timestamp) -> (IncidentState, Why)? {
+        func why(_ rule: String, _ incident: IncidentState, _ detail: String) -> Why {
+            Why(rule: rule, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds, detail: detail)
+        }
+        if let linked = traceIncident(for: signal, at: time) {
+            return (linked.incident, why(Rule.trace, linked.incident,
+                                         "Incident \(linked.incident.id) holds a signal of the same trace (\(linked.traceID))."))
+        }
+        if let linked = dependencyIncident(for: signal, at: time) {
+            return (linked.incident, why(Rule.dependency, linked.incident,
+                                         "Incident \(linked.incident.id) is active for a service linked by a dependency: \(linked.relation)."))
+        }
+        return nil
+    }
+
     // MARK: - Traces
 
     /// The most traces remembered; past it those older than `correlation_window` are forgotten,

@@ -242,17 +242,8 @@ public struct Correlator: Sendable {
                 }
             }
         }
-        if let linked = traceIncident(for: signal, at: time) {
-            var incident = linked.incident
-            let why = Why(rule: Rule.trace, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
-                          detail: "Incident \(incident.id) holds a signal of the same trace (\(linked.traceID)).")
-            attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
-            return
-        }
-        if let linked = dependencyIncident(for: signal, at: time) {
-            var incident = linked.incident
-            let why = Why(rule: Rule.dependency, key: incident.key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
-                          detail: "Incident \(incident.id) is active for a service linked by a dependency: \(linked.relation).")
+        if let (joined, why) = linkedIncident(for: signal, at: time) {
+            var incident = joined
             attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
             return
         }

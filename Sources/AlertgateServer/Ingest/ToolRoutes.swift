@@ -11,38 +11,32 @@ struct ToolRoutes: Sendable {
     let ingestor: Ingestor
 
     func register(on router: Router<GatewayRequestContext>) {
-        router.post("/api/v1/ingest/checkly") { request, _ in try await checkly(request) }
+        router.post("/api/v1/ingest/checkly") { request, _ in
+            try await ingestOne(request, source: .checkly) { body throws(CodecError) in
+                try ChecklyCodec(catalog: ingestor.pipeline.policy.current.policy.catalog).decode(body)
+            }
+        }
         for tool in SupportDeskCodec.Tool.allCases {
-            router.post("/api/v1/ingest/\(tool.rawValue)") { request, _ in try await supportDesk(request, tool) }
+            router.post("/api/v1/ingest/\(tool.rawValue)") { request, _ in
+                try await ingestOne(request, source: tool.source) { body throws(CodecError) in try SupportDeskCodec(tool).decode(body) }
+            }
         }
     }
 
-    /// A support desk's report (`SupportDeskCodec`); a body that asks for nothing (Intercom's
-    /// `ping`) is answered 202 with nothing stored.
-    func supportDesk(_ request: Request, _ tool: SupportDeskCodec.Tool) async throws -> Response {
-        let body = try await ingestor.read(request, source: tool.source)
+    /// Reads the body, decodes its one signal and stores it with the body, answering as
+    /// `/api/v1/events`; a body that asks for nothing (Intercom's `ping`, `decode` gives nil) is
+    /// answered 202 with nothing stored.
+    func ingestOne(_ request: Request, source: SignalSource, _ decode: ([UInt8]) throws(CodecError) -> Signal?) async throws -> Response {
+        let body = try await ingestor.read(request, source: source)
         let receivedAt = ingestor.clock.now()
         let signal: Signal?
         do {
-            signal = try SupportDeskCodec(tool).decode(body)
+            signal = try decode(body)
         } catch {
-            throw ingestor.invalid(error, source: tool.source)
+            throw ingestor.invalid(error, source: source)
         }
         guard let signal else { return JSONOutput.response(IngestResponse(items: [], outcomes: [], errors: []), status: .accepted) }
         return try await ingestor.storeBatch(DecodedBatch(signals: [(0, signal)]), body: body, contentType: request.headers.first(.contentType),
-                                             source: tool.source, receivedAt: receivedAt)
-    }
-
-    func checkly(_ request: Request) async throws -> Response {
-        let body = try await ingestor.read(request, source: .checkly)
-        let receivedAt = ingestor.clock.now()
-        let signal: Signal
-        do {
-            signal = try ChecklyCodec(catalog: ingestor.pipeline.policy.current.policy.catalog).decode(body)
-        } catch {
-            throw ingestor.invalid(error, source: .checkly)
-        }
-        return try await ingestor.storeBatch(DecodedBatch(signals: [(0, signal)]), body: body, contentType: request.headers.first(.contentType),
-                                             source: .checkly, receivedAt: receivedAt)
+                                             source: source, receivedAt: receivedAt)
     }
 }
