@@ -42,7 +42,7 @@ public enum ChildProcess {
         }
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try ProcessLaunch.run(process)
         guard try await eventually(timeout: timeout, { !process.isRunning }) else {
             process.terminate()
             throw Failure.didNotExit(command: [executable] + arguments, after: timeout)

@@ -29,7 +29,7 @@ public final class GatewayProcess: @unchecked Sendable {
         process.arguments = ["serve", "--port", "0"] + udp + arguments
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        try ProcessLaunch.run(process)
         let found = try await eventually(timeout: timeout) { [logPath] in
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             return text.contains("alertgate listening on http://") || !self.process.isRunning
