@@ -1,32 +1,38 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
-/// A small JSON client for the CLI commands.
+/// A small JSON client for the CLI commands, on AsyncHTTPClient (the server's own HTTP client,
+/// `DeliveryClient`), not URLSession: URLSession lives in FoundationNetworking, which brings
+/// libcurl and its TLS, Kerberos and LDAP libraries into every alertgate process, the server's
+/// included (about 6 MiB of its resident memory; BENCHMARKS.md, 2026-12-04 03:40).
 struct APIClient {
     let base: String
+
+    /// The largest answer read; the largest the server gives is an export page or a review.
+    static let maxAnswerBytes = 64 << 20
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
     func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> (status: Int, data: Data) {
-        guard let url = URL(string: base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path) else {
+        let trimmed = base.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard let url = URL(string: trimmed + path), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw Failure(description: "invalid server URL \(base)")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = 30
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .init(rawValue: method)
         if let body {
-            request.httpBody = body
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: contentType)
         }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let answer = try await response.body.collect(upTo: Self.maxAnswerBytes)
+            return (Int(response.status.code), Data(answer.readableBytesView))
         } catch {
-            throw Failure(description: "cannot reach \(base): \(error.localizedDescription)")
+            throw Failure(description: "cannot reach \(base): \(error)")
         }
     }
 

@@ -43,6 +43,16 @@ import Testing
         }
     }
 
+    @Test func aServerThatIsNotThereOrABadURLIsNamed() async throws {
+        // Port 1 on the loopback: nothing listens there, so the connection is refused.
+        let down = try await run(["incidents", "list", "--server", "http://127.0.0.1:1"])
+        #expect(down.status != 0)
+        #expect(down.err.contains("cannot reach http://127.0.0.1:1"))
+        let bad = try await run(["stats", "--server", "not a url"])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("invalid server URL not a url"))
+    }
+
     @Test func replaySendsRecordedPayloadsWithProgress() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
