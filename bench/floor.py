@@ -7,7 +7,7 @@ against two floors measured here.
 - Storage: the rows a durable store of alerts cannot do without for one new alert (the alert
   with its labels, the signal that made it, the raw payload that carried it), inserted with
   Python's sqlite3 into the same SQLite (the system library) with alertgate's settings (WAL,
-  synchronous NORMAL, an 8 MiB cache), in transactions as large as the load can give one commit.
+  synchronous NORMAL, a 2 MiB cache), in transactions as large as the load can give one commit.
   Rows are built before the clock starts; Python's share per row (executemany's loop) stays in,
   so the floor is a little lower than measured.
 
@@ -63,7 +63,7 @@ def storage_floor(per_transaction, payloads_per_alert, payload_bytes, alerts=FLO
         db = sqlite3.connect(os.path.join(folder, "floor.sqlite"), isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA cache_size = -8192")
+        db.execute("PRAGMA cache_size = -2048")
         db.execute("CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT")
         db.execute("CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL, "
                    "labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT")
@@ -146,7 +146,7 @@ def floor_section(ctx):
         f"{ctx.http_seconds} s; CPU per request from /proc, the server's own and the rest of the machine's busy time "
         "(wrk's). Storage: the three rows a durable store of alerts cannot do without for a new alert (the alert with "
         "its labels, the signal, the raw payload), Python's sqlite3 on the system SQLite with alertgate's settings (WAL, "
-        f"synchronous NORMAL, 8 MiB cache), {FLOOR_ALERTS:,} alerts, rows built before the clock starts.", "",
+        f"synchronous NORMAL, 2 MiB cache), {FLOOR_ALERTS:,} alerts, rows built before the clock starts.", "",
         *lib.table(["floor", "rate", "CPU µs per request or alert"], floor_rows), "",
         "The bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
         "compressing, the incident, timeline and transition rows), so no store of every alert reaches them here.", "",

@@ -24,7 +24,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
     let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
-    static let writerCacheKiB = 8 << 10
+    static let writerCacheKiB = 2 << 10
     static let readerCacheKiB = 2 << 10
     static let readerCount = 4
 
@@ -36,11 +36,13 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        // Page caches are memory the process keeps once filled, one per connection: the
-        // writer's is the one that speeds up ingest; the readers' stay small, so that the
-        // caches together stay a fixed part of the memory bound (8 MiB + 4 × 2 MiB). Ingest
-        // writes at the right edge of each b-tree, so its hot pages are few: 32 MiB for the
-        // writer made no difference to ingest (docs/benchmarks-archive.md, 2026-12-02) and cost 24 MiB of RSS.
+        // Page caches are memory the process keeps once filled, one per connection, so that
+        // the caches together stay a fixed part of the memory bound (5 × 2 MiB). Ingest
+        // writes at the right edge of each b-tree and on a few leaves per incident, so its hot
+        // pages are few: 32 MiB for the writer made no difference to ingest
+        // (docs/benchmarks-archive.md, 2026-12-02) and cost 24 MiB of RSS; 2 MiB against 8 made
+        // none either, one or a hundred alerts per POST, and saved 6–7 MiB (BENCHMARKS.md,
+        // notes of 2026-12-04 04:10).
         configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
             let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB
