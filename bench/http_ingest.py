@@ -34,6 +34,9 @@ class HttpRun:
     items: int
     rss_peak_kib: int
     db_bytes: int | None
+    # Resident before the load: VmRSS, and its pages of mapped files (code and libraries).
+    rss_start_kib: int = 0
+    rss_start_file_kib: int = 0
     decisions: dict | None = None  # alertgate: its signals by decision, from alertgate_signals_total
 
     @property
@@ -64,6 +67,7 @@ def measure(ctx, server, workload, batch, config=None, variant=None):
     try:
         with process:
             before = count(process.url) if count else 0
+            rss_start, rss_start_file = process.rss_kib(), process.status_kib("RssFile")
             result = lib.wrk(process.url, spec.script, ctx.http_seconds, CONNECTIONS, THREADS, env={"BENCH_BATCH": str(batch)})
             answered = (result.requests - result.non2xx) * batch
             # alertgate and Alertmanager answer after taking the items in, so the counters hold every 2xx by now.
@@ -73,7 +77,7 @@ def measure(ctx, server, workload, batch, config=None, variant=None):
         db_bytes = lib.stopped_database_bytes(process.folder) if server == "alertgate" else None
     finally:
         shutil.rmtree(process.folder, ignore_errors=True)
-    run = HttpRun(name, workload, batch, result, items, rss, db_bytes, decisions)
+    run = HttpRun(name, workload, batch, result, items, rss, db_bytes, decisions, rss_start, rss_start_file)
     ctx.report.runs[(name, workload, batch)].append(run)
     lib.log(f"{name:12} {spec.route} x{batch}: {result.rps:,.0f} req/s, {run.items_per_s:,.0f} {spec.what}/s counted, "
             f"p50 {lib.ms(result.p50_ms)} ms, p99 {lib.ms(result.p99_ms)} ms, errors {result.errors_text()}, "
@@ -120,7 +124,8 @@ def side_by_side_section(ctx):
             for server in ("alertgate", "Alertmanager"):
                 run = measure(ctx, server, "alerts", batch)
                 run_rows.append([batch, round_number, server, lib.num(run.wrk.rps), lib.num(run.items_per_s),
-                                 lib.ms(run.wrk.p50_ms), lib.ms(run.wrk.p99_ms), run.wrk.errors_text(), lib.mib(run.rss_peak_kib)])
+                                 lib.ms(run.wrk.p50_ms), lib.ms(run.wrk.p99_ms), run.wrk.errors_text(), lib.mib(run.rss_peak_kib),
+                                 f"{lib.mib(run.rss_start_kib)} ({lib.mib(run.rss_start_file_kib)})"])
 
     summary = []
     worst_rss_ratio = 0.0
@@ -149,7 +154,7 @@ def side_by_side_section(ctx):
         "Alertmanager's alerts are counted from its own `alertmanager_alerts_received_total` less "
         "`alertmanager_alerts_invalid_total`; alertgate's from `alertgate_signals_total`.", "",
         *lib.table(["alerts per POST", "round", "server", "requests/s", "alerts/s counted", "p50 ms", "p99 ms", "errors",
-                    "peak RSS MiB"], run_rows), "",
+                    "peak RSS MiB", "RSS before the load MiB (of it, mapped files)"], run_rows), "",
         "Means of the two rounds (rates), worst of the two (p99, RSS):", "",
         *lib.table(["alerts per POST", "alertgate alerts/s", "Alertmanager alerts/s", "ratio", "alertgate p99 ms",
                     "Alertmanager p99 ms", "alertgate peak RSS MiB", "Alertmanager peak RSS MiB", "RSS ratio"], summary), "",

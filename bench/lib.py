@@ -134,7 +134,7 @@ class Server:
         return self.child.pid
 
     def status_kib(self, field):
-        """VmHWM (peak resident set) or VmRSS from /proc, in KiB."""
+        """VmHWM (peak resident set), VmRSS or RssFile (its pages of mapped files) from /proc, in KiB."""
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
                 if line.startswith(field + ":"):
