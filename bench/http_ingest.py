@@ -77,7 +77,8 @@ def measure(ctx, server, workload, batch, config=None, variant=None):
         db_bytes = lib.stopped_database_bytes(process.folder) if server == "alertgate" else None
     finally:
         shutil.rmtree(process.folder, ignore_errors=True)
-    run = HttpRun(name, workload, batch, result, items, rss, db_bytes, decisions, rss_start, rss_start_file)
+    run = HttpRun(name, workload, batch, result, items, rss, db_bytes, decisions=decisions, rss_start_kib=rss_start,
+                  rss_start_file_kib=rss_start_file)
     ctx.report.runs[(name, workload, batch)].append(run)
     lib.log(f"{name:12} {spec.route} x{batch}: {result.rps:,.0f} req/s, {run.items_per_s:,.0f} {spec.what}/s counted, "
             f"p50 {lib.ms(result.p50_ms)} ms, p99 {lib.ms(result.p99_ms)} ms, errors {result.errors_text()}, "
