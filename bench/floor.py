@@ -192,7 +192,7 @@ def floor_section(ctx):
         *lib.table(["floor", "rate", "CPU µs per request or alert"], floor_rows), "",
         "The bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
         "compressing, the incident, timeline and transition rows), so no store of every alert reaches them here. "
-        "The rows of alertgate's schema (this module's docstring) add its timeline line, its transition, the index of "
+        "The rows of alertgate's schema (bench/floor.py's docstring) add its timeline line, its transition, the index of "
         "firing alerts and the incidents' rows: the bound its writer meets in SQLite alone.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])
