@@ -102,7 +102,7 @@ let package = Package(
             // Linked by LLD (in the Swift toolchain) with packed relative relocations (glibc ≥ 2.36:
             // Debian 12, the Dockerfile's base): the dynamic loader's table of the binary's
             // relocations shrinks from 2.1 MB, read whole at every start, to 0.5 MB, and the
-            // server's resident memory by ~3 MiB (BENCHMARKS.md, notes of 2026-12-04 04:10).
+            // server's resident memory by ~3 MiB (BENCHMARKS.md, notes of the runs of 2026-12-04 03:45 and 03:55).
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
         ),
         .executableTarget(

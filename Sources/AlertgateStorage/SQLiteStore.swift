@@ -42,7 +42,7 @@ public final class SQLiteStore: StoreWriter, StoreReader {
         // pages are few: 32 MiB for the writer made no difference to ingest
         // (docs/benchmarks-archive.md, 2026-12-02) and cost 24 MiB of RSS; 2 MiB against 8 made
         // none either, one or a hundred alerts per POST, and saved 6–7 MiB (BENCHMARKS.md,
-        // notes of 2026-12-04 04:10).
+        // notes of the runs of 2026-12-04 03:45 and 03:55).
         configuration.maximumReaderCount = Self.readerCount
         configuration.prepareDatabase { db in
             let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB

@@ -5,7 +5,8 @@ import NIOCore
 /// A small JSON client for the CLI commands, on AsyncHTTPClient (the server's own HTTP client,
 /// `DeliveryClient`), not URLSession: URLSession lives in FoundationNetworking, which brings
 /// libcurl and its TLS, Kerberos and LDAP libraries into every alertgate process, the server's
-/// included (about 6 MiB of its resident memory; BENCHMARKS.md, 2026-12-04 03:40).
+/// included (about 4 MiB of its resident memory; BENCHMARKS.md, notes of the runs of 2026-12-04
+/// 03:45 and 03:55).
 struct APIClient {
     let base: String
 
@@ -27,12 +28,17 @@ struct APIClient {
             request.body = .bytes(ByteBuffer(bytes: body))
             request.headers.add(name: "Content-Type", value: contentType)
         }
+        let response: HTTPClientResponse
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        } catch {
+            throw Failure(description: "cannot reach \(base): \(error)")
+        }
+        do {
             let answer = try await response.body.collect(upTo: Self.maxAnswerBytes)
             return (Int(response.status.code), Data(answer.readableBytesView))
         } catch {
-            throw Failure(description: "cannot reach \(base): \(error)")
+            throw Failure(description: "\(method) \(path): HTTP \(response.status.code), its answer could not be read: \(error)")
         }
     }
 
