@@ -164,23 +164,23 @@ def floor_section(ctx):
         [f"alertgate's schema: its rows per new alert, transactions of {LARGE_TRANSACTION}",
          f"{lib.num(schema_large_rate)} alerts/s", f"{schema_large_cpu * 1e6:.0f}"],
     ]
+    def one_per_post_row(measure, how, bound):
+        return [measure, how, lib.num(bound), f"{share(bound, ceiling.rps)} of the ceiling (target: 70 %)",
+                lib.num(ours_one_rps) if ours_one_rps else "n/a", share(ours_one_rps, bound)]
+
+    def hundred_per_post_row(measure, how, bound):
+        return [measure, how, lib.num(bound), f"{bound / peer_rate:.2f}× Alertmanager (target: 2×)" if peer_rate else "n/a",
+                lib.num(ours_hundred_rate) if ours_hundred_rate else "n/a", share(ours_hundred_rate, bound)]
+
     bound_rows = [
-        ["`/api/v2/alerts`, 1 alert per POST, requests/s",
-         f"{cores} cores ÷ (HTTP + wrk + storage per request)", lib.num(one_bound),
-         f"{share(one_bound, ceiling.rps)} of the ceiling (target: 70 %)", lib.num(ours_one_rps) if ours_one_rps else "n/a",
-         share(ours_one_rps, one_bound)],
-        ["`/api/v2/alerts`, 100 alerts per POST, alerts/s",
-         "one writer: 1 core ÷ storage per alert", lib.num(hundred_bound),
-         f"{hundred_bound / peer_rate:.2f}× Alertmanager (target: 2×)" if peer_rate else "n/a",
-         lib.num(ours_hundred_rate) if ours_hundred_rate else "n/a", share(ours_hundred_rate, hundred_bound)],
-        ["the same, 1 alert per POST, with alertgate's schema",
-         f"{cores} cores ÷ (HTTP + wrk + its rows per request)", lib.num(schema_one_bound),
-         f"{share(schema_one_bound, ceiling.rps)} of the ceiling (target: 70 %)", lib.num(ours_one_rps) if ours_one_rps else "n/a",
-         share(ours_one_rps, schema_one_bound)],
-        ["the same, 100 alerts per POST, with alertgate's schema",
-         "one writer: 1 core ÷ its rows per alert", lib.num(schema_hundred_bound),
-         f"{schema_hundred_bound / peer_rate:.2f}× Alertmanager (target: 2×)" if peer_rate else "n/a",
-         lib.num(ours_hundred_rate) if ours_hundred_rate else "n/a", share(ours_hundred_rate, schema_hundred_bound)],
+        one_per_post_row("`/api/v2/alerts`, 1 alert per POST, requests/s",
+                         f"{cores} cores ÷ (HTTP + wrk + storage per request)", one_bound),
+        hundred_per_post_row("`/api/v2/alerts`, 100 alerts per POST, alerts/s", "one writer: 1 core ÷ storage per alert",
+                             hundred_bound),
+        one_per_post_row("the same, 1 alert per POST, with alertgate's schema",
+                         f"{cores} cores ÷ (HTTP + wrk + its rows per request)", schema_one_bound),
+        hundred_per_post_row("the same, 100 alerts per POST, with alertgate's schema", "one writer: 1 core ÷ its rows per alert",
+                             schema_hundred_bound),
     ]
     ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart", [
         "Issue 13's HTTP targets against two floors measured in this run (bench/floor.py). The HTTP layer: "
