@@ -218,7 +218,12 @@ public struct Gateway: Sendable {
                                                       logger: logger)
         configuration.maximumGracefulShutdownDuration = config.pipeline.drainTimeout
         configuration.maximumCancellationDuration = .seconds(5)
-        try await ServiceGroup(configuration: configuration).run()
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            // The UDP listeners name their own binding failures; one left is the HTTP server's.
+            throw ListenError(listener: "HTTP", host: config.http.host, port: config.http.port, error: error) ?? error
+        }
     }
 }
 

@@ -13,6 +13,16 @@ struct APIClient {
     /// The largest answer read; the largest the server gives is an export page or a review.
     static let maxAnswerBytes = 64 << 20
 
+    /// One client for the process. A refused connection fails at once: the pool's default is
+    /// to retry it with backoff until the request's deadline, which kept `alertgate` waiting
+    /// 30 s to say that no server was there.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -30,7 +40,7 @@ struct APIClient {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await Self.client.execute(request, timeout: .seconds(30))
         } catch {
             throw Failure(description: "cannot reach \(base): \(error)")
         }

@@ -44,13 +44,31 @@ import Testing
     }
 
     @Test func aServerThatIsNotThereOrABadURLIsNamed() async throws {
-        // Port 1 on the loopback: nothing listens there, so the connection is refused.
-        let down = try await run(["incidents", "list", "--server", "http://127.0.0.1:1"])
+        // Port 1 on the loopback: nothing listens there, so the connection is refused, and
+        // the command says so at once (not after retrying until its 30 s deadline).
+        let down = try await ChildProcess.alertgate(["incidents", "list", "--server", "http://127.0.0.1:1"], timeout: .seconds(10))
         #expect(down.status != 0)
         #expect(down.err.contains("cannot reach http://127.0.0.1:1"))
         let bad = try await run(["stats", "--server", "not a url"])
         #expect(bad.status != 0)
         #expect(bad.err.contains("invalid server URL not a url"))
+    }
+
+    @Test func servingOnAPortAlreadyHeldNamesItAndExits() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try await withRunningGateway { gateway in
+            // The held port is this test's running gateway's. A UDP listener stays on: the failed
+            // HTTP bind cancels it, and it must stop for the process to exit.
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let exit = try await ChildProcess.alertgate(
+                ["serve", "--port", "\(port)", "--database", folder.file("second.sqlite"), "--syslog-port", "off", "--gelf-port", "off",
+                 "--json-port", "0"],
+                timeout: .seconds(30))
+            #expect(exit.status != 0)
+            #expect(exit.err.contains("cannot listen for HTTP on 127.0.0.1:\(port): address already in use"), "\(exit.err)")
+            #expect(!exit.err.contains("crashed"))
+        }
     }
 
     @Test func replaySendsRecordedPayloadsWithProgress() async throws {

@@ -89,6 +89,9 @@ public struct NotificationSender: Service {
             // The lease: no second attempt before this one has had its whole timeout.
             return try await outbox.claimDueNotifications(now: now, leaseUntil: now + config.timeout * 2 + .seconds(1), limit: limit,
                                                           excluding: held)
+        } catch is CancellationError {
+            // The gateway is stopping: not a failure of the outbox.
+            return []
         } catch {
             logger.error("notification outbox could not be read", metadata: ["error": "\(error)"])
             return []

@@ -53,7 +53,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
         let queue = DatagramQueue(capacity: settings.queueCapacity, byteCapacity: settings.queueBytes)
         let stats = self.stats
         let perRead = max(1, settings.messagesPerRead)
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: SocketOptionValue(settings.receiveBufferBytes))
             .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: perRead)
@@ -63,8 +63,12 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                     try channel.pipeline.syncOperations.addHandler(DatagramQueueHandler(name: name, queue: queue, stats: stats))
                 }
             }
-            .bind(host: host, port: port)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw ListenError(listener: "UDP \(name)", host: host, port: port, error: error) ?? error
+        }
         let bound = channel.localAddress?.port ?? port
         ports.set(name, bound)
         stats.listening(name)
@@ -76,6 +80,10 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
             channel.close(promise: nil)
             queue.close()
         }
+        // Cancelled rather than shut down (another service of the gateway failed), `consume`
+        // ends without the handler above having closed the socket: close it here, or the wait
+        // below never ends and the gateway cannot stop.
+        channel.close(promise: nil)
         try? await channel.closeFuture.get()
         logger.info("UDP listener stopped", metadata: ["listener": "\(name)"])
     }
