@@ -152,6 +152,23 @@ extension SQLiteStore {
         }
     }
 
+    public func firstSignalSources(incidentIDs: [Int64]) async throws -> [Int64: SignalSource] {
+        guard !incidentIDs.isEmpty else { return [:] }
+        let ids = "[" + incidentIDs.map(String.init).joined(separator: ",") + "]"
+        return try await pool.read { db in
+            // Each incident's first signal by the incident index, as `firstSignals` finds it.
+            var sources: [Int64: SignalSource] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT ids.value AS incident_id, (SELECT source FROM signals WHERE incident_id = ids.value ORDER BY id LIMIT 1) AS source
+                FROM json_each(?) AS ids
+                """, arguments: [ids]) {
+                guard let code: Int = row["source"] else { continue }
+                sources[row["incident_id"]] = try RowDecoding.code(SignalSource(code: code), "signals.source", row)
+            }
+            return sources
+        }
+    }
+
     public func payload(id: Int64) async throws -> RawPayload? {
         let rows = try await pool.read { db -> (payload: Row, dictionary: Row?)? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payloads WHERE id = ?", arguments: [id]) else { return nil }

@@ -30,6 +30,35 @@ import Testing
         return body
     }
 
+    /// `/api/v1/stats` counts each incident users saw first by the channel of its first report,
+    /// read in one query for all of them, on either store.
+    @Test(arguments: [false, true]) func statsCountUserReportedIncidentsByTheirFirstChannel(onPostgreSQL: Bool) async throws {
+        let url = onPostgreSQL ? try await TemporaryPostgres.database() : nil
+        let clock = ManualClock(try #require(RFC3339.parse("2026-12-03T09:00:00Z")))
+        try await withRunningGateway(clock: clock, configure: { $0.storage.url = url }) { gateway in
+            let client = gateway.client
+            let zendesk = try await client.post("/api/v1/ingest/zendesk", try Self.zendeskBody())
+            // Both desks report the checkout: the second opens an incident of its own once the
+            // first is resolved and its reopen window has passed.
+            let first = try #require((zendesk.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
+            #expect(try await client.post("/api/v1/incidents/\(first)/resolve", "{}").status == 200)
+            clock.advance(by: .seconds(3600))
+            let freshdesk = try await client.post("/api/v1/ingest/freshdesk", try Self.file("fixtures/freshdesk/ticket-created.json"))
+            let monitored = try await client.post("/api/v1/events", #"{"title": "Disk almost full", "service": "db-backups", "severity": "warning"}"#)
+            var incidents: [String: Int] = [:]
+            for (desk, reply) in [("zendesk", zendesk), ("freshdesk", freshdesk), ("event", monitored)] {
+                #expect(reply.status == 202)
+                incidents[desk] = try #require((reply.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int)
+            }
+            #expect(Set(incidents.values).count == 3, "each report opened an incident of its own: \(incidents)")
+            // The period ends now, exclusive: the incidents just opened lie before it.
+            clock.advance(by: .seconds(1))
+            let overall = try #require(try await client.get("/api/v1/stats").json["overall"] as? [String: Any])
+            #expect(overall["by_channel"] as? [String: Int] == ["zendesk": 1, "freshdesk": 1])
+            #expect((overall["by_detector"] as? [String: Int])?["user_report"] == 2)
+        }
+    }
+
     @Test func reportsFromEachDeskReachTheIncidentAndTheirReportersStayPrivate() async throws {
         try await withRunningGateway { gateway in
             let client = gateway.client

@@ -19,6 +19,9 @@ public protocol StoreReader: Sendable {
     func signal(id: Int64) async throws -> StoredSignal?
     /// An incident's first signals, oldest first; `kind` keeps only those of one kind.
     func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal]
+    /// The source of each incident's first signal, in one query however many incidents; an
+    /// incident without signals is left out.
+    func firstSignalSources(incidentIDs: [Int64]) async throws -> [Int64: SignalSource]
     func payload(id: Int64) async throws -> RawPayload?
     func changes(services: [String], from: Timestamp, to: Timestamp, limit: Int) async throws -> [StoredChange]
     func counts() async throws -> StoreCounts

@@ -50,10 +50,7 @@ struct OperationsRoutes: Sendable {
             async let notifications = outbox.notificationCounts(from: since, to: until)
             let opened = try await incidents
             // The channel users reported through first: the first signal of each incident they saw first.
-            var channels: [Int64: SignalSource] = [:]
-            for incident in opened where incident.detectedBy == .userReport {
-                channels[incident.id] = try await store.firstSignals(incidentID: incident.id, kind: nil, limit: 1).first?.source
-            }
+            let channels = try await store.firstSignalSources(incidentIDs: opened.filter { $0.detectedBy == .userReport }.map(\.id))
             let stats = IncidentStats(since: since, until: until, incidents: opened, channels: channels, noisiestAlerts: try await noisiest,
                                       flappingAlerts: try await flapping)
             return JSONOutput.response(StatsView(counts: try await counts, committed: metrics.signalsCommitted, queueDepth: pipeline.queueDepth,
