@@ -97,17 +97,12 @@ extension PostgresStore: StoreReader {
 
     public func firstSignalSources(incidentIDs: [Int64]) async throws -> [Int64: SignalSource] {
         guard !incidentIDs.isEmpty else { return [:] }
-        let rows = try await rows("""
-            SELECT ids.id AS incident_id, (SELECT source FROM signals WHERE incident_id = ids.id ORDER BY id LIMIT 1) AS source
-            FROM unnest(\(incidentIDs)::bigint[]) AS ids(id)
-            """) { row in (try row["incident_id"].decode(Int64.self), try row["source"].decode(Int?.self)) }
-        var sources: [Int64: SignalSource] = [:]
-        for (id, code) in rows {
-            guard let code else { continue }
-            guard let source = SignalSource(code: code) else { throw StoreError.corruptRow("signals.source holds an unknown code \(code)") }
-            sources[id] = source
-        }
-        return sources
+        // An incident without signals joins nothing and has no row.
+        let pairs = try await rows("""
+            SELECT ids.id AS incident_id, first.source FROM unnest(\(incidentIDs)::bigint[]) AS ids(id)
+            JOIN LATERAL (SELECT source FROM signals WHERE incident_id = ids.id ORDER BY id LIMIT 1) AS first ON true
+            """) { row in (try row["incident_id"].decode(Int64.self), try Self.code(SignalSource.self, row, "signals", "source")) }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
     public func payload(id: Int64) async throws -> RawPayload? {

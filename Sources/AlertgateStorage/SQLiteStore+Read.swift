@@ -156,16 +156,14 @@ extension SQLiteStore {
         guard !incidentIDs.isEmpty else { return [:] }
         let ids = "[" + incidentIDs.map(String.init).joined(separator: ",") + "]"
         return try await pool.read { db in
-            // Each incident's first signal by the incident index, as `firstSignals` finds it.
-            var sources: [Int64: SignalSource] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT ids.value AS incident_id, (SELECT source FROM signals WHERE incident_id = ids.value ORDER BY id LIMIT 1) AS source
-                FROM json_each(?) AS ids
-                """, arguments: [ids]) {
-                guard let code: Int = row["source"] else { continue }
-                sources[row["incident_id"]] = try RowDecoding.code(SignalSource(code: code), "signals.source", row)
-            }
-            return sources
+            // Each incident's first signal id from the incident index (covering), then its row; an
+            // incident without signals joins nothing and has no row.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT ids.value AS incident_id, s.source FROM json_each(?) AS ids
+                JOIN signals AS s ON s.id = (SELECT id FROM signals WHERE incident_id = ids.value ORDER BY id LIMIT 1)
+                """, arguments: [ids])
+            return Dictionary(try rows.map { row in (row["incident_id"] as Int64, try RowDecoding.code(SignalSource(code: row["source"]), "signals.source", row)) },
+                              uniquingKeysWith: { first, _ in first })
         }
     }
 
