@@ -67,6 +67,32 @@ extension PostgresStore: RetentionSteps {
                               on: connection) == 0
     }
 
+    // MARK: - Transitions of deleted incidents
+
+    package func pruneTransitions(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+        var after: Int64 = 0
+        while !Task.isCancelled {
+            let from = after
+            let step = try await inTransaction { connection -> (deleted: Int, last: Int64?, more: Bool) in
+                // As on SQLite: `seq` follows commits, so the first transition made since
+                // `before` ends the old ones.
+                let found = try await rows("SELECT seq, at FROM transitions WHERE seq > \(from) ORDER BY seq LIMIT \(batchSize)",
+                                           on: connection) { (seq: try $0["seq"].decode(Int64.self), at: try $0["at"].decode(Int64.self)) }
+                let old = found.prefix { $0.at < before.milliseconds }
+                guard let last = old.last?.seq else { return (0, nil, false) }
+                let deleted = try await countRows("""
+                    DELETE FROM transitions t WHERE t.seq > \(from) AND t.seq <= \(last)
+                      AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = t.incident_id)
+                    RETURNING t.seq
+                    """, on: connection)
+                return (deleted, last, old.count == batchSize)
+            }
+            counts.transitions += step.deleted
+            guard step.more, let last = step.last else { return }
+            after = last
+        }
+    }
+
     // MARK: - Signals of no incident
 
     package func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {

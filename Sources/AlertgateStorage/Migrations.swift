@@ -385,6 +385,16 @@ enum Migrations {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v16-transitions-without-incident-index") { db in
+            // Every new alert writes a transition, and its entry in `transitions_by_incident`
+            // landed on one of the leaves of the incidents taking alerts: in a busy commit as
+            // many pages to write again as incidents. Only retention looked transitions up by
+            // incident; it now finds those of deleted incidents in order of `seq`, among the
+            // transitions older than its cutoff (`pruneTransitions`). A hundred new alerts per
+            // POST over 50 incidents: 6 % more alerts a second, the mean of three runs each way
+            // (BENCHMARKS.md, notes of the run of 2026-12-04 17:00).
+            try db.execute(sql: "DROP INDEX transitions_by_incident")
+        }
         return migrator
     }
 }

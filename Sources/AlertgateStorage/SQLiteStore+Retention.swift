@@ -12,8 +12,9 @@ import GRDB
 ///
 /// What goes with what:
 /// - a closed incident, closed before the cutoff and with no firing alert, goes with its
-///   signals, alerts, timeline, notifications and transitions (the incident row last, so a
-///   pass cut short leaves it for the next one to find);
+///   signals, alerts, timeline and notifications (the incident row last, so a pass cut short
+///   leaves it for the next one to find); then its transitions, found by their incident being
+///   gone among those made before the cutoff, in the order they were made;
 /// - a signal of no incident (silenced, pending, a change event) goes at the signals age, with
 ///   its change row; a signal of an incident stays as long as its incident;
 /// - a raw payload goes at the payloads age whatever its signals (they answer that it was
@@ -116,6 +117,31 @@ extension SQLiteStore: RetentionSteps {
             SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ? AND status = ? AND closed_at < ?)
                AND NOT EXISTS (SELECT 1 FROM alerts WHERE incident_id = ? AND status = ?)
             """, arguments: [id, IncidentStatus.closed.code, before.milliseconds, id, AlertStatus.firing.code]) ?? false
+    }
+
+    // MARK: - Transitions of deleted incidents
+
+    package func pruneTransitions(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+        var after: Int64 = 0
+        while !Task.isCancelled {
+            let from = after
+            let step = try await pool.write { db -> (deleted: Int, last: Int64?, more: Bool) in
+                // As payloads: `seq` follows the order of commits, so the first transition made
+                // since `before` ends the old ones.
+                let rows = try Row.fetchAll(db, sql: "SELECT seq, at FROM transitions WHERE seq > ? ORDER BY seq LIMIT ?",
+                                            arguments: [from, batchSize])
+                let old = rows.prefix { ($0["at"] as Int64) < before.milliseconds }
+                guard let last = old.last.map({ $0["seq"] as Int64 }) else { return (0, nil, false) }
+                try db.execute(sql: """
+                    DELETE FROM transitions WHERE seq > ? AND seq <= ?
+                      AND NOT EXISTS (SELECT 1 FROM incidents WHERE incidents.id = transitions.incident_id)
+                    """, arguments: [from, last])
+                return (db.changesCount, last, old.count == batchSize)
+            }
+            counts.transitions += step.deleted
+            guard step.more, let last = step.last else { return }
+            after = last
+        }
     }
 
     // MARK: - Signals of no incident

@@ -8,7 +8,8 @@ struct MigrationsTests {
     static let all = ["v1-initial", "v2-alert-ends-at", "v3-payload-dictionary", "v4-drop-signals-by-alert", "v5-transitions", "v6-classification-and-silences",
                       "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes",
                       "v10-folded-repeats", "v11-incident-services", "v12-payload-xor-delta", "v13-compact-rows",
-                      "v14-component-states", "v15-heartbeats"]
+                      "v14-component-states", "v15-heartbeats",
+                      "v16-transitions-without-incident-index"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.
