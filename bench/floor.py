@@ -16,10 +16,10 @@ the transitions is in either floor, so each bound below is higher than anything 
 alerts can reach here.
 
 A third measure puts alertgate's own rows for a new alert on the same footing: the three rows and
-also its timeline line (with its index by incident) and its transition (no index by incident since
-v16), the index of firing alerts, and each touched incident's row updated once a transaction. That is not a floor of the
-machine but of alertgate's schema: what its writer spends in SQLite alone, whatever the Swift
-around it does.
+also its timeline line (with its index by incident) and its transition (with its index by alert,
+v16), the index of firing alerts, and each touched incident's row updated once a transaction.
+That is not a floor of the machine but of alertgate's schema: what its writer spends in SQLite
+alone, whatever the Swift around it does.
 """
 import os, shutil, sqlite3, tempfile, time
 
@@ -85,6 +85,7 @@ def storage_floor(per_transaction, payloads_per_alert, payload_bytes, alerts=FLO
             db.execute("CREATE INDEX timeline_by_incident ON timeline(incident_id, id)")
             db.execute("CREATE TABLE transitions (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind INTEGER NOT NULL, "
                        "incident_id INTEGER NOT NULL, alert_id INTEGER, severity INTEGER NOT NULL) STRICT")
+            db.execute("CREATE INDEX transitions_of_alerts ON transitions(alert_id) WHERE alert_id IS NOT NULL")
             db.execute("CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL, last_activity INTEGER NOT NULL, "
                        "signal_count INTEGER NOT NULL, alert_count INTEGER NOT NULL) STRICT")
             db.executemany("INSERT INTO incidents VALUES (?, ?, 0, 0, 0)", [(n + 1, f"service:svc-{n}") for n in range(50)])

@@ -313,10 +313,12 @@ enum PostgresMigrations {
                 CHECK ((every_ms IS NULL) <> (cron IS NULL))
             );
             """),
-        // As SQLite's v16: retention finds a deleted incident's transitions in order of `seq`,
-        // so no new alert writes an entry by incident for them.
-        Migration(name: "v4-transitions-without-incident-index", sql: """
+        // As SQLite's v16: an alert's transitions found by its alert, the incident's own by
+        // incident, so a new alert's entry appends instead of landing on its incident's leaf.
+        Migration(name: "v4-transitions-by-alert", sql: """
             DROP INDEX transitions_by_incident;
+            CREATE INDEX transitions_of_incidents ON transitions (incident_id) WHERE alert_id IS NULL;
+            CREATE INDEX transitions_of_alerts ON transitions (alert_id) WHERE alert_id IS NOT NULL;
             """),
     ]
 }

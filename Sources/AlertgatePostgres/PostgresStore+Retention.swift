@@ -33,19 +33,35 @@ extension PostgresStore: RetentionSteps {
     }
 
     package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        for (table, count) in Self.rowsOfAnIncident {
+        for rows in Self.rowsOfAnIncident {
+            let table = rows.table
+            // The same lookups as SQLite's, each by an index.
+            let delete: PostgresQuery = switch rows.foundBy {
+            case .incident: """
+                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) LIMIT \(batchSize)))
+                RETURNING 1 AS gone
+                """
+            case .incidentAlone: """
+                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) AND alert_id IS NULL LIMIT \(batchSize)))
+                RETURNING 1 AS gone
+                """
+            case .itsAlerts: """
+                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
+                    SELECT r.ctid FROM alerts a JOIN \(unescaped: table) r ON r.alert_id = a.id
+                    WHERE a.incident_id = \(id) AND r.alert_id IS NOT NULL LIMIT \(batchSize)))
+                RETURNING 1 AS gone
+                """
+            }
             while true {
                 guard !Task.isCancelled else { return }
                 let deleted = try await inTransaction { connection -> Int? in
                     guard try await mayDelete(incident: id, closedBefore: before, on: connection) else { return nil }
-                    return try await countRows("""
-                        DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
-                            SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) LIMIT \(batchSize)))
-                        RETURNING 1 AS gone
-                        """, on: connection)
+                    return try await countRows(delete, on: connection)
                 }
                 guard let deleted else { return }
-                counts[keyPath: count] += deleted
+                counts[keyPath: rows.count] += deleted
                 if deleted < batchSize { break }
             }
         }
@@ -65,32 +81,6 @@ extension PostgresStore: RetentionSteps {
         guard closed > 0 else { return false }
         return try await countRows("SELECT id FROM alerts WHERE incident_id = \(id) AND status = \(AlertStatus.firing.code) LIMIT 1",
                               on: connection) == 0
-    }
-
-    // MARK: - Transitions of deleted incidents
-
-    package func pruneTransitions(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        var after: Int64 = 0
-        while !Task.isCancelled {
-            let from = after
-            let step = try await inTransaction { connection -> (deleted: Int, last: Int64?, more: Bool) in
-                // As on SQLite: `seq` follows commits, so the first transition made since
-                // `before` ends the old ones.
-                let found = try await rows("SELECT seq, at FROM transitions WHERE seq > \(from) ORDER BY seq LIMIT \(batchSize)",
-                                           on: connection) { (seq: try $0["seq"].decode(Int64.self), at: try $0["at"].decode(Int64.self)) }
-                let old = found.prefix { $0.at < before.milliseconds }
-                guard let last = old.last?.seq else { return (0, nil, false) }
-                let deleted = try await countRows("""
-                    DELETE FROM transitions t WHERE t.seq > \(from) AND t.seq <= \(last)
-                      AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = t.incident_id)
-                    RETURNING t.seq
-                    """, on: connection)
-                return (deleted, last, old.count == batchSize)
-            }
-            counts.transitions += step.deleted
-            guard step.more, let last = step.last else { return }
-            after = last
-        }
     }
 
     // MARK: - Signals of no incident

@@ -8,9 +8,6 @@ package protocol RetentionSteps: RetentionStore {
     /// Deletes the rows of incident `id`, `batchSize` at a time, then the incident; stops
     /// (keeping the rest) once it is no longer closed before `before`.
     func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws
-    /// Deletes the transitions of incidents that are gone, in order of `seq` up to the first
-    /// made since `before` (an incident closed before `before` made all of its own before it).
-    func pruneTransitions(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws
     /// Deletes signals of no incident received before `before`, with their change rows.
     func pruneUnattachedSignals(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws
     /// Deletes raw payloads received before `before`, but a base a kept payload needs.
@@ -18,13 +15,14 @@ package protocol RetentionSteps: RetentionStore {
 }
 
 extension RetentionSteps {
-    /// The tables of a deleted incident's rows, in the order they go (each table's rows in
-    /// transactions of their own): rows that read from others first, a timeline line may read
-    /// its signal's title, a signal its alert's fingerprint. Its transitions go after its row
-    /// (`pruneTransitions`): they have no index by incident, which every new alert would pay
-    /// for (SQLite v16, PostgreSQL v4).
-    package static var rowsOfAnIncident: [(table: String, count: WritableKeyPath<RetentionCounts, Int>)] {
-        [("timeline", \.timelineEntries), ("signals", \.signals), ("alerts", \.alerts), ("notifications", \.notifications)]
+    /// The rows of a deleted incident, in the order they go (each step's rows in transactions
+    /// of their own): rows that read from others first, a timeline line may read its signal's
+    /// title, a signal its alert's fingerprint; the transitions of its alerts while the alerts
+    /// that find them are there.
+    package static var rowsOfAnIncident: [IncidentRows] {
+        [IncidentRows("timeline", \.timelineEntries), IncidentRows("signals", \.signals),
+         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts),
+         IncidentRows("notifications", \.notifications), IncidentRows("transitions", \.transitions, foundBy: .incidentAlone)]
     }
 
     public func prune(_ cutoffs: RetentionCutoffs, batchSize: Int) async throws -> RetentionCounts {
@@ -40,9 +38,6 @@ extension RetentionSteps {
                 guard ids.count == batchSize, let last = ids.last else { break }
                 after = last
             }
-            // Only after a pass deleted an incident can a transition have lost its own; one cut
-            // short leaves them for the next that deletes one.
-            if counts.incidents > 0 { try await pruneTransitions(before: before, batchSize: batchSize, into: &counts) }
         }
         if let before = cutoffs.signalsBefore {
             try await pruneUnattachedSignals(before: before, batchSize: batchSize, into: &counts)
@@ -51,5 +46,28 @@ extension RetentionSteps {
             try await prunePayloads(before: before, batchSize: batchSize, into: &counts)
         }
         return counts
+    }
+}
+
+/// One step of deleting an incident's rows: a table, and how its rows of the incident are found.
+package struct IncidentRows: Sendable {
+    package enum Lookup: Sendable {
+        /// By the table's `incident_id` (each such table has an index by incident).
+        case incident
+        /// Rows of the incident itself, no alert's: `alert_id IS NULL` (transitions, v16).
+        case incidentAlone
+        /// Rows of the incident's alerts, by `alert_id` through `alerts_by_incident`
+        /// (transitions, v16: an alert stays in the incident it was made in).
+        case itsAlerts
+    }
+
+    package let table: String
+    package let count: WritableKeyPath<RetentionCounts, Int> & Sendable
+    package let foundBy: Lookup
+
+    init(_ table: String, _ count: WritableKeyPath<RetentionCounts, Int> & Sendable, foundBy: Lookup = .incident) {
+        self.table = table
+        self.count = count
+        self.foundBy = foundBy
     }
 }

@@ -12,9 +12,8 @@ import GRDB
 ///
 /// What goes with what:
 /// - a closed incident, closed before the cutoff and with no firing alert, goes with its
-///   signals, alerts, timeline and notifications (the incident row last, so a pass cut short
-///   leaves it for the next one to find); then its transitions, found by their incident being
-///   gone among those made before the cutoff, in the order they were made;
+///   signals, alerts, timeline, notifications and transitions (the incident row last, so a
+///   pass cut short leaves it for the next one to find);
 /// - a signal of no incident (silenced, pending, a change event) goes at the signals age, with
 ///   its change row; a signal of an incident stays as long as its incident;
 /// - a raw payload goes at the payloads age whatever its signals (they answer that it was
@@ -86,19 +85,21 @@ extension SQLiteStore: RetentionSteps {
         }
     }
 
-    /// Each table's rows found by its incident index.
+    /// Each step's rows found by an index: its table's by incident, or for transitions those
+    /// of the incident alone and those of its alerts (`IncidentRows.Lookup`).
     package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        for (table, count) in Self.rowsOfAnIncident {
+        for rows in Self.rowsOfAnIncident {
+            let table = rows.table
+            let found = Self.rowIDs(of: rows)
             while true {
                 guard !Task.isCancelled else { return }
                 let deleted = try await pool.write { db -> Int? in
                     guard try Self.mayDelete(incident: id, closedBefore: before, db) else { return nil }
-                    try db.execute(sql: "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE incident_id = ? LIMIT ?)",
-                                   arguments: [id, batchSize])
+                    try db.execute(sql: "DELETE FROM \(table) WHERE rowid IN (\(found))", arguments: [id, batchSize])
                     return db.changesCount
                 }
                 guard let deleted else { return }
-                counts[keyPath: count] += deleted
+                counts[keyPath: rows.count] += deleted
                 if deleted < batchSize { break }
             }
         }
@@ -110,6 +111,18 @@ extension SQLiteStore: RetentionSteps {
         if deleted { counts.incidents += 1 }
     }
 
+    /// The query for the rowids of one step's rows of incident `?1`, at most `?2`.
+    static func rowIDs(of rows: IncidentRows) -> String {
+        switch rows.foundBy {
+        case .incident: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 LIMIT ?2"
+        case .incidentAlone: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 AND alert_id IS NULL LIMIT ?2"
+        case .itsAlerts: """
+            SELECT r.rowid FROM alerts AS a JOIN \(rows.table) AS r ON r.alert_id = a.id
+            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL LIMIT ?2
+            """
+        }
+    }
+
     /// Whether incident `id` is still closed since before `before`, with no firing alert (a
     /// close resolves them; this only guards the correlator's state, which holds firing alerts).
     private static func mayDelete(incident id: Int64, closedBefore before: Timestamp, _ db: Database) throws -> Bool {
@@ -117,31 +130,6 @@ extension SQLiteStore: RetentionSteps {
             SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ? AND status = ? AND closed_at < ?)
                AND NOT EXISTS (SELECT 1 FROM alerts WHERE incident_id = ? AND status = ?)
             """, arguments: [id, IncidentStatus.closed.code, before.milliseconds, id, AlertStatus.firing.code]) ?? false
-    }
-
-    // MARK: - Transitions of deleted incidents
-
-    package func pruneTransitions(before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        var after: Int64 = 0
-        while !Task.isCancelled {
-            let from = after
-            let step = try await pool.write { db -> (deleted: Int, last: Int64?, more: Bool) in
-                // As payloads: `seq` follows the order of commits, so the first transition made
-                // since `before` ends the old ones.
-                let rows = try Row.fetchAll(db, sql: "SELECT seq, at FROM transitions WHERE seq > ? ORDER BY seq LIMIT ?",
-                                            arguments: [from, batchSize])
-                let old = rows.prefix { ($0["at"] as Int64) < before.milliseconds }
-                guard let last = old.last.map({ $0["seq"] as Int64 }) else { return (0, nil, false) }
-                try db.execute(sql: """
-                    DELETE FROM transitions WHERE seq > ? AND seq <= ?
-                      AND NOT EXISTS (SELECT 1 FROM incidents WHERE incidents.id = transitions.incident_id)
-                    """, arguments: [from, last])
-                return (db.changesCount, last, old.count == batchSize)
-            }
-            counts.transitions += step.deleted
-            guard step.more, let last = step.last else { return }
-            after = last
-        }
     }
 
     // MARK: - Signals of no incident

@@ -207,6 +207,24 @@ struct RetentionTests {
         }
     }
 
+    /// Retention shares the one writer with ingest: no step may read a whole table. A
+    /// transition is found by its alert, or by its incident when it is the incident's own (v16).
+    @Test func everyStepFindsAnIncidentsRowsByAnIndex() async throws {
+        try await withTemporaryStore(.sqlite) { store in
+            let file = try #require(store as? SQLiteStore)
+            for rows in SQLiteStore.rowsOfAnIncident {
+                let plan = try file.pool.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.rowIDs(of: rows), arguments: [1, 10]).map { $0["detail"] as String }
+                }
+                #expect(!plan.isEmpty && plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(rows.table), \(rows.foundBy): \(plan)")
+            }
+            let indexes = try file.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transitions' ORDER BY name")
+            }
+            #expect(indexes == ["transitions_of_alerts", "transitions_of_incidents"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aClosedIncidentWithAFiringAlertIsKept(kind: StoreKind) async throws {
         try await withTemporaryStore(kind) { store in
