@@ -47,6 +47,11 @@ package enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Ids as a JSON array, for SQLite's `json_each` (one parameter however many ids).
+    package static func encode(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
     package static func encode(_ links: [SignalLink]) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         for (index, link) in links.enumerated() {

@@ -154,7 +154,7 @@ extension SQLiteStore {
 
     public func firstSignalSources(incidentIDs: [Int64]) async throws -> [Int64: SignalSource] {
         guard !incidentIDs.isEmpty else { return [:] }
-        let ids = "[" + incidentIDs.map(String.init).joined(separator: ",") + "]"
+        let ids = JSONText.encode(incidentIDs)
         return try await pool.read { db in
             // Each incident's first signal id from the incident index (covering), then its row; an
             // incident without signals joins nothing and has no row.

@@ -88,6 +88,8 @@ struct StatementBinder {
             throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "binding parameter \(index) failed", sql: statement.sql)
         }
         precondition(index == sqlite3_bind_parameter_count(statement.sqliteStatement), "every parameter of \(statement.sql) is bound")
+        // What GRDB's bookkeeping is spared for: a statement inside an open transaction.
+        assert(sqlite3_get_autocommit(sqlite3_db_handle(statement.sqliteStatement)) == 0, "\(statement.sql) runs outside a transaction")
         var code = sqlite3_step(statement.sqliteStatement)
         while code == SQLITE_ROW { code = sqlite3_step(statement.sqliteStatement) }
         guard code == SQLITE_DONE else {
