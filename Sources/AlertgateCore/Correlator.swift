@@ -29,7 +29,11 @@ public struct Correlator: Sendable {
 
     public let config: CorrelationConfig
     /// The rules a reload replaces; the state stays.
-    public var classifier: Classifier
+    public var classifier: Classifier {
+        didSet { if classifier != oldValue { verdicts = VerdictMemo(for: classifier) } }
+    }
+    /// The classifier's verdicts by what its rules read (`VerdictMemo`), made anew with it.
+    var verdicts: VerdictMemo
     public var muter: Muter
     public var rules: CorrelationRules {
         didSet { if rules.inhibitRules != oldValue.inhibitRules { rebuildInhibitionIndex() } }
@@ -46,6 +50,7 @@ public struct Correlator: Sendable {
                 rules: CorrelationRules = CorrelationRules(), state: CorrelatorState = CorrelatorState()) {
         self.config = config
         self.classifier = classifier
+        self.verdicts = VerdictMemo(for: classifier)
         self.muter = muter
         self.rules = rules
         self.state = state
@@ -336,13 +341,14 @@ public struct Correlator: Sendable {
 
     /// Counts a signal into its incident and classifies; a change of severity or type of an
     /// incident that already had signals goes on its timeline with the reason.
-    private func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp, classifying: Bool = true, into outcome: inout Outcome) {
+    private mutating func touch(_ incident: inout IncidentState, with signal: Signal, at time: Timestamp, classifying: Bool = true, into outcome: inout Outcome) {
         let before = incident
         incident.signalCount += 1
         if signal.kind == .report { incident.reportCount += 1 }
         incident.lastActivity = max(incident.lastActivity, time)
         incident.openedAt = min(incident.openedAt, time)
-        let reasons = classifier.classify(&incident, with: signal, since: before, applyingRules: classifying)
+        let verdict = classifying ? verdicts.verdict(for: signal, by: classifier) : nil
+        let reasons = classifier.classify(&incident, with: signal, since: before, verdict: verdict)
         // A new incident's classification goes in its `classified` entry instead.
         if state.incidents[incident.id] != nil, !reasons.isEmpty {
             var text = reasons.joined(separator: "; ")

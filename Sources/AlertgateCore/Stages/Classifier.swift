@@ -36,8 +36,15 @@ public struct Classifier: Hashable, Sendable {
     /// gave it, and the rules cost most of the work. Scope (services, user reports) still counts.
     @discardableResult
     public func classify(_ incident: inout IncidentState, with signal: Signal, since earlier: IncidentState? = nil, applyingRules: Bool = true) -> [String] {
+        classify(&incident, with: signal, since: earlier, verdict: applyingRules ? verdict(for: signal) : nil)
+    }
+
+    /// `classify` with the signal's verdict already worked out (`VerdictMemo`); nil skips the
+    /// rules, as `applyingRules: false` does.
+    @discardableResult
+    public func classify(_ incident: inout IncidentState, with signal: Signal, since earlier: IncidentState?, verdict given: Verdict?) -> [String] {
         let before = earlier ?? incident
-        let verdict = applyingRules ? verdict(for: signal) : Verdict(severity: incident.ruleSeverity, severityRule: "", type: incident.type, typeRule: "")
+        let verdict = given ?? Verdict(severity: incident.ruleSeverity, severityRule: "", type: incident.type, typeRule: "")
         if !signal.service.isEmpty, !incident.services.contains(signal.service) {
             incident.services.append(signal.service)
             incident.services.sort()
