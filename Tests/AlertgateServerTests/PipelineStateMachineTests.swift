@@ -42,8 +42,9 @@ import Testing
         #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)])
         #expect(machine.extendWhileCommitting() == .extend(2))
         #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)], "still waits for 1")
-        // Once 1 is stored, 2 takes in what is still queued, then commits.
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        // Once 1 is stored, 2 takes in what is still queued, then commits; 1's callers are
+        // answered after that, so their woken requests do not hold the writer up.
+        #expect(machine.commitEnded(1, stored: true) == [.extend(2), .reply(1, stored: true)])
         #expect(machine.batchBuilt(empty: false) == [.commit(2)])
         #expect(machine.next(workWaiting: false, closing: false) == .awaitCommitOrWork(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
@@ -55,7 +56,7 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         _ = machine.next(workWaiting: true, closing: false)
         #expect(machine.batchBuilt(empty: true) == [.gatherWhileCommitting(2, inFlight: 1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        #expect(machine.commitEnded(1, stored: true) == [.extend(2), .reply(1, stored: true)])
         #expect(machine.batchBuilt(empty: true) == [.reply(2, stored: true)], "still empty after extending: answered at once")
         #expect(machine.next(workWaiting: false, closing: false) == .waitForWork)
     }
@@ -90,7 +91,7 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         #expect(machine.next(workWaiting: true, closing: false) == .build(2))
         #expect(machine.storeNeeded() == .awaitCommit(1))
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .resumeBuilding(2)])
+        #expect(machine.commitEnded(1, stored: true) == [.resumeBuilding(2), .reply(1, stored: true)])
         // Nothing is in flight any more: a second command in the batch asks the store at once.
         #expect(machine.storeNeeded() == .resumeBuilding(2))
         #expect(machine.batchBuilt(empty: false) == [.commit(2)])
@@ -153,7 +154,7 @@ import Testing
         _ = machine.batchBuilt(empty: false)
         #expect(machine.next(workWaiting: true, closing: true) == .build(2), "work queued before closing is done")
         #expect(machine.batchBuilt(empty: false) == [.gatherWhileCommitting(2, inFlight: 1)])
-        #expect(machine.commitEnded(1, stored: true) == [.reply(1, stored: true), .extend(2)])
+        #expect(machine.commitEnded(1, stored: true) == [.extend(2), .reply(1, stored: true)])
         #expect(machine.batchBuilt(empty: false) == [.commit(2)])
         #expect(machine.next(workWaiting: false, closing: true) == .awaitCommitOrWork(2))
         #expect(machine.commitEnded(2, stored: true) == [.reply(2, stored: true)])
@@ -194,13 +195,20 @@ import Testing
         var steps = 0
         /// The batch that goes on being built while the batch before it commits.
         var extendingWhileCommitting: Int?
+        /// Stored batches whose callers wait until the batch built on them is committed or answered.
+        var answeredAfter: [Int: Int] = [:]
 
         func endCommit(_ id: Int) {
             #expect(inFlight == id, "seed \(seed): awaits \(id), in flight \(String(describing: inFlight))")
             let stored = dice.roll(6) != 0
             inFlight = nil
             if !stored { builtOnFailure.formUnion(built.subtracting(answered).subtracting([id])) }
-            actions += machine.commitEnded(id, stored: stored)
+            let next = machine.commitEnded(id, stored: stored)
+            for action in next where stored {
+                if case .extend(let built) = action { answeredAfter[id] = built }
+                if case .resumeBuilding(let built) = action { answeredAfter[id] = built }
+            }
+            actions += next
             if !stored { building = nil }
         }
 
@@ -212,18 +220,21 @@ import Testing
             }
             if steps > 300 { closing = true }
             let action: PipelineStateMachine.Action
-            if !actions.isEmpty {
-                action = actions.removeFirst()
-            } else if let id = building {
+            if let id = building {
                 // A batch being correlated: finish it, or meet a command that needs the store.
+                // As in `IngestPipeline`, nothing else is done meanwhile, and what it leads to
+                // comes before the actions already listed.
                 if dice.roll(4) == 0 {
                     action = machine.storeNeeded()
                     if action == .resumeBuilding(id) { continue }
+                    building = nil
                 } else {
-                    actions = machine.batchBuilt(empty: dice.roll(5) == 0)
+                    actions = machine.batchBuilt(empty: dice.roll(5) == 0) + actions
                     building = nil
                     continue
                 }
+            } else if !actions.isEmpty {
+                action = actions.removeFirst()
             } else {
                 action = machine.next(workWaiting: !refusing && !closing ? dice.roll(3) != 0 : closing && dice.roll(4) == 0, closing: closing)
             }
@@ -268,6 +279,9 @@ import Testing
             case .reply(let id, _), .abandon(let id):
                 #expect(answered.insert(id).inserted, "seed \(seed): \(id) answered twice")
                 if case .reply(_, true) = action { #expect(!builtOnFailure.contains(id), "seed \(seed): \(id) stored on a failed commit") }
+                if let built = answeredAfter.removeValue(forKey: id) {
+                    #expect(lastCommitted >= built || answered.contains(built), "seed \(seed): \(id) answered before \(built), built on it, went to the writer")
+                }
             case .rebuild:
                 #expect(building == nil && inFlight == nil, "seed \(seed): rebuilds with work in hand")
                 actions += machine.rebuildEnded(succeeded: dice.roll(3) != 0, closing: closing)

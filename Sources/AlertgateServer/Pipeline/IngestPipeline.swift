@@ -213,14 +213,14 @@ public final class IngestPipeline: Service, Sendable {
                 batches[id] = PipelineBatch(jobs: work.jobs, expire: work.expire)
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .resumeBuilding(let id):
-                actions += await correlate(id, &batches[id]!, &correlator, &machine)
+                actions = await correlate(id, &batches[id]!, &correlator, &machine) + actions
             case .extend(let id):
                 let room = config.pipeline.maxBatchSignals - batches[id]!.weight
                 if room > 0 {
                     takePolicy(into: &correlator, midBatch: true)
                     batches[id]!.extend(with: queue.withLock { $0.take(room: room) })
                 }
-                actions += await correlate(id, &batches[id]!, &correlator, &machine)
+                actions = await correlate(id, &batches[id]!, &correlator, &machine) + actions
             case .awaitCommit(let id):
                 if let next = ended(id) {
                     actions += next

@@ -11,8 +11,8 @@
 /// | building | `batchBuilt` | commit; if empty, reply at once | idle |
 /// | building on a batch in flight | `batchBuilt` | gatherWhileCommitting | waitingToCommit |
 /// | waitingToCommit | `extendWhileCommitting` (work queued, room left) | extend | building |
-/// | waitingToCommit | `commitEnded`, stored | reply, extend the built one | building |
-/// | waitingForStore | `commitEnded`, stored | reply, resumeBuilding | building |
+/// | waitingToCommit | `commitEnded`, stored | extend the built one, then reply | building |
+/// | waitingForStore | `commitEnded`, stored | resumeBuilding, then reply | building |
 /// | any with a batch in flight | `commitEnded`, failed | reply, abandon what was built on it, rebuild | rebuilding |
 /// | rebuilding | `rebuildEnded`, rebuilt | acceptWork if work was refused | idle |
 /// | rebuilding | `rebuildEnded`, failed | refuseWork (the first time), rebuild after a doubled delay; stop when closing | rebuilding, stopped |
@@ -23,7 +23,11 @@
 /// before it (`extend`), as it arrives and once more when that commit ends: requests that came
 /// in during that commit are committed with it, not one commit later, so batches grow with the
 /// load instead of a commit cycle being added to every late arrival, and they are correlated
-/// while the writer works, so the next commit starts as soon as the one before it ends. Nothing built on a failed commit is stored or kept: its callers are
+/// while the writer works, so the next commit starts as soon as the one before it ends. The
+/// callers of a stored batch are answered only after the batch built on it is finished and
+/// handed to the writer: the answers wake their requests' tasks, which would otherwise take the
+/// cores while the writer waits (a hundred alerts per POST: +15 % alerts a second, measured).
+/// Nothing built on a failed commit is stored or kept: its callers are
 /// answered, and the correlator is rebuilt from the store before any other job is taken.
 struct PipelineStateMachine {
     typealias BatchID = Int
@@ -33,10 +37,13 @@ struct PipelineStateMachine {
         case waitForWork
         /// Take the waiting work (jobs, a due expiry) and correlate it into batch `id`.
         case build(BatchID)
-        /// Go on correlating batch `id`: the store now holds every batch before it.
+        /// Go on correlating batch `id`: the store now holds every batch before it. As with
+        /// `extend`, what it leads to comes before the actions already listed.
         case resumeBuilding(BatchID)
         /// Batch `id`, built while the one before it committed, may now be committed: first take
         /// into it the work queued meanwhile (up to the batch limit), then report `batchBuilt`.
+        /// The actions that reports come before any already listed (the answers of the commit
+        /// that just ended).
         case extend(BatchID)
         /// Wait for batch `id`, in flight, to commit or fail, and report it (`commitEnded`).
         case awaitCommit(BatchID)
@@ -158,13 +165,13 @@ struct PipelineStateMachine {
             built = next
             if stored {
                 state = .building(next, inFlight: nil)
-                return [.reply(id, stored: true), .extend(next)]
+                return [.extend(next), .reply(id, stored: true)]
             }
         case .waitingForStore(let next, let inFlight) where inFlight == id:
             built = next
             if stored {
                 state = .building(next, inFlight: nil)
-                return [.reply(id, stored: true), .resumeBuilding(next)]
+                return [.resumeBuilding(next), .reply(id, stored: true)]
             }
         default:
             preconditionFailure("commitEnded(\(id)) while \(state)")
