@@ -40,6 +40,9 @@ public struct PackedLabels: Hashable, Sendable {
 
     public var isEmpty: Bool { bytes.isEmpty }
 
+    /// The packed bytes' count: the pairs' bytes and a few more, what an encoder reserves.
+    public var byteCount: Int { bytes.count }
+
     /// The labels as a dictionary (allocates: for readers, not the hot path).
     public var dictionary: [String: String] {
         var labels: [String: String] = [:]

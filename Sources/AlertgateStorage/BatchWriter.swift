@@ -210,6 +210,7 @@ struct BatchWriter {
                               run_last_payload_id = CASE WHEN ?14 > 0 THEN ?16 WHEN run_started_at IS ?11 THEN run_last_payload_id END
             WHERE id = ?13
             """)
+        var labelsText: [UInt8] = []
         for alert in alerts {
             let openRun = alert.runStartedAt.flatMap { runs.run(alertID: alert.id, startedAt: $0) }
             if alert.id < firstNewID {
@@ -247,7 +248,11 @@ struct BatchWriter {
             row.bind(alert.service)
             row.bind(title)
             row.bind(alert.severity.code)
-            row.bind(LabelsText.encode(labels))
+            if LabelsText.encode(labels, into: &labelsText) {
+                labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
+            } else {
+                row.bind(JSONText.encode(labels))
+            }
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)

@@ -23,7 +23,17 @@ enum LabelsText {
     private static let commonNameBytes = commonNames.map { Array($0.utf8) }
 
     static func encode(_ labels: PackedLabels) -> String {
-        var out: [UInt8] = [marker]
+        var out: [UInt8] = []
+        return encode(labels, into: &out) ? String(decoding: out, as: UTF8.self) : JSONText.encode(labels)
+    }
+
+    /// The compact form's bytes, written over `out` (the writer reuses one buffer for every new
+    /// alert of a batch); false when a name or value holds a control character, and the labels
+    /// are to be stored as JSON.
+    static func encode(_ labels: PackedLabels, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(labels.byteCount + 1)
+        out.append(marker)
         var compact = true
         var first = true
         labels.forEachPair { name, value in
@@ -38,7 +48,7 @@ enum LabelsText {
             out.append(separator)
             out.append(contentsOf: value)
         }
-        return compact ? String(decoding: out, as: UTF8.self) : JSONText.encode(labels)
+        return compact
     }
 
     /// A common name's byte, compared as bytes: the writer encodes every new alert's labels,

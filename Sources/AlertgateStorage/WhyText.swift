@@ -33,16 +33,28 @@ enum WhyText {
     /// after a separator); nil when the key or the sentence holds a control character, which
     /// the compact form cannot carry.
     static func split(_ why: Why) -> (template: WhyTemplate, arguments: [UInt8])? {
-        let detail = Array(why.detail.utf8)
-        let key = Array(why.key.utf8)
+        // Read in place: the writer splits every signal's reason, and copies of the sentence and
+        // the key, and a slice compared at every position, were most of its cost.
+        var detailText = why.detail
+        var keyText = why.key
+        guard let (template, arguments) = detailText.withUTF8({ detail in keyText.withUTF8 { key in split(detail, key: key) } }) else {
+            return nil
+        }
+        return (WhyTemplate(rule: why.rule, window: why.window, windowSeconds: why.windowSeconds,
+                            detail: String(decoding: template, as: UTF8.self)), arguments)
+    }
+
+    private static func split(_ detail: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>) -> (template: [UInt8], arguments: [UInt8])? {
         guard !detail.contains(where: { $0 < 0x20 }), !key.contains(where: { $0 < 0x20 }) else { return nil }
         let replacesKey = key.count >= minimumKeyLength
         var template: [UInt8] = []
         template.reserveCapacity(detail.count)
-        var arguments = key
+        var arguments: [UInt8] = []
+        arguments.reserveCapacity(key.count + 16)
+        arguments.append(contentsOf: key)
         var position = 0
         while position < detail.count {
-            if replacesKey, detail[position...].starts(with: key) {
+            if replacesKey, starts(detail, at: position, with: key) {
                 template.append(keyMark)
                 position += key.count
             } else if isDigit(detail[position]) {
@@ -50,19 +62,27 @@ enum WhyText {
                 while position < detail.count, isDigit(detail[position]) { position += 1 }
                 template.append(numberMark)
                 arguments.append(separator)
-                arguments.append(contentsOf: detail[start..<position])
+                arguments.append(contentsOf: UnsafeBufferPointer(rebasing: detail[start..<position]))
             } else {
                 template.append(detail[position])
                 position += 1
             }
         }
-        return (WhyTemplate(rule: why.rule, window: why.window, windowSeconds: why.windowSeconds,
-                            detail: String(decoding: template, as: UTF8.self)), arguments)
+        return (template, arguments)
+    }
+
+    /// Whether `key` (not empty) stands in `text` at `position`.
+    private static func starts(_ text: UnsafeBufferPointer<UInt8>, at position: Int, with key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text[position] == key[0], text.count - position >= key.count else { return false }
+        for offset in 1..<key.count where text[position + offset] != key[offset] { return false }
+        return true
     }
 
     /// The column's text for a template's id and its arguments.
     static func text(templateID: Int64, arguments: [UInt8]) -> String {
-        var out = Array(String(templateID).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(arguments.count + 21)
+        out.append(contentsOf: String(templateID).utf8)
         out.append(separator)
         out.append(contentsOf: arguments)
         return String(decoding: out, as: UTF8.self)

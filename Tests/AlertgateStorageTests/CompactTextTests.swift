@@ -86,6 +86,20 @@ import Testing
         #expect(throws: StoreError.self) { try LabelsText.decode("\u{1E}a\u{1F}b\u{1F}c") }
     }
 
+    @Test func oneBufferServesLabelSetAfterLabelSet() throws {
+        // The writer encodes every new alert of a batch into the same buffer: each set's bytes
+        // are its own, whatever the one before left there.
+        var buffer: [UInt8] = []
+        for labels in [["alertname": "HighRequestLatency", "instance": "10.2.0.0:9100", "zone": "eu-west-1"], ["a": "b"], [:],
+                       ["alertname": "\u{1}"], ["job": "svc-00"]] {
+            let compact = LabelsText.encode(PackedLabels(labels), into: &buffer)
+            #expect(compact == !labels.values.contains("\u{1}"))
+            guard compact else { continue }
+            #expect(String(decoding: buffer, as: UTF8.self) == LabelsText.encode(PackedLabels(labels)))
+            #expect(try LabelsText.decode(String(decoding: buffer, as: UTF8.self)) == labels)
+        }
+    }
+
     @Test func commonNamesAreFrozen() {
         // Part of the stored format: a byte names the position in this list.
         #expect(LabelsText.commonNames.prefix(6) == ["alertname", "instance", "job", "severity", "namespace", "pod"])
