@@ -12,10 +12,10 @@
 /// - the raw `tier` label and the severity label (`ClassificationRules.severityLabel`).
 ///
 /// It belongs to one classifier: `Correlator` makes a new memo whenever its classifier changes.
-public struct VerdictMemo: Sendable {
+struct VerdictMemo: Sendable {
     /// Verdicts kept before the memo starts over, so a flood of distinct label values costs
     /// only the rules it would have cost anyway, never unbounded memory.
-    public static let capacity = 4_096
+    static let capacity = 4_096
 
     private struct Key: Hashable {
         let source: SignalSource
@@ -32,7 +32,7 @@ public struct VerdictMemo: Sendable {
     private let rawLabels: [String]
     private var verdicts: [Key: Classifier.Verdict] = [:]
 
-    public init(for classifier: Classifier) {
+    init(for classifier: Classifier) {
         var names: [String] = []
         let conditions = classifier.rules.typeRules.map(\.condition) + classifier.rules.severityRules.map(\.condition)
         for matcher in conditions.flatMap(\.matchers) where !names.contains(matcher.name) {
@@ -43,11 +43,11 @@ public struct VerdictMemo: Sendable {
     }
 
     /// Verdicts remembered now (at most `capacity`).
-    public var count: Int { verdicts.count }
+    var count: Int { verdicts.count }
 
     /// `classifier.verdict(for: signal)`, from memory when a signal with the same key came before.
     /// `classifier` must be the one the memo was made for.
-    public mutating func verdict(for signal: Signal, by classifier: Classifier) -> Classifier.Verdict {
+    mutating func verdict(for signal: Signal, by classifier: Classifier) -> Classifier.Verdict {
         var values: [String?] = []
         values.reserveCapacity(matcherNames.count + rawLabels.count)
         for name in matcherNames { values.append(signal.matchValue(name)) }
