@@ -36,24 +36,15 @@ extension PostgresStore: RetentionSteps {
         for rows in Self.rowsOfAnIncident {
             let table = rows.table
             // The same lookups as SQLite's, each by an index.
-            let delete: PostgresQuery = switch rows.foundBy {
-            case .incident: """
-                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) LIMIT \(batchSize)))
-                RETURNING 1 AS gone
-                """
-            case .incidentAlone: """
-                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM \(unescaped: table) WHERE incident_id = \(id) AND alert_id IS NULL LIMIT \(batchSize)))
-                RETURNING 1 AS gone
-                """
-            case .itsAlerts: """
-                DELETE FROM \(unescaped: table) WHERE ctid = ANY(ARRAY(
-                    SELECT r.ctid FROM alerts a JOIN \(unescaped: table) r ON r.alert_id = a.id
-                    WHERE a.incident_id = \(id) AND r.alert_id IS NOT NULL LIMIT \(batchSize)))
-                RETURNING 1 AS gone
-                """
+            let found = switch rows.foundBy {
+            case .incident: "SELECT ctid FROM \(table) WHERE incident_id = $1 LIMIT $2"
+            case .incidentAlone: "SELECT ctid FROM \(table) WHERE incident_id = $1 AND alert_id IS NULL LIMIT $2"
+            case .itsAlerts: "SELECT r.ctid FROM alerts a JOIN \(table) r ON r.alert_id = a.id WHERE a.incident_id = $1 AND r.alert_id IS NOT NULL LIMIT $2"
             }
+            var bindings = PostgresBindings()
+            bindings.append(id)
+            bindings.append(batchSize)
+            let delete = PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE ctid = ANY(ARRAY(\(found))) RETURNING 1 AS gone", binds: bindings)
             while true {
                 guard !Task.isCancelled else { return }
                 let deleted = try await inTransaction { connection -> Int? in

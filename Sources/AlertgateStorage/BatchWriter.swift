@@ -248,11 +248,8 @@ struct BatchWriter {
             row.bind(alert.service)
             row.bind(title)
             row.bind(alert.severity.code)
-            if LabelsText.encode(labels, into: &labelsText) {
-                labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
-            } else {
-                row.bind(JSONText.encode(labels))
-            }
+            LabelsText.encode(labels, into: &labelsText)
+            labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
             row.bind(alert.firstSeen.milliseconds)
             row.bind(alert.lastSeen.milliseconds)
             row.bind(alert.resolvedAt?.milliseconds)

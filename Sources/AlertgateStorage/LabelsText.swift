@@ -24,12 +24,14 @@ enum LabelsText {
 
     static func encode(_ labels: PackedLabels) -> String {
         var out: [UInt8] = []
-        return encode(labels, into: &out) ? String(decoding: out, as: UTF8.self) : JSONText.encode(labels)
+        encode(labels, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// The compact form's bytes, written over `out` (the writer reuses one buffer for every new
-    /// alert of a batch); false when a name or value holds a control character, and the labels
-    /// are to be stored as JSON.
+    /// The column's bytes, written over `out` (the writer reuses one buffer for every new alert
+    /// of a batch): the compact form, or JSON when a name or value holds a control character.
+    /// Returns whether the form is the compact one.
+    @discardableResult
     static func encode(_ labels: PackedLabels, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(labels.byteCount + 1)
@@ -47,6 +49,10 @@ enum LabelsText {
             if let code = code(of: name) { out.append(code) } else { out.append(contentsOf: name) }
             out.append(separator)
             out.append(contentsOf: value)
+        }
+        if !compact {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: JSONText.encode(labels).utf8)
         }
         return compact
     }
