@@ -92,7 +92,7 @@ struct RetentionLiveTests {
                 // Done, and asleep again with the expiry tick and the notification sender.
                 try #require(try await eventually(timeout: .seconds(60)) {
                     gateway.gateway.retentionStats.snapshot.passes == r + 1 && clock.sleeperCount == 3
-                }, "pass \(r + 1): \(gateway.gateway.retentionStats.snapshot.passes) passes, \(clock.sleeperCount) asleep, \(clock.wakeUps) wake-ups")
+                }, "pass \(r + 1): \(gateway.gateway.retentionStats.snapshot.passes) passes, \(gateway.gateway.retentionStats.snapshot.failures) failed, \(clock.sleeperCount) asleep, \(clock.wakeUps) wake-ups")
                 pages.append(try store.fileStats().pageCount)
             }
 

@@ -3,6 +3,8 @@ import AlertgateTesting
 @testable import AlertgateStorage
 import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 import Testing
 
 @Suite("Retention on both stores: old rows go in small transactions, what is kept stays whole, the file shrinks")
@@ -321,6 +323,63 @@ struct RetentionTests {
             let signal = try #require(try await store.signal(id: signalID))
             #expect(try await store.payload(id: signal.payloadID) != nil)
         }
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    /// The release's checkpoint runs on the writer, and the checkpointer's connection runs its
+    /// own (`checkpoint(quiet:)`): SQLite runs one at a time and answers the second BUSY at
+    /// once. The pass stands: the pages are released, and the checkpoint that was running cuts
+    /// the file.
+    @Test func aCheckpointRunningElsewhereDoesNotFailTheRelease() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try SQLiteStore(path: database.path)
+        try await store.pool.write { db in
+            try db.execute(sql: "CREATE TABLE scratch (data BLOB)")
+            for _ in 0..<100 { try db.execute(sql: "INSERT INTO scratch VALUES (randomblob(8192))") }
+        }
+        try await store.pool.write { db in try db.execute(sql: "DROP TABLE scratch") }
+        #expect(try store.fileStats().freePages >= 200)
+
+        // A TRUNCATE checkpoint takes the checkpoint lock, then waits for the write lock in its
+        // busy handler: with another connection holding the write lock, the handler holds the
+        // checkpoint there until the test lets it go.
+        let entered = Atomic<Bool>(false)
+        let letGo = DispatchSemaphore(value: 0)
+        var configuration = Configuration()
+        configuration.busyMode = .callback { tries in
+            if tries == 0 {
+                entered.store(true, ordering: .relaxed)
+                letGo.wait()
+            }
+            return true
+        }
+        let checkpointer = try DatabaseQueue(path: database.path, configuration: configuration)
+        // A bare connection: GRDB ends every access with its transaction closed.
+        var holder: OpaquePointer?
+        try #require(sqlite3_open_v2(database.path, &holder, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
+        defer { sqlite3_close_v2(holder) }
+        try #require(sqlite3_exec(holder, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK)
+        async let truncation: Void = withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } })
+            }
+        }
+        try #require(try await eventually { entered.load(ordering: .relaxed) })
+        try #require(sqlite3_exec(holder, "COMMIT", nil, nil, nil) == SQLITE_OK)
+
+        // The checkpoint lock is taken, the write lock free: the release vacuums, and its own
+        // checkpoint finds the other one running.
+        let release: Result<Int64, any Error>
+        do { release = .success(try await store.releaseFreePages()) } catch { release = .failure(error) }
+        letGo.signal()
+        try await truncation
+        let released = try release.get()
+        let vacuumed = try store.fileStats()
+        #expect(vacuumed.freePages == 0)
+        #expect(released >= 200 * Int64(vacuumed.pageSize))
+        let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int)
+        #expect(Int64(fileSize) == vacuumed.bytes, "the checkpoint that was running cut the file to its pages")
         #expect(try store.integrityCheck() == "ok")
     }
 
