@@ -43,7 +43,8 @@ extension SQLiteStore {
 
     /// What one call of `checkpoint(quiet:)` did.
     public enum CheckpointRun: Equatable, Sendable {
-        /// The WAL was small, or empty and quiet: nothing to do.
+        /// The WAL was small, or empty and quiet: nothing to do. Or another connection's
+        /// checkpoint was running: nothing done, the next call tries again.
         case none
         /// A PASSIVE checkpoint: frames in the WAL and frames copied back.
         case passive(walFrames: Int, copied: Int)
@@ -106,7 +107,16 @@ extension SQLiteStore {
         if pages >= Self.checkpointPages {
             // What the writer adds from now on counts toward the next checkpoint.
             walPagesSinceLastCheckpoint.subtract(pages, ordering: .relaxed)
-            let (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            let frames: Int, copied: Int
+            do {
+                (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+                // The writer runs a checkpoint of its own (a retention pass's, or the WAL's
+                // restart), and SQLite runs one at a time: the pages stay counted, and the next
+                // call copies them.
+                walPagesSinceLastCheckpoint.add(pages, ordering: .relaxed)
+                return .none
+            }
             if frames >= Self.restartPages { walRestartWanted.store(true, ordering: .relaxed) }
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }
         }

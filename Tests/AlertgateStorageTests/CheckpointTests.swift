@@ -69,6 +69,31 @@ struct CheckpointTests {
         }
     }
 
+    /// The writer runs a checkpoint of its own now and then (a retention pass's, the WAL's
+    /// restart), and SQLite answers a second one BUSY at once: the checkpointer's run that finds
+    /// it does nothing, and keeps the pages counted for the next.
+    @Test func aCheckpointRunningElsewhereLeavesThePagesForTheNextRun() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed()
+            try await store.takeOverCheckpoints()
+            _ = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.checkpointPages }
+            let pages = store.walPagesSinceCheckpoint
+
+            let held = try await HeldCheckpoint(path: store.path)
+            let run: Result<SQLiteStore.CheckpointRun, any Error>
+            do { run = .success(try await store.checkpoint(quiet: false)) } catch { run = .failure(error) }
+            try await held.end()
+            #expect(try run.get() == .none)
+            #expect(store.walPagesSinceCheckpoint == pages, "the pages stay counted")
+
+            guard case .passive = try await store.checkpoint(quiet: false) else {
+                Issue.record("the next run: a PASSIVE checkpoint")
+                return
+            }
+            #expect(store.walPagesSinceCheckpoint == 0)
+        }
+    }
+
     @Test func aWALPastTheRestartSizeStartsOverAtTheWritersNextCommit() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()

@@ -3,8 +3,6 @@ import AlertgateTesting
 @testable import AlertgateStorage
 import Foundation
 import GRDB
-import GRDBSQLite
-import Synchronization
 import Testing
 
 @Suite("Retention on both stores: old rows go in small transactions, what is kept stays whole, the file shrinks")
@@ -341,39 +339,13 @@ struct RetentionTests {
         try await store.pool.write { db in try db.execute(sql: "DROP TABLE scratch") }
         #expect(try store.fileStats().freePages >= 200)
 
-        // A TRUNCATE checkpoint takes the checkpoint lock, then waits for the write lock in its
-        // busy handler: with another connection holding the write lock, the handler holds the
-        // checkpoint there until the test lets it go.
-        let entered = Atomic<Bool>(false)
-        let letGo = DispatchSemaphore(value: 0)
-        var configuration = Configuration()
-        configuration.busyMode = .callback { tries in
-            if tries == 0 {
-                entered.store(true, ordering: .relaxed)
-                letGo.wait()
-            }
-            return true
-        }
-        let checkpointer = try DatabaseQueue(path: database.path, configuration: configuration)
-        // A bare connection: GRDB ends every access with its transaction closed.
-        var holder: OpaquePointer?
-        try #require(sqlite3_open_v2(database.path, &holder, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
-        defer { sqlite3_close_v2(holder) }
-        try #require(sqlite3_exec(holder, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK)
-        async let truncation: Void = withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } })
-            }
-        }
-        try #require(try await eventually { entered.load(ordering: .relaxed) })
-        try #require(sqlite3_exec(holder, "COMMIT", nil, nil, nil) == SQLITE_OK)
+        let held = try await HeldCheckpoint(path: database.path)
 
         // The checkpoint lock is taken, the write lock free: the release vacuums, and its own
         // checkpoint finds the other one running.
         let release: Result<Int64, any Error>
         do { release = .success(try await store.releaseFreePages()) } catch { release = .failure(error) }
-        letGo.signal()
-        try await truncation
+        try await held.end()
         let released = try release.get()
         let vacuumed = try store.fileStats()
         #expect(vacuumed.freePages == 0)
