@@ -35,7 +35,7 @@ from support import ALERTGATE_BIN
 # Room for the WAL the load leaves: under steady load the checkpointer copies it back without
 # starting it over (that waits for 64 MiB, or for a quiet moment), and here it reached 5-12 MiB
 # before the filler. With 16 MiB, removing the filler freed as little as 2.6 MiB, and the
-# load after it filled the disk again (1 run in 4).
+# load after it filled the disk again (2 local runs in 15, and a CI run).
 TMPFS_SIZE_MIB = 64
 CHECKPOINTED_BYTES = 1 << 20  # the database file's size once the WAL has been checkpointed into it
 FREE_LEFT = 256 * 1024  # bytes the filler leaves free
