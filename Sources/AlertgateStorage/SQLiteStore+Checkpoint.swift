@@ -107,13 +107,10 @@ extension SQLiteStore {
         if pages >= Self.checkpointPages {
             // What the writer adds from now on counts toward the next checkpoint.
             walPagesSinceLastCheckpoint.subtract(pages, ordering: .relaxed)
-            let frames: Int, copied: Int
-            do {
-                (frames, copied) = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            guard let (frames, copied) = try await checkpointConnection().writeWithoutTransaction({ db in try db.checkpointUnlessBusy(.passive) })
+            else {
                 // The writer runs a checkpoint of its own (a retention pass's, or the WAL's
-                // restart), and SQLite runs one at a time: the pages stay counted, and the next
-                // call copies them.
+                // restart): the pages stay counted, and the next call copies them.
                 walPagesSinceLastCheckpoint.add(pages, ordering: .relaxed)
                 return .none
             }
@@ -121,13 +118,10 @@ extension SQLiteStore {
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }
         }
         guard quiet, walBytes > 0 else { return .none }
-        do {
-            try await checkpointConnection().writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-            return .truncate(done: true)
-        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
-            // A reader on an old snapshot, or a commit that came in meanwhile: the next call tries again.
-            return .truncate(done: false)
-        }
+        // Held off (a reader on an old snapshot, a commit that came in meanwhile, another
+        // checkpoint): the next call tries again.
+        let done = try await checkpointConnection().writeWithoutTransaction { db in try db.checkpointUnlessBusy(.truncate) } != nil
+        return .truncate(done: done)
     }
 
     /// The connection checkpoints run on, opened on first use: not the writer, so a checkpoint
@@ -141,6 +135,22 @@ extension SQLiteStore {
             let opened = try DatabaseQueue(path: path, configuration: configuration)
             queue = opened
             return opened
+        }
+    }
+}
+
+extension Database {
+    /// A checkpoint's frames in the WAL and frames copied back; nil when SQLite answers BUSY. It
+    /// runs one checkpoint at a time and answers a second one BUSY at once, whatever the busy
+    /// handler; a TRUNCATE also gives up BUSY when a reader or a commit holds it off past the
+    /// busy timeout. The store's checkpoints (the checkpointer's, a retention pass's) leave
+    /// what they could not do to a later one.
+    func checkpointUnlessBusy(_ kind: CheckpointMode) throws -> (walFrames: Int, copied: Int)? {
+        do {
+            let (frames, copied) = try checkpoint(kind)
+            return (frames, copied)
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            return nil
         }
     }
 }

@@ -43,14 +43,10 @@ extension SQLiteStore: RetentionSteps {
         if released > 0 {
             // In WAL mode the file is cut to its new size when the checkpoint copies the last
             // step back into it: run one now rather than at the next automatic one. PASSIVE
-            // waits for no reader; what it cannot copy, a later checkpoint does.
-            do {
-                try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-            } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
-                // The checkpointer's connection is running a checkpoint (`checkpoint(quiet:)`),
-                // and SQLite runs one at a time: that run, or a later one, copies the steps back
-                // and cuts the file. The pages are released all the same, and the pass stands.
-            }
+            // waits for no reader; what it cannot copy, a later checkpoint does. When the
+            // checkpointer's own is running (`checkpoint(quiet:)`), that one cuts the file, or a
+            // later one: the pages are released all the same, and the pass stands.
+            _ = try await pool.writeWithoutTransaction { db in try db.checkpointUnlessBusy(.passive) }
         }
         return released
     }
