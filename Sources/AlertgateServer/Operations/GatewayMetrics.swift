@@ -60,33 +60,22 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// A transaction committed: its payloads, signals and how long it took.
-    func committed(batch: StoreBatch, duration: Duration) {
+    func committed(_ tally: CommitTally, duration: Duration) {
         batches.increment()
         commitDuration.record(duration)
-        var signals = 0
-        var committed: Int64 = 0
-        var foldedRepeats: Int64 = 0
-        for entry in batch.entries {
-            guard case .ingest(let record) = entry else { continue }
-            payloads.increment()
-            payloadBytesIn.increment(by: Int64(record.payload.originalSize))
-            payloadBytesStored.increment(by: Int64(record.payload.bytes.count))
-            var arrivals: Int64 = 0
-            for placed in record.signals {
-                // A fold made on receipt stands for several arrivals.
-                let count = placed.outcome.fold?.count ?? 1
-                arrivals += count
-                guard let decision = placed.outcome.decision else { continue }
-                signalsByDecision[decision]?.increment(by: count)
-                committed += count
-                if placed.outcome.fold != nil { foldedRepeats += count }
-            }
-            signalsBySource[record.payload.source]?.increment(by: arrivals)
-            signals += Int(arrivals)
+        if tally.payloads > 0 {
+            payloads.increment(by: tally.payloads)
+            payloadBytesIn.increment(by: tally.payloadBytesIn)
+            payloadBytesStored.increment(by: tally.payloadBytesStored)
         }
-        if foldedRepeats > 0 { folded.increment(by: foldedRepeats) }
-        batchSignals.record(Double(signals))
-        signalsCommittedTotal.add(committed, ordering: .relaxed)
+        for (source, arrivals) in tally.arrivalsBySource { signalsBySource[source]?.increment(by: arrivals) }
+        for (decision, counter) in signalsByDecision {
+            let decided = tally.decided(decision)
+            if decided > 0 { counter.increment(by: decided) }
+        }
+        if tally.folded > 0 { folded.increment(by: tally.folded) }
+        batchSignals.record(Double(tally.arrivals))
+        signalsCommittedTotal.add(tally.decided, ordering: .relaxed)
     }
 
     /// A request or item turned away, by the path it came in (`any` before that is known) and

@@ -163,7 +163,7 @@ public final class IngestPipeline: Service, Sendable {
         /// The machine's next actions once commit `id` has ended; nil while it runs.
         func ended(_ id: BatchID) -> [Action]? {
             guard let duration = commitsEnded.withLock({ $0.removeValue(forKey: id) }) else { return nil }
-            return machine.commitEnded(id, stored: committed(batches[id]!.batch, in: duration))
+            return machine.commitEnded(id, stored: committed(batches[id]!, in: duration))
         }
         /// Waits for the loop to be rung (a commit ends, a job is queued), then takes `action` again.
         func retryWhenRung(_ action: Action) async {
@@ -376,12 +376,12 @@ public final class IngestPipeline: Service, Sendable {
     }
 
     /// Counts a commit that ended after `duration` (nil: it failed); returns whether it stored.
-    private func committed(_ batch: StoreBatch, in duration: Duration?) -> Bool {
+    private func committed(_ batch: PipelineBatch, in duration: Duration?) -> Bool {
         guard let duration else {
             commitFailing.store(true, ordering: .relaxed)
             return false
         }
-        if !batch.isEmpty { metrics.committed(batch: batch, duration: duration) }
+        if !batch.batch.isEmpty { metrics.committed(batch.tally, duration: duration) }
         if commitFailing.exchange(false, ordering: .relaxed) { logger.notice("commits succeed again") }
         return true
     }

@@ -10,7 +10,8 @@ struct PipelineBatch {
     var expire: Bool
     private(set) var batch = StoreBatch()
     private(set) var replies: [@Sendable (Result<Void, any Error>) -> Void] = []
-    private(set) var signalCount = 0
+    /// What it adds to the gateway's counters once it commits.
+    private(set) var tally = CommitTally()
     /// Whether an outcome in it routed a transition to a receiver.
     private(set) var hasDeliveries = false
 
@@ -75,7 +76,7 @@ struct PipelineBatch {
                     placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: receivedAt))
                 }
             }
-            signalCount += placed.count
+            tally.add(request.payload, outcomes: outcomes)
             batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
             replies.append { [outcomes] result in reply(result.map { outcomes }) }
         case .command(let command, let continuation):

@@ -1,0 +1,42 @@
+import AlertgateCore
+
+/// What a batch adds to the gateway's counters once it commits, tallied as its jobs are placed.
+/// The end of a commit, which the next one waits on, then adds a few totals instead of going
+/// through every signal again (a hundred alerts per POST: ~800 signals a commit).
+struct CommitTally {
+    /// Request bodies stored, and their bytes as received and as stored.
+    private(set) var payloads: Int64 = 0
+    private(set) var payloadBytesIn: Int64 = 0
+    private(set) var payloadBytesStored: Int64 = 0
+    /// Arrivals by the path they came in: a fold stands for every arrival it counts.
+    private(set) var arrivalsBySource: [SignalSource: Int64] = [:]
+    /// Arrivals in all.
+    private(set) var arrivals: Int64 = 0
+    /// Arrivals whose signal was decided (stored), by `Decision.code`.
+    private var decidedByCode = [Int64](repeating: 0, count: Decision.allCases.count + 1)
+    /// Arrivals folded into their alert's history instead of stored as signal rows.
+    private(set) var folded: Int64 = 0
+
+    /// Counts a stored request body and the outcomes of its signals.
+    mutating func add(_ payload: StoredPayload, outcomes: [Outcome]) {
+        payloads += 1
+        payloadBytesIn += Int64(payload.originalSize)
+        payloadBytesStored += Int64(payload.bytes.count)
+        var arrivalsOfPayload: Int64 = 0
+        for index in outcomes.indices {
+            let count = outcomes[index].fold?.count ?? 1
+            arrivalsOfPayload += count
+            guard let decision = outcomes[index].decision else { continue }
+            decidedByCode[decision.code] += count
+            if outcomes[index].fold != nil { folded += count }
+        }
+        arrivalsBySource[payload.source, default: 0] += arrivalsOfPayload
+        arrivals += arrivalsOfPayload
+    }
+
+    /// Arrivals whose signal was given `decision`.
+    func decided(_ decision: Decision) -> Int64 { decidedByCode[decision.code] }
+
+    /// Arrivals decided, whatever the decision.
+    var decided: Int64 { decidedByCode.reduce(0, +) }
+}
