@@ -30,17 +30,20 @@ struct BatchWriter {
         let firstNewAlertID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM alerts")) ?? 0) + 1
         // The title each new alert is created with, its row's `title` (v13).
         var firstTitles: [Int64: String] = [:]
-        func collect(_ outcome: Outcome) {
-            for alert in outcome.alerts {
-                alerts.set(alert, id: alert.id) { $0.replacing($1) }
+        // Takes an outcome's parts as arrays: each is passed as one reference, where the outcome
+        // itself, read from a batch's storage, would be copied field by field.
+        func collect(_ changes: [AlertChange], _ changedIncidents: [IncidentState], _ lines: [TimelineEntry], _ made: [Transition]) {
+            for alert in changes {
                 if alert.id >= firstNewAlertID, alert.packedLabels != nil, let title = alert.title, firstTitles[alert.id] == nil {
                     firstTitles[alert.id] = title
                 }
+                alerts.set(alert, id: alert.id) { $0.replacing($1) }
             }
-            for incident in outcome.incidents { incidents.set(incident, id: incident.id) }
-            timeline.append(contentsOf: outcome.timeline)
-            transitions.append(contentsOf: outcome.transitions)
+            for incident in changedIncidents { incidents.set(incident, id: incident.id) }
+            timeline.append(contentsOf: lines)
+            transitions.append(contentsOf: made)
         }
+        func collect(_ outcome: Outcome) { collect(outcome.alerts, outcome.incidents, outcome.timeline, outcome.transitions) }
 
         let insertPayload = try db.cachedStatement(sql: """
             INSERT INTO payloads (received_at, source, content_type, encoding, size, data, dictionary_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -60,22 +63,24 @@ struct BatchWriter {
             }
             let payloadID = try insert(record.payload, with: insertPayload)
             if let observer = record.payload.commitObserver { observers.append((observer, payloadID)) }
-            // Signals are read in place, by position, and passed borrowed: a copy of each
-            // `PlacedSignal` would retain and release every string and array it holds.
+            // Signals are read in place, through a pointer: a `PlacedSignal` passed by value, or
+            // its outcome, would be copied, retaining and releasing every string and array it holds.
             try record.signals.withUnsafeBufferPointer { placedSignals in
+                guard let first = placedSignals.baseAddress else { return }
                 for position in placedSignals.indices {
+                    let placed = first + position
                     let firstLine = timeline.count
-                    collect(placedSignals[position].outcome)
-                    if let fold = placedSignals[position].outcome.fold {
+                    collect(placed.pointee.outcome.alerts, placed.pointee.outcome.incidents, placed.pointee.outcome.timeline,
+                            placed.pointee.outcome.transitions)
+                    if let fold = placed.pointee.outcome.fold {
                         runs.add(fold, payloadID: payloadID)
                         continue
                     }
-                    guard try insert(placedSignals[position], payloadID: payloadID, firstTitles: firstTitles,
-                                     into: insertSignal, changes: insertChange) else { continue }
+                    guard try insert(placed, payloadID: payloadID, firstTitles: firstTitles, into: insertSignal, changes: insertChange) else { continue }
                     for line in firstLine..<timeline.count
-                    where timeline[line].signalID == placedSignals[position].outcome.signalID
-                        && timeline[line].incidentID == placedSignals[position].outcome.incidentID
-                        && !timeline[line].leadsWithAlertTitle && timeline[line].text == placedSignals[position].signal.title {
+                    where timeline[line].signalID == placed.pointee.outcome.signalID
+                        && timeline[line].incidentID == placed.pointee.outcome.incidentID
+                        && !timeline[line].leadsWithAlertTitle && timeline[line].text == placed.pointee.signal.title {
                         textIsSignalTitle.insert(line)
                     }
                 }
@@ -108,33 +113,41 @@ struct BatchWriter {
     /// A placed signal's row (and its change row, for a change); nothing for an outcome without
     /// a signal id (then false). What it shares with its alert's row is left to it (v13): its fingerprint,
     /// its service, and its title when it is the one a new alert of this batch is created with
-    /// (`firstTitles`).
+    /// (`firstTitles`). The signal is read in place (`placed`), each value as it is bound.
     private func insert(
-        _ placed: PlacedSignal, payloadID: Int64, firstTitles: [Int64: String], into insertSignal: Statement, changes insertChange: Statement
+        _ placed: UnsafePointer<PlacedSignal>, payloadID: Int64, firstTitles: [Int64: String], into insertSignal: Statement,
+        changes insertChange: Statement
     ) throws -> Bool {
-        guard let signalID = placed.outcome.signalID, let decision = placed.outcome.decision, let why = placed.outcome.why else { return false }
+        guard let signalID = placed.pointee.outcome.signalID, let decision = placed.pointee.outcome.decision,
+              let why = placed.pointee.outcome.why else { return false }
         // The change of its alert in the same outcome (an outcome carries the change of the
         // alert it placed its signal in).
-        let alertChange = placed.outcome.alertID.flatMap { id in placed.outcome.alerts.first { $0.id == id } }
+        let change = placed.pointee.outcome.alertID.flatMap { id in placed.pointee.outcome.alerts.firstIndex { $0.id == id } }
         var fromAlert: Int64 = 0
-        if let alertChange, alertChange.service == placed.signal.service { fromAlert |= SignalFromAlert.service }
-        if let alertChange, let first = firstTitles[alertChange.id], first == placed.signal.title { fromAlert |= SignalFromAlert.title }
+        if let change, placed.pointee.outcome.alerts[change].service == placed.pointee.signal.service { fromAlert |= SignalFromAlert.service }
+        if let change, let first = firstTitles[placed.pointee.outcome.alerts[change].id], first == placed.pointee.signal.title {
+            fromAlert |= SignalFromAlert.title
+        }
         var row = StatementBinder(insertSignal)
         row.bind(signalID)
         row.bind(payloadID)
-        row.bind(placed.item)
-        row.bind(placed.signal.kind.code)
-        row.bind(placed.signal.source.code)
-        row.bind(placed.signal.status.code)
+        row.bind(placed.pointee.item)
+        row.bind(placed.pointee.signal.kind.code)
+        row.bind(placed.pointee.signal.source.code)
+        row.bind(placed.pointee.signal.status.code)
         row.bind(decision.code)
-        row.bind(placed.signal.severity.code)
-        row.bind(placed.receivedAt.milliseconds)
-        row.bind(placed.outcome.effectiveTime.milliseconds)
-        row.bind(placed.outcome.alertID)
-        row.bind(placed.outcome.incidentID)
-        if let fingerprint = placed.outcome.fingerprint, alertChange?.fingerprint != fingerprint { row.bind(fingerprint) } else { row.bind("") }
-        row.bind(fromAlert & SignalFromAlert.service != 0 ? "" : placed.signal.service)
-        row.bind(fromAlert & SignalFromAlert.title != 0 ? "" : placed.signal.title)
+        row.bind(placed.pointee.signal.severity.code)
+        row.bind(placed.pointee.receivedAt.milliseconds)
+        row.bind(placed.pointee.outcome.effectiveTime.milliseconds)
+        row.bind(placed.pointee.outcome.alertID)
+        row.bind(placed.pointee.outcome.incidentID)
+        if let fingerprint = placed.pointee.outcome.fingerprint, change.map({ placed.pointee.outcome.alerts[$0].fingerprint }) != fingerprint {
+            row.bind(fingerprint)
+        } else {
+            row.bind("")
+        }
+        row.bind(fromAlert & SignalFromAlert.service != 0 ? "" : placed.pointee.signal.service)
+        row.bind(fromAlert & SignalFromAlert.title != 0 ? "" : placed.pointee.signal.title)
         if let (template, arguments) = WhyText.split(why) {
             row.bind(WhyText.text(templateID: try whyTemplates.id(of: template, in: db), arguments: arguments))
         } else {
@@ -142,10 +155,11 @@ struct BatchWriter {
         }
         row.bind(fromAlert)
         try row.execute()
-        if placed.signal.kind == .change {
+        if placed.pointee.signal.kind == .change {
+            let signal = placed.pointee.signal
             try insertChange.execute(arguments: [
-                signalID, placed.signal.service, placed.signal.title, placed.signal.description, placed.outcome.effectiveTime.milliseconds,
-                placed.signal.sender, JSONText.encode(placed.signal.links),
+                signalID, signal.service, signal.title, signal.description, placed.pointee.outcome.effectiveTime.milliseconds,
+                signal.sender, JSONText.encode(signal.links),
             ])
         }
         return true
@@ -211,59 +225,65 @@ struct BatchWriter {
             WHERE id = ?13
             """)
         var labelsText: [UInt8] = []
-        for alert in alerts {
-            let openRun = alert.runStartedAt.flatMap { runs.run(alertID: alert.id, startedAt: $0) }
-            if alert.id < firstNewID {
-                var row = StatementBinder(updateAlert)
-                row.bind(alert.status.code)
-                row.bind(alert.title)
-                row.bind(alert.severity.code)
-                row.bind(alert.firstSeen.milliseconds)
-                row.bind(alert.lastSeen.milliseconds)
-                row.bind(alert.resolvedAt?.milliseconds)
-                row.bind(alert.count)
-                row.bind(alert.endsAt?.milliseconds)
-                row.bind(alert.flapping ? 1 : 0)
-                row.bind(Int64(bitPattern: alert.digest))
-                row.bind(alert.runStartedAt?.milliseconds)
-                row.bind(alert.runLastAt?.milliseconds)
-                row.bind(alert.id)
+        // Each change is read in place, through a pointer: a copy of it would retain and
+        // release every string and array it holds.
+        try alerts.withUnsafeBufferPointer { changes in
+            guard let first = changes.baseAddress else { return }
+            for index in changes.indices {
+                let alert = first + index
+                let openRun = alert.pointee.runStartedAt.flatMap { runs.run(alertID: alert.pointee.id, startedAt: $0) }
+                if alert.pointee.id < firstNewID {
+                    var row = StatementBinder(updateAlert)
+                    row.bind(alert.pointee.status.code)
+                    row.bind(alert.pointee.title)
+                    row.bind(alert.pointee.severity.code)
+                    row.bind(alert.pointee.firstSeen.milliseconds)
+                    row.bind(alert.pointee.lastSeen.milliseconds)
+                    row.bind(alert.pointee.resolvedAt?.milliseconds)
+                    row.bind(alert.pointee.count)
+                    row.bind(alert.pointee.endsAt?.milliseconds)
+                    row.bind(alert.pointee.flapping ? 1 : 0)
+                    row.bind(Int64(bitPattern: alert.pointee.digest))
+                    row.bind(alert.pointee.runStartedAt?.milliseconds)
+                    row.bind(alert.pointee.runLastAt?.milliseconds)
+                    row.bind(alert.pointee.id)
+                    row.bind(openRun?.count ?? 0)
+                    row.bind(openRun?.firstPayloadID)
+                    row.bind(openRun?.lastPayloadID)
+                    try row.execute()
+                    if db.changesCount > 0 { continue }
+                }
+                // A new alert's first change carries both, and later ones in the batch keep them.
+                guard let latestTitle = alert.pointee.title, let labels = alert.pointee.packedLabels else {
+                    throw StoreError.incompleteBatch("alert \(alert.pointee.id) is new but its change carries no title and labels")
+                }
+                let title = firstTitles[alert.pointee.id] ?? latestTitle
+                var row = StatementBinder(insertAlert)
+                row.bind(alert.pointee.id)
+                row.bind(alert.pointee.fingerprint)
+                row.bind(alert.pointee.incidentID)
+                row.bind(alert.pointee.status.code)
+                row.bind(alert.pointee.kind.code)
+                row.bind(alert.pointee.service)
+                row.bind(title)
+                row.bind(alert.pointee.severity.code)
+                LabelsText.encode(labels, into: &labelsText)
+                labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
+                row.bind(alert.pointee.firstSeen.milliseconds)
+                row.bind(alert.pointee.lastSeen.milliseconds)
+                row.bind(alert.pointee.resolvedAt?.milliseconds)
+                row.bind(alert.pointee.count)
+                row.bind(alert.pointee.endsAt?.milliseconds)
+                row.bind(alert.pointee.flapping ? 1 : 0)
+                row.bind(Int64(bitPattern: alert.pointee.digest))
+                row.bind(alert.pointee.runStartedAt?.milliseconds)
+                row.bind(alert.pointee.runLastAt?.milliseconds)
+                row.bind(latestTitle == title ? nil : latestTitle)
                 row.bind(openRun?.count ?? 0)
                 row.bind(openRun?.firstPayloadID)
                 row.bind(openRun?.lastPayloadID)
                 try row.execute()
-                if db.changesCount > 0 { continue }
             }
-            // A new alert's first change carries both, and later ones in the batch keep them.
-            guard let latestTitle = alert.title, let labels = alert.packedLabels else {
-                throw StoreError.incompleteBatch("alert \(alert.id) is new but its change carries no title and labels")
-            }
-            let title = firstTitles[alert.id] ?? latestTitle
-            var row = StatementBinder(insertAlert)
-            row.bind(alert.id)
-            row.bind(alert.fingerprint)
-            row.bind(alert.incidentID)
-            row.bind(alert.status.code)
-            row.bind(alert.kind.code)
-            row.bind(alert.service)
-            row.bind(title)
-            row.bind(alert.severity.code)
-            LabelsText.encode(labels, into: &labelsText)
-            labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
-            row.bind(alert.firstSeen.milliseconds)
-            row.bind(alert.lastSeen.milliseconds)
-            row.bind(alert.resolvedAt?.milliseconds)
-            row.bind(alert.count)
-            row.bind(alert.endsAt?.milliseconds)
-            row.bind(alert.flapping ? 1 : 0)
-            row.bind(Int64(bitPattern: alert.digest))
-            row.bind(alert.runStartedAt?.milliseconds)
-            row.bind(alert.runLastAt?.milliseconds)
-            row.bind(latestTitle == title ? nil : latestTitle)
-            row.bind(openRun?.count ?? 0)
-            row.bind(openRun?.firstPayloadID)
-            row.bind(openRun?.lastPayloadID)
-            try row.execute()
         }
     }
 

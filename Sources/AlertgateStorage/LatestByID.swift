@@ -8,7 +8,7 @@ package struct LatestByID<Value> {
     /// Keeps `value` for `id`; `merge` makes the kept value of it and the one it replaces.
     package init() {}
 
-    package mutating func set(_ value: Value, id: Int64, merge: (_ newer: Value, _ older: Value) -> Value = { newer, _ in newer }) {
+    package mutating func set(_ value: consuming Value, id: Int64, merge: (_ newer: Value, _ older: Value) -> Value = { newer, _ in newer }) {
         if let position = positions[id] {
             values[position] = merge(value, values[position])
         } else {
