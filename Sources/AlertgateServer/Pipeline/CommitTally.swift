@@ -13,7 +13,9 @@ struct CommitTally {
     /// Arrivals in all.
     private(set) var arrivals: Int64 = 0
     /// Arrivals whose signal was decided (stored), by `Decision.code`.
-    private var decidedByCode = [Int64](repeating: 0, count: Decision.allCases.count + 1)
+    private var decidedByCode = [Int64](repeating: 0, count: Self.codes)
+    /// Room for every decision's code.
+    private static let codes = (Decision.allCases.map(\.code).max() ?? 0) + 1
     /// Arrivals folded into their alert's history instead of stored as signal rows.
     private(set) var folded: Int64 = 0
 
