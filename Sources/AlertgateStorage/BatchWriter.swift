@@ -237,19 +237,9 @@ struct BatchWriter {
                     row.bind(alert.pointee.status.code)
                     row.bind(alert.pointee.title)
                     row.bind(alert.pointee.severity.code)
-                    row.bind(alert.pointee.firstSeen.milliseconds)
-                    row.bind(alert.pointee.lastSeen.milliseconds)
-                    row.bind(alert.pointee.resolvedAt?.milliseconds)
-                    row.bind(alert.pointee.count)
-                    row.bind(alert.pointee.endsAt?.milliseconds)
-                    row.bind(alert.pointee.flapping ? 1 : 0)
-                    row.bind(Int64(bitPattern: alert.pointee.digest))
-                    row.bind(alert.pointee.runStartedAt?.milliseconds)
-                    row.bind(alert.pointee.runLastAt?.milliseconds)
+                    bindTimesAndRun(of: alert, into: &row)
                     row.bind(alert.pointee.id)
-                    row.bind(openRun?.count ?? 0)
-                    row.bind(openRun?.firstPayloadID)
-                    row.bind(openRun?.lastPayloadID)
+                    bind(openRun, into: &row)
                     try row.execute()
                     if db.changesCount > 0 { continue }
                 }
@@ -269,22 +259,33 @@ struct BatchWriter {
                 row.bind(alert.pointee.severity.code)
                 LabelsText.encode(labels, into: &labelsText)
                 labelsText.withUnsafeBufferPointer { row.bind(text: $0) }
-                row.bind(alert.pointee.firstSeen.milliseconds)
-                row.bind(alert.pointee.lastSeen.milliseconds)
-                row.bind(alert.pointee.resolvedAt?.milliseconds)
-                row.bind(alert.pointee.count)
-                row.bind(alert.pointee.endsAt?.milliseconds)
-                row.bind(alert.pointee.flapping ? 1 : 0)
-                row.bind(Int64(bitPattern: alert.pointee.digest))
-                row.bind(alert.pointee.runStartedAt?.milliseconds)
-                row.bind(alert.pointee.runLastAt?.milliseconds)
+                bindTimesAndRun(of: alert, into: &row)
                 row.bind(latestTitle == title ? nil : latestTitle)
-                row.bind(openRun?.count ?? 0)
-                row.bind(openRun?.firstPayloadID)
-                row.bind(openRun?.lastPayloadID)
+                bind(openRun, into: &row)
                 try row.execute()
             }
         }
+    }
+
+    /// The columns an alert's update and insert share, in the order both statements take them:
+    /// its times, count, expiry, flapping, digest and open run.
+    private func bindTimesAndRun(of alert: UnsafePointer<AlertChange>, into row: inout StatementBinder) {
+        row.bind(alert.pointee.firstSeen.milliseconds)
+        row.bind(alert.pointee.lastSeen.milliseconds)
+        row.bind(alert.pointee.resolvedAt?.milliseconds)
+        row.bind(alert.pointee.count)
+        row.bind(alert.pointee.endsAt?.milliseconds)
+        row.bind(alert.pointee.flapping ? 1 : 0)
+        row.bind(Int64(bitPattern: alert.pointee.digest))
+        row.bind(alert.pointee.runStartedAt?.milliseconds)
+        row.bind(alert.pointee.runLastAt?.milliseconds)
+    }
+
+    /// The batch's part of an alert's open run (`FoldedRuns`): its count and payload ids.
+    private func bind(_ openRun: FoldedRuns.Run?, into row: inout StatementBinder) {
+        row.bind(openRun?.count ?? 0)
+        row.bind(openRun?.firstPayloadID)
+        row.bind(openRun?.lastPayloadID)
     }
 
     /// Timeline entries in the order they were made. A line at a position in `textIsSignalTitle`

@@ -3,7 +3,6 @@ import AlertgateServer
 import AlertgateStorage
 import AlertgateTesting
 import Foundation
-import Logging
 import Testing
 
 /// The counters a commit adds come from the tally its batch kept while its jobs were placed:
@@ -16,8 +15,7 @@ import Testing
         var config = GatewayConfig()
         config.pipeline.expiryInterval = .seconds(3600)
         let metrics = GatewayMetrics()
-        let pipeline = IngestPipeline(store: try SQLiteStore(path: folder.file("db.sqlite")), config: config, clock: ManualClock(),
-                                      metrics: metrics, logger: Logger(label: "test"))
+        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: config, metrics: metrics)
         let at = Timestamp(milliseconds: 1_000)
         func body(_ text: String) -> [UInt8] { Array(text.utf8) }
         let disk = Signal(service: "db", title: "DiskFull", labels: ["alertname": "DiskFull"])

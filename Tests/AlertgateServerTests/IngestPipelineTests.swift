@@ -377,9 +377,10 @@ private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock
     return testPipeline(store, config: config, clock: clock)
 }
 
-/// A pipeline on `store` with its own metrics, on a clock that moves only when a test moves it.
-private func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfig(), clock: ManualClock = ManualClock()) -> IngestPipeline {
-    IngestPipeline(store: store, config: config, clock: clock, metrics: GatewayMetrics(), logger: Logger(label: "test"))
+/// A pipeline on `store` with its own metrics (or `metrics`), on a clock that moves only when a test moves it.
+func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfig(), clock: ManualClock = ManualClock(),
+                  metrics: GatewayMetrics = GatewayMetrics()) -> IngestPipeline {
+    IngestPipeline(store: store, config: config, clock: clock, metrics: metrics, logger: Logger(label: "test"))
 }
 
 /// Queues a request at once (in call order) and gives its answer as a one-element stream.
