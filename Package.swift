@@ -108,6 +108,9 @@ let package = Package(
         .executableTarget(
             name: "alertgate-ceiling",
             dependencies: [
+                "AlertgateCodecs",
+                "AlertgateCore",
+                "AlertgateStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

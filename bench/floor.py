@@ -15,6 +15,12 @@ Nothing of decoding JSON, fingerprinting, correlating, compressing, incidents, t
 the transitions is in either floor, so each bound below is higher than anything that stores
 alerts can reach here.
 
+alertgate's own work in front of its pipeline is measured the same way as the HTTP layer:
+`alertgate-ceiling --decode` decodes each `/api/v2/alerts` body with alertgate's codec,
+fingerprints its alerts and compresses the body with alertgate's `PayloadCompressor`, and answers;
+it correlates and stores nothing. At one alert per POST that rate is what alertgate could reach
+with a pipeline and a store that cost nothing.
+
 A third measure puts alertgate's own rows for a new alert on the same footing: the three rows and
 also its timeline line (with its index by incident) and its transition (with its index by alert,
 v16), the index of firing alerts, and each touched incident's row updated once a transaction.
@@ -49,10 +55,10 @@ def _machine_busy_seconds():
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def http_floor(ctx):
+def http_floor(ctx, decode=False):
     """The ceiling server under one alert per POST: (wrk result, server CPU s per request, the
-    rest of the machine's busy CPU s per request)."""
-    with lib.ceiling_server(ctx.bins.ceiling) as server:
+    rest of the machine's busy CPU s per request). `decode`: its `--decode` mode (module docstring)."""
+    with lib.ceiling_server(ctx.bins.ceiling, decode=decode) as server:
         server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
         result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, http_ingest.CONNECTIONS, http_ingest.THREADS,
                          env={"BENCH_BATCH": "1"})
@@ -125,6 +131,7 @@ def storage_floor(per_transaction, payloads_per_alert, payload_bytes, alerts=FLO
 def floor_section(ctx):
     cores = os.cpu_count() or 1
     ceiling, http_cpu, client_cpu = http_floor(ctx)
+    front, front_cpu, front_client_cpu = http_floor(ctx, decode=True)
     small_rate, small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE)
     large_rate, large_cpu = storage_floor(LARGE_TRANSACTION, 0.01, PAYLOAD_BYTES_HUNDRED)
     schema_small_rate, schema_small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE, schema_rows=True)
@@ -144,6 +151,7 @@ def floor_section(ctx):
     hundred_bound = 1 / large_cpu
     schema_one_bound = cores / (http_cpu + client_cpu + schema_small_cpu)
     schema_hundred_bound = 1 / schema_large_cpu
+    front_schema_one_bound = cores / (front_cpu + front_client_cpu + schema_small_cpu)
     peers = http_ingest._side_by_side_runs(ctx, "Alertmanager", 100)
     peer_rate = lib.mean([r.items_per_s for r in peers]) if peers else None
     ours_hundred = http_ingest._side_by_side_runs(ctx, "alertgate", 100)
@@ -155,6 +163,8 @@ def floor_section(ctx):
     floor_rows = [
         ["HTTP layer: `alertgate-ceiling`, 1 alert per POST", f"{lib.num(ceiling.rps)} requests/s",
          f"{http_cpu * 1e6:.0f} (server) + {client_cpu * 1e6:.0f} (wrk)"],
+        ["alertgate's work before its pipeline: `alertgate-ceiling --decode`, 1 alert per POST", f"{lib.num(front.rps)} requests/s",
+         f"{front_cpu * 1e6:.0f} (server) + {front_client_cpu * 1e6:.0f} (wrk)"],
         [f"storage: 3 rows per new alert, transactions of {SMALL_TRANSACTION}, a payload per alert",
          f"{lib.num(small_rate)} alerts/s", f"{small_cpu * 1e6:.0f}"],
         [f"storage: 3 rows per new alert, transactions of {LARGE_TRANSACTION}, a payload per 100 alerts",
@@ -181,6 +191,10 @@ def floor_section(ctx):
                          f"{cores} cores ÷ (HTTP + wrk + its rows per request)", schema_one_bound),
         hundred_per_post_row("the same, 100 alerts per POST, with alertgate's schema", "one writer: 1 core ÷ its rows per alert",
                              schema_hundred_bound),
+        one_per_post_row("the same, 1 alert per POST, alertgate's decoding and compressing, nothing correlated or stored",
+                         "`alertgate-ceiling --decode`, measured", front.rps),
+        one_per_post_row("the same, 1 alert per POST, alertgate's decoding and compressing, and its rows",
+                         f"{cores} cores ÷ (that server + wrk + its rows per request)", front_schema_one_bound),
     ]
     ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart", [
         "Issue 13's HTTP targets against two floors measured in this run (bench/floor.py). The HTTP layer: "
@@ -193,6 +207,9 @@ def floor_section(ctx):
         "The bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
         "compressing, the incident, timeline and transition rows), so no store of every alert reaches them here. "
         "The rows of alertgate's schema (bench/floor.py's docstring) add its timeline line, its transition, the index of "
-        "firing alerts and the incidents' rows: the bound its writer meets in SQLite alone.", "",
+        "firing alerts and the incidents' rows: the bound its writer meets in SQLite alone. `alertgate-ceiling --decode` "
+        "adds to the HTTP layer what alertgate does to a request before its pipeline (decoding the body with its codec, "
+        "fingerprinting each alert, compressing the body with its `PayloadCompressor`) and stores nothing: what alertgate "
+        "would reach one alert per POST with a pipeline and a store that cost nothing.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])

@@ -255,9 +255,12 @@ def payload_bytes(folder):
     return stored, original
 
 
-def ceiling_server(binary):
+def ceiling_server(binary, decode=False):
+    """`alertgate-ceiling`; with `decode`, its `--decode` mode (alertgate's decoding, fingerprinting and
+    compressing of `/api/v2/alerts` bodies, nothing stored)."""
     folder = new_folder("ceiling")
-    return Server("alertgate-ceiling", [binary, "0"], folder, ready_line=r"alertgate-ceiling listening on (http://[0-9.]+:\d+)")
+    return Server("alertgate-ceiling", [binary, *(["--decode"] if decode else []), "0"], folder,
+                  ready_line=r"alertgate-ceiling listening on (http://[0-9.]+:\d+)")
 
 
 ALERTMANAGER_CONFIG = """route:

@@ -2,21 +2,47 @@
 // It reads each request body the way alertgate does (collected up to 1 MiB) and answers 202,
 // so `scripts/bench` can compare alertgate's ingest routes with the cost of HTTP alone.
 //
-//     alertgate-ceiling [PORT]      (0 or absent: any free port; the URL is printed)
-import Hummingbird
+// With `--decode`, `POST /api/v2/alerts` also does what alertgate does to a request before its
+// pipeline: decodes the body (`AlertmanagerAPICodec`), fingerprints each alert and compresses the
+// body (`PayloadCompressor`, as `SQLiteStore.preparePayload`), then answers 200 as alertgate does.
+// Nothing is correlated or stored: the floor of alertgate's requests without their pipeline.
+//
+//     alertgate-ceiling [--decode] [PORT]      (0 or absent: any free port; the URL is printed)
+import AlertgateCodecs
+import AlertgateCore
+import AlertgateStorage
 import Foundation
+import Hummingbird
 import Logging
 
-let port = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 0
+let arguments = CommandLine.arguments.dropFirst()
+let decodes = arguments.contains("--decode")
+let port = arguments.first { $0 != "--decode" }.flatMap(Int.init) ?? 0
 var logger = Logger(label: "alertgate-ceiling")
 logger.logLevel = .warning
 
+/// Reads the body as alertgate does and answers 202: the HTTP layer alone.
+@Sendable func accept(_ request: Request, _: BasicRequestContext) async throws -> Response {
+    _ = try await request.body.collect(upTo: 1 << 20)
+    return Response(status: .accepted)
+}
+
 let router = Router(context: BasicRequestContext.self)
-for path in ["/api/v1/events", "/api/v2/alerts"] {
-    router.post(RouterPath(path)) { request, _ -> Response in
-        _ = try await request.body.collect(upTo: 1 << 20)
-        return Response(status: .accepted)
+router.post("/api/v1/events", use: accept)
+if decodes {
+    let compressor = PayloadCompressor()
+    let clock = SystemWallClock()
+    router.post("/api/v2/alerts") { request, _ -> Response in
+        let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
+        let receivedAt = clock.now()
+        let batch = try AlertmanagerAPICodec().decode(body, receivedAt: receivedAt)
+        let fingerprints = batch.signals.map { Fingerprint.of($0.signal) }
+        _ = compressor.compress(body, key: fingerprints.first?.value ?? "", source: .alertmanagerAPI,
+                                contentType: request.headers[.contentType] ?? "", receivedAt: receivedAt)
+        return Response(status: .ok)
     }
+} else {
+    router.post("/api/v2/alerts", use: accept)
 }
 let app = Application(
     router: router,
