@@ -64,6 +64,8 @@ def http_floor(ctx, decode=False):
                          env={"BENCH_BATCH": "1"})
         server_cpu = _process_cpu_seconds(server.pid) - server_before
         busy = _machine_busy_seconds() - busy_before
+    if result.non2xx:
+        raise RuntimeError(f"alertgate-ceiling{' --decode' if decode else ''} refused {result.non2xx} requests of bench/alerts.lua")
     requests = max(result.requests, 1)
     return result, server_cpu / requests, max(busy - server_cpu, 0.0) / requests
 

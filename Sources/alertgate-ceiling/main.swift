@@ -4,8 +4,9 @@
 //
 // With `--decode`, `POST /api/v2/alerts` also does what alertgate does to a request before its
 // pipeline: decodes the body (`AlertmanagerAPICodec`), fingerprints each alert and compresses the
-// body (`PayloadCompressor`, as `SQLiteStore.preparePayload`), then answers 200 as alertgate does.
-// Nothing is correlated or stored: the floor of alertgate's requests without their pipeline.
+// body (`PayloadCompressor`, as `SQLiteStore.preparePayload`), then answers 200 as alertgate does
+// (400 for a body it cannot decode). Nothing is correlated or stored: the floor of alertgate's
+// requests without their pipeline.
 //
 //     alertgate-ceiling [--decode] [PORT]      (0 or absent: any free port; the URL is printed)
 import AlertgateCodecs
@@ -35,7 +36,7 @@ if decodes {
     router.post("/api/v2/alerts") { request, _ -> Response in
         let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
         let receivedAt = clock.now()
-        let batch = try AlertmanagerAPICodec().decode(body, receivedAt: receivedAt)
+        guard let batch = try? AlertmanagerAPICodec().decode(body, receivedAt: receivedAt) else { return Response(status: .badRequest) }
         let fingerprints = batch.signals.map { Fingerprint.of($0.signal) }
         _ = compressor.compress(body, key: fingerprints.first?.value ?? "", source: .alertmanagerAPI,
                                 contentType: request.headers[.contentType] ?? "", receivedAt: receivedAt)
