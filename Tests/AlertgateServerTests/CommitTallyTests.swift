@@ -12,19 +12,15 @@ import Testing
     @Test func aCommittedBatchAddsItsBodiesArrivalsDecisionsAndFolds() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        var config = GatewayConfig()
-        config.pipeline.expiryInterval = .seconds(3600)
         let metrics = GatewayMetrics()
-        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: config, metrics: metrics)
+        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: configWithExpiryAnHourAway(), metrics: metrics)
         let at = Timestamp(milliseconds: 1_000)
         func body(_ text: String) -> [UInt8] { Array(text.utf8) }
         let disk = Signal(service: "db", title: "DiskFull", labels: ["alertname": "DiskFull"])
         let latency = Signal(service: "db", title: "HighLatency", labels: ["alertname": "HighLatency"])
         let events = body(#"[{"title":"DiskFull"},{"title":"HighLatency"}]"#)
         let datagrams = body("<11>disk full, disk full, disk full")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer { group.cancelAll() }
+        try await runPipeline(pipeline) { pipeline in
             let first = try await pipeline.submit(IngestRequest(
                 payload: .compressing(events, source: .events, contentType: "application/json", receivedAt: at),
                 signals: [(0, disk), (1, latency)]))

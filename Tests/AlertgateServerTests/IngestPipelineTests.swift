@@ -15,12 +15,8 @@ import Testing
     @Test func aLoneRequestIsAnsweredWithoutWaitingForAnotherJob() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        var config = GatewayConfig()
-        config.pipeline.expiryInterval = .seconds(3600)
-        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: config)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer { group.cancelAll() }
+        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: configWithExpiryAnHourAway())
+        try await runPipeline(pipeline) { pipeline in
             let answered = try await withThrowingTaskGroup(of: Bool.self) { race in
                 race.addTask { try await pipeline.submit(request(receivedAt: 1_000)).map(\.decision) == [.opened] }
                 race.addTask {
@@ -252,9 +248,7 @@ import Testing
     /// A pipeline whose expiry tick is an hour away, so the only other sleeper on `clock` is
     /// the rebuild's back-off.
     private func unreadableAfterAFailedCommit(_ store: HeldStore, clock: ManualClock) -> IngestPipeline {
-        var config = GatewayConfig()
-        config.pipeline.expiryInterval = .seconds(3600)
-        return testPipeline(store, config: config, clock: clock)
+        testPipeline(store, config: configWithExpiryAnHourAway(), clock: clock)
     }
 
     /// Fails a commit and makes the store unreadable: the first rebuild (at once) fails, and
@@ -277,11 +271,9 @@ import Testing
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
-        var config = GatewayConfig()
-        config.pipeline.expiryInterval = .seconds(3600)
         let book = PolicyBook()
-        let pipeline = IngestPipeline(store: store, config: config, clock: ManualClock(), policy: book, metrics: GatewayMetrics(),
-                                      logger: Logger(label: "test"))
+        let pipeline = IngestPipeline(store: store, config: configWithExpiryAnHourAway(), clock: ManualClock(), policy: book,
+                                      metrics: GatewayMetrics(), logger: Logger(label: "test"))
         func submit(_ service: String, _ alertname: String, at seconds: Int64) async throws -> Decision? {
             let signal = Signal(service: service, title: alertname, labels: ["alertname": alertname, "datacenter": "fra1"])
             let at = Timestamp(milliseconds: seconds * 1000)
@@ -290,9 +282,7 @@ import Testing
                 payload: .compressing(body, source: .events, contentType: "application/json", receivedAt: at),
                 signals: [(0, signal)])).first?.decision
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run() }
-            defer { group.cancelAll() }
+        try await runPipeline(pipeline) { _ in
             #expect(try await submit("network", "DatacenterDown", at: 1) == .opened)
 
             var policy = Policy()
@@ -352,7 +342,7 @@ private func whileFirstCommitHeld(_ pipeline: IngestPipeline, _ store: HeldStore
 }
 
 /// Runs `pipeline` while `body` runs, then cancels it and waits for it to stop.
-private func runPipeline(
+func runPipeline(
     _ pipeline: IngestPipeline, onExit: @escaping @Sendable () -> Void = {}, _ body: (IngestPipeline) async throws -> Void
 ) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -378,6 +368,13 @@ private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock
 }
 
 /// A pipeline on `store` with its own metrics (or `metrics`), on a clock that moves only when a test moves it.
+/// A config whose expiry tick is an hour away: in a test, the pipeline's only jobs are its requests.
+func configWithExpiryAnHourAway() -> GatewayConfig {
+    var config = GatewayConfig()
+    config.pipeline.expiryInterval = .seconds(3600)
+    return config
+}
+
 func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfig(), clock: ManualClock = ManualClock(),
                   metrics: GatewayMetrics = GatewayMetrics()) -> IngestPipeline {
     IngestPipeline(store: store, config: config, clock: clock, metrics: metrics, logger: Logger(label: "test"))
