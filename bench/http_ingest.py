@@ -98,8 +98,8 @@ def _name(server, connections):
     return server if connections == CONNECTIONS else f"{server} at {connections} connections"
 
 
-def _runs(ctx, server, workload, batch, connections=CONNECTIONS):
-    return ctx.report.runs.get((_name(server, connections), workload, batch), [])
+def _runs(ctx, server, workload, batch):
+    return ctx.report.runs.get((server, workload, batch), [])
 
 
 def ingest_section(ctx):
