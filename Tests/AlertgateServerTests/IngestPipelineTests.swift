@@ -272,8 +272,7 @@ import Testing
         defer { folder.remove() }
         let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
         let book = PolicyBook()
-        let pipeline = IngestPipeline(store: store, config: configWithExpiryAnHourAway(), clock: ManualClock(), policy: book,
-                                      metrics: GatewayMetrics(), logger: Logger(label: "test"))
+        let pipeline = testPipeline(store, config: configWithExpiryAnHourAway(), policy: book)
         func submit(_ service: String, _ alertname: String, at seconds: Int64) async throws -> Decision? {
             let signal = Signal(service: service, title: alertname, labels: ["alertname": alertname, "datacenter": "fra1"])
             let at = Timestamp(milliseconds: seconds * 1000)
@@ -367,7 +366,6 @@ private func oneJobPerBatch(_ store: HeldStore, clock: ManualClock = ManualClock
     return testPipeline(store, config: config, clock: clock)
 }
 
-/// A pipeline on `store` with its own metrics (or `metrics`), on a clock that moves only when a test moves it.
 /// A config whose expiry tick is an hour away: in a test, the pipeline's only jobs are its requests.
 func configWithExpiryAnHourAway() -> GatewayConfig {
     var config = GatewayConfig()
@@ -375,9 +373,11 @@ func configWithExpiryAnHourAway() -> GatewayConfig {
     return config
 }
 
+/// A pipeline on `store` with its own metrics (or `metrics`) and no policy book unless given, on
+/// a clock that moves only when a test moves it.
 func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfig(), clock: ManualClock = ManualClock(),
-                  metrics: GatewayMetrics = GatewayMetrics()) -> IngestPipeline {
-    IngestPipeline(store: store, config: config, clock: clock, metrics: metrics, logger: Logger(label: "test"))
+                  policy: PolicyBook? = nil, metrics: GatewayMetrics = GatewayMetrics()) -> IngestPipeline {
+    IngestPipeline(store: store, config: config, clock: clock, policy: policy, metrics: metrics, logger: Logger(label: "test"))
 }
 
 /// Queues a request at once (in call order) and gives its answer as a one-element stream.
