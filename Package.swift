@@ -111,6 +111,7 @@ let package = Package(
                 "AlertgateCodecs",
                 "AlertgateCore",
                 "AlertgateStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

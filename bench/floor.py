@@ -27,6 +27,15 @@ also its timeline line (with its index by incident) and its transition (with its
 v16), the index of firing alerts, and each touched incident's row updated once a transaction.
 That is not a floor of the machine but of alertgate's schema: what its writer spends in SQLite
 alone, whatever the Swift around it does.
+
+The bounds above add up CPU; a gateway that answers only after its commit also waits. So the
+last measure is a whole one: `alertgate-ceiling --store` (its `MinimalStore`) decodes and
+compresses as `--decode` does, then commits the storage floor's three rows for each alert in
+the system SQLite with alertgate's settings before it answers, one writer thread taking every
+request waiting into its next transaction (group commit). Nothing is correlated. It is what a
+gateway that keeps every alert durably and does nothing else reaches on this machine, under the
+same wrk load: at one alert per POST at both ends of issue 13's range of connections, and at a
+hundred per POST. Every alert it answered is counted in its database afterwards.
 """
 import os, shutil, sqlite3, tempfile, time
 
@@ -56,17 +65,29 @@ def _machine_busy_seconds():
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def http_floor(ctx, decode=False):
-    """The ceiling server under one alert per POST: (wrk result, server CPU s per request, the
-    rest of the machine's busy CPU s per request). `decode`: its `--decode` mode (module docstring)."""
-    with lib.ceiling_server(ctx.bins.ceiling, decode=decode) as server:
+def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.CONNECTIONS):
+    """The ceiling server under bench/alerts.lua, `batch` alerts per POST: (wrk result, server CPU s per
+    request, the rest of the machine's busy CPU s per request). `decode`, `store`: its `--decode` and
+    `--store` modes (module docstring); with `store`, every alert answered must be in its database."""
+    with lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store) as server:
         server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
-        result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, http_ingest.CONNECTIONS, http_ingest.THREADS,
-                         env={"BENCH_BATCH": "1"})
+        result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, connections, http_ingest.THREADS,
+                         env={"BENCH_BATCH": str(batch)})
         server_cpu = _process_cpu_seconds(server.pid) - server_before
         busy = _machine_busy_seconds() - busy_before
+    mode = " --store" if store else " --decode" if decode else ""
     if result.non2xx:
-        raise RuntimeError(f"alertgate-ceiling{' --decode' if decode else ''} refused {result.non2xx} requests of bench/alerts.lua")
+        raise RuntimeError(f"alertgate-ceiling{mode} refused {result.non2xx} requests of bench/alerts.lua")
+    if store:
+        db = sqlite3.connect(os.path.join(server.folder, "minimal.sqlite"))
+        try:
+            stored = db.execute("SELECT count(*) FROM signals").fetchone()[0]
+        finally:
+            db.close()
+            shutil.rmtree(server.folder, ignore_errors=True)
+        # Requests still in flight when wrk stopped may be stored without being counted as answered.
+        if stored < result.requests * batch:
+            raise RuntimeError(f"alertgate-ceiling{mode} answered {result.requests * batch} alerts but stored {stored}")
     requests = max(result.requests, 1)
     return result, server_cpu / requests, max(busy - server_cpu, 0.0) / requests
 
@@ -135,6 +156,10 @@ def floor_section(ctx):
     cores = os.cpu_count() or 1
     ceiling, http_cpu, client_cpu = http_floor(ctx)
     front, front_cpu, front_client_cpu = http_floor(ctx, decode=True)
+    most = http_ingest.MOST_CONNECTIONS
+    durable, durable_cpu, durable_client_cpu = http_floor(ctx, store=True)
+    durable_most, durable_most_cpu, durable_most_client_cpu = http_floor(ctx, store=True, connections=most)
+    durable_hundred, durable_hundred_cpu, durable_hundred_client_cpu = http_floor(ctx, store=True, batch=100)
     small_rate, small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE)
     large_rate, large_cpu = storage_floor(LARGE_TRANSACTION, 0.01, PAYLOAD_BYTES_HUNDRED)
     schema_small_rate, schema_small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE, schema_rows=True)
@@ -159,6 +184,10 @@ def floor_section(ctx):
     peer_rate = lib.mean([r.items_per_s for r in peers]) if peers else None
     ours_hundred = http_ingest._side_by_side_runs(ctx, "alertgate", 100)
     ours_hundred_rate = lib.mean([r.items_per_s for r in ours_hundred]) if ours_hundred else None
+    # The compare section's runs at the other end of issue 13's range, when it ran.
+    ceiling_most = http_ingest._runs(ctx, http_ingest._name("ceiling", most), "alerts", 1)
+    ours_most = http_ingest._runs(ctx, http_ingest._name("alertgate", most), "alerts", 1)
+    ours_most_rps = lib.mean([r.wrk.rps for r in ours_most]) if ours_most else None
 
     def share(value, of):
         return f"{value / of:.0%}" if value and of else "n/a"
@@ -176,6 +205,13 @@ def floor_section(ctx):
          f"{lib.num(schema_small_rate)} alerts/s", f"{schema_small_cpu * 1e6:.0f}"],
         [f"alertgate's schema: its rows per new alert, transactions of {LARGE_TRANSACTION}",
          f"{lib.num(schema_large_rate)} alerts/s", f"{schema_large_cpu * 1e6:.0f}"],
+        [f"a minimal durable gateway: `alertgate-ceiling --store`, 1 alert per POST, {http_ingest.CONNECTIONS} connections",
+         f"{lib.num(durable.rps)} requests/s, p99 {lib.ms(durable.p99_ms)} ms",
+         f"{durable_cpu * 1e6:.0f} (server) + {durable_client_cpu * 1e6:.0f} (wrk)"],
+        [f"the same, {most} connections", f"{lib.num(durable_most.rps)} requests/s, p99 {lib.ms(durable_most.p99_ms)} ms",
+         f"{durable_most_cpu * 1e6:.0f} (server) + {durable_most_client_cpu * 1e6:.0f} (wrk)"],
+        [f"the same, 100 alerts per POST, {http_ingest.CONNECTIONS} connections", f"{lib.num(durable_hundred.rps * 100)} alerts/s",
+         f"{durable_hundred_cpu / 100 * 1e6:.1f} (server) + {durable_hundred_client_cpu / 100 * 1e6:.1f} (wrk) per alert"],
     ]
     def one_per_post_row(measure, how, bound):
         return [measure, how, lib.num(bound), f"{share(bound, ceiling.rps)} of the ceiling (target: 70 %)",
@@ -198,9 +234,16 @@ def floor_section(ctx):
                          "`alertgate-ceiling --decode`, measured", front.rps),
         one_per_post_row("the same, 1 alert per POST, alertgate's decoding and compressing, and its rows",
                          f"{cores} cores ÷ (that server + wrk + its rows per request)", front_schema_one_bound),
+        one_per_post_row(f"the same, 1 alert per POST, a minimal durable gateway, {http_ingest.CONNECTIONS} connections",
+                         "`alertgate-ceiling --store`, measured", durable.rps),
+        [f"the same, {most} connections", "`alertgate-ceiling --store`, measured", lib.num(durable_most.rps),
+         f"{share(durable_most.rps, ceiling_most[-1].wrk.rps)} of the ceiling at {most} (target: 70 %)" if ceiling_most else "n/a",
+         lib.num(ours_most_rps) if ours_most_rps else "n/a", share(ours_most_rps, durable_most.rps)],
+        hundred_per_post_row("the same, 100 alerts per POST, a minimal durable gateway", "`alertgate-ceiling --store`, measured",
+                             durable_hundred.rps * 100),
     ]
     ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart", [
-        "Issue 13's HTTP targets against two floors measured in this run (bench/floor.py). The HTTP layer: "
+        "Issue 13's HTTP targets against floors measured in this run (bench/floor.py). The HTTP layer: "
         f"`alertgate-ceiling` under bench/alerts.lua, 1 alert per POST, {http_ingest.CONNECTIONS} connections, "
         f"{ctx.http_seconds} s; CPU per request from /proc, the server's own and the rest of the machine's busy time "
         "(wrk's). Storage: the three rows a durable store of alerts cannot do without for a new alert (the alert with "
@@ -214,6 +257,9 @@ def floor_section(ctx):
         "adds to the HTTP layer what alertgate does to a request before its pipeline (decoding the body with its codec, "
         "fingerprinting each alert, compressing the body with its `PayloadCompressor`) and stores nothing; without "
         "alertgate's middleware and body reader, it is a little more than alertgate would reach one alert per POST with a "
-        "pipeline and a store that cost nothing.", "",
+        "pipeline and a store that cost nothing. `alertgate-ceiling --store` does the same and then commits the three rows "
+        "of the storage floor for each alert (an alert seen before only has its last-seen time updated) before it "
+        "answers, one writer thread taking every request waiting into its next transaction: a gateway that keeps every "
+        "alert durably and does nothing else, measured whole, its hops and waits included.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])

@@ -9,7 +9,12 @@
 // (metrics, error bodies) and body reader (limits, content encodings) are left out: a floor of
 // alertgate's requests without their pipeline, a little below what the real server's cost.
 //
-//     alertgate-ceiling [--decode] [PORT]      (0 or absent: any free port; the URL is printed)
+// With `--store PATH`, it does the same and then commits the least a durable store of alerts
+// writes for the request (`MinimalStore`, a SQLite database at PATH) before answering 200: the
+// raw payload, an alert per fingerprint with its labels, a signal per alert. Nothing is
+// correlated. A measured floor of a gateway that keeps every alert before it answers.
+//
+//     alertgate-ceiling [--decode | --store PATH] [PORT]      (0 or absent: any free port; the URL is printed)
 import AlertgateCodecs
 import AlertgateCore
 import AlertgateStorage
@@ -17,9 +22,24 @@ import Foundation
 import Hummingbird
 import Logging
 
-let arguments = CommandLine.arguments.dropFirst()
-let decodes = arguments.contains("--decode")
-let port = arguments.first { $0 != "--decode" }.flatMap(Int.init) ?? 0
+var decodes = false
+var storePath: String?
+var port = 0
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch (argument, Int(argument)) {
+    case ("--decode", _):
+        decodes = true
+    case ("--store", _) where arguments.first != nil:
+        decodes = true
+        storePath = arguments.popFirst()
+    case (_, let number?):
+        port = number
+    default:
+        FileHandle.standardError.write(Data("usage: alertgate-ceiling [--decode | --store PATH] [PORT]\n".utf8))
+        exit(2)
+    }
+}
 var logger = Logger(label: "alertgate-ceiling")
 logger.logLevel = .warning
 
@@ -34,13 +54,18 @@ router.post("/api/v1/events", use: accept)
 if decodes {
     let compressor = PayloadCompressor()
     let clock = SystemWallClock()
+    let store = try storePath.map { try MinimalStore(path: $0) }
     router.post("/api/v2/alerts") { request, _ -> Response in
         let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
         let receivedAt = clock.now()
         guard let batch = try? AlertmanagerAPICodec().decode(body, receivedAt: receivedAt) else { return Response(status: .badRequest) }
         let fingerprints = batch.signals.map { Fingerprint.of($0.signal) }
-        _ = compressor.compress(body, key: fingerprints.first?.value ?? "", source: .alertmanagerAPI,
-                                contentType: request.headers[.contentType] ?? "", receivedAt: receivedAt)
+        let payload = compressor.compress(body, key: fingerprints.first?.value ?? "", source: .alertmanagerAPI,
+                                          contentType: request.headers[.contentType] ?? "", receivedAt: receivedAt)
+        if let store {
+            let alerts = zip(fingerprints, batch.signals).map { MinimalStore.Alert(fingerprint: $0.value, signal: $1.signal) }
+            try await store.write(payload: payload.bytes, receivedAt: receivedAt, alerts: alerts)
+        }
         return Response(status: .ok)
     }
 } else {

@@ -1,0 +1,204 @@
+import AlertgateCore
+import Dispatch
+import Foundation
+import GRDBSQLite
+import Synchronization
+
+/// The least a durable store of alerts does for a request, for `--store`: the rows
+/// bench/floor.py's storage floor inserts (the raw payload, an alert per fingerprint with its
+/// labels, a signal per alert, with their indexes by incident), committed before the request
+/// is answered.
+///
+/// One writer thread takes every request waiting when it begins a transaction (group commit)
+/// and resumes their callers once it has committed. SQLite is the system library with
+/// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache); its own automatic
+/// checkpoints run on the writer. An alert seen before only has its last-seen time updated.
+/// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
+/// indexes by incident, which reading an incident needs, are written as in a real store.
+final class MinimalStore: Sendable {
+    /// One alert of a request, as its rows need it.
+    struct Alert: Sendable {
+        var fingerprint: String
+        var service: String
+        var title: String
+        /// The alert's labels, as stored: sorted `name␟value␞` pairs.
+        var labels: String
+
+        init(fingerprint: String, signal: Signal) {
+            self.fingerprint = fingerprint
+            service = signal.service
+            title = signal.title
+            labels = signal.labels.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)\u{1E}" }.joined()
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private struct Request {
+        var payload: [UInt8]
+        var receivedAt: Int64
+        var alerts: [Alert]
+        var caller: CheckedContinuation<Void, any Error>
+    }
+
+    private struct Waiting {
+        var requests: [Request] = []
+        /// Whether the writer sleeps on `wake`: the next request rings it.
+        var writerIdle = false
+    }
+
+    private let waiting = Mutex(Waiting())
+    private let wake = DispatchSemaphore(value: 0)
+    /// The connection, used by the writer thread alone once `init` has returned.
+    private nonisolated(unsafe) let connection: Connection
+
+    init(path: String) throws {
+        connection = try Connection(path: path)
+        let thread = Thread { [self] in writeForever() }
+        thread.name = "minimal-store-writer"
+        thread.start()
+    }
+
+    /// Returns once the request's rows are committed.
+    func write(payload: [UInt8], receivedAt: Timestamp, alerts: [Alert]) async throws {
+        try await withCheckedThrowingContinuation { caller in
+            let request = Request(payload: payload, receivedAt: receivedAt.milliseconds, alerts: alerts, caller: caller)
+            let ring = waiting.withLock { waiting in
+                waiting.requests.append(request)
+                defer { waiting.writerIdle = false }
+                return waiting.writerIdle
+            }
+            if ring { wake.signal() }
+        }
+    }
+
+    private func writeForever() {
+        while true {
+            let requests = waiting.withLock { waiting in
+                if waiting.requests.isEmpty { waiting.writerIdle = true }
+                defer { waiting.requests = [] }
+                return waiting.requests
+            }
+            if requests.isEmpty {
+                wake.wait()
+                continue
+            }
+            let result = Result { try connection.commit(requests) }
+            for request in requests { request.caller.resume(with: result) }
+        }
+    }
+
+    /// The SQLite connection and its statements.
+    private final class Connection {
+        private let db: OpaquePointer
+        private let insertPayload, insertAlert, touchAlert, insertSignal: OpaquePointer
+        /// Alert ids by fingerprint and incident ids by service, as committed.
+        private var alertIDs: [String: Int64] = [:]
+        private var incidentIDs: [String: Int64] = [:]
+
+        init(path: String) throws {
+            var opened: OpaquePointer?
+            guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+                  let opened else { throw Failure(description: "cannot open \(path)") }
+            db = opened
+            try Self.execute(db, """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA cache_size = -2048;
+                CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
+                CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
+                    labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
+                CREATE INDEX IF NOT EXISTS alerts_by_incident ON alerts(incident_id);
+                CREATE TABLE IF NOT EXISTS signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
+                    incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+                CREATE INDEX IF NOT EXISTS signals_by_incident ON signals(incident_id, id);
+                """)
+            func prepare(_ sql: String) throws -> OpaquePointer {
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v3(opened, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+                      let statement else { throw Failure(description: String(cString: sqlite3_errmsg(opened))) }
+                return statement
+            }
+            insertPayload = try prepare("INSERT INTO payloads (received_at, data) VALUES (?, ?)")
+            insertAlert = try prepare("INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
+            touchAlert = try prepare("UPDATE alerts SET last_seen = ? WHERE id = ?")
+            insertSignal = try prepare("INSERT INTO signals (payload_id, alert_id, incident_id, fingerprint, title, at) VALUES (?, ?, ?, ?, ?, ?)")
+        }
+
+        /// Writes `requests` in one transaction; rolls it back when a row fails.
+        func commit(_ requests: [Request]) throws {
+            // Ids handed out in this transaction count only once it has committed.
+            var newAlerts: [String: Int64] = [:]
+            var newIncidents: [String: Int64] = [:]
+            do {
+                try Self.execute(db, "BEGIN")
+                for request in requests {
+                    bind(insertPayload, 1, request.receivedAt)
+                    bind(insertPayload, 2, blob: request.payload)
+                    let payloadID = try step(insertPayload)
+                    for alert in request.alerts {
+                        let incidentID = incidentIDs[alert.service] ?? newIncidents[alert.service] ?? {
+                            let id = Int64(incidentIDs.count + newIncidents.count + 1)
+                            newIncidents[alert.service] = id
+                            return id
+                        }()
+                        var alertID = alertIDs[alert.fingerprint] ?? newAlerts[alert.fingerprint]
+                        if let alertID {
+                            bind(touchAlert, 1, request.receivedAt)
+                            bind(touchAlert, 2, alertID)
+                            _ = try step(touchAlert)
+                        } else {
+                            bind(insertAlert, 1, alert.fingerprint)
+                            bind(insertAlert, 2, incidentID)
+                            bind(insertAlert, 3, alert.labels)
+                            bind(insertAlert, 4, request.receivedAt)
+                            bind(insertAlert, 5, request.receivedAt)
+                            alertID = try step(insertAlert)
+                            newAlerts[alert.fingerprint] = alertID
+                        }
+                        bind(insertSignal, 1, payloadID)
+                        bind(insertSignal, 2, alertID!)
+                        bind(insertSignal, 3, incidentID)
+                        bind(insertSignal, 4, alert.fingerprint)
+                        bind(insertSignal, 5, alert.title)
+                        bind(insertSignal, 6, request.receivedAt)
+                        _ = try step(insertSignal)
+                    }
+                }
+                try Self.execute(db, "COMMIT")
+            } catch {
+                _ = sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+                throw error
+            }
+            alertIDs.merge(newAlerts) { $1 }
+            incidentIDs.merge(newIncidents) { $1 }
+        }
+
+        private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+        private func bind(_ statement: OpaquePointer, _ index: Int32, _ number: Int64) {
+            sqlite3_bind_int64(statement, index, number)
+        }
+
+        private func bind(_ statement: OpaquePointer, _ index: Int32, _ text: String) {
+            sqlite3_bind_text(statement, index, text, -1, Self.transient)
+        }
+
+        private func bind(_ statement: OpaquePointer, _ index: Int32, blob: [UInt8]) {
+            blob.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        }
+
+        /// Steps `statement` once and resets it; returns the last row id inserted.
+        private func step(_ statement: OpaquePointer) throws -> Int64 {
+            defer { sqlite3_reset(statement) }
+            guard sqlite3_step(statement) == SQLITE_DONE else { throw Failure(description: String(cString: sqlite3_errmsg(db))) }
+            return sqlite3_last_insert_rowid(db)
+        }
+
+        private static func execute(_ db: OpaquePointer, _ sql: String) throws {
+            guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw Failure(description: String(cString: sqlite3_errmsg(db))) }
+        }
+    }
+}
