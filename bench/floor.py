@@ -32,7 +32,8 @@ The bounds above add up CPU; a gateway that answers only after its commit also w
 last measure is a whole one: `alertgate-ceiling --store` (its `MinimalStore`) decodes and
 compresses as `--decode` does, then commits the storage floor's three rows for each alert in
 the system SQLite with alertgate's settings before it answers, one writer thread taking every
-request waiting into its next transaction (group commit). Nothing is correlated. It is what a
+request waiting into its next transaction (group commit), its checkpoints off the writer's path
+as alertgate's are. Nothing is correlated. It is what a
 gateway that keeps every alert durably and does nothing else reaches on this machine, under the
 same wrk load: at one alert per POST at both ends of issue 13's range of connections, and at a
 hundred per POST. Every alert it answered is counted in its database afterwards.

@@ -11,8 +11,12 @@ import Synchronization
 ///
 /// One writer thread takes every request waiting when it begins a transaction (group commit)
 /// and resumes their callers once it has committed. SQLite is the system library with
-/// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache); its own automatic
-/// checkpoints run on the writer. An alert seen before only has its last-seen time updated.
+/// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache), and its checkpoints are kept
+/// off the writer's path as alertgate's store keeps them (`SQLiteStore+Checkpoint.swift`): a
+/// thread of their own copies the WAL back on a connection of its own every
+/// `checkpointPages`, and when the WAL has grown to `restartPages` the writer checkpoints the
+/// few pages since before its next transaction, so that transaction starts the WAL over.
+/// An alert seen before only has its last-seen time updated.
 /// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
 /// indexes by incident, which reading an incident needs, are written as in a real store.
 final class MinimalStore: Sendable {
@@ -49,16 +53,35 @@ final class MinimalStore: Sendable {
         var writerIdle = false
     }
 
+    /// alertgate's figures (`SQLiteStore.checkpointPages`, `SQLiteStore.restartPages`).
+    static let checkpointPages = 1024
+    static let restartPages = 16384
+
     private let waiting = Mutex(Waiting())
     private let wake = DispatchSemaphore(value: 0)
     /// The connection, used by the writer thread alone once `init` has returned.
     private nonisolated(unsafe) let connection: Connection
+    /// Pages the writer has written to the WAL since it last rang `checkpointDue`.
+    private let pagesWritten = Atomic<Int>(0)
+    private let checkpointDue = DispatchSemaphore(value: 0)
+    /// The checkpointer's connection, used by its thread alone once `init` has returned.
+    private nonisolated(unsafe) let checkpointConnection: OpaquePointer
+    /// Set by the checkpointer when the WAL has grown to `restartPages`.
+    private let restartWanted = Atomic<Bool>(false)
 
-    init(path: String) throws {
-        connection = try Connection(path: path)
-        let thread = Thread { [self] in writeForever() }
-        thread.name = "minimal-store-writer"
-        thread.start()
+    /// The store of the database at `path`, its writer and checkpointer running.
+    static func open(path: String) throws -> MinimalStore {
+        // Opened before the store is made: a throwing initializer of a class with atomics
+        // crashes Swift 6.3 (SIL ownership verification in CopyPropagation).
+        let store = MinimalStore(connection: try Connection(path: path), checkpointConnection: try Connection.open(path))
+        Thread { [store] in store.writeForever() }.start()
+        Thread { [store] in store.checkpointForever() }.start()
+        return store
+    }
+
+    private init(connection: Connection, checkpointConnection: OpaquePointer) {
+        self.connection = connection
+        self.checkpointConnection = checkpointConnection
     }
 
     /// Returns once the request's rows are committed.
@@ -85,28 +108,54 @@ final class MinimalStore: Sendable {
                 wake.wait()
                 continue
             }
+            if restartWanted.exchange(false, ordering: .relaxed) { _ = Connection.checkpoint(connection.db) }
             let result = Result { try connection.commit(requests) }
             for request in requests { request.caller.resume(with: result) }
+            if pagesWritten.add(connection.pagesWritten(), ordering: .relaxed).newValue >= Self.checkpointPages {
+                pagesWritten.store(0, ordering: .relaxed)
+                checkpointDue.signal()
+            }
+        }
+    }
+
+    private func checkpointForever() {
+        while true {
+            checkpointDue.wait()
+            if Connection.checkpoint(checkpointConnection) >= Self.restartPages { restartWanted.store(true, ordering: .relaxed) }
         }
     }
 
     /// The SQLite connection and its statements.
     private final class Connection {
-        private let db: OpaquePointer
+        let db: OpaquePointer
         private let insertPayload, insertAlert, touchAlert, insertSignal: OpaquePointer
         /// Alert ids by fingerprint and incident ids by service, as committed.
         private var alertIDs: [String: Int64] = [:]
         private var incidentIDs: [String: Int64] = [:]
 
-        init(path: String) throws {
+        /// A connection to `path` in WAL mode, synchronous NORMAL, with a 2 MiB cache.
+        static func open(_ path: String) throws -> OpaquePointer {
             var opened: OpaquePointer?
             guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
                   let opened else { throw Failure(description: "cannot open \(path)") }
-            db = opened
+            try execute(opened, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048")
+            return opened
+        }
+
+        /// A PASSIVE checkpoint on `db`; returns the frames in the WAL.
+        static func checkpoint(_ db: OpaquePointer) -> Int {
+            var frames: Int32 = 0
+            _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, nil)
+            return Int(frames)
+        }
+
+        init(path: String) throws {
+            db = try Self.open(path)
+            let opened = db
+            // SQLite's own checkpoint on the writer only as a backstop, at 256 MiB of WAL.
             try Self.execute(db, """
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -2048;
+                PRAGMA wal_autocheckpoint = 65536;
+                PRAGMA journal_size_limit = 268435456;
                 CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
                 CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
                     labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
@@ -125,6 +174,14 @@ final class MinimalStore: Sendable {
             insertAlert = try prepare("INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
             touchAlert = try prepare("UPDATE alerts SET last_seen = ? WHERE id = ?")
             insertSignal = try prepare("INSERT INTO signals (payload_id, alert_id, incident_id, fingerprint, title, at) VALUES (?, ?, ?, ?, ?, ?)")
+        }
+
+        /// Pages this connection has written since the last call.
+        func pagesWritten() -> Int {
+            var written: Int32 = 0
+            var highwater: Int32 = 0
+            _ = sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1)
+            return Int(written)
         }
 
         /// Writes `requests` in one transaction; rolls it back when a row fails.

@@ -54,7 +54,7 @@ router.post("/api/v1/events", use: accept)
 if decodes {
     let compressor = PayloadCompressor()
     let clock = SystemWallClock()
-    let store = try storePath.map { try MinimalStore(path: $0) }
+    let store = try storePath.map { try MinimalStore.open(path: $0) }
     router.post("/api/v2/alerts") { request, _ -> Response in
         let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
         let receivedAt = clock.now()
