@@ -1,5 +1,6 @@
 """What this machine allows on /api/v2/alerts, whatever the code: issue 13's HTTP targets set
-against two floors measured here.
+against two floors measured here, and against a minimal gateway measured whole (the last
+paragraph).
 
 - The HTTP layer: `alertgate-ceiling` (reads the body, answers 202) under the same wrk load as
   the `compare` section, one alert per POST. Its CPU per request comes from /proc (the server's
@@ -30,10 +31,11 @@ alone, whatever the Swift around it does.
 
 The bounds above add up CPU; a gateway that answers only after its commit also waits. So the
 last measure is a whole one: `alertgate-ceiling --store` (its `MinimalStore`) decodes and
-compresses as `--decode` does, then commits the storage floor's three rows for each alert in
-the system SQLite with alertgate's settings before it answers, one writer thread taking every
+compresses as `--decode` does, then commits the storage floor's rows (the request's payload,
+and for each alert its alert row and its signal) in the system SQLite with alertgate's settings before it answers, one writer thread taking every
 request waiting into its next transaction (group commit), its checkpoints off the writer's path
-as alertgate's are. Nothing is correlated. It is what a
+as alertgate's are. It is durable as alertgate is by default (synchronous NORMAL: a commit
+survives the process's crash, not a power loss). Nothing is correlated. It is what a
 gateway that keeps every alert durably and does nothing else reaches on this machine, under the
 same wrk load: at one alert per POST at both ends of issue 13's range of connections, and at a
 hundred per POST. Every alert it answered is counted in its database afterwards.
@@ -70,27 +72,34 @@ def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.
     """The ceiling server under bench/alerts.lua, `batch` alerts per POST: (wrk result, server CPU s per
     request, the rest of the machine's busy CPU s per request). `decode`, `store`: its `--decode` and
     `--store` modes (module docstring); with `store`, every alert answered must be in its database."""
-    with lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store) as server:
-        server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
-        result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, connections, http_ingest.THREADS,
-                         env={"BENCH_BATCH": str(batch)})
-        server_cpu = _process_cpu_seconds(server.pid) - server_before
-        busy = _machine_busy_seconds() - busy_before
+    server = lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store)
+    try:
+        with server:
+            server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
+            result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, connections, http_ingest.THREADS,
+                             env={"BENCH_BATCH": str(batch)})
+            server_cpu = _process_cpu_seconds(server.pid) - server_before
+            busy = _machine_busy_seconds() - busy_before
+        stored = _stored_signals(server.folder) if store else None
+    finally:
+        shutil.rmtree(server.folder, ignore_errors=True)
     mode = " --store" if store else " --decode" if decode else ""
     if result.non2xx:
         raise RuntimeError(f"alertgate-ceiling{mode} refused {result.non2xx} requests of bench/alerts.lua")
-    if store:
-        db = sqlite3.connect(os.path.join(server.folder, "minimal.sqlite"))
-        try:
-            stored = db.execute("SELECT count(*) FROM signals").fetchone()[0]
-        finally:
-            db.close()
-            shutil.rmtree(server.folder, ignore_errors=True)
-        # Requests still in flight when wrk stopped may be stored without being counted as answered.
-        if stored < result.requests * batch:
-            raise RuntimeError(f"alertgate-ceiling{mode} answered {result.requests * batch} alerts but stored {stored}")
+    # Requests still in flight when wrk stopped may be stored without being counted as answered.
+    if store and stored < result.requests * batch:
+        raise RuntimeError(f"alertgate-ceiling{mode} answered {result.requests * batch} alerts but stored {stored}")
     requests = max(result.requests, 1)
     return result, server_cpu / requests, max(busy - server_cpu, 0.0) / requests
+
+
+def _stored_signals(folder):
+    """The signals in a stopped `alertgate-ceiling --store`'s database."""
+    db = sqlite3.connect(os.path.join(folder, "minimal.sqlite"))
+    try:
+        return db.execute("SELECT count(*) FROM signals").fetchone()[0]
+    finally:
+        db.close()
 
 
 def storage_floor(per_transaction, payloads_per_alert, payload_bytes, alerts=FLOOR_ALERTS, schema_rows=False):
@@ -243,7 +252,7 @@ def floor_section(ctx):
         hundred_per_post_row("the same, 100 alerts per POST, a minimal durable gateway", "`alertgate-ceiling --store`, measured",
                              durable_hundred.rps * 100),
     ]
-    ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart", [
+    ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart and whole", [
         "Issue 13's HTTP targets against floors measured in this run (bench/floor.py). The HTTP layer: "
         f"`alertgate-ceiling` under bench/alerts.lua, 1 alert per POST, {http_ingest.CONNECTIONS} connections, "
         f"{ctx.http_seconds} s; CPU per request from /proc, the server's own and the rest of the machine's busy time "
@@ -251,16 +260,16 @@ def floor_section(ctx):
         "its labels, the signal, the raw payload), Python's sqlite3 on the system SQLite with alertgate's settings (WAL, "
         f"synchronous NORMAL, 2 MiB cache), {FLOOR_ALERTS:,} alerts, rows built before the clock starts.", "",
         *lib.table(["floor", "rate", "CPU µs per request or alert"], floor_rows), "",
-        "The bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
+        "The floors' bounds leave out everything else alertgate does per alert (decoding, fingerprinting, correlating, "
         "compressing, the incident, timeline and transition rows), so no store of every alert reaches them here. "
         "The rows of alertgate's schema (bench/floor.py's docstring) add its timeline line, its transition, the index of "
         "firing alerts and the incidents' rows: the bound its writer meets in SQLite alone. `alertgate-ceiling --decode` "
         "adds to the HTTP layer what alertgate does to a request before its pipeline (decoding the body with its codec, "
         "fingerprinting each alert, compressing the body with its `PayloadCompressor`) and stores nothing; without "
         "alertgate's middleware and body reader, it is a little more than alertgate would reach one alert per POST with a "
-        "pipeline and a store that cost nothing. `alertgate-ceiling --store` does the same and then commits the three rows "
-        "of the storage floor for each alert (an alert seen before only has its last-seen time updated) before it "
-        "answers, one writer thread taking every request waiting into its next transaction: a gateway that keeps every "
+        "pipeline and a store that cost nothing. `alertgate-ceiling --store` does the same and then commits the storage "
+        "floor's rows (the request's payload, and for each alert its alert row and its signal; an alert seen before only "
+        "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next transaction: a gateway that keeps every "
         "alert durably and does nothing else, measured whole, its hops and waits included.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])

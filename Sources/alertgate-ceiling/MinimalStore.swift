@@ -5,18 +5,22 @@ import GRDBSQLite
 import Synchronization
 
 /// The least a durable store of alerts does for a request, for `--store`: the rows
-/// bench/floor.py's storage floor inserts (the raw payload, an alert per fingerprint with its
-/// labels, a signal per alert, with their indexes by incident), committed before the request
-/// is answered.
+/// bench/floor.py's storage floor inserts (the raw payload of the request, and for each alert
+/// its alert row with its labels and a signal, with their indexes by incident), committed
+/// before the request is answered. Durable as alertgate is by default: synchronous NORMAL in
+/// WAL mode, so a commit survives the process's crash, not a power loss.
 ///
 /// One writer thread takes every request waiting when it begins a transaction (group commit)
 /// and resumes their callers once it has committed. SQLite is the system library with
-/// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache), and its checkpoints are kept
-/// off the writer's path as alertgate's store keeps them (`SQLiteStore+Checkpoint.swift`): a
-/// thread of their own copies the WAL back on a connection of its own every
-/// `checkpointPages`, and when the WAL has grown to `restartPages` the writer checkpoints the
-/// few pages since before its next transaction, so that transaction starts the WAL over.
-/// An alert seen before only has its last-seen time updated.
+/// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache). Checkpoints are kept off the
+/// writer's path with the PASSIVE runs and the WAL's start over of alertgate's store
+/// (`SQLiteStore+Checkpoint.swift`; not its TRUNCATE at quiet moments, which a load of a few
+/// seconds never reaches): a thread of their own copies the WAL back on a connection of its
+/// own every `checkpointPages`, and when the WAL has grown to `restartPages` the writer
+/// checkpoints the few pages since before its next transaction, so that transaction starts
+/// the WAL over. An alert seen before only has its last-seen time updated.
+///
+/// The database must be a new file: the ids of alerts and incidents are kept in memory only.
 /// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
 /// indexes by incident, which reading an incident needs, are written as in a real store.
 final class MinimalStore: Sendable {
@@ -90,8 +94,9 @@ final class MinimalStore: Sendable {
             let request = Request(payload: payload, receivedAt: receivedAt.milliseconds, alerts: alerts, caller: caller)
             let ring = waiting.withLock { waiting in
                 waiting.requests.append(request)
-                defer { waiting.writerIdle = false }
-                return waiting.writerIdle
+                let idle = waiting.writerIdle
+                waiting.writerIdle = false
+                return idle
             }
             if ring { wake.signal() }
         }
@@ -100,9 +105,10 @@ final class MinimalStore: Sendable {
     private func writeForever() {
         while true {
             let requests = waiting.withLock { waiting in
-                if waiting.requests.isEmpty { waiting.writerIdle = true }
-                defer { waiting.requests = [] }
-                return waiting.requests
+                let taken = waiting.requests
+                waiting.requests = []
+                if taken.isEmpty { waiting.writerIdle = true }
+                return taken
             }
             if requests.isEmpty {
                 wake.wait()
@@ -121,7 +127,13 @@ final class MinimalStore: Sendable {
     private func checkpointForever() {
         while true {
             checkpointDue.wait()
-            if Connection.checkpoint(checkpointConnection) >= Self.restartPages { restartWanted.store(true, ordering: .relaxed) }
+            guard let frames = Connection.checkpoint(checkpointConnection) else {
+                // The writer's own checkpoint runs (the WAL's start over): the pages stay
+                // counted, and the next ring copies them.
+                pagesWritten.add(Self.checkpointPages, ordering: .relaxed)
+                continue
+            }
+            if frames >= Self.restartPages { restartWanted.store(true, ordering: .relaxed) }
         }
     }
 
@@ -136,33 +148,43 @@ final class MinimalStore: Sendable {
         /// A connection to `path` in WAL mode, synchronous NORMAL, with a 2 MiB cache.
         static func open(_ path: String) throws -> OpaquePointer {
             var opened: OpaquePointer?
-            guard sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
-                  let opened else { throw Failure(description: "cannot open \(path)") }
-            try execute(opened, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048")
+            let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+            guard status == SQLITE_OK, let opened else {
+                let reason = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+                sqlite3_close(opened)
+                throw Failure(description: "cannot open \(path): \(reason)")
+            }
+            do {
+                try execute(opened, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048")
+            } catch {
+                sqlite3_close(opened)
+                throw error
+            }
             return opened
         }
 
-        /// A PASSIVE checkpoint on `db`; returns the frames in the WAL.
-        static func checkpoint(_ db: OpaquePointer) -> Int {
+        /// A PASSIVE checkpoint on `db`; returns the frames in the WAL, nil when another
+        /// connection's checkpoint was running (SQLITE_BUSY).
+        static func checkpoint(_ db: OpaquePointer) -> Int? {
             var frames: Int32 = 0
-            _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, nil)
+            guard sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, nil) == SQLITE_OK else { return nil }
             return Int(frames)
         }
 
         init(path: String) throws {
             db = try Self.open(path)
-            let opened = db
+            let opened = db  // for `prepare`, which cannot capture `self` before every statement is set
             // SQLite's own checkpoint on the writer only as a backstop, at 256 MiB of WAL.
             try Self.execute(db, """
                 PRAGMA wal_autocheckpoint = 65536;
                 PRAGMA journal_size_limit = 268435456;
-                CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
-                CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
+                CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
+                CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
                     labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
-                CREATE INDEX IF NOT EXISTS alerts_by_incident ON alerts(incident_id);
-                CREATE TABLE IF NOT EXISTS signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
+                CREATE INDEX alerts_by_incident ON alerts(incident_id);
+                CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
                     incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
-                CREATE INDEX IF NOT EXISTS signals_by_incident ON signals(incident_id, id);
+                CREATE INDEX signals_by_incident ON signals(incident_id, id);
                 """)
             func prepare(_ sql: String) throws -> OpaquePointer {
                 var statement: OpaquePointer?
@@ -196,16 +218,19 @@ final class MinimalStore: Sendable {
                     bind(insertPayload, 2, blob: request.payload)
                     let payloadID = try step(insertPayload)
                     for alert in request.alerts {
-                        let incidentID = incidentIDs[alert.service] ?? newIncidents[alert.service] ?? {
-                            let id = Int64(incidentIDs.count + newIncidents.count + 1)
-                            newIncidents[alert.service] = id
-                            return id
-                        }()
-                        var alertID = alertIDs[alert.fingerprint] ?? newAlerts[alert.fingerprint]
-                        if let alertID {
+                        let incidentID: Int64
+                        if let known = incidentIDs[alert.service] ?? newIncidents[alert.service] {
+                            incidentID = known
+                        } else {
+                            incidentID = Int64(incidentIDs.count + newIncidents.count + 1)
+                            newIncidents[alert.service] = incidentID
+                        }
+                        let alertID: Int64
+                        if let known = alertIDs[alert.fingerprint] ?? newAlerts[alert.fingerprint] {
                             bind(touchAlert, 1, request.receivedAt)
-                            bind(touchAlert, 2, alertID)
+                            bind(touchAlert, 2, known)
                             _ = try step(touchAlert)
+                            alertID = known
                         } else {
                             bind(insertAlert, 1, alert.fingerprint)
                             bind(insertAlert, 2, incidentID)
@@ -216,7 +241,7 @@ final class MinimalStore: Sendable {
                             newAlerts[alert.fingerprint] = alertID
                         }
                         bind(insertSignal, 1, payloadID)
-                        bind(insertSignal, 2, alertID!)
+                        bind(insertSignal, 2, alertID)
                         bind(insertSignal, 3, incidentID)
                         bind(insertSignal, 4, alert.fingerprint)
                         bind(insertSignal, 5, alert.title)

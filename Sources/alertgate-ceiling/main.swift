@@ -30,7 +30,7 @@ while let argument = arguments.popFirst() {
     switch (argument, Int(argument)) {
     case ("--decode", _):
         decodes = true
-    case ("--store", _) where arguments.first != nil:
+    case ("--store", _) where arguments.first.map { !$0.hasPrefix("--") } ?? false:
         decodes = true
         storePath = arguments.popFirst()
     case (_, let number?):
@@ -54,7 +54,13 @@ router.post("/api/v1/events", use: accept)
 if decodes {
     let compressor = PayloadCompressor()
     let clock = SystemWallClock()
-    let store = try storePath.map { try MinimalStore.open(path: $0) }
+    let store: MinimalStore?
+    do {
+        store = try storePath.map { try MinimalStore.open(path: $0) }
+    } catch {
+        FileHandle.standardError.write(Data("alertgate-ceiling: \(error)\n".utf8))
+        exit(1)
+    }
     router.post("/api/v2/alerts") { request, _ -> Response in
         let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))
         let receivedAt = clock.now()
