@@ -32,13 +32,14 @@ alone, whatever the Swift around it does.
 The bounds above add up CPU; a gateway that answers only after its commit also waits. So the
 last measure is a whole one: `alertgate-ceiling --store` (its `MinimalStore`) decodes and
 compresses as `--decode` does, then commits the storage floor's rows (the request's payload,
-and for each alert its alert row and its signal) in the system SQLite with alertgate's settings before it answers, one writer thread taking every
-request waiting into its next transaction (group commit), its checkpoints off the writer's path
-as alertgate's are. It is durable as alertgate is by default (synchronous NORMAL: a commit
-survives the process's crash, not a power loss). Nothing is correlated. It is what a
-gateway that keeps every alert durably and does nothing else reaches on this machine, under the
-same wrk load: at one alert per POST at both ends of issue 13's range of connections, and at a
-hundred per POST. Every alert it answered is counted in its database afterwards.
+and for each alert its alert row and its signal) in the system SQLite with alertgate's
+settings before it answers, one writer thread taking every request waiting into its next
+transaction (group commit), its checkpoints off the writer's path as alertgate's are. It is
+durable as alertgate is by default (synchronous NORMAL: a commit survives the process's crash,
+not a power loss). Nothing is correlated. It is what a gateway that keeps every alert durably
+and does nothing else reaches on this machine, under the same wrk load: at one alert per POST
+at both ends of issue 13's range of connections, and at a hundred per POST. Every alert it
+answered is counted in its database afterwards.
 """
 import os, shutil, sqlite3, tempfile, time
 
