@@ -11,7 +11,7 @@ import AlertgateCore
 ///
 /// `commonNames` is part of the format: never reorder or remove a name; a name may be added at
 /// the end while the list has fewer than 29 (bytes 0x01–0x1D).
-enum LabelsText {
+package enum LabelsText {
     static let marker: UInt8 = 0x1E
     static let separator: UInt8 = 0x1F
     /// Label names of Prometheus, Kubernetes and the alertgate catalog, most frequent first.
@@ -22,7 +22,7 @@ enum LabelsText {
     /// `commonNames` as bytes, for `code(of:)`.
     private static let commonNameBytes = commonNames.map { Array($0.utf8) }
 
-    static func encode(_ labels: PackedLabels) -> String {
+    package static func encode(_ labels: PackedLabels) -> String {
         var out: [UInt8] = []
         encode(labels, into: &out)
         return String(decoding: out, as: UTF8.self)

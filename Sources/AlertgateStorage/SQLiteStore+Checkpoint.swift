@@ -36,10 +36,10 @@ extension SQLiteStore {
     public static let restartPages = 16384
     /// The writer's own automatic checkpoint, once the checkpointer runs: 256 MiB of WAL, the
     /// most the WAL file holds (a quiet moment truncates it to nothing).
-    static let backstopCheckpointPages = 65536
+    package static let backstopCheckpointPages = 65536
     /// What the writer cuts the WAL file back to when it starts the WAL over: the backstop's
     /// size, so that only a WAL grown past it is cut.
-    static let journalSizeLimitBytes = backstopCheckpointPages * 4096
+    package static let journalSizeLimitBytes = backstopCheckpointPages * 4096
 
     /// What one call of `checkpoint(quiet:)` did.
     public enum CheckpointRun: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import AlertgateCore
+import AlertgateStorage
 import Dispatch
 import Foundation
 import GRDBSQLite
@@ -15,10 +16,11 @@ import Synchronization
 /// alertgate's settings (WAL, synchronous NORMAL, a 2 MiB cache). Checkpoints are kept off the
 /// writer's path with the PASSIVE runs and the WAL's start over of alertgate's store
 /// (`SQLiteStore+Checkpoint.swift`; not its TRUNCATE at quiet moments, which a load of a few
-/// seconds never reaches): a thread of their own copies the WAL back on a connection of its
-/// own every `checkpointPages`, and when the WAL has grown to `restartPages` the writer
-/// checkpoints the few pages since before its next transaction, so that transaction starts
-/// the WAL over. An alert seen before only has its last-seen time updated.
+/// seconds never reaches), and with its constants: a thread of their own copies the WAL back on
+/// a connection of its own every `SQLiteStore.checkpointPages`, and when the WAL has grown to
+/// `SQLiteStore.restartPages` the writer checkpoints the few pages since before its next
+/// transaction, so that transaction starts the WAL over. An alert seen before only has its
+/// last-seen time updated.
 ///
 /// The database must be a new file: the ids of alerts and incidents are kept in memory only.
 /// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
@@ -29,14 +31,14 @@ final class MinimalStore: Sendable {
         var fingerprint: String
         var service: String
         var title: String
-        /// The alert's labels, as stored: sorted `name␟value␞` pairs.
+        /// The alert's labels as alertgate's `alerts.labels` holds them (`LabelsText`).
         var labels: String
 
         init(fingerprint: String, signal: Signal) {
             self.fingerprint = fingerprint
             service = signal.service
             title = signal.title
-            labels = signal.labels.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)\u{1E}" }.joined()
+            labels = LabelsText.encode(PackedLabels(signal.labels))
         }
     }
 
@@ -57,20 +59,17 @@ final class MinimalStore: Sendable {
         var writerIdle = false
     }
 
-    /// alertgate's figures (`SQLiteStore.checkpointPages`, `SQLiteStore.restartPages`).
-    static let checkpointPages = 1024
-    static let restartPages = 16384
-
     private let waiting = Mutex(Waiting())
     private let wake = DispatchSemaphore(value: 0)
     /// The connection, used by the writer thread alone once `init` has returned.
     private nonisolated(unsafe) let connection: Connection
-    /// Pages the writer has written to the WAL since it last rang `checkpointDue`.
+    /// Pages the writer has written to the WAL since it last rang `checkpointDue` (at
+    /// `SQLiteStore.checkpointPages`).
     private let pagesWritten = Atomic<Int>(0)
     private let checkpointDue = DispatchSemaphore(value: 0)
     /// The checkpointer's connection, used by its thread alone once `init` has returned.
     private nonisolated(unsafe) let checkpointConnection: OpaquePointer
-    /// Set by the checkpointer when the WAL has grown to `restartPages`.
+    /// Set by the checkpointer when the WAL has grown to `SQLiteStore.restartPages`.
     private let restartWanted = Atomic<Bool>(false)
 
     /// The store of the database at `path`, its writer and checkpointer running.
@@ -117,7 +116,7 @@ final class MinimalStore: Sendable {
             if restartWanted.exchange(false, ordering: .relaxed) { _ = Connection.checkpoint(connection.db) }
             let result = Result { try connection.commit(requests) }
             for request in requests { request.caller.resume(with: result) }
-            if pagesWritten.add(connection.pagesWritten(), ordering: .relaxed).newValue >= Self.checkpointPages {
+            if pagesWritten.add(connection.pagesWritten(), ordering: .relaxed).newValue >= SQLiteStore.checkpointPages {
                 pagesWritten.store(0, ordering: .relaxed)
                 checkpointDue.signal()
             }
@@ -130,10 +129,10 @@ final class MinimalStore: Sendable {
             guard let frames = Connection.checkpoint(checkpointConnection) else {
                 // The writer's own checkpoint runs (the WAL's start over): the pages stay
                 // counted, and the next ring copies them.
-                pagesWritten.add(Self.checkpointPages, ordering: .relaxed)
+                pagesWritten.add(SQLiteStore.checkpointPages, ordering: .relaxed)
                 continue
             }
-            if frames >= Self.restartPages { restartWanted.store(true, ordering: .relaxed) }
+            if frames >= SQLiteStore.restartPages { restartWanted.store(true, ordering: .relaxed) }
         }
     }
 
@@ -174,10 +173,10 @@ final class MinimalStore: Sendable {
         init(path: String) throws {
             db = try Self.open(path)
             let opened = db  // for `prepare`, which cannot capture `self` before every statement is set
-            // SQLite's own checkpoint on the writer only as a backstop, at 256 MiB of WAL.
+            // SQLite's own checkpoint on the writer only as a backstop, as alertgate's.
             try Self.execute(db, """
-                PRAGMA wal_autocheckpoint = 65536;
-                PRAGMA journal_size_limit = 268435456;
+                PRAGMA wal_autocheckpoint = \(SQLiteStore.backstopCheckpointPages);
+                PRAGMA journal_size_limit = \(SQLiteStore.journalSizeLimitBytes);
                 CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
                 CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
                     labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
