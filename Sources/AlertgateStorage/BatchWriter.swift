@@ -346,6 +346,10 @@ struct BatchWriter {
 
     /// Incidents: few per batch, upserted, their values bound straight (`StatementBinder`): one
     /// alert per POST upserts about one incident per alert.
+    /// Upserts each incident's row. `status` is set apart, and only when it changed: SQLite
+    /// rewrites the entry of every index whose column an UPDATE sets, equal or not, and most
+    /// batches only add to an incident, so naming `status` in the upsert would write a page of
+    /// `incidents_by_status` to the WAL in nearly every commit for nothing.
     private func writeIncidents(_ incidents: [IncidentState]) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
@@ -353,7 +357,7 @@ struct BatchWriter {
                                    signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until,
                                    labels, escalation_step, escalated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status, severity = excluded.severity,
+            ON CONFLICT(id) DO UPDATE SET title = excluded.title, severity = excluded.severity,
                 type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
                 acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
                 last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
@@ -361,6 +365,7 @@ struct BatchWriter {
                 oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until,
                 escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at
             """)
+        let changeStatus = try db.cachedStatement(sql: "UPDATE incidents SET status = ?2 WHERE id = ?1 AND status <> ?2")
         for incident in incidents {
             var row = StatementBinder(upsertIncident)
             row.bind(incident.id)
@@ -389,6 +394,10 @@ struct BatchWriter {
             row.bind(incident.escalationStep)
             row.bind(incident.escalatedAt?.milliseconds)
             try row.execute()
+            var status = StatementBinder(changeStatus)
+            status.bind(incident.id)
+            status.bind(incident.status.code)
+            try status.execute()
         }
     }
 }
