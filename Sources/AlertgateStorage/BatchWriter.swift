@@ -345,11 +345,11 @@ struct BatchWriter {
     }
 
     /// Incidents: few per batch, upserted, their values bound straight (`StatementBinder`): one
-    /// alert per POST upserts about one incident per alert.
-    /// Upserts each incident's row. `status` is set apart, and only when it changed: SQLite
-    /// rewrites the entry of every index whose column an UPDATE sets, equal or not, and most
-    /// batches only add to an incident, so naming `status` in the upsert would write a page of
-    /// `incidents_by_status` to the WAL in nearly every commit for nothing.
+    /// alert per POST upserts about one incident per alert. `status` is set apart, and only when
+    /// it changed (a new row has it from its insert): SQLite rewrites the entry of every index
+    /// whose column an UPDATE sets, equal or not, and most batches only add to an incident, so
+    /// naming `status` in the upsert wrote a page of `incidents_by_status` to the WAL in nearly
+    /// every commit for nothing.
     private func writeIncidents(_ incidents: [IncidentState]) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
