@@ -149,15 +149,15 @@ public struct Gateway: Sendable {
         }
     }
 
-    /// Every route, behind the middlewares: errors as answers, the token, the audit log, rate
-    /// limits, the scope. (`OpenAPITests` holds `docs/openapi.yaml` to these routes.)
+    /// Every route, behind the middlewares: errors as answers, admission, the token, the audit
+    /// log, rate limits, the scope. (`OpenAPITests` holds `docs/openapi.yaml` to these routes.)
     func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         let routeMethods = RouteMethods()
-        // One stack of fixed types (Hummingbird's result builder), not six middlewares added one by
-        // one, each called through an existential and a closure of its own: one alert per POST,
-        // 64 connections, 123 → 117 µs of CPU a request (BENCHMARKS.md, note of the run of
-        // 2026-12-05 08:21).
+        // One stack of fixed types (Hummingbird's result builder), the first outermost, not six
+        // middlewares added one by one, each called through an existential with a stored `next`
+        // closure: one alert per POST, 64 connections, 123 → 117 µs of CPU a request
+        // (BENCHMARKS.md, note of the run of 2026-12-05 08:21).
         router.addMiddleware {
             ErrorBodyMiddleware(logger: logger, routeMethods: routeMethods)
             AdmissionMiddleware(admission: admission, metrics: metrics)
