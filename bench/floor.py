@@ -270,7 +270,8 @@ def floor_section(ctx):
         "alertgate's middleware and body reader, it is a little more than alertgate would reach one alert per POST with a "
         "pipeline and a store that cost nothing. `alertgate-ceiling --store` does the same and then commits the storage "
         "floor's rows (the request's payload, and for each alert its alert row and its signal; an alert seen before only "
-        "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next transaction: a gateway that keeps every "
-        "alert durably and does nothing else, measured whole, its hops and waits included.", "",
+        "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next "
+        "transaction: a gateway that keeps every alert durably and does nothing else, measured whole, its hops and waits "
+        "included.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])
