@@ -120,7 +120,14 @@ public final class IngestPipeline: Service, Sendable {
 
     // MARK: - The loop
 
+    /// Runs the loop on a thread of its own (`PipelineThread`) until the queue is drained and closed.
     public func run() async throws {
+        let thread = PipelineThread(name: "ag-pipeline")
+        defer { thread.stop() }
+        try await withTaskExecutorPreference(thread) { try await runLoop() }
+    }
+
+    private func runLoop() async throws {
         var correlator: Correlator
         if turns != nil {
             // Loaded whole in its first turn (`TurnStart.unknown`), where what it reads is current.
