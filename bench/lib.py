@@ -312,6 +312,28 @@ def alertgate_committed(base):
     return int(metric_sum(scrape(base), "alertgate_signals_total"))
 
 
+def histogram_quantile_ms(text, name, q):
+    """Prometheus's estimate of quantile `q` of histogram `name` (seconds) in ms: linear within the
+    bucket it falls in. None when the histogram holds nothing or `q` falls in the +Inf bucket."""
+    buckets = sorted((float(bound), float(count)) for bound, count in
+                     re.findall(rf'^{re.escape(name)}_bucket\{{le="([^"+]+)"\}}\s+(\S+)$', text, re.M))
+    total = metric_sum(text, f"{name}_count")
+    if not buckets or total == 0:
+        return None
+    rank, lower, below = q * total, 0.0, 0.0
+    for bound, count in buckets:
+        if count >= rank:
+            return (lower + (bound - lower) * (rank - below) / max(count - below, 1)) * 1000
+        lower, below = bound, count
+    return None
+
+
+def alertgate_wait_p99_ms(base):
+    """alertgate's own p99 of each request's time from its queueing to its commit
+    (`alertgate_ingest_wait_seconds`), in ms."""
+    return histogram_quantile_ms(scrape(base), "alertgate_ingest_wait_seconds", 0.99)
+
+
 def alertgate_decisions(base):
     """alertgate's committed signals by the pipeline's decision (opened, attached, silenced, ...)."""
     text = scrape(base)

@@ -81,9 +81,15 @@ public final class IngestPipeline: Service, Sendable {
     }
 
     /// Queues a request at once and calls `completion` after its commit, or with the reason it
-    /// was refused or failed. Requests queued one after another are placed in that order.
+    /// was refused or failed. Requests queued one after another are placed in that order. The
+    /// time from here to a commit is `alertgate_ingest_wait_seconds`.
     public func submit(_ request: IngestRequest, completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
-        enqueue(.ingest(request, completion))
+        let queuedAt = ContinuousClock.now
+        let metrics = metrics
+        enqueue(.ingest(request) { result in
+            if case .success = result { metrics.ingestCommitted(waited: .now - queuedAt) }
+            completion(result)
+        })
     }
 
     /// Carries out a person's command; returns after the commit.
