@@ -46,7 +46,6 @@ import Testing
         }
         #expect(result == false)
     }
-
 }
 
 /// The name of the thread running the caller (a synchronous function: async code may not ask).
