@@ -313,8 +313,9 @@ def alertgate_committed(base):
 
 
 def histogram_quantile_ms(text, name, q):
-    """Prometheus's estimate of quantile `q` of histogram `name` (seconds) in ms: linear within the
-    bucket it falls in. None when the histogram holds nothing or `q` falls in the +Inf bucket."""
+    """Prometheus's `histogram_quantile` of quantile `q` of histogram `name` (seconds), in ms:
+    linear within the bucket it falls in; the highest finite bound when it falls past it (in
+    +Inf); None when the histogram holds nothing. Reads an unlabelled histogram only."""
     buckets = sorted((float(bound), float(count)) for bound, count in
                      re.findall(rf'^{re.escape(name)}_bucket\{{le="([^"+]+)"\}}\s+(\S+)$', text, re.M))
     total = metric_sum(text, f"{name}_count")
@@ -323,15 +324,16 @@ def histogram_quantile_ms(text, name, q):
     rank, lower, below = q * total, 0.0, 0.0
     for bound, count in buckets:
         if count >= rank:
-            return (lower + (bound - lower) * (rank - below) / max(count - below, 1)) * 1000
+            # count > below here, as rank > below (q > 0): the bucket holds the rank.
+            return (lower + (bound - lower) * (rank - below) / (count - below)) * 1000
         lower, below = bound, count
-    return None
+    return buckets[-1][0] * 1000
 
 
-def alertgate_wait_p99_ms(base):
-    """alertgate's own p99 of each request's time from its queueing to its commit
-    (`alertgate_ingest_wait_seconds`), in ms."""
-    return histogram_quantile_ms(scrape(base), "alertgate_ingest_wait_seconds", 0.99)
+def alertgate_latency_p99_ms(base):
+    """The p99 of alertgate's own time from a request's queueing to its answer after the commit
+    (`alertgate_ingest_latency_seconds`), in ms."""
+    return histogram_quantile_ms(scrape(base), "alertgate_ingest_latency_seconds", 0.99)
 
 
 def alertgate_decisions(base):

@@ -2,6 +2,7 @@ import AlertgateCore
 import AlertgateServer
 import AlertgateStorage
 import AlertgateTesting
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -72,9 +73,11 @@ import Testing
         let first = enqueue(pipeline, request(receivedAt: 1_000, service: "a", alerts: 2))
         let second = enqueue(pipeline, request(receivedAt: 2_000, service: "b"))
         try await whileFirstCommitHeld(pipeline, store) {
-            // These wait in the queue while the first commit is held.
+            // Queued while the first commit is held: the second batch gathers the first of them
+            // (it has room for one signal), the other waits in the queue.
             let later = [3_000, 4_000].map { enqueue(pipeline, request(receivedAt: $0, service: "c\($0)")) }
-            try #require(pipeline.queueDepth == 2)
+            try #require(try await eventually(timeout: .seconds(60)) { pipeline.queueDepth == 1 })
+            #expect(store.held)
             store.releaseHeldCommit(failing: false)
 
             #expect(try await answer(first).map(\.decision) == [.opened, .attached])
@@ -108,6 +111,39 @@ import Testing
             #expect(counts.signals == 1 && counts.repeatsFolded == 1)
             #expect(try await sqlite.alert(id: 1)?.count == 2)
         }
+    }
+
+    @Test func theLoopRunsOnAThreadOfItsOwn() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = HeldStore(try SQLiteStore(path: folder.file("db.sqlite")))
+        try await runPipeline(testPipeline(store, config: configWithExpiryAnHourAway())) { pipeline in
+            // Answered: the loop has loaded the correlator.
+            _ = try await pipeline.submit(IngestRequest(
+                payload: .compressing(Array("{}".utf8), source: .events, contentType: "application/json", receivedAt: Timestamp(milliseconds: 1_000)),
+                signals: [(0, Signal(service: "db", title: "DiskFull"))]))
+        }
+        #expect(store.loadThreads == ["ag-pipeline"])
+    }
+
+    @Test func eachStoredRequestIsTimedOnceAndARefusedOneNot() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let metrics = GatewayMetrics()
+        let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: configWithExpiryAnHourAway(), metrics: metrics)
+        let body = Array(#"[{"labels":{"alertname":"DiskFull"}}]"#.utf8)
+        func request() -> IngestRequest {
+            IngestRequest(payload: .compressing(body, source: .alertmanagerAPI, contentType: "application/json", receivedAt: Timestamp(milliseconds: 1_000)),
+                          signals: [(0, Signal(service: "db", title: "DiskFull", labels: ["alertname": "DiskFull"]))])
+        }
+        try await runPipeline(pipeline) { pipeline in
+            _ = try await pipeline.submit(request())
+            _ = try await pipeline.submit(request())
+        }
+        // Stopped: refused at once, and not timed.
+        await #expect(throws: PipelineError.shuttingDown) { try await pipeline.submit(request()) }
+        let text = String(decoding: metrics.exposition(queueDepth: 0, pendingNotifications: nil, openIncidents: nil), as: UTF8.self)
+        #expect(text.split(separator: "\n").contains("alertgate_ingest_latency_seconds_count 2"))
     }
 }
 
@@ -414,6 +450,8 @@ private final class HeldStore: StoreWriter, Sendable {
         var held: CheckedContinuation<Bool, Never>?
         var failLoads = false
         var loads = 0
+        /// The thread each load was asked from.
+        var loadThreads: [String?] = []
         var failRowReads = false
         var rowReads = 0
         var committedRecords: [Int] = []
@@ -451,6 +489,8 @@ private final class HeldStore: StoreWriter, Sendable {
     /// Attempts to load the correlator's state so far.
     var loads: Int { gate.withLock { $0.loads } }
 
+    var loadThreads: [String?] { gate.withLock { $0.loadThreads } }
+
     func commit(_ batch: StoreBatch) async throws {
         let fail = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let hold = gate.withLock { gate in
@@ -471,8 +511,10 @@ private final class HeldStore: StoreWriter, Sendable {
     var committedRecords: [Int] { gate.withLock { $0.committedRecords } }
 
     func loadCorrelatorState(now: Timestamp, reopenWindow: Duration, keys: Set<String>?) async throws -> CorrelatorState {
+        let thread = currentThreadName()
         let fail = gate.withLock { gate in
             gate.loads += 1
+            gate.loadThreads.append(thread)
             return gate.failLoads
         }
         if fail { throw HeldStoreFailure() }

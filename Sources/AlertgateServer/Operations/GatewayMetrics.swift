@@ -20,7 +20,7 @@ public final class GatewayMetrics: Sendable {
     private let batchSignals: ValueHistogram
     private let folded: Counter
     private let commitDuration: DurationHistogram
-    private let ingestWait: DurationHistogram
+    private let ingestLatency: DurationHistogram
     private let queueDepth: Gauge
     private let pendingNotifications: Gauge
     private let openIncidents: [IncidentSeverity: Gauge]
@@ -49,13 +49,14 @@ public final class GatewayMetrics: Sendable {
             buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                       .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
             help: "Time of each transaction of the writer, from its start to its commit.")
-        ingestWait = registry.makeDurationHistogram(
-            name: "alertgate_ingest_wait_seconds",
-            // Fine from 1 to 10 ms, where a p99 target lies, so that an estimate between two bounds is close.
+        ingestLatency = registry.makeDurationHistogram(
+            name: "alertgate_ingest_latency_seconds",
+            // Fine from 1 to 10 ms, where issue 13's p99 target for a whole request (10 ms, as the
+            // client sees it) lies, so that an estimate between two bounds is close.
             buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(3), .milliseconds(4), .milliseconds(6),
                       .milliseconds(8), .milliseconds(10), .milliseconds(15), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                       .milliseconds(250), .seconds(1), .seconds(5)],
-            help: "Time from a request's or UDP batch's signals joining the pipeline's queue to their commit: the wait, correlation and the transaction.")
+            help: "Time from an ingest job (an HTTP request, a UDP batch, a heartbeat) joining the pipeline's queue to its answer after its commit: queueing, correlation and the transaction. Stored jobs only.")
         queueDepth = registry.makeGauge(name: "alertgate_queue_depth", help: "Jobs waiting for the writer.")
         pendingNotifications = registry.makeGauge(name: "alertgate_notifications_pending",
                                                   help: "Notifications in the outbox not delivered yet (waiting or retrying).")
@@ -86,9 +87,9 @@ public final class GatewayMetrics: Sendable {
         signalsCommittedTotal.add(tally.decided, ordering: .relaxed)
     }
 
-    /// An ingest job's signals committed `waited` after the job was queued.
-    func ingestCommitted(waited: Duration) {
-        ingestWait.record(waited)
+    /// An ingest job answered, after its commit, `latency` after it was queued.
+    func ingestAnswered(after latency: Duration) {
+        ingestLatency.record(latency)
     }
 
     /// A request or item turned away, by the path it came in (`any` before that is known) and

@@ -82,12 +82,12 @@ public final class IngestPipeline: Service, Sendable {
 
     /// Queues a request at once and calls `completion` after its commit, or with the reason it
     /// was refused or failed. Requests queued one after another are placed in that order. The
-    /// time from here to a commit is `alertgate_ingest_wait_seconds`.
+    /// time from here to the answer of a stored request is `alertgate_ingest_latency_seconds`.
     public func submit(_ request: IngestRequest, completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
         let queuedAt = ContinuousClock.now
         let metrics = metrics
         enqueue(.ingest(request) { result in
-            if case .success = result { metrics.ingestCommitted(waited: .now - queuedAt) }
+            if case .success = result { metrics.ingestAnswered(after: .now - queuedAt) }
             completion(result)
         })
     }
@@ -126,11 +126,10 @@ public final class IngestPipeline: Service, Sendable {
 
     // MARK: - The loop
 
-    /// Runs the loop on a thread of its own (`PipelineThread`) until the queue is drained and closed.
+    /// Runs the loop on a thread of its own (`PipelineThread`, named `ag-pipeline`) until the
+    /// queue is drained and closed.
     public func run() async throws {
-        let thread = PipelineThread(name: "ag-pipeline")
-        defer { thread.stop() }
-        try await withTaskExecutorPreference(thread) { try await runLoop() }
+        try await PipelineThread.run(named: "ag-pipeline") { try await runLoop() }
     }
 
     private func runLoop() async throws {

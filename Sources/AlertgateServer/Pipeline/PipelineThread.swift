@@ -1,41 +1,69 @@
 import Foundation
 
-/// A task executor with one thread of its own: the pipeline's loop runs on it
-/// (`withTaskExecutorPreference`), so the loop does not wait in the cooperative pool's queue
-/// behind the request tasks it has just answered, and the writer does not wait for the loop.
+/// A task executor with one thread of its own. The pipeline's loop runs on it (`run(named:_:)`),
+/// so the loop no longer waits in the cooperative pool's queue behind the request tasks it has
+/// just answered, and the writer waits less for the next batch. The thread still shares the
+/// machine's cores with the pool, NIO's event loops and the writer.
 ///
-/// Jobs run in the order they were enqueued. Once `stop()` is called the thread ends after the
-/// jobs it holds; a job enqueued after that goes to the global concurrent executor, so no task
-/// is ever left without a thread.
+/// Jobs run one at a time, in the order they were enqueued. Once `stop()` is called the thread
+/// ends after the jobs it holds; a job enqueued after that goes to the global concurrent
+/// executor (and may run beside those still draining), so no task is left without a thread.
+///
+/// `@unchecked Sendable`: `jobs` and `stopped` are only touched under `condition`.
 final class PipelineThread: TaskExecutor, @unchecked Sendable {
     /// Guards `jobs` and `stopped`, and wakes the thread.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopped = false
 
-    /// Starts the thread; `name` is what `top -H` and `/proc/PID/task/*/comm` show (15 bytes at most).
+    /// Runs `body` preferring a new thread named `name`, which ends when `body` returns.
+    static func run<Result: Sendable>(named name: String, _ body: () async throws -> Result) async rethrows -> Result {
+        let thread = PipelineThread(name: name)
+        // This runs on the thread itself (the body's last job), so `stop` must only ask it to
+        // end, never wait for it.
+        defer { thread.stop() }
+        return try await withTaskExecutorPreference(thread, operation: body)
+    }
+
+    /// Starts the thread, which runs until `stop()` (and holds this object until then).
+    /// `name` is what `top -H` and `/proc/PID/task/*/comm` show (15 bytes at most).
     init(name: String) {
         let thread = Thread { [self] in
-            Thread.current.name = name
+            Self.nameCurrentThread(name)
             runJobs()
         }
         thread.start()
     }
 
+    /// Gives the calling thread `name` in the kernel. Not through `Thread.name`: on Linux its
+    /// setter names the thread only once the thread that started it has stored its handle, which
+    /// under load it sometimes has not yet (the thread then kept its starter's name,
+    /// `oot.default-qos`).
+    private static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        if let comm = FileHandle(forWritingAtPath: "/proc/thread-self/comm") {
+            try? comm.write(contentsOf: Data(name.utf8))
+            try? comm.close()
+        }
+        #else
+        Thread.current.name = name
+        #endif
+    }
+
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
         condition.lock()
-        guard !stopped else {
+        if stopped {
             condition.unlock()
             globalConcurrentExecutor.enqueue(job)
             return
         }
-        jobs.append(job)
-        condition.signal()
+        jobs.append(UnownedJob(job))
+        // The thread waits only when it has nothing to run.
+        if jobs.count == 1 { condition.signal() }
         condition.unlock()
     }
 
-    /// Ends the thread once the jobs it holds have run.
+    /// Asks the thread to end once the jobs it holds have run; returns at once.
     func stop() {
         condition.lock()
         stopped = true
@@ -44,6 +72,7 @@ final class PipelineThread: TaskExecutor, @unchecked Sendable {
     }
 
     private func runJobs() {
+        let executor = asUnownedTaskExecutor()
         var running: [UnownedJob] = []
         while true {
             condition.lock()
@@ -54,7 +83,7 @@ final class PipelineThread: TaskExecutor, @unchecked Sendable {
             }
             swap(&running, &jobs)
             condition.unlock()
-            for job in running { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            for job in running { job.runSynchronously(on: executor) }
             running.removeAll(keepingCapacity: true)
         }
     }
