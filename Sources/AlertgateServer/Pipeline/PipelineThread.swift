@@ -19,8 +19,8 @@ final class PipelineThread: TaskExecutor, @unchecked Sendable {
     /// Runs `body` preferring a new thread named `name`, which ends when `body` returns.
     static func run<Result: Sendable>(named name: String, _ body: () async throws -> Result) async rethrows -> Result {
         let thread = PipelineThread(name: name)
-        // This runs on the thread itself (the body's last job), so `stop` must only ask it to
-        // end, never wait for it.
+        // This may run on the thread itself (in the body's last job), so `stop` only asks it to
+        // end and never waits for it.
         defer { thread.stop() }
         return try await withTaskExecutorPreference(thread, operation: body)
     }
