@@ -1,5 +1,6 @@
 import AlertgateCore
 @testable import AlertgateStorage
+import Synchronization
 import Testing
 
 @Suite("WAL checkpoints off the writer: PASSIVE past the bound, TRUNCATE when quiet")
@@ -122,4 +123,52 @@ struct CheckpointTests {
             #expect(try store.integrityCheck() == "ok")
         }
     }
+
+    /// Commits that land while the checkpointer copies a WAL past the restart size are copied by
+    /// the runs that follow it (`catchUp`), before the writer is asked to start the WAL over:
+    /// the last run reported saw the WAL grown by what was written during the first.
+    @Test func runsAfterTheRestartSizedOneCopyWhatCommitsWroteMeanwhile() async throws {
+        try await withTemporaryStore { store in
+            var feed = Feed()
+            try await store.takeOverCheckpoints()
+            // A first run opens the checkpointer's connection, so that the run under test starts
+            // at once when called.
+            var n = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.checkpointPages }
+            guard case .passive = try await store.checkpoint(quiet: false) else {
+                Issue.record("past the bound: a PASSIVE checkpoint")
+                return
+            }
+            n = try await fill(store, feed: &feed, from: n) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+            // The WAL has only grown so far: its size gives its frames.
+            func walFrames() -> Int { (store.walBytes - 32) / (4096 + 24) }
+            let filled = walFrames()
+            let stop = StopFlag()
+            let feeder = Task { [feed] in
+                var feed = feed
+                return try await fill(store, feed: &feed, from: n) { stop.isSet }
+            }
+            while walFrames() == filled { try await Task.sleep(for: .milliseconds(1)) }
+
+            let atCall = walFrames()
+            let run = try await store.checkpoint(quiet: false)
+            stop.set()
+            let fed = try await feeder.value
+            guard case .passive(let frames, let copied) = run else {
+                Issue.record("past the bound: a PASSIVE checkpoint, not \(run)")
+                return
+            }
+            #expect(frames - atCall > SQLiteStore.restartLeftoverFrames,
+                    "a later run copied what was written during the first: \(frames) frames, \(atCall) when it began")
+            #expect(copied == frames)
+            #expect(try await store.counts().signals == Int64(fed))
+            #expect(try store.integrityCheck() == "ok")
+        }
+    }
+}
+
+/// Tells a feeding task to stop.
+private final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
