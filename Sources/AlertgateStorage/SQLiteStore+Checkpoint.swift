@@ -101,21 +101,12 @@ extension SQLiteStore {
     /// Runs the checkpoint the WAL needs now, on the checkpoint connection's own queue (never
     /// blocking a thread of the cooperative pool): PASSIVE once `checkpointPages` have been
     /// written since the last one, TRUNCATE when `quiet` and the WAL file is not empty. Most
-    /// calls only read two counters.
+    /// calls only read two counters. A PASSIVE run that finds the WAL at `restartPages` is
+    /// followed by `catchUp`; the figures returned are that first run's.
     public func checkpoint(quiet: Bool) async throws -> CheckpointRun {
-        let pages = walPagesSinceCheckpoint
-        if pages >= Self.checkpointPages {
-            // What the writer adds from now on counts toward the next checkpoint.
-            walPagesSinceLastCheckpoint.subtract(pages, ordering: .relaxed)
-            guard var (frames, copied) = try await checkpointConnection().writeWithoutTransaction({ db in try db.checkpointUnlessBusy(.passive) })
-            else {
-                // The writer runs a checkpoint of its own (a retention pass's, or the WAL's
-                // restart): the pages stay counted, and the next call copies them.
-                walPagesSinceLastCheckpoint.add(pages, ordering: .relaxed)
-                return .none
-            }
-            if frames >= Self.restartPages {
-                (frames, copied) = try await catchUp(frames: frames, copied: copied)
+        if walPagesSinceCheckpoint >= Self.checkpointPages {
+            guard let (frames, copied) = try await passiveRun() else { return .none }
+            if frames >= Self.restartPages, try await catchUp(after: (frames, copied)) {
                 walRestartWanted.store(true, ordering: .relaxed)
             }
             if !quiet || frames != copied { return .passive(walFrames: frames, copied: copied) }
@@ -127,42 +118,54 @@ extension SQLiteStore {
         return .truncate(done: done)
     }
 
-    /// PASSIVE runs, one after another, each copying what the commits wrote during the run
-    /// before it, until one finds at most `restartLeftoverFrames` new (or `catchUpRuns` have
-    /// run, or the writer's own checkpoint holds one off). A run copies the WAL as it was when
-    /// the run began, so what the writer copies, and syncs twice, before its next transaction
-    /// is what was written during the last run: without these runs, everything written during
-    /// the checkpointer's long run, ~1,000 frames at one alert per POST, while every request
-    /// waited on that commit.
+    /// A PASSIVE checkpoint on the checkpoint connection: the frames in the WAL when it began
+    /// and the frames copied back in all. Nil when the writer runs a checkpoint of its own (a
+    /// retention pass's, or the WAL's restart): the pages stay counted, and the next call
+    /// copies them.
+    private func passiveRun() async throws -> (walFrames: Int, copied: Int)? {
+        let pages = walPagesSinceCheckpoint
+        // What the writer adds from now on counts toward the next checkpoint.
+        walPagesSinceLastCheckpoint.subtract(pages, ordering: .relaxed)
+        guard let run = try await checkpointConnection().writeWithoutTransaction({ db in try db.checkpointUnlessBusy(.passive) }) else {
+            walPagesSinceLastCheckpoint.add(pages, ordering: .relaxed)
+            return nil
+        }
+        return run
+    }
+
+    /// Before the writer is asked to start the WAL over: copies back what the commits wrote
+    /// during the run that found the WAL at `restartPages` (`first`), so that the writer's own
+    /// checkpoint, which its next commit waits for, finds little to copy and to sync. Returns
+    /// false when the WAL started over meanwhile (a run copied all of it and the next commit
+    /// began it anew): the writer then has nothing to do.
     ///
-    /// First it syncs the database file: a PASSIVE run that commits overtook leaves the pages it
-    /// copied unsynced (SQLite syncs the file only after a run that copied the whole WAL), and
-    /// the writer's sync would otherwise write back all of them, ~6 ms at one alert per POST.
-    private func catchUp(frames: Int, copied: Int) async throws -> (walFrames: Int, copied: Int) {
-        try await checkpointConnection().writeWithoutTransaction { _ in syncDatabaseFile() }
-        var last = (walFrames: frames, copied: copied)
+    /// - It syncs the database file first. A PASSIVE run that commits overtook leaves the pages
+    ///   it copied unsynced (SQLite syncs the file only after a run that copied the whole WAL),
+    ///   and the writer's sync would otherwise write back every page copied since the last
+    ///   restart: ~5–6 ms at one alert per POST, 64 connections.
+    /// - Then PASSIVE runs, one after another, each copying what was written during the run
+    ///   before it (a run copies the WAL as it was when it began), until one finds at most
+    ///   `restartLeftoverFrames` new, `catchUpRuns` have run, or the writer's own checkpoint
+    ///   holds one off. Without them the writer copied everything written during the first,
+    ///   long run: ~1,000 frames at one alert per POST.
+    private func catchUp(after first: (walFrames: Int, copied: Int)) async throws -> Bool {
+        try await checkpointConnection().writeWithoutTransaction { db in try db.syncDatabaseFile() }
+        var last = first
         for _ in 0..<Self.catchUpRuns {
-            guard let run = try await checkpointConnection().writeWithoutTransaction({ db in try db.checkpointUnlessBusy(.passive) })
-            else { break }
+            guard let run = try await passiveRun() else { break }
+            if run.walFrames < last.walFrames { return false }
+            walFramesCaughtUp.add(run.copied - last.copied, ordering: .relaxed)
             let written = run.walFrames - last.walFrames
             last = run
             if written <= Self.restartLeftoverFrames { break }
         }
-        return last
-    }
-
-    /// `fdatasync` of the database file through a descriptor of its own (a failure leaves the
-    /// work to the writer's sync, as before).
-    private func syncDatabaseFile() {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fdatasync(descriptor)
-        close(descriptor)
+        return true
     }
 
     /// The most PASSIVE runs `catchUp` adds before the WAL's restart.
     static let catchUpRuns = 4
-    /// Frames left uncopied that the writer's own checkpoint copies at little cost.
+    /// New frames in a catch-up run, at most, after which `catchUp` stops: about what the run
+    /// after would find, and what the writer's own checkpoint then copies at little cost.
     static let restartLeftoverFrames = 64
 
     /// The connection checkpoints run on, opened on first use: not the writer, so a checkpoint
@@ -181,6 +184,18 @@ extension SQLiteStore {
 }
 
 extension Database {
+    /// Syncs the database file through SQLite's own handle of it (`xSync`, as its checkpoints
+    /// do). Not through a descriptor opened for the purpose: closing that would drop every
+    /// POSIX lock this process holds on the file, SQLite's included.
+    func syncDatabaseFile() throws {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(sqliteConnection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
+              let file, let sync = file.pointee.pMethods?.pointee.xSync
+        else { return }
+        let code = sync(file, SQLITE_SYNC_NORMAL)
+        if code != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot sync the database file") }
+    }
+
     /// A checkpoint's frames in the WAL and frames copied back; nil when SQLite answers BUSY. It
     /// runs one checkpoint at a time and answers a second one BUSY at once, whatever the busy
     /// handler; a TRUNCATE also gives up BUSY when a reader or a commit holds it off past the

@@ -21,6 +21,9 @@ public final class SQLiteStore: StoreWriter, StoreReader {
     /// Set by the checkpointer when the WAL should start over: the writer's next commit runs
     /// the checkpoint that lets it (`SQLiteStore+Checkpoint.swift`).
     let walRestartWanted = Atomic<Bool>(false)
+    /// Frames copied by the checkpointer's catch-up runs (`catchUp`): what the commits wrote
+    /// while a run copied a WAL grown to the restart size.
+    let walFramesCaughtUp = Atomic<Int>(0)
     /// The connection WAL checkpoints run on, once opened (`SQLiteStore+Checkpoint.swift`).
     let checkpointQueue = Mutex<DatabaseQueue?>(nil)
 
