@@ -31,6 +31,13 @@ struct CheckpointTests {
         return n
     }
 
+    /// Hands checkpoints to the checkpointer (`takeOverCheckpoints`), then commits until the WAL
+    /// is past the restart size by a checkpoint's worth; returns the records committed.
+    func fillPastTheRestartSize(_ store: SQLiteStore, feed: inout Feed) async throws -> Int {
+        try await store.takeOverCheckpoints()
+        return try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+    }
+
     @Test func theCheckpointerCopiesBackPastTheBoundAndTruncatesWhenQuiet() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()
@@ -99,8 +106,7 @@ struct CheckpointTests {
     @Test func aWALPastTheRestartSizeStartsOverAtTheWritersNextCommit() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()
-            try await store.takeOverCheckpoints()
-            var n = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+            var n = try await fillPastTheRestartSize(store, feed: &feed)
             guard case .passive(let frames, _) = try await store.checkpoint(quiet: false) else {
                 Issue.record("past the bound: a PASSIVE checkpoint")
                 return
@@ -130,8 +136,7 @@ struct CheckpointTests {
     @Test func runsAfterTheRestartSizedOneCopyWhatCommitsWroteMeanwhile() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()
-            try await store.takeOverCheckpoints()
-            let n = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+            let n = try await fillPastTheRestartSize(store, feed: &feed)
             // A task commits on while the checkpointer copies ~64 MiB.
             let stop = StopFlag()
             defer { stop.set() }
@@ -164,8 +169,7 @@ struct CheckpointTests {
     @Test func catchingUpKeepsThisProcesssLocksOnTheDatabaseFile() async throws {
         try await withTemporaryStore { store in
             var feed = Feed()
-            try await store.takeOverCheckpoints()
-            _ = try await fill(store, feed: &feed, from: 0) { store.walPagesSinceCheckpoint >= SQLiteStore.restartPages + SQLiteStore.checkpointPages }
+            _ = try await fillPastTheRestartSize(store, feed: &feed)
             let held = try posixLocks(onFileAt: store.path)
             #expect(held > 0, "the connections hold locks on the database file")
             guard case .passive = try await store.checkpoint(quiet: false) else {
