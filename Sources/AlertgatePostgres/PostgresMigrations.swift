@@ -320,5 +320,12 @@ enum PostgresMigrations {
             CREATE INDEX transitions_of_incidents ON transitions (incident_id) WHERE alert_id IS NULL;
             CREATE INDEX transitions_of_alerts ON transitions (alert_id) WHERE alert_id IS NOT NULL;
             """),
+        // As SQLite's v17: an alert's timeline lines found by their alert, the incident's own
+        // by incident.
+        Migration(name: "v5-timeline-by-alert", sql: """
+            DROP INDEX timeline_by_incident;
+            CREATE INDEX timeline_of_incidents ON timeline (incident_id, id) WHERE alert_id IS NULL;
+            CREATE INDEX timeline_of_alerts ON timeline (alert_id, id) WHERE alert_id IS NOT NULL;
+            """),
     ]
 }

@@ -68,7 +68,14 @@ extension PostgresStore: StoreReader {
     }
 
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
-        try await rows("SELECT * FROM timeline WHERE incident_id = \(incidentID) ORDER BY at, id") { row in
+        // As SQLite's: the incident's own lines by incident, its alerts' by alert (v5).
+        try await rows("""
+            SELECT * FROM timeline WHERE incident_id = \(incidentID) AND alert_id IS NULL
+            UNION ALL
+            SELECT t.* FROM alerts a JOIN timeline t ON t.alert_id = a.id
+            WHERE a.incident_id = \(incidentID) AND t.alert_id IS NOT NULL AND t.incident_id = \(incidentID)
+            ORDER BY at, id
+            """) { row in
             let kind = try row["kind"].decode(String.self)
             guard let known = TimelineEntry.Kind(rawValue: kind) else { throw StoreError.corruptRow("timeline.kind holds an unknown kind \(kind)") }
             return StoredTimelineEntry(id: try row["id"].decode(Int64.self), entry: TimelineEntry(

@@ -17,10 +17,11 @@ package protocol RetentionSteps: RetentionStore {
 extension RetentionSteps {
     /// The rows of a deleted incident, in the order they go (each step's rows in transactions
     /// of their own): rows that read from others first, a timeline line may read its signal's
-    /// title, a signal its alert's fingerprint; the transitions of its alerts while the alerts
-    /// that find them are there.
+    /// title, a signal its alert's fingerprint; the timeline lines and transitions of its
+    /// alerts while the alerts that find them are there.
     package static var rowsOfAnIncident: [IncidentRows] {
-        [IncidentRows("timeline", \.timelineEntries), IncidentRows("signals", \.signals),
+        [IncidentRows("timeline", \.timelineEntries, foundBy: .itsAlerts), IncidentRows("timeline", \.timelineEntries, foundBy: .incidentAlone),
+         IncidentRows("signals", \.signals),
          IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts),
          IncidentRows("notifications", \.notifications), IncidentRows("transitions", \.transitions, foundBy: .incidentAlone)]
     }
@@ -54,10 +55,11 @@ package struct IncidentRows: Sendable {
     package enum Lookup: Sendable {
         /// By the table's `incident_id` (each such table has an index by incident).
         case incident
-        /// Rows of the incident itself, no alert's: `alert_id IS NULL` (transitions, v16).
+        /// Rows of the incident itself, no alert's: `alert_id IS NULL` (transitions, v16;
+        /// timeline, v17).
         case incidentAlone
         /// Rows of the incident's alerts, by `alert_id` through `alerts_by_incident`
-        /// (transitions, v16: an alert stays in the incident it was made in).
+        /// (transitions, v16; timeline, v17: an alert stays in the incident it was made in).
         case itsAlerts
     }
 

@@ -125,9 +125,20 @@ extension SQLiteStore {
 
     public func timeline(incidentID: Int64) async throws -> [StoredTimelineEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(RowDecoding.timelineColumns) FROM timeline WHERE incident_id = ? ORDER BY at, id", arguments: [incidentID]).map(RowDecoding.timeline)
+            try Row.fetchAll(db, sql: Self.timelineOfAnIncident, arguments: [incidentID]).map(RowDecoding.timeline)
         }
     }
+
+    /// The timeline of incident `?1`: its own lines by `timeline_of_incidents`, its alerts'
+    /// through `alerts_by_incident` and `timeline_of_alerts` (v17: an alert stays in the incident
+    /// it was made in, and its lines are of that incident).
+    static let timelineOfAnIncident = """
+        SELECT \(RowDecoding.timelineColumns) FROM timeline WHERE incident_id = ?1 AND alert_id IS NULL
+        UNION ALL
+        SELECT \(RowDecoding.timelineColumns) FROM alerts CROSS JOIN timeline ON timeline.alert_id = alerts.id
+        WHERE alerts.incident_id = ?1 AND timeline.alert_id IS NOT NULL AND timeline.incident_id = ?1
+        ORDER BY at, id
+        """
 
     public func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in

@@ -208,7 +208,8 @@ struct RetentionTests {
     }
 
     /// Retention shares the one writer with ingest: no step may read a whole table. A
-    /// transition is found by its alert, or by its incident when it is the incident's own (v16).
+    /// transition or timeline line is found by its alert, or by its incident when it is the
+    /// incident's own (v16, v17).
     @Test func everyStepFindsAnIncidentsRowsByAnIndex() async throws {
         try await withTemporaryStore(.sqlite) { store in
             let file = try #require(store as? SQLiteStore)
@@ -222,6 +223,10 @@ struct RetentionTests {
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transitions' ORDER BY name")
             }
             #expect(indexes == ["transitions_of_alerts", "transitions_of_incidents"])
+            let timelineIndexes = try file.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'timeline' ORDER BY name")
+            }
+            #expect(timelineIndexes == ["timeline_of_alerts", "timeline_of_incidents"])
         }
     }
 
