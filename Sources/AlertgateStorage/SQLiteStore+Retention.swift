@@ -87,8 +87,8 @@ extension SQLiteStore: RetentionSteps {
         }
     }
 
-    /// Each step's rows found by an index: its table's by incident, or for transitions those
-    /// of the incident alone and those of its alerts (`IncidentRows.Lookup`).
+    /// Each step's rows found by an index: its table's by incident, or for the timeline and
+    /// transitions those of the incident alone and those of its alerts (`IncidentRows.Lookup`).
     package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
         for rows in Self.rowsOfAnIncident {
             let table = rows.table
@@ -120,7 +120,7 @@ extension SQLiteStore: RetentionSteps {
         case .incidentAlone: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 AND alert_id IS NULL LIMIT ?2"
         case .itsAlerts: """
             SELECT r.rowid FROM alerts AS a JOIN \(rows.table) AS r ON r.alert_id = a.id
-            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL LIMIT ?2
+            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL AND r.incident_id = ?1 LIMIT ?2
             """
         }
     }

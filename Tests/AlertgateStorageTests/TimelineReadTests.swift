@@ -15,12 +15,15 @@ struct TimelineReadTests {
                 made += record.signals.flatMap(\.outcome.timeline)
                 try await store.commit(StoreBatch(entries: [.ingest(record)]))
             }
-            // Two incidents whose lines interleave: each opens, gets a second alert, and the
-            // first has an acknowledgement and an alert's resolve after its alert joined.
+            // Two incidents whose lines interleave: each opens and gets a second alert; the
+            // first then has an acknowledgement and an alert's resolve, the second its sender's
+            // acknowledgement.
             try await commit(feed.record(alert("api", "HighLatency"), at: 0))
             try await commit(feed.record(alert("db", "DiskFull"), at: 5))
             try await commit(feed.record(alert("api", "ErrorRate"), at: 10))
             try await commit(feed.record(alert("db", "ReplicaLag"), at: 15))
+            // The sender acknowledges incident 2 through its first alert: a line of that alert.
+            try await commit(feed.record(alert("db", "DiskFull", status: .acknowledged), at: 18))
             let ack = try feed.correlator.apply(IncidentCommand(incidentID: 1, action: .acknowledge, by: "alice"), at: at(20))
             made += ack.timeline
             try await store.commit(StoreBatch(entries: [.outcome(ack)]))
@@ -41,6 +44,8 @@ struct TimelineReadTests {
             let first = try await store.timeline(incidentID: 1).map(\.entry.kind)
             #expect(first.firstIndex(of: .acknowledged).map { $0 > (first.firstIndex(of: .attached) ?? .max) } == true)
             #expect(first.last == .alertResolved)
+            let second = try await store.timeline(incidentID: 2)
+            #expect(second.last.map { $0.entry.kind == .acknowledged && $0.entry.alertID == 2 } == true)
         }
     }
 
