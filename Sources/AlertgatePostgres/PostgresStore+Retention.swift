@@ -39,7 +39,7 @@ extension PostgresStore: RetentionSteps {
             let found = switch rows.foundBy {
             case .incident: "SELECT ctid FROM \(table) WHERE incident_id = $1 LIMIT $2"
             case .incidentAlone: "SELECT ctid FROM \(table) WHERE incident_id = $1 AND alert_id IS NULL LIMIT $2"
-            case .itsAlerts: "SELECT r.ctid FROM alerts a JOIN \(table) r ON r.alert_id = a.id WHERE a.incident_id = $1 AND r.alert_id IS NOT NULL AND r.incident_id = $1 LIMIT $2"
+            case .itsAlerts: "SELECT r.ctid FROM alerts a JOIN \(table) r ON r.alert_id = a.id WHERE a.incident_id = $1 AND r.alert_id IS NOT NULL LIMIT $2"
             }
             var bindings = PostgresBindings()
             bindings.append(id)

@@ -58,9 +58,10 @@ package struct IncidentRows: Sendable {
         /// Rows of the incident itself, no alert's: `alert_id IS NULL` (transitions, v16;
         /// timeline, v17).
         case incidentAlone
-        /// Rows of the incident's alerts, by `alert_id` through `alerts_by_incident`, that are
-        /// the incident's too (transitions, v16; timeline, v17: an alert stays in the incident
-        /// it was made in, and so do its rows; the incident's timeline reads the same).
+        /// Rows of the incident's alerts, by `alert_id` through `alerts_by_incident`
+        /// (transitions, v16; timeline, v17: an alert stays in the incident it was made in, and
+        /// so do its rows). Whatever incident a row names, it goes with its alert: none is left
+        /// behind pointing at an alert that is gone.
         case itsAlerts
     }
 

@@ -120,7 +120,7 @@ extension SQLiteStore: RetentionSteps {
         case .incidentAlone: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 AND alert_id IS NULL LIMIT ?2"
         case .itsAlerts: """
             SELECT r.rowid FROM alerts AS a JOIN \(rows.table) AS r ON r.alert_id = a.id
-            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL AND r.incident_id = ?1 LIMIT ?2
+            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL LIMIT ?2
             """
         }
     }
