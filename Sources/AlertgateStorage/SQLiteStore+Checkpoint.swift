@@ -186,7 +186,8 @@ extension SQLiteStore {
 extension Database {
     /// Syncs the database file through SQLite's own handle of it (`xSync`, as its checkpoints
     /// do). Not through a descriptor opened for the purpose: closing that would drop every
-    /// POSIX lock this process holds on the file, SQLite's included.
+    /// POSIX lock this process holds on the file, SQLite's included. A database with no file
+    /// (in memory) has nothing to sync.
     func syncDatabaseFile() throws {
         var file: UnsafeMutablePointer<sqlite3_file>?
         guard sqlite3_file_control(sqliteConnection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,

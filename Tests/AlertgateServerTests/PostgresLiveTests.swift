@@ -17,7 +17,7 @@ import Testing
         let clock = ManualClock(try #require(RFC3339.parse("2026-11-29T05:02:40.891Z")))
         let json = ["Content-Type": "application/json"]
         let (standbys, standbyWaits) = AsyncStream.makeStream(of: Void.self)
-        let standbyOpened = OpenedFlag()
+        let standbyOpened = TestFlag()
         let (incidentID, standby) = try await withRunningGateway(clock: clock, configure: { $0.storage.url = url }) { gateway in
             #expect(gateway.gateway.store is PostgresStore)
             let client = gateway.client
@@ -51,13 +51,13 @@ import Testing
             let config = standbyConfig
             let standby = Task {
                 let opened = try await Gateway.open(config: config, onStandby: { standbyWaits.yield() })
-                standbyOpened.value.store(true, ordering: .sequentiallyConsistent)
+                standbyOpened.set()
                 return opened
             }
             var waits = standbys.makeAsyncIterator()
             _ = await waits.next()
             #expect(try await client.get("/api/v1/incidents/\(id)").status == 200)
-            let opened = standbyOpened.value.load(ordering: .sequentiallyConsistent)
+            let opened = standbyOpened.isSet
             #expect(!opened, "the standby does not open while this gateway holds the lock")
             return (id, standby)
         }
@@ -133,9 +133,4 @@ import Testing
         #expect((repeatPage.json["results"] as? [[String: Any]])?.first?["incident_id"] as? Int == 21)
         #expect(try await second.terminate() == 0)
     }
-}
-
-/// Set once the standby's `Gateway.open` has returned.
-private final class OpenedFlag: Sendable {
-    let value = Atomic<Bool>(false)
 }

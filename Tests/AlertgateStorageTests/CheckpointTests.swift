@@ -1,7 +1,7 @@
 import AlertgateCore
+import AlertgateTesting
 import Foundation
 @testable import AlertgateStorage
-import Synchronization
 import Testing
 
 @Suite("WAL checkpoints off the writer: PASSIVE past the bound, TRUNCATE when quiet")
@@ -138,7 +138,7 @@ struct CheckpointTests {
             var feed = Feed()
             let n = try await fillPastTheRestartSize(store, feed: &feed)
             // A task commits on while the checkpointer copies ~64 MiB.
-            let stop = StopFlag()
+            let stop = TestFlag()
             defer { stop.set() }
             let feeder = Task { [feed] in
                 var feed = feed
@@ -192,11 +192,4 @@ struct CheckpointTests {
             return fields.count >= 6 && fields[1] == "POSIX" && fields[4] == pid && fields[5].split(separator: ":").last == "\(inode)"
         }
     }
-}
-
-/// Tells a feeding task to stop.
-private final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-    func set() { flag.store(true, ordering: .relaxed) }
 }
