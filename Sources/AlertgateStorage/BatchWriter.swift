@@ -87,10 +87,11 @@ struct BatchWriter {
             }
         }
 
+        // Incidents before alerts: a new alert's row lists itself in its incident's (v18).
+        try writeIncidents(incidents.sorted(by: { $0.id }))
         let changedAlerts = alerts.sorted(by: { $0.id })
         try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs)
         try writeRuns(runs, exceptOpenRunsOf: changedAlerts)
-        try writeIncidents(incidents.sorted(by: { $0.id }))
         try writeTimeline(timeline, textIsSignalTitle: textIsSignalTitle)
         try writeTransitions(transitions)
         return observers

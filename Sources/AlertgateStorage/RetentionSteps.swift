@@ -22,7 +22,7 @@ extension RetentionSteps {
     package static var rowsOfAnIncident: [IncidentRows] {
         [IncidentRows("timeline", \.timelineEntries, foundBy: .itsAlerts), IncidentRows("timeline", \.timelineEntries, foundBy: .incidentAlone),
          IncidentRows("signals", \.signals),
-         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts),
+         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts, foundBy: .theIncidentsAlerts),
          IncidentRows("notifications", \.notifications), IncidentRows("transitions", \.transitions, foundBy: .incidentAlone)]
     }
 
@@ -58,11 +58,14 @@ package struct IncidentRows: Sendable {
         /// Rows of the incident itself, no alert's: `alert_id IS NULL` (transitions, v16;
         /// timeline, v17).
         case incidentAlone
-        /// Rows of the incident's alerts, by `alert_id` through `alerts_by_incident`
+        /// Rows of the incident's alerts, by `alert_id` through the incident's alerts
         /// (transitions, v16; timeline, v17: an alert stays in the incident it was made in, and
         /// so do its rows). Whatever incident a row names, it goes with its alert: none is left
         /// behind pointing at an alert that is gone.
         case itsAlerts
+        /// The incident's alerts themselves: SQLite lists them in the incident's row and
+        /// `incident_alerts` (v18), PostgreSQL finds them by `alerts_by_incident`.
+        case theIncidentsAlerts
     }
 
     package let table: String

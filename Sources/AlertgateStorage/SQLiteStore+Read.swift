@@ -54,7 +54,9 @@ extension SQLiteStore {
 
     public func alerts(incidentID: Int64) async throws -> [AlertState] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE incident_id = ? ORDER BY id", arguments: [incidentID]).map(RowDecoding.alert)
+            try Row.fetchAll(db, sql: """
+                SELECT alerts.* FROM (\(Self.alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id ORDER BY alerts.id
+                """, arguments: [incidentID]).map(RowDecoding.alert)
         }
     }
 
@@ -129,14 +131,24 @@ extension SQLiteStore {
         }
     }
 
+    /// The ids of incident `?1`'s alerts, in no order (v18): those filed in `incident_alerts`, and
+    /// the newest, listed in the incident's row.
+    static let alertIDsOfAnIncident = """
+        SELECT filed.value AS id FROM incident_alerts CROSS JOIN json_each(incident_alerts.alert_ids) AS filed
+        WHERE incident_alerts.incident_id = ?1
+        UNION ALL
+        SELECT open.value FROM incidents CROSS JOIN json_each('[' || incidents.open_alert_ids || ']') AS open
+        WHERE incidents.id = ?1 AND incidents.open_alert_ids IS NOT NULL
+        """
+
     /// The timeline of incident `?1`: its own lines by `timeline_of_incidents`, its alerts'
-    /// through `alerts_by_incident` and `timeline_of_alerts` (v17: an alert stays in the incident
-    /// it was made in, and its lines are of that incident).
+    /// by their ids (`alertIDsOfAnIncident`) and `timeline_of_alerts` (v17: an alert stays in
+    /// the incident it was made in, and its lines are of that incident).
     static let timelineOfAnIncident = """
         SELECT \(RowDecoding.timelineColumns) FROM timeline WHERE incident_id = ?1 AND alert_id IS NULL
         UNION ALL
-        SELECT \(RowDecoding.timelineColumns) FROM alerts CROSS JOIN timeline ON timeline.alert_id = alerts.id
-        WHERE alerts.incident_id = ?1 AND timeline.alert_id IS NOT NULL AND timeline.incident_id = ?1
+        SELECT \(RowDecoding.timelineColumns) FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN timeline ON timeline.alert_id = its.id
+        WHERE timeline.alert_id IS NOT NULL AND timeline.incident_id = ?1
         ORDER BY at, id
         """
 

@@ -119,9 +119,10 @@ extension SQLiteStore: RetentionSteps {
         case .incident: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 LIMIT ?2"
         case .incidentAlone: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 AND alert_id IS NULL LIMIT ?2"
         case .itsAlerts: """
-            SELECT r.rowid FROM alerts AS a JOIN \(rows.table) AS r ON r.alert_id = a.id
-            WHERE a.incident_id = ?1 AND r.alert_id IS NOT NULL LIMIT ?2
+            SELECT r.rowid FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN \(rows.table) AS r ON r.alert_id = its.id
+            WHERE r.alert_id IS NOT NULL LIMIT ?2
             """
+        case .theIncidentsAlerts: "SELECT alerts.rowid FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id LIMIT ?2"
         }
     }
 
@@ -129,9 +130,9 @@ extension SQLiteStore: RetentionSteps {
     /// close resolves them; this only guards the correlator's state, which holds firing alerts).
     private static func mayDelete(incident id: Int64, closedBefore before: Timestamp, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ? AND status = ? AND closed_at < ?)
-               AND NOT EXISTS (SELECT 1 FROM alerts WHERE incident_id = ? AND status = ?)
-            """, arguments: [id, IncidentStatus.closed.code, before.milliseconds, id, AlertStatus.firing.code]) ?? false
+            SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ?1 AND status = ?2 AND closed_at < ?3)
+               AND NOT EXISTS (SELECT 1 FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id WHERE alerts.status = ?4)
+            """, arguments: [id, IncidentStatus.closed.code, before.milliseconds, AlertStatus.firing.code]) ?? false
     }
 
     // MARK: - Signals of no incident

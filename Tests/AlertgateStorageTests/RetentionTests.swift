@@ -217,7 +217,9 @@ struct RetentionTests {
                 let plan = try file.pool.read { db in
                     try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.rowIDs(of: rows), arguments: [1, 10]).map { $0["detail"] as String }
                 }
-                #expect(!plan.isEmpty && plan.allSatisfy { $0.hasPrefix("SEARCH") }, "\(rows.table), \(rows.foundBy): \(plan)")
+                // Only an incident's list of alerts (v18) is scanned, by `json_each`.
+                #expect(plan.contains { $0.hasPrefix("SEARCH") } && plan.allSatisfy { !$0.hasPrefix("SCAN") || $0.contains("VIRTUAL TABLE") },
+                        "\(rows.table), \(rows.foundBy): \(plan)")
             }
             let indexes = try file.pool.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transitions' ORDER BY name")
