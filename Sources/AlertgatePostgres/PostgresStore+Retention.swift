@@ -37,7 +37,7 @@ extension PostgresStore: RetentionSteps {
             let table = rows.table
             // The same lookups as SQLite's, each by an index.
             let found = switch rows.foundBy {
-            case .incident, .theIncidentsAlerts: "SELECT ctid FROM \(table) WHERE incident_id = $1 LIMIT $2"
+            case .incident, .listed: "SELECT ctid FROM \(table) WHERE incident_id = $1 LIMIT $2"
             case .incidentAlone: "SELECT ctid FROM \(table) WHERE incident_id = $1 AND alert_id IS NULL LIMIT $2"
             case .itsAlerts: "SELECT r.ctid FROM alerts a JOIN \(table) r ON r.alert_id = a.id WHERE a.incident_id = $1 AND r.alert_id IS NOT NULL LIMIT $2"
             }

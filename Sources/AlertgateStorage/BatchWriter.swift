@@ -25,6 +25,8 @@ struct BatchWriter {
         var textIsSignalTitle = Set<Int>()
         var transitions: [Transition] = []
         var runs = FoldedRuns()
+        // The ids of the alerts and signals inserted, by incident, for its lists (v18).
+        var listed = IncidentListAdditions()
         // The correlator hands out alert ids in ascending order: one past the largest stored id
         // starts the alerts this batch creates.
         let firstNewAlertID = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM alerts")) ?? 0) + 1
@@ -77,6 +79,9 @@ struct BatchWriter {
                         continue
                     }
                     guard try insert(placed, payloadID: payloadID, firstTitles: firstTitles, into: insertSignal, changes: insertChange) else { continue }
+                    if let incident = placed.pointee.outcome.incidentID, let signal = placed.pointee.outcome.signalID {
+                        listed.add(signal: signal, to: incident)
+                    }
                     for line in firstLine..<timeline.count
                     where timeline[line].signalID == placed.pointee.outcome.signalID
                         && timeline[line].incidentID == placed.pointee.outcome.incidentID
@@ -87,11 +92,10 @@ struct BatchWriter {
             }
         }
 
-        // Incidents before alerts: a new alert's row lists itself in its incident's (v18).
-        try writeIncidents(incidents.sorted(by: { $0.id }))
         let changedAlerts = alerts.sorted(by: { $0.id })
-        try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs)
+        try writeAlerts(changedAlerts, firstNewID: firstNewAlertID, firstTitles: firstTitles, runs: runs, listing: &listed)
         try writeRuns(runs, exceptOpenRunsOf: changedAlerts)
+        try writeIncidents(incidents.sorted(by: { $0.id }), listing: listed)
         try writeTimeline(timeline, textIsSignalTitle: textIsSignalTitle)
         try writeTransitions(transitions)
         return observers
@@ -206,7 +210,9 @@ struct BatchWriter {
     /// `runs` is added to what the row holds when the run is the same, or starts it afresh.
     /// When the open run changes, the trigger `alerts_run_closes` moves the one that ended into
     /// `alert_runs`.
-    private func writeAlerts(_ alerts: [AlertChange], firstNewID: Int64, firstTitles: [Int64: String], runs: FoldedRuns) throws {
+    private func writeAlerts(
+        _ alerts: [AlertChange], firstNewID: Int64, firstTitles: [Int64: String], runs: FoldedRuns, listing listed: inout IncidentListAdditions
+    ) throws {
         guard !alerts.isEmpty else { return }
         let insertAlert = try db.cachedStatement(sql: """
             INSERT INTO alerts (id, fingerprint, incident_id, status, kind, service, title, severity, labels,
@@ -264,6 +270,7 @@ struct BatchWriter {
                 row.bind(latestTitle == title ? nil : latestTitle)
                 bind(openRun, into: &row)
                 try row.execute()
+                listed.add(alert: alert.pointee.id, to: alert.pointee.incidentID)
             }
         }
     }
@@ -351,22 +358,30 @@ struct BatchWriter {
     /// whose column an UPDATE sets, equal or not, and most batches only add to an incident, so
     /// naming `status` in the upsert wrote a page of `incidents_by_status` to the WAL in nearly
     /// every commit for nothing.
-    private func writeIncidents(_ incidents: [IncidentState]) throws {
+    ///
+    /// The ids of the alerts and signals the batch inserted are appended to their incident's
+    /// lists (`IncidentList`, v18) in the same upsert, or, for an incident the batch did not
+    /// change (never expected: a new alert or signal changes its incident's counts), by an
+    /// update of its own. A new incident's lists are filed at its next update.
+    private func writeIncidents(_ incidents: [IncidentState], listing listed: IncidentListAdditions) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
                                    opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
                                    signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until,
-                                   labels, escalation_step, escalated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   labels, escalation_step, escalated_at, open_alert_ids, open_signal_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET title = excluded.title, severity = excluded.severity,
                 type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
                 acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
                 last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
                 report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand,
                 oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until,
-                escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at
+                escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at,
+                \(IncidentListAdditions.appending("open_alert_ids", "excluded.open_alert_ids")),
+                \(IncidentListAdditions.appending("open_signal_ids", "excluded.open_signal_ids"))
             """)
         let changeStatus = try db.cachedStatement(sql: "UPDATE incidents SET status = ?2 WHERE id = ?1 AND status <> ?2")
+        var unchanged = listed
         for incident in incidents {
             var row = StatementBinder(upsertIncident)
             row.bind(incident.id)
@@ -394,11 +409,27 @@ struct BatchWriter {
             row.bind(JSONText.encode(incident.labels))
             row.bind(incident.escalationStep)
             row.bind(incident.escalatedAt?.milliseconds)
+            let additions = unchanged.remove(incident.id)
+            row.bind(additions.alerts)
+            row.bind(additions.signals)
             try row.execute()
             var status = StatementBinder(changeStatus)
             status.bind(incident.id)
             status.bind(incident.status.code)
             try status.execute()
+        }
+        guard !unchanged.isEmpty else { return }
+        let appendToLists = try db.cachedStatement(sql: """
+            UPDATE incidents SET \(IncidentListAdditions.appending("open_alert_ids", "?2")), \(IncidentListAdditions.appending("open_signal_ids", "?3"))
+            WHERE id = ?1
+            """)
+        for incident in unchanged.incidents {
+            let additions = unchanged.remove(incident)
+            var row = StatementBinder(appendToLists)
+            row.bind(incident)
+            row.bind(additions.alerts)
+            row.bind(additions.signals)
+            try row.execute()
         }
     }
 }

@@ -417,47 +417,63 @@ enum Migrations {
                 CREATE INDEX timeline_of_alerts ON timeline(alert_id, id) WHERE alert_id IS NOT NULL;
                 """)
         }
-        migrator.registerMigration("v18-incident-alerts") { db in
-            // A new alert's entry in `alerts_by_incident` landed on its incident's leaf: after
-            // v17, a third of the pages a commit of one alert per POST wrote. An incident's alerts
-            // are now listed in its own row, whose page that commit writes anyway (its counts
-            // change): the ids of its newest alerts in `open_alert_ids` ("12,15"), filed as one
-            // row of `incident_alerts` (a JSON array) once the list reaches 240 characters, 30 to
-            // 60 ids to a page write of that table. Triggers keep both in step with `alerts` and
-            // `incidents`, whoever writes them (the batch writer, which writes an alert's
-            // incident before it; retention's delete). An alert never moves to another incident
-            // (v16). `SQLiteStore.alertIDsOfAnIncident` reads the two. One alert per POST over 64
-            // connections, three rounds alternating with v17: 13,325 → 13,833 requests/s, wrk's
-            // p99 9.84 → 9.46 ms, the means; the WAL's frames in a run's last 20 commits 1,023 →
-            // 648 (BENCHMARKS.md, the notes of the first run with v18). The alerts a file
-            // already holds are filed 32 to a row; `CAST` of a list reads its first id.
+        migrator.registerMigration("v18-incident-lists") { db in
+            // After v17, two thirds of the pages a commit of one alert per POST wrote were leaves
+            // of `alerts_by_incident` and `signals_by_incident`: each new alert's and signal's
+            // entry landed on its incident's leaf, a page per incident the commit touched. An
+            // incident's alerts and signals are now listed in its own row, which that commit
+            // writes anyway (`IncidentList`): the newest ids as text, filed by the trigger
+            // `incident_lists_filed` as one row of `incident_alerts` or `incident_signals` (a JSON
+            // array) once the text reaches 240 characters. The rows a file already holds are filed
+            // 32 to a piece; `CAST` of a list reads its first id. One alert per POST over 64
+            // connections, three rounds alternating with v17: 13,356 → 14,925 requests/s, wrk's
+            // p99 9.07 → 7.80 ms, the means; the WAL's frames in a run's last 20 commits 1,023 →
+            // 396 (BENCHMARKS.md, the notes of the first run with v18).
             try db.execute(sql: """
                 ALTER TABLE incidents ADD COLUMN open_alert_ids TEXT;
+                ALTER TABLE incidents ADD COLUMN open_signal_ids TEXT;
                 CREATE TABLE incident_alerts (
                     incident_id INTEGER NOT NULL,
                     first_alert_id INTEGER NOT NULL,
                     alert_ids TEXT NOT NULL,
                     PRIMARY KEY (incident_id, first_alert_id)
                 ) STRICT, WITHOUT ROWID;
+                CREATE TABLE incident_signals (
+                    incident_id INTEGER NOT NULL,
+                    first_signal_id INTEGER NOT NULL,
+                    signal_ids TEXT NOT NULL,
+                    PRIMARY KEY (incident_id, first_signal_id)
+                ) STRICT, WITHOUT ROWID;
                 INSERT INTO incident_alerts (incident_id, first_alert_id, alert_ids)
                     SELECT incident_id, min(id), '[' || group_concat(id) || ']' FROM (
-                        SELECT incident_id, id, (row_number() OVER (PARTITION BY incident_id ORDER BY id) - 1) / 32 AS part
+                        SELECT incident_id, id, (row_number() OVER (PARTITION BY incident_id ORDER BY id) - 1) / 32 AS piece
                         FROM alerts ORDER BY incident_id, id)
-                    GROUP BY incident_id, part;
-                CREATE TRIGGER incident_alerts_on_insert AFTER INSERT ON alerts
-                BEGIN
-                    UPDATE incidents SET open_alert_ids = coalesce(open_alert_ids || ',', '') || new.id WHERE id = new.incident_id;
-                END;
-                CREATE TRIGGER incident_alerts_filed AFTER UPDATE OF open_alert_ids ON incidents
-                WHEN length(new.open_alert_ids) >= 240
+                    GROUP BY incident_id, piece;
+                INSERT INTO incident_signals (incident_id, first_signal_id, signal_ids)
+                    SELECT incident_id, min(id), '[' || group_concat(id) || ']' FROM (
+                        SELECT incident_id, id, (row_number() OVER (PARTITION BY incident_id ORDER BY id) - 1) / 32 AS piece
+                        FROM signals WHERE incident_id IS NOT NULL ORDER BY incident_id, id)
+                    GROUP BY incident_id, piece;
+                CREATE TRIGGER incident_lists_filed AFTER UPDATE OF open_alert_ids, open_signal_ids ON incidents
+                WHEN length(new.open_alert_ids) >= 240 OR length(new.open_signal_ids) >= 240
                 BEGIN
                     INSERT INTO incident_alerts (incident_id, first_alert_id, alert_ids)
-                        VALUES (new.id, CAST(new.open_alert_ids AS INTEGER), '[' || new.open_alert_ids || ']');
-                    UPDATE incidents SET open_alert_ids = NULL WHERE id = new.id;
+                        SELECT new.id, CAST(new.open_alert_ids AS INTEGER), '[' || new.open_alert_ids || ']'
+                        WHERE length(new.open_alert_ids) >= 240;
+                    INSERT INTO incident_signals (incident_id, first_signal_id, signal_ids)
+                        SELECT new.id, CAST(new.open_signal_ids AS INTEGER), '[' || new.open_signal_ids || ']'
+                        WHERE length(new.open_signal_ids) >= 240;
+                    UPDATE incidents SET open_alert_ids = iif(length(open_alert_ids) >= 240, NULL, open_alert_ids),
+                                         open_signal_ids = iif(length(open_signal_ids) >= 240, NULL, open_signal_ids)
+                    WHERE id = new.id;
                 END;
-                CREATE TRIGGER incident_alerts_on_delete AFTER DELETE ON incidents
-                BEGIN DELETE FROM incident_alerts WHERE incident_id = old.id; END;
+                CREATE TRIGGER incident_lists_on_delete AFTER DELETE ON incidents
+                BEGIN
+                    DELETE FROM incident_alerts WHERE incident_id = old.id;
+                    DELETE FROM incident_signals WHERE incident_id = old.id;
+                END;
                 DROP INDEX alerts_by_incident;
+                DROP INDEX signals_by_incident;
                 """)
         }
         return migrator

@@ -21,8 +21,8 @@ extension RetentionSteps {
     /// alerts while the alerts that find them are there.
     package static var rowsOfAnIncident: [IncidentRows] {
         [IncidentRows("timeline", \.timelineEntries, foundBy: .itsAlerts), IncidentRows("timeline", \.timelineEntries, foundBy: .incidentAlone),
-         IncidentRows("signals", \.signals),
-         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts, foundBy: .theIncidentsAlerts),
+         IncidentRows("signals", \.signals, foundBy: .listed),
+         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts, foundBy: .listed),
          IncidentRows("notifications", \.notifications), IncidentRows("transitions", \.transitions, foundBy: .incidentAlone)]
     }
 
@@ -63,9 +63,9 @@ package struct IncidentRows: Sendable {
         /// so do its rows). Whatever incident a row names, it goes with its alert: none is left
         /// behind pointing at an alert that is gone.
         case itsAlerts
-        /// The incident's alerts themselves: SQLite lists them in the incident's row and
-        /// `incident_alerts` (v18), PostgreSQL finds them by `alerts_by_incident`.
-        case theIncidentsAlerts
+        /// The rows the incident lists, its alerts and its signals: SQLite reads (and deletes)
+        /// its lists a piece at a time (`IncidentList`, v18), PostgreSQL finds them by incident.
+        case listed
     }
 
     package let table: String

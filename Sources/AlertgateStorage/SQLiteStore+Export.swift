@@ -13,9 +13,9 @@ package enum PortableValue: Sendable, Equatable {
 /// what SQLite keeps compact spelled out (an alert's current title and labels as JSON, a
 /// signal's reason as JSON and its title, service and fingerprint even where its row leaves
 /// them to its alert's, a timeline line's text even where it is its signal's title). Tables
-/// and columns that a store derives (`incident_services`; `incident_alerts` and
-/// `incidents.open_alert_ids`, which PostgreSQL's `alerts_by_incident` stands for) or keeps for
-/// its own compaction (`why_templates`) are not among them.
+/// and columns that a store derives (`incident_services`; an incident's lists, `IncidentList`,
+/// for which PostgreSQL keeps its indexes by incident) or keeps for its own compaction
+/// (`why_templates`) are not among them.
 package struct PortableTable: Sendable {
     package let name: String
     package let columns: [String]

@@ -55,7 +55,7 @@ extension SQLiteStore {
     public func alerts(incidentID: Int64) async throws -> [AlertState] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT alerts.* FROM (\(Self.alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id ORDER BY alerts.id
+                SELECT alerts.* FROM (\(IncidentList.alerts.idsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id ORDER BY alerts.id
                 """, arguments: [incidentID]).map(RowDecoding.alert)
         }
     }
@@ -68,9 +68,10 @@ extension SQLiteStore {
 
     public func signals(alertID: Int64, incidentID: Int64, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
-            // By the incident index (signals have none by alert: migration v4).
+            // Through the incident's list of signals (signals have no index by alert: v4).
             try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND alert_id = ? ORDER BY id DESC LIMIT ?
+                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.idsOfAnIncident)) AS its CROSS JOIN signals ON signals.id = its.id
+                WHERE signals.alert_id = ?2 ORDER BY signals.id DESC LIMIT ?3
                 """, arguments: [incidentID, alertID, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
@@ -131,23 +132,13 @@ extension SQLiteStore {
         }
     }
 
-    /// The ids of incident `?1`'s alerts, in no order (v18): those filed in `incident_alerts`, and
-    /// the newest, listed in the incident's row.
-    static let alertIDsOfAnIncident = """
-        SELECT filed.value AS id FROM incident_alerts CROSS JOIN json_each(incident_alerts.alert_ids) AS filed
-        WHERE incident_alerts.incident_id = ?1
-        UNION ALL
-        SELECT open.value FROM incidents CROSS JOIN json_each('[' || incidents.open_alert_ids || ']') AS open
-        WHERE incidents.id = ?1 AND incidents.open_alert_ids IS NOT NULL
-        """
-
     /// The timeline of incident `?1`: its own lines by `timeline_of_incidents`, its alerts'
-    /// by their ids (`alertIDsOfAnIncident`) and `timeline_of_alerts` (v17: an alert stays in
-    /// the incident it was made in, and its lines are of that incident).
+    /// by their ids (its list, v18) and `timeline_of_alerts` (v17: an alert stays in the
+    /// incident it was made in, and its lines are of that incident).
     static let timelineOfAnIncident = """
         SELECT \(RowDecoding.timelineColumns) FROM timeline WHERE incident_id = ?1 AND alert_id IS NULL
         UNION ALL
-        SELECT \(RowDecoding.timelineColumns) FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN timeline ON timeline.alert_id = its.id
+        SELECT \(RowDecoding.timelineColumns) FROM (\(IncidentList.alerts.idsOfAnIncident)) AS its CROSS JOIN timeline ON timeline.alert_id = its.id
         WHERE timeline.alert_id IS NOT NULL AND timeline.incident_id = ?1
         ORDER BY at, id
         """
@@ -155,7 +146,8 @@ extension SQLiteStore {
     public func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.newestIDsOfAnIncident)) AS its
+                CROSS JOIN signals ON signals.id = its.id WHERE its.id < ?2 ORDER BY signals.id DESC LIMIT ?3
                 """, arguments: [incidentID, beforeID ?? Int64.max, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
@@ -168,10 +160,11 @@ extension SQLiteStore {
 
     public func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
-            // By the incident index, in id order: the first ones are found first.
+            // Without a kind, the incident's first pieces of its list hold the first ones.
             try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM signals WHERE incident_id = ? AND (? IS NULL OR kind = ?) ORDER BY id LIMIT ?
-                """, arguments: [incidentID, kind?.code, kind?.code, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
+                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.oldestIDsOfAnIncident)) AS its
+                CROSS JOIN signals ON signals.id = its.id WHERE ?2 IS NULL OR signals.kind = ?2 ORDER BY signals.id LIMIT ?3
+                """, arguments: [incidentID, kind?.code, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
         }
     }
 
@@ -179,11 +172,11 @@ extension SQLiteStore {
         guard !incidentIDs.isEmpty else { return [:] }
         let ids = JSONText.encode(incidentIDs)
         return try await pool.read { db in
-            // Each incident's first signal id from the incident index (covering), then its row; an
-            // incident without signals joins nothing and has no row.
+            // Each incident's first signal id from its list, then its row; an incident without
+            // signals joins nothing and has no row.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT ids.value AS incident_id, s.source FROM json_each(?) AS ids
-                JOIN signals AS s ON s.id = (SELECT id FROM signals WHERE incident_id = ids.value ORDER BY id LIMIT 1)
+                JOIN signals AS s ON s.id = \(IncidentList.signals.firstID(ofIncident: "ids.value"))
                 """, arguments: [ids])
             return Dictionary(try rows.map { row in (row["incident_id"] as Int64, try RowDecoding.code(SignalSource(code: row["source"]), "signals.source", row)) },
                               uniquingKeysWith: { first, _ in first })

@@ -88,21 +88,25 @@ extension SQLiteStore: RetentionSteps {
     }
 
     /// Each step's rows found by an index: its table's by incident, or for the timeline and
-    /// transitions those of the incident alone and those of its alerts (`IncidentRows.Lookup`).
+    /// transitions those of the incident alone and those of its alerts (`IncidentRows.Lookup`);
+    /// its alerts and signals by its lists, whose pieces go with their rows (`IncidentList`).
     package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
+        // A piece holds 30 to 60 ids (those an older file held, 32).
+        let pieces = max(1, batchSize / 32)
         for rows in Self.rowsOfAnIncident {
             let table = rows.table
             let found = Self.rowIDs(of: rows)
             while true {
                 guard !Task.isCancelled else { return }
-                let deleted = try await pool.write { db -> Int? in
+                let step = try await pool.write { db -> (deleted: Int, done: Bool)? in
                     guard try Self.mayDelete(incident: id, closedBefore: before, db) else { return nil }
+                    guard let found else { return try IncidentList.of(table).deleteFirstRows(of: id, pieces: pieces, db) }
                     try db.execute(sql: "DELETE FROM \(table) WHERE rowid IN (\(found))", arguments: [id, batchSize])
-                    return db.changesCount
+                    return (db.changesCount, db.changesCount < batchSize)
                 }
-                guard let deleted else { return }
-                counts[keyPath: rows.count] += deleted
-                if deleted < batchSize { break }
+                guard let step else { return }
+                counts[keyPath: rows.count] += step.deleted
+                if step.done { break }
             }
         }
         let deleted = try await pool.write { db -> Bool in
@@ -113,16 +117,17 @@ extension SQLiteStore: RetentionSteps {
         if deleted { counts.incidents += 1 }
     }
 
-    /// The query for the rowids of one step's rows of incident `?1`, at most `?2`.
-    static func rowIDs(of rows: IncidentRows) -> String {
+    /// The query for the rowids of one step's rows of incident `?1`, at most `?2`; nil for rows
+    /// the incident lists.
+    static func rowIDs(of rows: IncidentRows) -> String? {
         switch rows.foundBy {
         case .incident: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 LIMIT ?2"
         case .incidentAlone: "SELECT rowid FROM \(rows.table) WHERE incident_id = ?1 AND alert_id IS NULL LIMIT ?2"
         case .itsAlerts: """
-            SELECT r.rowid FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN \(rows.table) AS r ON r.alert_id = its.id
+            SELECT r.rowid FROM (\(IncidentList.alerts.idsOfAnIncident)) AS its CROSS JOIN \(rows.table) AS r ON r.alert_id = its.id
             WHERE r.alert_id IS NOT NULL LIMIT ?2
             """
-        case .theIncidentsAlerts: "SELECT alerts.rowid FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id LIMIT ?2"
+        case .listed: nil
         }
     }
 
@@ -131,7 +136,7 @@ extension SQLiteStore: RetentionSteps {
     private static func mayDelete(incident id: Int64, closedBefore before: Timestamp, _ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ?1 AND status = ?2 AND closed_at < ?3)
-               AND NOT EXISTS (SELECT 1 FROM (\(alertIDsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id WHERE alerts.status = ?4)
+               AND NOT EXISTS (SELECT 1 FROM (\(IncidentList.alerts.idsOfAnIncident)) AS its CROSS JOIN alerts ON alerts.id = its.id WHERE alerts.status = ?4)
             """, arguments: [id, IncidentStatus.closed.code, before.milliseconds, AlertStatus.firing.code]) ?? false
     }
 

@@ -9,7 +9,7 @@ struct MigrationsTests {
                       "v7-notifications-and-audit", "v8-incremental-vacuum", "v9-retention-indexes",
                       "v10-folded-repeats", "v11-incident-services", "v12-payload-xor-delta", "v13-compact-rows",
                       "v14-component-states", "v15-heartbeats",
-                      "v16-transitions-by-alert", "v17-timeline-by-alert", "v18-incident-alerts"]
+                      "v16-transitions-by-alert", "v17-timeline-by-alert", "v18-incident-lists"]
     /// The released versions, each kept as fixtures/schema/<name>.sqlite. When one more is
     /// released, add it here and to `released` in Sources/schema-fixtures/main.swift, then run
     /// scripts/make-schema-fixtures.

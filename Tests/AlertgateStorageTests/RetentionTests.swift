@@ -213,9 +213,11 @@ struct RetentionTests {
     @Test func everyStepFindsAnIncidentsRowsByAnIndex() async throws {
         try await withTemporaryStore(.sqlite) { store in
             let file = try #require(store as? SQLiteStore)
+            // Rows the incident lists are deleted a piece of its list at a time (`IncidentListTests`).
             for rows in SQLiteStore.rowsOfAnIncident {
+                guard let found = SQLiteStore.rowIDs(of: rows) else { continue }
                 let plan = try file.pool.read { db in
-                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.rowIDs(of: rows), arguments: [1, 10]).map { $0["detail"] as String }
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + found, arguments: [1, 10]).map { $0["detail"] as String }
                 }
                 // Only an incident's list of alerts (v18) is scanned, by `json_each`.
                 #expect(plan.contains { $0.hasPrefix("SEARCH") } && plan.allSatisfy { !$0.hasPrefix("SCAN") || $0.contains("VIRTUAL TABLE") },
