@@ -360,9 +360,10 @@ struct BatchWriter {
     /// every commit for nothing.
     ///
     /// The ids of the alerts and signals the batch inserted are appended to their incident's
-    /// lists (`IncidentList`, v18) in the same upsert, or, for an incident the batch did not
-    /// change (never expected: a new alert or signal changes its incident's counts), by an
-    /// update of its own. A new incident's lists are filed at its next update.
+    /// lists (`IncidentList`, v18) in the same upsert; for an incident the batch did not change
+    /// (an inhibited signal's, a resolve's of an alert whose incident the correlator let go), by
+    /// an update of its own. The update files a list grown long (`incident_lists_filed`); an
+    /// insert does not, so a new incident whose first batch made a list long is updated again.
     private func writeIncidents(_ incidents: [IncidentState], listing listed: IncidentListAdditions) throws {
         let upsertIncident = try db.cachedStatement(sql: """
             INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
@@ -381,7 +382,7 @@ struct BatchWriter {
                 \(IncidentListAdditions.appending("open_signal_ids", "excluded.open_signal_ids"))
             """)
         let changeStatus = try db.cachedStatement(sql: "UPDATE incidents SET status = ?2 WHERE id = ?1 AND status <> ?2")
-        var unchanged = listed
+        var leftOver = listed
         for incident in incidents {
             var row = StatementBinder(upsertIncident)
             row.bind(incident.id)
@@ -409,7 +410,7 @@ struct BatchWriter {
             row.bind(JSONText.encode(incident.labels))
             row.bind(incident.escalationStep)
             row.bind(incident.escalatedAt?.milliseconds)
-            let additions = unchanged.remove(incident.id)
+            let additions = leftOver.remove(incident.id)
             row.bind(additions.alerts)
             row.bind(additions.signals)
             try row.execute()
@@ -417,19 +418,28 @@ struct BatchWriter {
             status.bind(incident.id)
             status.bind(incident.status.code)
             try status.execute()
+            if additions.makeALongList { try appendToLists(of: incident.id, nil, nil) }
         }
-        guard !unchanged.isEmpty else { return }
-        let appendToLists = try db.cachedStatement(sql: """
+        for incident in leftOver.incidents {
+            let additions = leftOver.remove(incident)
+            try appendToLists(of: incident, additions.alerts, additions.signals)
+        }
+    }
+
+    /// Appends `alerts` and `signals` (nil: none) to incident `id`'s lists by an update, which
+    /// files a list grown long.
+    private func appendToLists(of id: Int64, _ alerts: String?, _ signals: String?) throws {
+        let append = try db.cachedStatement(sql: """
             UPDATE incidents SET \(IncidentListAdditions.appending("open_alert_ids", "?2")), \(IncidentListAdditions.appending("open_signal_ids", "?3"))
             WHERE id = ?1
             """)
-        for incident in unchanged.incidents {
-            let additions = unchanged.remove(incident)
-            var row = StatementBinder(appendToLists)
-            row.bind(incident)
-            row.bind(additions.alerts)
-            row.bind(additions.signals)
-            try row.execute()
+        var row = StatementBinder(append)
+        row.bind(id)
+        row.bind(alerts)
+        row.bind(signals)
+        try row.execute()
+        guard db.changesCount == 1 else {
+            throw StoreError.incompleteBatch("alerts or signals of incident \(id), which is neither stored nor in the batch")
         }
     }
 }

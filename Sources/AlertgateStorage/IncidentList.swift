@@ -3,19 +3,22 @@ import GRDB
 
 /// An incident's rows of one table (its alerts, its signals), listed by id rather than indexed
 /// by incident (v18). An index by incident put every new row's entry on its incident's own leaf,
-/// a page to write again per incident a commit touched; the incident's row is written in that
-/// commit anyway (its counts change).
+/// a page to write again per incident a commit touched; the incident's row is mostly written in
+/// that commit anyway (its counts change).
 ///
 /// - The newest ids are text in the incident's row (`open`, "12,15"), appended by the batch
 ///   writer (`BatchWriter.writeIncidents`).
 /// - Once that text reaches 240 characters, the trigger `incident_lists_filed` moves it into a
-///   row of `filed` (the incident, its first id, the ids as a JSON array). A list in the
-///   incident's row holds only ids above those filed, and each filed row a run of ids above the
-///   one before it.
+///   row of `filed` (the incident, its first id, the ids as a JSON array): a piece, of however
+///   many ids the text held (30 to 60 as a rule, a whole batch's when one batch added more).
 ///
 /// Rows never move to another incident (an alert stays in the incident it was made in, v16; a
 /// signal's incident is written once), so a list only grows, until retention deletes it with
-/// its incident.
+/// its incident. Signal ids ascend with every batch committed, so a signals list's pieces are
+/// runs of ascending ids, each above the one before, and the ids in the incident's row are
+/// above them all: its readers page through windows of pieces (`Window`). An alert list holds
+/// the same, but for an alert whose update found no row and that was inserted again
+/// (`BatchWriter.writeAlerts`); its readers read it whole.
 struct IncidentList: Sendable {
     /// The table whose rows are listed.
     let table: String
@@ -39,33 +42,56 @@ struct IncidentList: Sendable {
         }
     }
 
+    /// The ids in the text of list `column` of incidents `incidents` (the SQL of its row).
+    static func idsInRow(_ column: String, of incidents: String = "incidents") -> String {
+        "json_each('[' || \(incidents).\(column) || ']')"
+    }
+
     /// The ids of incident `?1`'s rows, in no order: those filed, then those in its row.
     var idsOfAnIncident: String { ids(ofPieces: "SELECT \(ids) FROM \(filed) WHERE incident_id = ?1") }
 
-    /// The ids in `pieces` (a query of `filed`'s ids column, named as the column) and those in
-    /// incident `?1`'s row.
-    func ids(ofPieces pieces: String) -> String {
+    /// The ids in `pieces` (a query of `filed`'s ids column, named as the column) and, where
+    /// `rowToo` holds, those in incident `?1`'s row.
+    func ids(ofPieces pieces: String, rowToo: String = "1") -> String {
         """
-        SELECT filed.value AS id FROM (\(pieces)) AS pieces CROSS JOIN json_each(pieces.\(ids)) AS filed
+        SELECT entry.value AS id FROM (\(pieces)) AS pieces CROSS JOIN json_each(pieces.\(ids)) AS entry
         UNION ALL
-        SELECT open.value FROM incidents CROSS JOIN json_each('[' || incidents.\(open) || ']') AS open
-        WHERE incidents.id = ?1 AND incidents.\(open) IS NOT NULL
+        SELECT entry.value FROM incidents CROSS JOIN \(Self.idsInRow(open)) AS entry
+        WHERE incidents.id = ?1 AND incidents.\(open) IS NOT NULL AND \(rowToo)
         """
     }
 
-    /// Ids of incident `?1`'s rows that may be among its `?3` newest below id `?2`: those in its
-    /// row, and the `?3` filed pieces that start below `?2`. Each of those pieces holds an id
-    /// below `?2` and every id of an older piece is below all of its, so the `?3` newest ids
-    /// below `?2` are among them.
-    var newestIDsOfAnIncident: String {
-        ids(ofPieces: "SELECT \(ids) FROM \(filed) WHERE incident_id = ?1 AND \(firstID) < ?2 ORDER BY \(firstID) DESC LIMIT ?3")
+    /// A window of incident `?1`'s list, from the newest ids down (`newest`) or the oldest up
+    /// (`oldest`): the `?3` pieces nearest beyond id `?2`, and the ids in the incident's row with
+    /// the window that reaches them. Readers keep the rows whose id lies beyond `?2` (`beyond`),
+    /// in `order`, and take the next window from `end` (NULL: none is left). Every piece of a
+    /// window holds an id beyond `?2` (newest: a piece that starts below `?2` holds its first;
+    /// oldest: every id of a piece that starts above it is), and the windows follow one another
+    /// without gaps: rows read window by window come in order, none missed or read twice.
+    struct Window {
+        /// The ids, `id`.
+        let ids: String
+        /// `id` and `?2`, compared as the window goes (`id < ?2`, `id > ?2`).
+        let beyond: String
+        /// The window's order of ids.
+        let order: String
+        /// The next window's `?2`, or NULL.
+        let end: String
     }
 
-    /// Ids of incident `?1`'s rows that may be among its `?3` oldest: its `?3` oldest pieces
-    /// (and those in its row, newer than any piece). All of them when `?2` is not NULL: a
-    /// filter on the rows (`?2`) may skip any number of ids.
-    var oldestIDsOfAnIncident: String {
-        ids(ofPieces: "SELECT \(ids) FROM \(filed) WHERE incident_id = ?1 ORDER BY \(firstID) LIMIT CASE WHEN ?2 IS NULL THEN ?3 ELSE -1 END")
+    var newest: Window {
+        let pieces = "SELECT \(firstID), \(ids) FROM \(filed) WHERE incident_id = ?1 AND \(firstID) < ?2 ORDER BY \(firstID) DESC LIMIT ?3"
+        // The ids in the row are above every piece's: they come with the first window, and
+        // `beyond` drops them from the next ones.
+        return Window(ids: ids(ofPieces: pieces), beyond: "< ?2", order: "DESC", end: "SELECT min(\(firstID)) FROM (\(pieces))")
+    }
+
+    var oldest: Window {
+        let pieces = "SELECT \(firstID), \(ids) FROM \(filed) WHERE incident_id = ?1 AND \(firstID) > ?2 ORDER BY \(firstID) LIMIT ?3"
+        // More pieces beyond this window's: then the ids in the row wait for a later one.
+        let more = "EXISTS (SELECT 1 FROM \(filed) WHERE incident_id = ?1 AND \(firstID) > ?2 ORDER BY \(firstID) LIMIT 1 OFFSET ?3)"
+        return Window(ids: ids(ofPieces: pieces, rowToo: "NOT \(more)"), beyond: "> ?2", order: "",
+                      end: "SELECT max(\(firstID)) FROM (\(pieces)) WHERE \(more)")
     }
 
     /// The first id of the incident that SQL expression `incident` names: that of its first
@@ -87,7 +113,7 @@ struct IncidentList: Sendable {
         if let last = firsts.last {
             try db.execute(sql: """
                 DELETE FROM \(table) WHERE id IN (
-                    SELECT filed.value FROM \(filed) CROSS JOIN json_each(\(filed).\(ids)) AS filed
+                    SELECT entry.value FROM \(filed) CROSS JOIN json_each(\(filed).\(ids)) AS entry
                     WHERE \(filed).incident_id = ?1 AND \(filed).\(firstID) <= ?2)
                 """, arguments: [id, last])
             let deleted = db.changesCount
@@ -95,8 +121,7 @@ struct IncidentList: Sendable {
             return (deleted, false)
         }
         try db.execute(sql: """
-            DELETE FROM \(table) WHERE id IN (
-                SELECT open.value FROM incidents CROSS JOIN json_each('[' || incidents.\(open) || ']') AS open WHERE incidents.id = ?)
+            DELETE FROM \(table) WHERE id IN (SELECT entry.value FROM incidents CROSS JOIN \(Self.idsInRow(open)) AS entry WHERE incidents.id = ?)
             """, arguments: [id])
         let deleted = db.changesCount
         try db.execute(sql: "UPDATE incidents SET \(open) = NULL WHERE id = ?", arguments: [id])
@@ -109,7 +134,6 @@ struct IncidentList: Sendable {
 struct IncidentListAdditions {
     private var byIncident: [Int64: (alerts: [Int64], signals: [Int64])] = [:]
 
-    var isEmpty: Bool { byIncident.isEmpty }
     var incidents: [Int64] { byIncident.keys.sorted() }
 
     mutating func add(alert id: Int64, to incident: Int64) {
@@ -120,11 +144,21 @@ struct IncidentListAdditions {
         byIncident[incident, default: ([], [])].signals.append(id)
     }
 
-    /// Incident `incident`'s additions as text (nil: none), taken out.
-    mutating func remove(_ incident: Int64) -> (alerts: String?, signals: String?) {
-        guard let ids = byIncident.removeValue(forKey: incident) else { return (nil, nil) }
+    /// One incident's additions, as the text its lists take (nil: none).
+    struct Text {
+        let alerts: String?
+        let signals: String?
+
+        /// Whether either is as long as the filing trigger's bound (v18's `incident_lists_filed`)
+        /// on its own: the list it goes into is then long enough to be filed.
+        var makeALongList: Bool { max(alerts?.utf8.count ?? 0, signals?.utf8.count ?? 0) >= 240 }
+    }
+
+    /// Incident `incident`'s additions, taken out.
+    mutating func remove(_ incident: Int64) -> Text {
+        guard let ids = byIncident.removeValue(forKey: incident) else { return Text(alerts: nil, signals: nil) }
         func text(_ ids: [Int64]) -> String? { ids.isEmpty ? nil : ids.sorted().map(String.init).joined(separator: ",") }
-        return (text(ids.alerts), text(ids.signals))
+        return Text(alerts: text(ids.alerts), signals: text(ids.signals))
     }
 
     /// The SQL that sets list `column` to itself followed by the ids `value` (NULL: none).

@@ -69,10 +69,7 @@ extension SQLiteStore {
     public func signals(alertID: Int64, incidentID: Int64, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
             // Through the incident's list of signals (signals have no index by alert: v4).
-            try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.idsOfAnIncident)) AS its CROSS JOIN signals ON signals.id = its.id
-                WHERE signals.alert_id = ?2 ORDER BY signals.id DESC LIMIT ?3
-                """, arguments: [incidentID, alertID, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
+            try signals(of: incidentID, IncidentList.signals.newest, beyond: .max, where: "signals.alert_id = ?4", alertID, limit: limit, db)
         }
     }
 
@@ -145,11 +142,41 @@ extension SQLiteStore {
 
     public func signals(incidentID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.newestIDsOfAnIncident)) AS its
-                CROSS JOIN signals ON signals.id = its.id WHERE its.id < ?2 ORDER BY signals.id DESC LIMIT ?3
-                """, arguments: [incidentID, beforeID ?? Int64.max, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
+            try signals(of: incidentID, IncidentList.signals.newest, beyond: beforeID ?? .max, limit: limit, db)
         }
+    }
+
+    /// Incident `incidentID`'s first `limit` signals beyond id `bound` in the order of `window`
+    /// that `condition` keeps (SQL on `signals`, given `value` as `?4`; nil: all), a window of
+    /// its list at a time, so that reading stops once `limit` are found. The ids are chosen
+    /// first; only the page's rows are read whole.
+    private func signals(
+        of incidentID: Int64, _ window: IncidentList.Window, beyond bound: Int64, where condition: String? = nil,
+        _ value: (any DatabaseValueConvertible)? = nil, limit: Int, _ db: Database
+    ) throws -> [StoredSignal] {
+        // A piece holds 30 to 60 ids as a rule: a page without a condition is one window.
+        let pieces = condition == nil ? limit / 16 + 1 : 16
+        let ids = if let condition {
+            """
+            SELECT signals.id AS id FROM (\(window.ids)) AS its CROSS JOIN signals ON signals.id = its.id
+            WHERE its.id \(window.beyond) AND (\(condition)) ORDER BY signals.id \(window.order) LIMIT ?5
+            """
+        } else {
+            "SELECT its.id AS id FROM (\(window.ids)) AS its WHERE its.id \(window.beyond) ORDER BY its.id \(window.order) LIMIT ?5"
+        }
+        let read = """
+            SELECT \(RowDecoding.signalColumns) FROM (\(ids)) AS page CROSS JOIN signals ON signals.id = page.id
+            ORDER BY signals.id \(window.order)
+            """
+        var found: [StoredSignal] = []
+        var bound = bound
+        while found.count < limit {
+            found += try Row.fetchAll(db, sql: read, arguments: [incidentID, bound, pieces, value, limit - found.count])
+                .map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
+            guard found.count < limit, let next = try Int64.fetchOne(db, sql: window.end, arguments: [incidentID, bound, pieces]) else { break }
+            bound = next
+        }
+        return found
     }
 
     public func signal(id: Int64) async throws -> StoredSignal? {
@@ -160,11 +187,11 @@ extension SQLiteStore {
 
     public func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
-            // Without a kind, the incident's first pieces of its list hold the first ones.
-            try Row.fetchAll(db, sql: """
-                SELECT \(RowDecoding.signalColumns) FROM (\(IncidentList.signals.oldestIDsOfAnIncident)) AS its
-                CROSS JOIN signals ON signals.id = its.id WHERE ?2 IS NULL OR signals.kind = ?2 ORDER BY signals.id LIMIT ?3
-                """, arguments: [incidentID, kind?.code, limit]).map { try RowDecoding.signal($0, in: db, templates: whyTemplates) }
+            if let kind {
+                try signals(of: incidentID, IncidentList.signals.oldest, beyond: 0, where: "signals.kind = ?4", kind.code, limit: limit, db)
+            } else {
+                try signals(of: incidentID, IncidentList.signals.oldest, beyond: 0, limit: limit, db)
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import AlertgateCore
 import GRDB
 import Testing
 
-/// An incident's timeline is read from two indexes (v17): its own lines by incident, its alerts'
+/// An incident's timeline is read in two halves (v17): its own lines by incident, its alerts'
 /// lines by alert (the incident's alerts from its list, v18). Read back, it is the lines the
 /// correlator made for it, in their order.
 @Suite("Timeline: an incident's own lines and its alerts' read as one")
