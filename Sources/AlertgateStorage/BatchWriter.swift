@@ -418,7 +418,7 @@ struct BatchWriter {
             status.bind(incident.id)
             status.bind(incident.status.code)
             try status.execute()
-            if additions.makeALongList { try appendToLists(of: incident.id, nil, nil) }
+            if additions.fillsAPiece { try appendToLists(of: incident.id, nil, nil) }
         }
         for incident in leftOver.incidents {
             let additions = leftOver.remove(incident)

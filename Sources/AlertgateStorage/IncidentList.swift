@@ -10,7 +10,8 @@ import GRDB
 ///   writer (`BatchWriter.writeIncidents`).
 /// - Once that text reaches 240 characters, the trigger `incident_lists_filed` moves it into a
 ///   row of `filed` (the incident, its first id, the ids as a JSON array): a piece, of however
-///   many ids the text held (30 to 60 as a rule, a whole batch's when one batch added more).
+///   many ids the text held (22 to 60 as a rule, fewer the longer the ids; a whole batch's when
+///   one batch added more).
 ///
 /// Rows never move to another incident (an alert stays in the incident it was made in, v16; a
 /// signal's incident is written once), so a list only grows, until retention deletes it with
@@ -28,6 +29,10 @@ struct IncidentList: Sendable {
     let ids: String
     /// The column of `incidents` with the newest ids.
     let open: String
+
+    /// The length of a list's text at which `incident_lists_filed` files it (v18's SQL, frozen,
+    /// holds the number itself).
+    static let filingLength = 240
 
     static let alerts = IncidentList(table: "alerts", filed: "incident_alerts", firstID: "first_alert_id", ids: "alert_ids", open: "open_alert_ids")
     static let signals = IncidentList(table: "signals", filed: "incident_signals", firstID: "first_signal_id", ids: "signal_ids",
@@ -67,7 +72,8 @@ struct IncidentList: Sendable {
     /// in `order`, and take the next window from `end` (NULL: none is left). Every piece of a
     /// window holds an id beyond `?2` (newest: a piece that starts below `?2` holds its first;
     /// oldest: every id of a piece that starts above it is), and the windows follow one another
-    /// without gaps: rows read window by window come in order, none missed or read twice.
+    /// without gaps: rows read window by window come in order, none missed or read twice. The
+    /// oldest are read from `?2` = 0 only: a bound inside a piece would skip that piece.
     struct Window {
         /// The ids, `id`.
         let ids: String
@@ -83,7 +89,9 @@ struct IncidentList: Sendable {
         let pieces = "SELECT \(firstID), \(ids) FROM \(filed) WHERE incident_id = ?1 AND \(firstID) < ?2 ORDER BY \(firstID) DESC LIMIT ?3"
         // The ids in the row are above every piece's: they come with the first window, and
         // `beyond` drops them from the next ones.
-        return Window(ids: ids(ofPieces: pieces), beyond: "< ?2", order: "DESC", end: "SELECT min(\(firstID)) FROM (\(pieces))")
+        // More pieces below this window's: otherwise there is no next window.
+        let more = "EXISTS (SELECT 1 FROM \(filed) WHERE incident_id = ?1 AND \(firstID) < ?2 ORDER BY \(firstID) DESC LIMIT 1 OFFSET ?3)"
+        return Window(ids: ids(ofPieces: pieces), beyond: "< ?2", order: "DESC", end: "SELECT min(\(firstID)) FROM (\(pieces)) WHERE \(more)")
     }
 
     var oldest: Window {
@@ -149,9 +157,9 @@ struct IncidentListAdditions {
         let alerts: String?
         let signals: String?
 
-        /// Whether either is as long as the filing trigger's bound (v18's `incident_lists_filed`)
-        /// on its own: the list it goes into is then long enough to be filed.
-        var makeALongList: Bool { max(alerts?.utf8.count ?? 0, signals?.utf8.count ?? 0) >= 240 }
+        /// Whether either reaches the filing length on its own: the list it goes into is then
+        /// long enough to be filed.
+        var fillsAPiece: Bool { max(alerts?.utf8.count ?? 0, signals?.utf8.count ?? 0) >= IncidentList.filingLength }
     }
 
     /// Incident `incident`'s additions, taken out.

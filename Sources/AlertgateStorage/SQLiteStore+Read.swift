@@ -154,7 +154,7 @@ extension SQLiteStore {
         of incidentID: Int64, _ window: IncidentList.Window, beyond bound: Int64, where condition: String? = nil,
         _ value: (any DatabaseValueConvertible)? = nil, limit: Int, _ db: Database
     ) throws -> [StoredSignal] {
-        // A piece holds 30 to 60 ids as a rule: a page without a condition is one window.
+        // A piece holds 22 to 60 ids as a rule: a page without a condition is mostly one window.
         let pieces = condition == nil ? limit / 16 + 1 : 16
         let ids = if let condition {
             """
@@ -168,6 +168,8 @@ extension SQLiteStore {
             SELECT \(RowDecoding.signalColumns) FROM (\(ids)) AS page CROSS JOIN signals ON signals.id = page.id
             ORDER BY signals.id \(window.order)
             """
+        // A window short of the limit has given all it holds: every listed id has its row
+        // (retention deletes a piece with its rows, and signals of no incident are not listed).
         var found: [StoredSignal] = []
         var bound = bound
         while found.count < limit {

@@ -91,7 +91,7 @@ extension SQLiteStore: RetentionSteps {
     /// the incident alone by incident and those of its alerts by alert (`IncidentRows.Lookup`);
     /// its alerts and signals by its lists, whose pieces go with their rows (`IncidentList`).
     package func deleteIncident(_ id: Int64, closedBefore before: Timestamp, batchSize: Int, into counts: inout RetentionCounts) async throws {
-        // A piece holds 30 to 60 ids as a rule (those of an older file, 32).
+        // A piece holds 22 to 60 ids as a rule (those of an older file, 32).
         let pieces = max(1, batchSize / 32)
         for rows in Self.rowsOfAnIncident {
             let table = rows.table
