@@ -13,11 +13,15 @@ public enum ChildProcess {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        case didNotExit(command: [String], after: Duration)
+        /// `state` is what the kernel said of the child just before it was killed (its line of
+        /// `/proc/PID/stat` from the state on): `Z` means it had exited and was never reaped,
+        /// so `Process` missed its end; `S`, `R` or `D` mean the child itself had not ended.
+        case didNotExit(command: [String], after: Duration, state: String)
 
         public var description: String {
             switch self {
-            case .didNotExit(let command, let after): "\(command.joined(separator: " ")) did not exit within \(after)"
+            case .didNotExit(let command, let after, let state):
+                "\(command.joined(separator: " ")) did not exit within \(after) (kernel state: \(state))"
             }
         }
     }
@@ -44,12 +48,21 @@ public enum ChildProcess {
         process.standardError = err
         try ProcessLaunch.run(process)
         guard try await eventually(timeout: timeout, { !process.isRunning }) else {
+            let state = Self.kernelState(of: process.processIdentifier)
             process.terminate()
-            throw Failure.didNotExit(command: [executable] + arguments, after: timeout)
+            throw Failure.didNotExit(command: [executable] + arguments, after: timeout, state: state)
         }
         return Exit(status: process.terminationStatus,
                     out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                     err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Process `pid`'s state and the fields after it in `/proc/PID/stat` (after the name, which
+    /// may hold spaces), or why they could not be read.
+    static func kernelState(of pid: Int32) -> String {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return "no /proc/\(pid)/stat" }
+        guard let end = stat.lastIndex(of: ")") else { return stat }
+        return String(stat[stat.index(after: end)...].prefix(60)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs the `alertgate` binary built beside the tests.
