@@ -365,22 +365,7 @@ struct BatchWriter {
     /// an update of its own. The update files a list grown long (`incident_lists_filed`); an
     /// insert does not, so a new incident whose first batch made a list long is updated again.
     private func writeIncidents(_ incidents: [IncidentState], listing listed: IncidentListAdditions) throws {
-        let upsertIncident = try db.cachedStatement(sql: """
-            INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
-                                   opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
-                                   signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until,
-                                   labels, escalation_step, escalated_at, open_alert_ids, open_signal_ids)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET title = excluded.title, severity = excluded.severity,
-                type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
-                acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
-                last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
-                report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand,
-                oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until,
-                escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at,
-                \(IncidentListAdditions.appending("open_alert_ids", "excluded.open_alert_ids")),
-                \(IncidentListAdditions.appending("open_signal_ids", "excluded.open_signal_ids"))
-            """)
+        let upsertIncident = try db.cachedStatement(sql: Self.upsertIncident)
         let changeStatus = try db.cachedStatement(sql: "UPDATE incidents SET status = ?2 WHERE id = ?1 AND status <> ?2")
         var leftOver = listed
         for incident in incidents {
@@ -426,13 +411,35 @@ struct BatchWriter {
         }
     }
 
+    /// The incident's upsert: every column but `status` (set apart, see `writeIncidents`), and
+    /// the batch's ids appended to its lists. Built once: the writer runs it every batch.
+    private static let upsertIncident = """
+        INSERT INTO incidents (id, key, title, status, severity, type, service, services, owner, detected_by,
+                               opened_at, acknowledged_at, resolved_at, closed_at, last_activity,
+                               signal_count, alert_count, report_count, classified_by_hand, oncall, rule_severity, hold_until,
+                               labels, escalation_step, escalated_at, open_alert_ids, open_signal_ids)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET title = excluded.title, severity = excluded.severity,
+            type = excluded.type, services = excluded.services, owner = excluded.owner, opened_at = excluded.opened_at,
+            acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
+            last_activity = excluded.last_activity, signal_count = excluded.signal_count, alert_count = excluded.alert_count,
+            report_count = excluded.report_count, classified_by_hand = excluded.classified_by_hand,
+            oncall = excluded.oncall, rule_severity = excluded.rule_severity, hold_until = excluded.hold_until,
+            escalation_step = excluded.escalation_step, escalated_at = excluded.escalated_at,
+            \(IncidentListAdditions.appending("open_alert_ids", "excluded.open_alert_ids")),
+            \(IncidentListAdditions.appending("open_signal_ids", "excluded.open_signal_ids"))
+        """
+
+    /// Appends `?2` and `?3` (alert and signal ids; NULL: none) to incident `?1`'s lists.
+    private static let appendToLists = """
+        UPDATE incidents SET \(IncidentListAdditions.appending("open_alert_ids", "?2")), \(IncidentListAdditions.appending("open_signal_ids", "?3"))
+        WHERE id = ?1
+        """
+
     /// Appends `alerts` and `signals` (nil: none) to incident `id`'s lists by an update, which
     /// files a list grown long.
     private func appendToLists(of id: Int64, _ alerts: String?, _ signals: String?) throws {
-        let append = try db.cachedStatement(sql: """
-            UPDATE incidents SET \(IncidentListAdditions.appending("open_alert_ids", "?2")), \(IncidentListAdditions.appending("open_signal_ids", "?3"))
-            WHERE id = ?1
-            """)
+        let append = try db.cachedStatement(sql: Self.appendToLists)
         var row = StatementBinder(append)
         row.bind(id)
         row.bind(alerts)
