@@ -37,6 +37,9 @@ let package = Package(
         .target(name: "AlertgateCore"),
         // zlib for stored payloads and for request bodies: used by Storage and Server alike.
         .target(name: "AlertgateCompression", dependencies: ["CZlib"]),
+        // SQLite's process-wide settings (`sqlite3_config`, a C variadic function Swift cannot call),
+        // for Storage's `SQLiteLibrary`.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "AlertgateCodecs",
             dependencies: [
@@ -49,6 +52,7 @@ let package = Package(
             dependencies: [
                 "AlertgateCore",
                 "AlertgateCompression",
+                "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -42,6 +42,13 @@ public struct Gateway: Sendable {
     let clock: any WallClock
     let logger: Logger
 
+    /// Sets what a serving process sets once for all its databases: SQLite counts no memory
+    /// (`SQLiteLibrary.stopCountingMemory`). Call it first in the process's entry point, before
+    /// anything opens a database; tests that start gateways inside their own process leave it.
+    public static func prepareProcess() {
+        SQLiteLibrary.stopCountingMemory()
+    }
+
     /// Opens the store (`storage.url`, else the SQLite file at `storage.path`) and builds the
     /// pipeline; nothing runs until `run` or `application`. `configPath` is the file `config`
     /// came from, which a reload reads again. On PostgreSQL it first takes the database's writer

@@ -40,6 +40,9 @@ while let argument = arguments.popFirst() {
         exit(2)
     }
 }
+// The process-wide SQLite setting `alertgate serve` makes (`Gateway.prepareProcess`), before the
+// store opens: the minimal gateway stays the floor of a store with alertgate's settings.
+if storePath != nil { SQLiteLibrary.stopCountingMemory() }
 var logger = Logger(label: "alertgate-ceiling")
 logger.logLevel = .warning
 
