@@ -96,7 +96,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
             var pairs = buffer
             _ = pairs.initialize(fromContentsOf: labels)
             defer { pairs.deinitialize() }
-            pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            pairs.sort { UTF8Order.precedes($0.key, $1.key) }
             return sorted(pairs)
         }
     }

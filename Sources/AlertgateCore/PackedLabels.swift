@@ -21,7 +21,7 @@ public struct PackedLabels: Hashable, Sendable {
             bytes = []
             return
         }
-        let pairs = labels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let pairs = labels.sorted { UTF8Order.precedes($0.key, $1.key) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
         Self.appendLength(pairs.count, to: &bytes)

@@ -1,0 +1,39 @@
+@testable import AlertgateCore
+import AlertgateTesting
+import Testing
+
+@Suite("UTF8Order: label names in the order of their UTF-8 bytes")
+struct UTF8OrderTests {
+    /// The order Swift's own byte-wise comparison gives, on pairs that share prefixes, differ
+    /// past 15 bytes (a small string against a heap one), are empty, or hold non-ASCII text
+    /// (where byte order and `String`'s `<` part ways).
+    @Test(arguments: 0..<4)
+    func sameAsComparingTheUTF8Views(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let alphabet = Array("ab_Z09\u{0}\u{7F}é€😀\u{301}".unicodeScalars)
+        func text(_ random: inout SeededGenerator) -> String {
+            let length = Int(random.next() % 24)
+            return String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        for _ in 0..<2_000 {
+            let a = text(&random)
+            // Half of the pairs share a's start.
+            let b = random.next() % 2 == 0 ? String(a.unicodeScalars.prefix(Int(random.next() % 20))) + text(&random) : text(&random)
+            #expect(UTF8Order.precedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(Array(a.utf8)) against \(Array(b.utf8))")
+            #expect(UTF8Order.precedes(b, a) == b.utf8.lexicographicallyPrecedes(a.utf8))
+            #expect(!UTF8Order.precedes(a, a))
+        }
+    }
+
+    @Test func namesWhereBytesAndStringOrderDiffer() {
+        // "é" (U+00E9, bytes C3 A9) spelled as one scalar and as "e" + U+0301: equal Strings,
+        // different bytes; and "Z" < "a" by bytes.
+        #expect(UTF8Order.precedes("e\u{301}", "\u{E9}"))
+        #expect(!UTF8Order.precedes("\u{E9}", "e\u{301}"))
+        #expect(UTF8Order.precedes("Zone", "alertname"))
+        #expect(UTF8Order.precedes("job", "job_name"))
+        #expect(!UTF8Order.precedes("job_name", "job"))
+        #expect(UTF8Order.precedes("", "a"))
+        #expect(!UTF8Order.precedes("", ""))
+    }
+}
