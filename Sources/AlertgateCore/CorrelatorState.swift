@@ -55,12 +55,28 @@ public struct CorrelatorState: Hashable, Sendable {
     /// The incident a new alert of `key` may join: an active one before a resolved one; the
     /// newest active one, else the one resolved last. It depends only on the incidents held,
     /// not on the order they were touched in, so a state rebuilt from rows answers the same.
+    ///
+    /// A key mostly holds one incident, which is then the answer without a comparison. (A loop,
+    /// not `lazy.compactMap(...).max`: its closure over `self` copied the whole state at every new
+    /// alert.)
     func incident(forKey key: String) -> IncidentState? {
-        incidentsByKey[key]?.lazy.compactMap { self.incidents[$0] }.max { a, b in
-            if a.status.isActive != b.status.isActive { return b.status.isActive }
-            if a.status.isActive { return a.id < b.id }
-            return (a.resolvedAt ?? a.lastActivity, a.id) < (b.resolvedAt ?? b.lastActivity, b.id)
+        guard let ids = incidentsByKey[key] else { return nil }
+        if ids.count == 1, let id = ids.first { return incidents[id] }
+        var best: IncidentState?
+        for id in ids {
+            guard let candidate = incidents[id] else { continue }
+            if let current = best, !Self.joinsBefore(candidate, current) { continue }
+            best = candidate
         }
+        return best
+    }
+
+    /// Whether a new alert of their key joins `a` rather than `b` (distinct incidents): an active
+    /// one before a resolved one, the newest active one, else the one resolved last.
+    private static func joinsBefore(_ a: IncidentState, _ b: IncidentState) -> Bool {
+        if a.status.isActive != b.status.isActive { return a.status.isActive }
+        if a.status.isActive { return a.id > b.id }
+        return (a.resolvedAt ?? a.lastActivity, a.id) > (b.resolvedAt ?? b.lastActivity, b.id)
     }
 
     mutating func insert(_ incident: IncidentState) {

@@ -76,8 +76,13 @@ public struct PackedLabels: Hashable, Sendable {
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        appendLength(text.utf8.count, to: &bytes)
-        bytes.append(contentsOf: text.utf8)
+        // Over the contiguous bytes: appending `utf8` goes through the string's representation
+        // at every byte.
+        var text = text
+        text.withUTF8 { utf8 in
+            appendLength(utf8.count, to: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
     }
 
     private static func appendLength(_ length: Int, to bytes: inout [UInt8]) {
