@@ -57,8 +57,8 @@ public struct CorrelatorState: Hashable, Sendable {
     /// not on the order they were touched in, so a state rebuilt from rows answers the same.
     ///
     /// A key mostly holds one incident, which is then the answer without a comparison. (A loop,
-    /// not `lazy.compactMap(...).max`: its closure over `self` copied the whole state at every new
-    /// alert.)
+    /// not `lazy.compactMap(...).max`: its closure captured `self`, a copy of the state into a
+    /// box on the heap with a retain of each of its collections, at every new alert.)
     func incident(forKey key: String) -> IncidentState? {
         guard let ids = incidentsByKey[key] else { return nil }
         if ids.count == 1, let id = ids.first { return incidents[id] }

@@ -1,7 +1,8 @@
 import CSQLiteSettings
+import GRDBSQLite
 
 /// Settings of the SQLite library for the whole process, as against a connection's pragmas.
-public enum SQLiteLibrary {
+package enum SQLiteLibrary {
     /// Turns off SQLite's count of the memory it holds (`SQLITE_CONFIG_MEMSTATUS`), which the
     /// system library keeps by default. While it counts, every allocation and free SQLite makes
     /// takes one process-wide mutex to update the count: at a hundred alerts per POST, 3.7 % of
@@ -14,10 +15,7 @@ public enum SQLiteLibrary {
     /// it first in a process's entry point (`alertgate serve`, `alertgate-ceiling --store`).
     /// Returns false, changing nothing, once SQLite is initialized.
     @discardableResult
-    public static func stopCountingMemory() -> Bool {
-        alertgate_sqlite3_config_memstatus(0) == sqliteOK
+    package static func stopCountingMemory() -> Bool {
+        alertgate_sqlite3_config_memstatus(0) == SQLITE_OK
     }
-
-    /// `SQLITE_OK`.
-    private static let sqliteOK: Int32 = 0
 }

@@ -2,7 +2,7 @@
 import Testing
 
 /// `CorrelatorState.incident(forKey:)`: where a new alert of a key goes when the state holds
-/// several incidents of that key, whatever order they were put in.
+/// several incidents of that key, with the incidents put in in several orders.
 @Suite("CorrelatorState: the incident a new alert of a key joins")
 struct CorrelatorStateKeyTests {
     static func incident(_ id: Int64, _ key: String, _ status: IncidentStatus, resolvedAt: Int64? = nil, lastActivity: Int64 = 1_000)
@@ -21,9 +21,10 @@ struct CorrelatorStateKeyTests {
     }
 
     @Test func theNewestActiveIncidentBeforeAnyResolvedOne() {
+        // The resolved one has the highest id and the latest activity of its key.
         let incidents = [
-            Self.incident(1, "k", .resolved, resolvedAt: 9_000), Self.incident(2, "k", .open), Self.incident(5, "k", .acknowledged),
-            Self.incident(4, "k", .open), Self.incident(7, "other", .open),
+            Self.incident(9, "k", .resolved, resolvedAt: 9_000, lastActivity: 9_000), Self.incident(2, "k", .open),
+            Self.incident(5, "k", .acknowledged), Self.incident(4, "k", .open), Self.incident(7, "other", .open),
         ]
         for order in [incidents, incidents.reversed(), [incidents[2], incidents[0], incidents[4], incidents[3], incidents[1]]] {
             #expect(Self.state(order).incident(forKey: "k")?.id == 5)
@@ -39,7 +40,7 @@ struct CorrelatorStateKeyTests {
         ]
         for order in [incidents, incidents.reversed()] {
             #expect(Self.state(order).incident(forKey: "k")?.id == 4)
-            #expect(Self.state(Array(order.filter { $0.id != 4 })).incident(forKey: "k")?.id == 2)
+            #expect(Self.state(order.filter { $0.id != 4 }).incident(forKey: "k")?.id == 2)
         }
     }
 

@@ -25,9 +25,10 @@ struct UTF8OrderTests {
         }
     }
 
-    @Test func namesWhereBytesAndStringOrderDiffer() {
-        // "é" (U+00E9, bytes C3 A9) spelled as one scalar and as "e" + U+0301: equal Strings,
-        // different bytes; and "Z" < "a" by bytes.
+    @Test func namesInTheOrderOfTheirBytes() {
+        // "é" as one scalar (U+00E9, bytes C3 A9) and as "e" + U+0301 (65 CC 81): equal as
+        // Strings, so `<` puts neither first; by bytes the second comes first. Then "Z" (5A)
+        // before "a" (61), a name before the longer names it starts, and the empty name first.
         #expect(UTF8Order.precedes("e\u{301}", "\u{E9}"))
         #expect(!UTF8Order.precedes("\u{E9}", "e\u{301}"))
         #expect(UTF8Order.precedes("Zone", "alertname"))

@@ -34,6 +34,7 @@ struct SQLiteLibraryTests {
             guard !SQLiteLibrary.stopCountingMemory() else { exit(1) }
             guard sqlite3_memory_used() > 0 else { exit(2) }
             try queue.write { db in try db.execute(sql: "INSERT INTO t VALUES (randomblob(5000))") }
+            guard try queue.read({ db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") }) == 2 else { exit(3) }
             exit(0)
         }
     }
