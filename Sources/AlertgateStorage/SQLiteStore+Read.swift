@@ -189,11 +189,8 @@ extension SQLiteStore {
 
     public func firstSignals(incidentID: Int64, kind: SignalKind?, limit: Int) async throws -> [StoredSignal] {
         try await pool.read { db in
-            if let kind {
-                try signals(of: incidentID, IncidentList.signals.oldest, beyond: 0, where: "signals.kind = ?4", kind.code, limit: limit, db)
-            } else {
-                try signals(of: incidentID, IncidentList.signals.oldest, beyond: 0, limit: limit, db)
-            }
+            try signals(of: incidentID, IncidentList.signals.oldest, beyond: 0, where: kind.map { _ in "signals.kind = ?4" }, kind?.code,
+                        limit: limit, db)
         }
     }
 
