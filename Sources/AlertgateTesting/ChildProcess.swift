@@ -7,6 +7,7 @@ import Foundation
 /// polled with sleeps.
 public enum ChildProcess {
     public struct Exit: Sendable {
+        /// Its exit status, or the signal that ended it.
         public var status: Int32
         public var out: String
         public var err: String
@@ -14,8 +15,8 @@ public enum ChildProcess {
 
     public enum Failure: Error, CustomStringConvertible {
         /// `state` is what the kernel said of the child just before it was killed (its line of
-        /// `/proc/PID/stat` from the state on): `Z` means it had exited and was never reaped,
-        /// so `Process` missed its end; `S`, `R` or `D` mean the child itself had not ended.
+        /// `/proc/PID/stat` from the state on): `Z` means it had exited and its end was missed;
+        /// `S`, `R` or `D` mean the child itself had not ended.
         case didNotExit(command: [String], after: Duration, state: String)
 
         public var description: String {
@@ -33,26 +34,18 @@ public enum ChildProcess {
         defer { folder.remove() }
         let outPath = folder.file("out")
         let errPath = folder.file("err")
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? out.close()
-            try? err.close()
+        let child = try SpawnedProcess(executable, arguments, outputPath: outPath, errorPath: errPath)
+        guard try await eventually(timeout: timeout, { !child.isRunning }) else {
+            let state = Self.kernelState(of: child.pid)
+            child.send(SIGKILL)
+            child.waitUntilExit()
+            throw Failure.didNotExit(command: child.command, after: timeout, state: state)
         }
-        process.standardOutput = out
-        process.standardError = err
-        try ProcessLaunch.run(process)
-        guard try await eventually(timeout: timeout, { !process.isRunning }) else {
-            let state = Self.kernelState(of: process.processIdentifier)
-            process.terminate()
-            throw Failure.didNotExit(command: [executable] + arguments, after: timeout, state: state)
+        let status: Int32 = switch child.waitUntilExit() {
+        case .exited(let status): status
+        case .signalled(let signal): signal
         }
-        return Exit(status: process.terminationStatus,
+        return Exit(status: status,
                     out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                     err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The real `alertgate` binary run as a child process, for tests that restart or kill it.
 public final class GatewayProcess: @unchecked Sendable {
-    public let process: Process
+    public let child: SpawnedProcess
     public let logPath: String
     public private(set) var baseURL = ""
 
@@ -21,22 +21,16 @@ public final class GatewayProcess: @unchecked Sendable {
     /// Starts `alertgate serve` on port 0 with `arguments` added, and waits until it listens.
     public init(arguments: [String], logPath: String, timeout: Duration = .seconds(30)) async throws {
         self.logPath = logPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath())
         let udp = arguments.contains { $0.hasSuffix("-port") && $0 != "--port" } ? [] : ["--syslog-port", "off", "--gelf-port", "off", "--json-port", "off"]
-        process.arguments = ["serve", "--port", "0"] + udp + arguments
-        process.standardOutput = log
-        process.standardError = log
-        try ProcessLaunch.run(process)
+        child = try SpawnedProcess(Self.binaryPath(), ["serve", "--port", "0"] + udp + arguments, outputPath: logPath)
         let found = try await eventually(timeout: timeout) { [logPath] in
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            return text.contains("alertgate listening on http://") || !self.process.isRunning
+            return text.contains("alertgate listening on http://") || !self.child.isRunning
         }
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         guard found, let range = text.range(of: #"http://[0-9.]+:[0-9]+"#, options: .regularExpression) else {
-            process.terminate()
+            child.send(SIGKILL)
+            child.waitUntilExit()
             throw GatewayProcessError(message: "alertgate did not start; its log:\n\(text)")
         }
         baseURL = String(text[range])
@@ -47,24 +41,28 @@ public final class GatewayProcess: @unchecked Sendable {
     /// SIGTERM, then waits for a graceful exit; returns the exit status.
     @discardableResult
     public func terminate() async throws -> Int32 {
-        process.terminate()
+        child.send(SIGTERM)
+        switch try await waitForExit() {
+        case .exited(let status): return status
+        case .signalled(let signal): throw GatewayProcessError(message: "alertgate was killed by signal \(signal) after SIGTERM; its log:\n\(log)")
+        }
+    }
+
+    /// SIGKILL: the process gets no chance to clean up. Returns how it ended.
+    @discardableResult
+    public func kill() async throws -> SpawnedProcess.Termination {
+        child.send(SIGKILL)
         return try await waitForExit()
     }
 
-    /// SIGKILL: the process gets no chance to clean up.
-    public func kill() async throws {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        _ = try await waitForExit()
+    private func waitForExit() async throws -> SpawnedProcess.Termination {
+        guard try await eventually(timeout: .seconds(30), { !self.child.isRunning }), let ended = child.ended else {
+            throw GatewayProcessError(message: "alertgate did not exit within 30 s; its log:\n\(log)")
+        }
+        return ended
     }
 
-    private func waitForExit() async throws -> Int32 {
-        _ = try await eventually(timeout: .seconds(30)) { !self.process.isRunning }
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-    }
+    private var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 }
 
 public struct GatewayProcessError: Error, CustomStringConvertible {

@@ -149,31 +149,24 @@ public enum TemporaryPostgres {
         }
     }
 
-    /// Runs `program` and waits for it with `waitpid`, its output in a file. Not Foundation's
-    /// `Process`: its exit is reported through a Dispatch queue, which the tests' own threads,
-    /// waiting here, may be holding up; and not a pipe: the server `pg_ctl` starts would keep
-    /// one open after `pg_ctl` exits.
+    /// Runs `program` and waits for it, its output in a file (`SpawnedProcess`, so its exit does
+    /// not come through a Dispatch queue, which the tests' own threads, waiting here, may be
+    /// holding up); and not a pipe: the server `pg_ctl` starts would keep one open after
+    /// `pg_ctl` exits.
     @discardableResult
     private static func run(_ program: String, _ arguments: [String]) throws(Failure) -> String {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("alertgate-postgres-run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw Failure(description: "cannot run \(program): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let child: SpawnedProcess
+        do {
+            child = try SpawnedProcess(program, arguments, outputPath: outputPath)
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+        let ended = child.waitUntilExit()
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        // Exited normally (the low 7 bits are 0) with status 0.
-        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
-            throw Failure(description: "\(([program] + arguments).joined(separator: " ")) failed (wait status \(status)): \(text)")
+        guard ended == .exited(status: 0) else {
+            throw Failure(description: "\(child.command.joined(separator: " ")) failed (\(ended)): \(text)")
         }
         return text
     }

@@ -242,7 +242,7 @@ import Testing
         let first = try await GatewayProcess(arguments: ["--database", database, "--config", configPath], logPath: folder.file("first.log"))
         victim.withLock { $0 = first }
         #expect(try await first.client.post("/api/v1/events", #"{"title": "PaymentsDown", "service": "checkout"}"#).status == 202)
-        #expect(try await eventually(timeout: .seconds(30)) { !first.process.isRunning })
+        #expect(try await eventually(timeout: .seconds(30)) { !first.child.isRunning })
 
         let second = try await GatewayProcess(arguments: ["--database", database, "--config", configPath], logPath: folder.file("second.log"))
         defer { _ = Task { try? await second.terminate() } }

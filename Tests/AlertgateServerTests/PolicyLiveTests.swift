@@ -302,7 +302,7 @@ import Testing
         let process = try await GatewayProcess(arguments: ["--config", path, "--database", folder.file("alertgate.sqlite")],
                                                logPath: folder.file("serve.log"))
         try (Self.catalogYAML + "\n    - {name: search, tier: 3}\n").write(toFile: path, atomically: true, encoding: .utf8)
-        kill(process.process.processIdentifier, SIGHUP)
+        process.child.send(SIGHUP)
         let seen = try await eventually(timeout: .seconds(20)) {
             let services = try await process.client.get("/api/v1/services").json["services"] as? [[String: Any]]
             return services?.count == 3

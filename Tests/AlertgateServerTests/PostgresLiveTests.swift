@@ -115,7 +115,7 @@ import Testing
             #expect(page.status == 202)
             acknowledged += ((page.json["results"] as? [[String: Any]]) ?? []).compactMap { $0["signal_id"] as? Int }
         }
-        #expect(try await eventually(timeout: .seconds(30)) { !first.process.isRunning })
+        #expect(try await eventually(timeout: .seconds(30)) { !first.child.isRunning })
 
         let second = try await secondStarted.value
         let client = second.client
