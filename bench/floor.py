@@ -40,6 +40,13 @@ not a power loss). Nothing is correlated. It is what a gateway that keeps every 
 and does nothing else reaches on this machine, under the same wrk load: at one alert per POST
 at both ends of issue 13's range of connections, and at a hundred per POST. Every alert it
 answered is counted in its database afterwards.
+
+The same gateway with `--schema-rows` commits alertgate's own rows for each new alert instead (the
+third measure's rows: the signal, the alert in the index of firing alerts, its timeline line and its
+transition, each indexed by alert, and each touched incident's row once a transaction with the new
+ids appended to its lists, filed by alertgate's trigger), in C calls from Swift, with no per-row
+loop of Python's: what a gateway that keeps alertgate's rows durably, and does nothing else,
+reaches on this machine, measured whole.
 """
 import os, shutil, sqlite3, tempfile, time
 
@@ -69,11 +76,12 @@ def _machine_busy_seconds():
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.CONNECTIONS):
+def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.CONNECTIONS, schema_rows=False):
     """The ceiling server under bench/alerts.lua, `batch` alerts per POST: (wrk result, server CPU s per
-    request, the rest of the machine's busy CPU s per request). `decode`, `store`: its `--decode` and
-    `--store` modes (module docstring); with `store`, every alert answered must be in its database."""
-    server = lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store)
+    request, the rest of the machine's busy CPU s per request). `decode`, `store`, `schema_rows`: its
+    `--decode`, `--store` and `--schema-rows` modes (module docstring); with `store`, every alert answered
+    must be in its database."""
+    server = lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store, schema_rows=schema_rows)
     try:
         with server:
             server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
@@ -81,10 +89,10 @@ def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.
                              env={"BENCH_BATCH": str(batch)})
             server_cpu = _process_cpu_seconds(server.pid) - server_before
             busy = _machine_busy_seconds() - busy_before
-        stored = _stored_signals(server.folder) if store else None
+        stored = _stored_signals(server.folder, schema_rows) if store else None
     finally:
         shutil.rmtree(server.folder, ignore_errors=True)
-    mode = " --store" if store else " --decode" if decode else ""
+    mode = " --store" + (" --schema-rows" if schema_rows else "") if store else " --decode" if decode else ""
     if result.non2xx:
         raise RuntimeError(f"alertgate-ceiling{mode} refused {result.non2xx} requests of bench/alerts.lua")
     # Requests still in flight when wrk stopped may be stored without being counted as answered.
@@ -94,11 +102,20 @@ def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.
     return result, server_cpu / requests, max(busy - server_cpu, 0.0) / requests
 
 
-def _stored_signals(folder):
-    """The signals in a stopped `alertgate-ceiling --store`'s database."""
+def _stored_signals(folder, schema_rows=False):
+    """The signals in a stopped `alertgate-ceiling --store`'s database. With `schema_rows`, each alert of
+    bench/alerts.lua is new, so each signal must have its timeline line and its transition, and the
+    incidents' counts must add up to the signals."""
     db = sqlite3.connect(os.path.join(folder, "minimal.sqlite"))
     try:
-        return db.execute("SELECT count(*) FROM signals").fetchone()[0]
+        signals = db.execute("SELECT count(*) FROM signals").fetchone()[0]
+        if schema_rows:
+            counts = db.execute("SELECT (SELECT count(*) FROM timeline), (SELECT count(*) FROM transitions), "
+                                "(SELECT sum(signal_count) FROM incidents), (SELECT sum(alert_count) FROM incidents)").fetchone()
+            if any(count != signals for count in counts):
+                raise RuntimeError(f"alertgate-ceiling --store --schema-rows stored {signals} signals but timeline, transitions "
+                                   f"and the incidents' counts {counts}")
+        return signals
     finally:
         db.close()
 
@@ -171,6 +188,8 @@ def floor_section(ctx):
     durable, durable_cpu, durable_client_cpu = http_floor(ctx, store=True)
     durable_most, durable_most_cpu, durable_most_client_cpu = http_floor(ctx, store=True, connections=most)
     durable_hundred, durable_hundred_cpu, durable_hundred_client_cpu = http_floor(ctx, store=True, batch=100)
+    rows_one, rows_one_cpu, rows_one_client_cpu = http_floor(ctx, store=True, schema_rows=True)
+    rows_hundred, rows_hundred_cpu, rows_hundred_client_cpu = http_floor(ctx, store=True, schema_rows=True, batch=100)
     small_rate, small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE)
     large_rate, large_cpu = storage_floor(LARGE_TRANSACTION, 0.01, PAYLOAD_BYTES_HUNDRED)
     schema_small_rate, schema_small_cpu = storage_floor(SMALL_TRANSACTION, 1.0, PAYLOAD_BYTES_ONE, schema_rows=True)
@@ -223,6 +242,11 @@ def floor_section(ctx):
          f"{durable_most_cpu * 1e6:.0f} (server) + {durable_most_client_cpu * 1e6:.0f} (wrk)"],
         [f"the same, 100 alerts per POST, {http_ingest.CONNECTIONS} connections", f"{lib.num(durable_hundred.rps * 100)} alerts/s",
          f"{durable_hundred_cpu / 100 * 1e6:.1f} (server) + {durable_hundred_client_cpu / 100 * 1e6:.1f} (wrk) per alert"],
+        [f"the same with alertgate's rows: `alertgate-ceiling --store --schema-rows`, 1 alert per POST, "
+         f"{http_ingest.CONNECTIONS} connections", f"{lib.num(rows_one.rps)} requests/s, p99 {lib.ms(rows_one.p99_ms)} ms",
+         f"{rows_one_cpu * 1e6:.0f} (server) + {rows_one_client_cpu * 1e6:.0f} (wrk)"],
+        [f"the same, 100 alerts per POST, {http_ingest.CONNECTIONS} connections", f"{lib.num(rows_hundred.rps * 100)} alerts/s",
+         f"{rows_hundred_cpu / 100 * 1e6:.1f} (server) + {rows_hundred_client_cpu / 100 * 1e6:.1f} (wrk) per alert"],
     ]
     def one_per_post_row(measure, how, bound):
         return [measure, how, lib.num(bound), f"{share(bound, ceiling.rps)} of the ceiling (target: 70 %)",
@@ -252,6 +276,10 @@ def floor_section(ctx):
          lib.num(ours_most_rps) if ours_most_rps else "n/a", share(ours_most_rps, durable_most.rps)],
         hundred_per_post_row("the same, 100 alerts per POST, a minimal durable gateway", "`alertgate-ceiling --store`, measured",
                              durable_hundred.rps * 100),
+        one_per_post_row(f"the same, 1 alert per POST, a minimal durable gateway with alertgate's rows, "
+                         f"{http_ingest.CONNECTIONS} connections", "`alertgate-ceiling --store --schema-rows`, measured", rows_one.rps),
+        hundred_per_post_row("the same, 100 alerts per POST, a minimal durable gateway with alertgate's rows",
+                             "`alertgate-ceiling --store --schema-rows`, measured", rows_hundred.rps * 100),
     ]
     ctx.report.section("What the machine allows: the HTTP layer and storage, measured apart and whole", [
         "Issue 13's HTTP targets against floors measured in this run (bench/floor.py). The HTTP layer: "
@@ -272,6 +300,8 @@ def floor_section(ctx):
         "floor's rows (the request's payload, and for each alert its alert row and its signal; an alert seen before only "
         "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next "
         "transaction: a gateway that keeps every alert durably and does nothing else, measured whole, its hops and waits "
-        "included.", "",
+        "included. With `--schema-rows` it commits alertgate's rows for each new alert instead (those of its schema "
+        "above, with the incidents' lists of alert and signal ids): a gateway that keeps what alertgate keeps and does "
+        "nothing else.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])

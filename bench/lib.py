@@ -255,13 +255,16 @@ def payload_bytes(folder):
     return stored, original
 
 
-def ceiling_server(binary, decode=False, store=False, keep=False):
+def ceiling_server(binary, decode=False, store=False, keep=False, schema_rows=False):
     """`alertgate-ceiling`; with `decode`, its `--decode` mode (alertgate's decoding, fingerprinting and
     compressing of `/api/v2/alerts` bodies, nothing stored); with `store`, its `--store` mode (the same,
     then the least a durable store writes, committed before each answer, in `minimal.sqlite` of the
-    server's folder, kept after it stops with `keep`)."""
+    server's folder, kept after it stops with `keep`), and with `schema_rows` as well alertgate's own
+    rows for each new alert instead (`--schema-rows`)."""
     folder = new_folder("ceiling")
     mode = ["--store", os.path.join(folder, "minimal.sqlite")] if store else ["--decode"] if decode else []
+    if store and schema_rows:
+        mode.append("--schema-rows")
     return Server("alertgate-ceiling", [binary, *mode, "0"], folder, keep=keep,
                   ready_line=r"alertgate-ceiling listening on (http://[0-9.]+:\d+)")
 

@@ -25,6 +25,16 @@ import Synchronization
 /// The database must be a new file: the ids of alerts and incidents are kept in memory only.
 /// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
 /// indexes by incident, which reading an incident needs, are written as in a real store.
+///
+/// With `schemaRows`, it writes alertgate's own rows for a new alert instead (`--schema-rows`):
+/// the alert with its status in the index of firing alerts, the signal, its timeline line
+/// (indexed by alert) and its transition (indexed by alert), and each touched incident's row once
+/// a transaction: its counts and last activity, and the new ids appended to its lists of alerts
+/// and signals, filed as pieces of their own once long, by the same trigger as alertgate's (v18),
+/// in place of indexes by incident. The columns are the ones these rows fill; the values, as
+/// alertgate writes them for a new alert of bench/alerts.lua. Nothing else of alertgate is in it:
+/// no correlating, no titles or reasons, no notifications. What a gateway that keeps alertgate's
+/// rows durably reaches at best.
 final class MinimalStore: Sendable {
     /// One alert of a request, as its rows need it.
     struct Alert: Sendable {
@@ -73,10 +83,10 @@ final class MinimalStore: Sendable {
     private let restartWanted = Atomic<Bool>(false)
 
     /// The store of the database at `path`, its writer and checkpointer running.
-    static func open(path: String) throws -> MinimalStore {
+    static func open(path: String, schemaRows: Bool = false) throws -> MinimalStore {
         // Opened before the store is made: a throwing initializer of a class with atomics
         // crashes Swift 6.3 (SIL ownership verification in CopyPropagation).
-        let store = MinimalStore(connection: try Connection(path: path), checkpointConnection: try Connection.open(path))
+        let store = MinimalStore(connection: try Connection(path: path, schemaRows: schemaRows), checkpointConnection: try Connection.open(path))
         Thread { [store] in store.writeForever() }.start()
         Thread { [store] in store.checkpointForever() }.start()
         return store
@@ -140,6 +150,8 @@ final class MinimalStore: Sendable {
     private final class Connection {
         let db: OpaquePointer
         private let insertPayload, insertAlert, touchAlert, insertSignal: OpaquePointer
+        /// The statements of alertgate's own rows, with `schemaRows`.
+        private let schemaRows: (timeline: OpaquePointer, transition: OpaquePointer, incident: OpaquePointer)?
         /// Alert ids by fingerprint and incident ids by service, as committed.
         private var alertIDs: [String: Int64] = [:]
         private var incidentIDs: [String: Int64] = [:]
@@ -170,7 +182,7 @@ final class MinimalStore: Sendable {
             return Int(frames)
         }
 
-        init(path: String) throws {
+        init(path: String, schemaRows: Bool) throws {
             db = try Self.open(path)
             let opened = db  // for `prepare`, which cannot capture `self` before every statement is set
             // SQLite's own checkpoint on the writer only as a backstop, as alertgate's.
@@ -178,13 +190,8 @@ final class MinimalStore: Sendable {
                 PRAGMA wal_autocheckpoint = \(SQLiteStore.backstopCheckpointPages);
                 PRAGMA journal_size_limit = \(SQLiteStore.journalSizeLimitBytes);
                 CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
-                CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
-                    labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
-                CREATE INDEX alerts_by_incident ON alerts(incident_id);
-                CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
-                    incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
-                CREATE INDEX signals_by_incident ON signals(incident_id, id);
                 """)
+            try Self.execute(db, schemaRows ? Self.alertgateTables : Self.minimalTables)
             func prepare(_ sql: String) throws -> OpaquePointer {
                 var statement: OpaquePointer?
                 guard sqlite3_prepare_v3(opened, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
@@ -195,7 +202,70 @@ final class MinimalStore: Sendable {
             insertAlert = try prepare("INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
             touchAlert = try prepare("UPDATE alerts SET last_seen = ? WHERE id = ?")
             insertSignal = try prepare("INSERT INTO signals (payload_id, alert_id, incident_id, fingerprint, title, at) VALUES (?, ?, ?, ?, ?, ?)")
+            self.schemaRows = schemaRows ? (
+                timeline: try prepare("""
+                    INSERT INTO timeline (incident_id, at, kind, signal_id, alert_id, text_is_signal_title) VALUES (?, ?, 'attached', ?, ?, 1)
+                    """),
+                transition: try prepare("INSERT INTO transitions (at, kind, incident_id, alert_id, severity) VALUES (?, 7, ?, ?, 3)"),
+                incident: try prepare("""
+                    INSERT INTO incidents (id, key, last_activity, signal_count, alert_count, open_alert_ids, open_signal_ids)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity,
+                        signal_count = signal_count + excluded.signal_count, alert_count = alert_count + excluded.alert_count,
+                        open_alert_ids = CASE WHEN excluded.open_alert_ids IS NULL THEN open_alert_ids
+                                              ELSE coalesce(open_alert_ids || ',', '') || excluded.open_alert_ids END,
+                        open_signal_ids = coalesce(open_signal_ids || ',', '') || excluded.open_signal_ids
+                    """)
+            ) : nil
         }
+
+        /// The three rows' tables, each with its index by incident.
+        private static let minimalTables = """
+            CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
+                labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
+            CREATE INDEX alerts_by_incident ON alerts(incident_id);
+            CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
+                incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+            CREATE INDEX signals_by_incident ON signals(incident_id, id);
+            """
+
+        /// alertgate's tables for the rows of a new alert (`schemaRows`), with the indexes and
+        /// the trigger those rows go through in alertgate's schema. The trigger is a copy of
+        /// migration v18's, whose text is frozen (`Migrations`): a copy, not a shared constant.
+        private static let alertgateTables = """
+            CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
+                status INTEGER NOT NULL DEFAULT 1, labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
+            CREATE INDEX alerts_firing ON alerts(status) WHERE status = 1;
+            CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
+                incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+            CREATE TABLE timeline (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
+                signal_id INTEGER, alert_id INTEGER, text_is_signal_title INTEGER NOT NULL) STRICT;
+            CREATE INDEX timeline_of_incidents ON timeline(incident_id, id) WHERE alert_id IS NULL;
+            CREATE INDEX timeline_of_alerts ON timeline(alert_id, id) WHERE alert_id IS NOT NULL;
+            CREATE TABLE transitions (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind INTEGER NOT NULL,
+                incident_id INTEGER NOT NULL, alert_id INTEGER, severity INTEGER NOT NULL) STRICT;
+            CREATE INDEX transitions_of_incidents ON transitions(incident_id) WHERE alert_id IS NULL;
+            CREATE INDEX transitions_of_alerts ON transitions(alert_id) WHERE alert_id IS NOT NULL;
+            CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL, last_activity INTEGER NOT NULL,
+                signal_count INTEGER NOT NULL, alert_count INTEGER NOT NULL, open_alert_ids TEXT, open_signal_ids TEXT) STRICT;
+            CREATE TABLE incident_alerts (incident_id INTEGER NOT NULL, first_alert_id INTEGER NOT NULL, alert_ids TEXT NOT NULL,
+                PRIMARY KEY (incident_id, first_alert_id)) STRICT, WITHOUT ROWID;
+            CREATE TABLE incident_signals (incident_id INTEGER NOT NULL, first_signal_id INTEGER NOT NULL, signal_ids TEXT NOT NULL,
+                PRIMARY KEY (incident_id, first_signal_id)) STRICT, WITHOUT ROWID;
+            CREATE TRIGGER incident_lists_filed AFTER UPDATE OF open_alert_ids, open_signal_ids ON incidents
+            WHEN length(new.open_alert_ids) >= 240 OR length(new.open_signal_ids) >= 240
+            BEGIN
+                INSERT INTO incident_alerts (incident_id, first_alert_id, alert_ids)
+                    SELECT new.id, CAST(new.open_alert_ids AS INTEGER), '[' || new.open_alert_ids || ']'
+                    WHERE length(new.open_alert_ids) >= 240;
+                INSERT INTO incident_signals (incident_id, first_signal_id, signal_ids)
+                    SELECT new.id, CAST(new.open_signal_ids AS INTEGER), '[' || new.open_signal_ids || ']'
+                    WHERE length(new.open_signal_ids) >= 240;
+                UPDATE incidents SET open_alert_ids = iif(length(open_alert_ids) >= 240, NULL, open_alert_ids),
+                                     open_signal_ids = iif(length(open_signal_ids) >= 240, NULL, open_signal_ids)
+                WHERE id = new.id;
+            END;
+            """
 
         /// Pages this connection has written since the last call.
         func pagesWritten() -> Int {
@@ -210,6 +280,8 @@ final class MinimalStore: Sendable {
             // Ids handed out in this transaction count only once it has committed.
             var newAlerts: [String: Int64] = [:]
             var newIncidents: [String: Int64] = [:]
+            // With `schemaRows`: the incidents touched, with the ids to append to their lists.
+            var touched: [Int64: (key: String, at: Int64, alerts: [Int64], signals: [Int64])] = [:]
             do {
                 try Self.execute(db, "BEGIN")
                 for request in requests {
@@ -225,11 +297,13 @@ final class MinimalStore: Sendable {
                             newIncidents[alert.service] = incidentID
                         }
                         let alertID: Int64
+                        let isNew: Bool
                         if let known = alertIDs[alert.fingerprint] ?? newAlerts[alert.fingerprint] {
                             bind(touchAlert, 1, request.receivedAt)
                             bind(touchAlert, 2, known)
                             _ = try step(touchAlert)
                             alertID = known
+                            isNew = false
                         } else {
                             bind(insertAlert, 1, alert.fingerprint)
                             bind(insertAlert, 2, incidentID)
@@ -238,6 +312,7 @@ final class MinimalStore: Sendable {
                             bind(insertAlert, 5, request.receivedAt)
                             alertID = try step(insertAlert)
                             newAlerts[alert.fingerprint] = alertID
+                            isNew = true
                         }
                         bind(insertSignal, 1, payloadID)
                         bind(insertSignal, 2, alertID)
@@ -245,7 +320,37 @@ final class MinimalStore: Sendable {
                         bind(insertSignal, 4, alert.fingerprint)
                         bind(insertSignal, 5, alert.title)
                         bind(insertSignal, 6, request.receivedAt)
-                        _ = try step(insertSignal)
+                        let signalID = try step(insertSignal)
+                        guard let schemaRows else { continue }
+                        touched[incidentID, default: (alert.service, 0, [], [])].at = request.receivedAt
+                        touched[incidentID]!.signals.append(signalID)
+                        guard isNew else { continue }
+                        touched[incidentID]!.alerts.append(alertID)
+                        bind(schemaRows.timeline, 1, incidentID)
+                        bind(schemaRows.timeline, 2, request.receivedAt)
+                        bind(schemaRows.timeline, 3, signalID)
+                        bind(schemaRows.timeline, 4, alertID)
+                        _ = try step(schemaRows.timeline)
+                        bind(schemaRows.transition, 1, request.receivedAt)
+                        bind(schemaRows.transition, 2, incidentID)
+                        bind(schemaRows.transition, 3, alertID)
+                        _ = try step(schemaRows.transition)
+                    }
+                }
+                if let incident = schemaRows?.incident {
+                    for (id, change) in touched.sorted(by: { $0.key < $1.key }) {
+                        bind(incident, 1, id)
+                        bind(incident, 2, change.key)
+                        bind(incident, 3, change.at)
+                        bind(incident, 4, Int64(change.signals.count))
+                        bind(incident, 5, Int64(change.alerts.count))
+                        if change.alerts.isEmpty {
+                            sqlite3_bind_null(incident, 6)
+                        } else {
+                            bind(incident, 6, change.alerts.map(String.init).joined(separator: ","))
+                        }
+                        bind(incident, 7, change.signals.map(String.init).joined(separator: ","))
+                        _ = try step(incident)
                     }
                 }
                 try Self.execute(db, "COMMIT")

@@ -12,9 +12,12 @@
 // With `--store PATH`, it does the same and then commits the least a durable store of alerts
 // writes for the request (`MinimalStore`, a SQLite database at PATH) before answering 200: the
 // raw payload, an alert per fingerprint with its labels, a signal per alert. Nothing is
-// correlated. A measured floor of a gateway that keeps every alert before it answers.
+// correlated. A measured floor of a gateway that keeps every alert before it answers. With
+// `--schema-rows` as well, it writes alertgate's own rows for each new alert instead (its timeline
+// line, its transition, the incident's row and lists; `MinimalStore`): what a gateway that keeps
+// alertgate's rows durably reaches at best.
 //
-//     alertgate-ceiling [--decode | --store PATH] [PORT]      (0 or absent: any free port; the URL is printed)
+//     alertgate-ceiling [--decode | --store PATH [--schema-rows]] [PORT]   (0 or absent: any free port; the URL is printed)
 import AlertgateCodecs
 import AlertgateCore
 import AlertgateStorage
@@ -24,6 +27,7 @@ import Logging
 
 var decodes = false
 var storePath: String?
+var schemaRows = false
 var port = 0
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -33,12 +37,19 @@ while let argument = arguments.popFirst() {
     case ("--store", _) where arguments.first.map { !$0.hasPrefix("--") } ?? false:
         decodes = true
         storePath = arguments.popFirst()
+    case ("--schema-rows", _):
+        schemaRows = true
     case (_, let number?):
         port = number
     default:
-        FileHandle.standardError.write(Data("usage: alertgate-ceiling [--decode | --store PATH] [PORT]\n".utf8))
-        exit(2)
+        usage()
     }
+}
+if schemaRows, storePath == nil { usage() }
+
+func usage() -> Never {
+    FileHandle.standardError.write(Data("usage: alertgate-ceiling [--decode | --store PATH [--schema-rows]] [PORT]\n".utf8))
+    exit(2)
 }
 // The process-wide SQLite setting `alertgate serve` makes (`Gateway.prepareProcess`), before the
 // store opens: the minimal gateway stays the floor of a store with alertgate's settings.
@@ -59,7 +70,7 @@ if decodes {
     let clock = SystemWallClock()
     let store: MinimalStore?
     do {
-        store = try storePath.map { try MinimalStore.open(path: $0) }
+        store = try storePath.map { try MinimalStore.open(path: $0, schemaRows: schemaRows) }
     } catch {
         FileHandle.standardError.write(Data("alertgate-ceiling: \(error)\n".utf8))
         exit(1)
