@@ -41,12 +41,13 @@ and does nothing else reaches on this machine, under the same wrk load: at one a
 at both ends of issue 13's range of connections, and at a hundred per POST. Every alert it
 answered is counted in its database afterwards.
 
-The same gateway with `--schema-rows` commits alertgate's own rows for each new alert instead (the
-third measure's rows: the signal, the alert in the index of firing alerts, its timeline line and its
-transition, each indexed by alert, and each touched incident's row once a transaction with the new
-ids appended to its lists, filed by alertgate's trigger), in C calls from Swift, with no per-row
-loop of Python's: what a gateway that keeps alertgate's rows durably, and does nothing else,
-reaches on this machine, measured whole.
+The same gateway with `--schema-rows` commits alertgate's own rows for each new alert instead, in
+tables with alertgate's columns: the payload, the alert in the index of firing alerts, the signal,
+its timeline line and its transition, each indexed by alert, and each touched incident's row once a
+transaction with the new ids appended to its lists, filed by alertgate's trigger; no indexes by
+incident, which alertgate's schema replaced with those lists (v18), unlike the third measure's
+stand-in above. In C calls from Swift, with no per-row loop of Python's: what a gateway that keeps
+alertgate's rows durably, and does nothing else, reaches on this machine, measured whole.
 """
 import os, shutil, sqlite3, tempfile, time
 
@@ -104,17 +105,25 @@ def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.
 
 def _stored_signals(folder, schema_rows=False):
     """The signals in a stopped `alertgate-ceiling --store`'s database. With `schema_rows`, each alert of
-    bench/alerts.lua is new, so each signal must have its timeline line and its transition, and the
-    incidents' counts must add up to the signals."""
+    bench/alerts.lua is new, so each signal must have its alert, its timeline line and its transition,
+    and the incidents' counts and lists (filed pieces and open lists) must each add up to the signals."""
     db = sqlite3.connect(os.path.join(folder, "minimal.sqlite"))
     try:
         signals = db.execute("SELECT count(*) FROM signals").fetchone()[0]
         if schema_rows:
-            counts = db.execute("SELECT (SELECT count(*) FROM timeline), (SELECT count(*) FROM transitions), "
-                                "(SELECT sum(signal_count) FROM incidents), (SELECT sum(alert_count) FROM incidents)").fetchone()
+            def listed(pieces, column, open_column):
+                # Ids filed in pieces (JSON arrays) and those still in the incidents' open lists.
+                return (f"(SELECT coalesce(sum(json_array_length({column})), 0) FROM {pieces}) + "
+                        f"(SELECT coalesce(sum(length({open_column}) - length(replace({open_column}, ',', '')) + 1), 0) "
+                        f"FROM incidents WHERE {open_column} <> '')")
+            counts = db.execute("SELECT (SELECT count(*) FROM alerts), (SELECT count(*) FROM timeline), "
+                                "(SELECT count(*) FROM transitions), (SELECT sum(signal_count) FROM incidents), "
+                                "(SELECT sum(alert_count) FROM incidents), "
+                                f"{listed('incident_alerts', 'alert_ids', 'open_alert_ids')}, "
+                                f"{listed('incident_signals', 'signal_ids', 'open_signal_ids')}").fetchone()
             if any(count != signals for count in counts):
-                raise RuntimeError(f"alertgate-ceiling --store --schema-rows stored {signals} signals but timeline, transitions "
-                                   f"and the incidents' counts {counts}")
+                raise RuntimeError(f"alertgate-ceiling --store --schema-rows stored {signals} signals but alerts, timeline, "
+                                   f"transitions, the incidents' counts and their lists of alerts and signals {counts}")
         return signals
     finally:
         db.close()
@@ -300,8 +309,9 @@ def floor_section(ctx):
         "floor's rows (the request's payload, and for each alert its alert row and its signal; an alert seen before only "
         "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next "
         "transaction: a gateway that keeps every alert durably and does nothing else, measured whole, its hops and waits "
-        "included. With `--schema-rows` it commits alertgate's rows for each new alert instead (those of its schema "
-        "above, with the incidents' lists of alert and signal ids): a gateway that keeps what alertgate keeps and does "
-        "nothing else.", "",
+        "included. With `--schema-rows` it commits alertgate's rows for each new alert instead, in tables with "
+        "alertgate's columns (bench/floor.py's docstring; its indexes and the incidents' lists of alert and signal ids, "
+        "not the stand-in rows of the schema floor above): a gateway that keeps what alertgate keeps and does nothing "
+        "else.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],
                    bound_rows)])

@@ -84,12 +84,13 @@ public final class SpawnedProcess: Sendable {
     /// their child has; others poll `isRunning` with sleeps.
     @discardableResult
     public func waitUntilExit() -> Termination {
-        guard let ended = reap(waiting: true) else { preconditionFailure("\(command[0]) (pid \(pid)) was reaped by another waiter") }
+        guard let ended = reap(waiting: true) else { preconditionFailure("\(command[0]) (pid \(pid)) was reaped outside SpawnedProcess") }
         return ended
     }
 
     /// Sends `signal` to the child, unless it has already been reaped (its pid may be another
-    /// process's by then).
+    /// process's by then). A child that has ended but is not yet reaped keeps its pid: the
+    /// signal goes nowhere.
     public func send(_ signal: Int32) {
         termination.withLock { ended in
             if ended == nil { _ = kill(pid, signal) }
@@ -103,18 +104,16 @@ public final class SpawnedProcess: Sendable {
         }
     }
 
-    /// Its termination once it has ended, reaping it the first time. The lock is held across
-    /// `waitpid`, so that a pid is never reaped twice nor signalled after it was reaped.
+    /// Its termination once it has ended, reaping it the first time. Reaping happens only under
+    /// the lock, so a pid is never reaped twice nor signalled after it was reaped (the kernel may
+    /// give it to another process then). With `waiting`, it first waits for the end without
+    /// reaping (`waitid` with `WNOWAIT`), outside the lock: the child may take long to end, and
+    /// `send` and other waiters must go on working meanwhile.
     private func reap(waiting: Bool) -> Termination? {
-        if waiting {
-            // Not under the lock: the child may take long to end, and `send` must go on working.
-            var status: Int32 = 0
-            var result: pid_t
-            repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
-            return termination.withLock { ended in
-                if ended == nil, result == pid { ended = Self.termination(of: status) }
-                return ended
-            }
+        if waiting, termination.withLock({ $0 }) == nil {
+            var info = siginfo_t()
+            // Fails with ECHILD once another caller has reaped it, which recorded its end.
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         }
         return termination.withLock { ended in
             if let ended { return ended }

@@ -26,15 +26,18 @@ import Synchronization
 /// Nothing is correlated. An alert's incident is a stand-in, one per service, so that the
 /// indexes by incident, which reading an incident needs, are written as in a real store.
 ///
-/// With `schemaRows`, it writes alertgate's own rows for a new alert instead (`--schema-rows`):
-/// the alert with its status in the index of firing alerts, the signal, its timeline line
-/// (indexed by alert) and its transition (indexed by alert), and each touched incident's row once
-/// a transaction: its counts and last activity, and the new ids appended to its lists of alerts
-/// and signals, filed as pieces of their own once long, by the same trigger as alertgate's (v18),
-/// in place of indexes by incident. The columns are the ones these rows fill; the values, as
-/// alertgate writes them for a new alert of bench/alerts.lua. Nothing else of alertgate is in it:
-/// no correlating, no titles or reasons, no notifications. What a gateway that keeps alertgate's
-/// rows durably reaches at best.
+/// With `schemaRows`, it writes alertgate's own rows for a new alert instead (`--schema-rows`),
+/// in tables with alertgate's columns (`alertgateTables`) and `auto_vacuum = INCREMENTAL` as
+/// alertgate's database has: the payload; the alert with its status in the index of firing
+/// alerts; the signal, which leaves its fingerprint, service and title to the alert as alertgate's
+/// does (v13); its timeline line and its transition, each indexed by alert; and each touched
+/// incident's row once a transaction, every column set as alertgate's upsert sets it, with the new
+/// ids appended to its lists of alerts and signals, filed as pieces of their own once long by the
+/// same trigger as alertgate's (v18), in place of indexes by incident. The values are those
+/// alertgate writes for a new alert of bench/alerts.lua, but for the incident's labels (the
+/// alert's labels as `alerts.labels` holds them, shorter than alertgate's JSON). Nothing else of
+/// alertgate is in it: no correlating, no notifications. What a gateway that keeps alertgate's
+/// rows durably, and does nothing else, reaches.
 final class MinimalStore: Sendable {
     /// One alert of a request, as its rows need it.
     struct Alert: Sendable {
@@ -58,6 +61,7 @@ final class MinimalStore: Sendable {
 
     private struct Request {
         var payload: [UInt8]
+        var originalSize: Int64
         var receivedAt: Int64
         var alerts: [Alert]
         var caller: CheckedContinuation<Void, any Error>
@@ -97,10 +101,12 @@ final class MinimalStore: Sendable {
         self.checkpointConnection = checkpointConnection
     }
 
-    /// Returns once the request's rows are committed.
-    func write(payload: [UInt8], receivedAt: Timestamp, alerts: [Alert]) async throws {
+    /// Returns once the request's rows are committed. `originalSize`: the body's bytes before
+    /// compression.
+    func write(payload: [UInt8], originalSize: Int, receivedAt: Timestamp, alerts: [Alert]) async throws {
         try await withCheckedThrowingContinuation { caller in
-            let request = Request(payload: payload, receivedAt: receivedAt.milliseconds, alerts: alerts, caller: caller)
+            let request = Request(payload: payload, originalSize: Int64(originalSize), receivedAt: receivedAt.milliseconds, alerts: alerts,
+                                  caller: caller)
             let ring = waiting.withLock { waiting in
                 waiting.requests.append(request)
                 let idle = waiting.writerIdle
@@ -151,7 +157,7 @@ final class MinimalStore: Sendable {
         let db: OpaquePointer
         private let insertPayload, insertAlert, touchAlert, insertSignal: OpaquePointer
         /// The statements of alertgate's own rows, with `schemaRows`.
-        private let schemaRows: (timeline: OpaquePointer, transition: OpaquePointer, incident: OpaquePointer)?
+        private let schemaRows: (timeline: OpaquePointer, transition: OpaquePointer, incident: OpaquePointer, fileLists: OpaquePointer)?
         /// Alert ids by fingerprint and incident ids by service, as committed.
         private var alertIDs: [String: Int64] = [:]
         private var incidentIDs: [String: Int64] = [:]
@@ -189,8 +195,10 @@ final class MinimalStore: Sendable {
             try Self.execute(db, """
                 PRAGMA wal_autocheckpoint = \(SQLiteStore.backstopCheckpointPages);
                 PRAGMA journal_size_limit = \(SQLiteStore.journalSizeLimitBytes);
-                CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
                 """)
+            // A file's mode changes only by a VACUUM (the file's header is written already, in WAL
+            // mode), as alertgate applies it after its migrations; the file is empty, so it is instant.
+            if schemaRows { try Self.execute(db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM") }
             try Self.execute(db, schemaRows ? Self.alertgateTables : Self.minimalTables)
             func prepare(_ sql: String) throws -> OpaquePointer {
                 var statement: OpaquePointer?
@@ -198,29 +206,61 @@ final class MinimalStore: Sendable {
                       let statement else { throw Failure(description: String(cString: sqlite3_errmsg(opened))) }
                 return statement
             }
-            insertPayload = try prepare("INSERT INTO payloads (received_at, data) VALUES (?, ?)")
-            insertAlert = try prepare("INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
             touchAlert = try prepare("UPDATE alerts SET last_seen = ? WHERE id = ?")
-            insertSignal = try prepare("INSERT INTO signals (payload_id, alert_id, incident_id, fingerprint, title, at) VALUES (?, ?, ?, ?, ?, ?)")
-            self.schemaRows = schemaRows ? (
+            guard schemaRows else {
+                insertPayload = try prepare("INSERT INTO payloads (received_at, data) VALUES (?, ?)")
+                insertAlert = try prepare("INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")
+                insertSignal = try prepare("INSERT INTO signals (payload_id, alert_id, incident_id, fingerprint, title, at) VALUES (?, ?, ?, ?, ?, ?)")
+                self.schemaRows = nil
+                return
+            }
+            // The same parameters first as the three rows' statements, then the others; the
+            // constants are what alertgate writes for an alert of bench/alerts.lua.
+            insertPayload = try prepare("""
+                INSERT INTO payloads (received_at, data, source, content_type, encoding, size) VALUES (?1, ?2, 4, 'application/json', 1, ?3)
+                """)
+            insertAlert = try prepare("""
+                INSERT INTO alerts (fingerprint, incident_id, labels, first_seen, last_seen, status, kind, service, title, severity,
+                                    count, ends_at, digest)
+                VALUES (?1, ?2, ?3, ?4, ?5, 1, 1, ?6, ?7, 2, 1, ?5 + 3600000, ?8)
+                """)
+            // ?4 and ?5 (fingerprint, title) unused: alertgate leaves them to the alert (v13).
+            insertSignal = try prepare("""
+                INSERT INTO signals (payload_id, alert_id, incident_id, at, item, kind, source, status, decision, severity, received_at,
+                                     fingerprint, service, title, why, from_alert)
+                VALUES (?1, ?2, ?3, ?6, ?7, 1, 4, 1, 1, 2, ?6, '', '', '', ?8, 3)
+                """)
+            self.schemaRows = (
                 timeline: try prepare("""
                     INSERT INTO timeline (incident_id, at, kind, signal_id, alert_id, text_is_signal_title) VALUES (?, ?, 'attached', ?, ?, 1)
                     """),
                 transition: try prepare("INSERT INTO transitions (at, kind, incident_id, alert_id, severity) VALUES (?, 7, ?, ?, 3)"),
                 incident: try prepare("""
-                    INSERT INTO incidents (id, key, last_activity, signal_count, alert_count, open_alert_ids, open_signal_ids)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                    ON CONFLICT(id) DO UPDATE SET last_activity = excluded.last_activity,
-                        signal_count = signal_count + excluded.signal_count, alert_count = alert_count + excluded.alert_count,
+                    INSERT INTO incidents (id, key, title, status, severity, type, service, services, detected_by, opened_at,
+                                           last_activity, signal_count, alert_count, report_count, classified_by_hand, rule_severity,
+                                           labels, escalation_step, open_alert_ids, open_signal_ids)
+                    VALUES (?1, ?2, ?8, 1, 3, 2, ?2, '["' || ?2 || '"]', 1, ?3, ?3, ?4, ?5, 0, 0, 3, ?9, 0, ?6, ?7)
+                    ON CONFLICT(id) DO UPDATE SET title = excluded.title, severity = excluded.severity, type = excluded.type,
+                        services = excluded.services, owner = excluded.owner, opened_at = min(opened_at, excluded.opened_at),
+                        acknowledged_at = excluded.acknowledged_at, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at,
+                        last_activity = excluded.last_activity, signal_count = signal_count + excluded.signal_count,
+                        alert_count = alert_count + excluded.alert_count, report_count = excluded.report_count,
+                        classified_by_hand = excluded.classified_by_hand, oncall = excluded.oncall, rule_severity = excluded.rule_severity,
+                        hold_until = excluded.hold_until, labels = excluded.labels, escalation_step = excluded.escalation_step,
+                        escalated_at = excluded.escalated_at,
                         open_alert_ids = CASE WHEN excluded.open_alert_ids IS NULL THEN open_alert_ids
                                               ELSE coalesce(open_alert_ids || ',', '') || excluded.open_alert_ids END,
                         open_signal_ids = coalesce(open_signal_ids || ',', '') || excluded.open_signal_ids
-                    """)
-            ) : nil
+                    """),
+                // A new incident's first lists, long already: an update files them, as
+                // alertgate's writer does (`fillsAPiece`).
+                fileLists: try prepare("UPDATE incidents SET open_alert_ids = open_alert_ids WHERE id = ?")
+            )
         }
 
         /// The three rows' tables, each with its index by incident.
         private static let minimalTables = """
+            CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, data BLOB NOT NULL) STRICT;
             CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
                 labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
             CREATE INDEX alerts_by_incident ON alerts(incident_id);
@@ -229,25 +269,42 @@ final class MinimalStore: Sendable {
             CREATE INDEX signals_by_incident ON signals(incident_id, id);
             """
 
-        /// alertgate's tables for the rows of a new alert (`schemaRows`), with the indexes and
-        /// the trigger those rows go through in alertgate's schema. The trigger is a copy of
-        /// migration v18's, whose text is frozen (`Migrations`): a copy, not a shared constant.
+        /// alertgate's tables for the rows of a new alert (`schemaRows`): their columns in its
+        /// order, with the indexes and the trigger those rows go through in alertgate's schema.
+        /// The trigger is a copy of migration v18's, whose text is frozen (`Migrations`): a copy,
+        /// not a shared constant.
         private static let alertgateTables = """
+            CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, source INTEGER NOT NULL,
+                content_type TEXT NOT NULL, encoding INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
+                dictionary_id INTEGER) STRICT;
             CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
-                status INTEGER NOT NULL DEFAULT 1, labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;
+                status INTEGER NOT NULL, kind INTEGER NOT NULL, service TEXT NOT NULL, title TEXT NOT NULL, severity INTEGER NOT NULL,
+                labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, resolved_at INTEGER, count INTEGER NOT NULL,
+                ends_at INTEGER, flapping INTEGER NOT NULL DEFAULT 0, digest INTEGER NOT NULL DEFAULT 0, run_started_at INTEGER,
+                run_last_at INTEGER, retitled TEXT, run_count INTEGER NOT NULL DEFAULT 0, run_first_payload_id INTEGER,
+                run_last_payload_id INTEGER) STRICT;
             CREATE INDEX alerts_firing ON alerts(status) WHERE status = 1;
-            CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
-                incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+            CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, item INTEGER NOT NULL, kind INTEGER NOT NULL,
+                source INTEGER NOT NULL, status INTEGER NOT NULL, decision INTEGER NOT NULL, severity INTEGER NOT NULL,
+                received_at INTEGER NOT NULL, at INTEGER NOT NULL, alert_id INTEGER, incident_id INTEGER, fingerprint TEXT NOT NULL,
+                service TEXT NOT NULL, title TEXT NOT NULL, why TEXT NOT NULL, from_alert INTEGER NOT NULL DEFAULT 0) STRICT;
+            CREATE INDEX signals_unattached ON signals(received_at) WHERE incident_id IS NULL;
             CREATE TABLE timeline (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
-                signal_id INTEGER, alert_id INTEGER, text_is_signal_title INTEGER NOT NULL) STRICT;
+                by TEXT, text TEXT, signal_id INTEGER, alert_id INTEGER, public INTEGER NOT NULL DEFAULT 0,
+                text_is_signal_title INTEGER NOT NULL DEFAULT 0) STRICT;
             CREATE INDEX timeline_of_incidents ON timeline(incident_id, id) WHERE alert_id IS NULL;
             CREATE INDEX timeline_of_alerts ON timeline(alert_id, id) WHERE alert_id IS NOT NULL;
             CREATE TABLE transitions (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind INTEGER NOT NULL,
-                incident_id INTEGER NOT NULL, alert_id INTEGER, severity INTEGER NOT NULL) STRICT;
+                incident_id INTEGER NOT NULL, alert_id INTEGER, severity INTEGER NOT NULL, detail TEXT) STRICT;
             CREATE INDEX transitions_of_incidents ON transitions(incident_id) WHERE alert_id IS NULL;
             CREATE INDEX transitions_of_alerts ON transitions(alert_id) WHERE alert_id IS NOT NULL;
-            CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL, last_activity INTEGER NOT NULL,
-                signal_count INTEGER NOT NULL, alert_count INTEGER NOT NULL, open_alert_ids TEXT, open_signal_ids TEXT) STRICT;
+            CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL, title TEXT NOT NULL, status INTEGER NOT NULL,
+                severity INTEGER NOT NULL, type INTEGER NOT NULL, service TEXT NOT NULL, services TEXT NOT NULL, owner TEXT,
+                detected_by INTEGER NOT NULL, opened_at INTEGER NOT NULL, acknowledged_at INTEGER, resolved_at INTEGER, closed_at INTEGER,
+                last_activity INTEGER NOT NULL, signal_count INTEGER NOT NULL, alert_count INTEGER NOT NULL,
+                report_count INTEGER NOT NULL, classified_by_hand INTEGER NOT NULL, oncall TEXT, rule_severity INTEGER NOT NULL DEFAULT 4,
+                hold_until INTEGER, labels TEXT NOT NULL DEFAULT '{}', escalation_step INTEGER NOT NULL DEFAULT 0, escalated_at INTEGER,
+                open_alert_ids TEXT, open_signal_ids TEXT) STRICT;
             CREATE TABLE incident_alerts (incident_id INTEGER NOT NULL, first_alert_id INTEGER NOT NULL, alert_ids TEXT NOT NULL,
                 PRIMARY KEY (incident_id, first_alert_id)) STRICT, WITHOUT ROWID;
             CREATE TABLE incident_signals (incident_id INTEGER NOT NULL, first_signal_id INTEGER NOT NULL, signal_ids TEXT NOT NULL,
@@ -281,14 +338,15 @@ final class MinimalStore: Sendable {
             var newAlerts: [String: Int64] = [:]
             var newIncidents: [String: Int64] = [:]
             // With `schemaRows`: the incidents touched, with the ids to append to their lists.
-            var touched: [Int64: (key: String, at: Int64, alerts: [Int64], signals: [Int64])] = [:]
+            var touched: [Int64: (key: String, title: String, labels: String, at: Int64, alerts: [Int64], signals: [Int64])] = [:]
             do {
                 try Self.execute(db, "BEGIN")
                 for request in requests {
                     bind(insertPayload, 1, request.receivedAt)
                     bind(insertPayload, 2, blob: request.payload)
+                    if schemaRows != nil { bind(insertPayload, 3, request.originalSize) }
                     let payloadID = try step(insertPayload)
-                    for alert in request.alerts {
+                    for (item, alert) in request.alerts.enumerated() {
                         let incidentID: Int64
                         if let known = incidentIDs[alert.service] ?? newIncidents[alert.service] {
                             incidentID = known
@@ -310,6 +368,11 @@ final class MinimalStore: Sendable {
                             bind(insertAlert, 3, alert.labels)
                             bind(insertAlert, 4, request.receivedAt)
                             bind(insertAlert, 5, request.receivedAt)
+                            if schemaRows != nil {
+                                bind(insertAlert, 6, alert.service)
+                                bind(insertAlert, 7, alert.title)
+                                bind(insertAlert, 8, Int64(bitPattern: UInt64(truncatingIfNeeded: alert.fingerprint.hashValue)))
+                            }
                             alertID = try step(insertAlert)
                             newAlerts[alert.fingerprint] = alertID
                             isNew = true
@@ -320,9 +383,14 @@ final class MinimalStore: Sendable {
                         bind(insertSignal, 4, alert.fingerprint)
                         bind(insertSignal, 5, alert.title)
                         bind(insertSignal, 6, request.receivedAt)
+                        if schemaRows != nil {
+                            bind(insertSignal, 7, Int64(item))
+                            // alertgate's reason for a new alert: a template's id and its argument.
+                            bind(insertSignal, 8, "1\u{1F}" + alert.service)
+                        }
                         let signalID = try step(insertSignal)
                         guard let schemaRows else { continue }
-                        touched[incidentID, default: (alert.service, 0, [], [])].at = request.receivedAt
+                        touched[incidentID, default: (alert.service, alert.title, alert.labels, 0, [], [])].at = request.receivedAt
                         touched[incidentID]!.signals.append(signalID)
                         guard isNew else { continue }
                         touched[incidentID]!.alerts.append(alertID)
@@ -337,7 +405,8 @@ final class MinimalStore: Sendable {
                         _ = try step(schemaRows.transition)
                     }
                 }
-                if let incident = schemaRows?.incident {
+                if let schemaRows {
+                    let incident = schemaRows.incident
                     for (id, change) in touched.sorted(by: { $0.key < $1.key }) {
                         bind(incident, 1, id)
                         bind(incident, 2, change.key)
@@ -349,8 +418,15 @@ final class MinimalStore: Sendable {
                         } else {
                             bind(incident, 6, change.alerts.map(String.init).joined(separator: ","))
                         }
-                        bind(incident, 7, change.signals.map(String.init).joined(separator: ","))
+                        let signals = change.signals.map(String.init).joined(separator: ",")
+                        bind(incident, 7, signals)
+                        bind(incident, 8, change.title)
+                        bind(incident, 9, change.labels)
                         _ = try step(incident)
+                        if newIncidents.values.contains(id), signals.utf8.count >= 240 {
+                            bind(schemaRows.fileLists, 1, id)
+                            _ = try step(schemaRows.fileLists)
+                        }
                     }
                 }
                 try Self.execute(db, "COMMIT")

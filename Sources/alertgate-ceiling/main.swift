@@ -84,7 +84,7 @@ if decodes {
                                           contentType: request.headers[.contentType] ?? "", receivedAt: receivedAt)
         if let store {
             let alerts = zip(fingerprints, batch.signals).map { MinimalStore.Alert(fingerprint: $0.value, signal: $1.signal) }
-            try await store.write(payload: payload.bytes, receivedAt: receivedAt, alerts: alerts)
+            try await store.write(payload: payload.bytes, originalSize: body.count, receivedAt: receivedAt, alerts: alerts)
         }
         return Response(status: .ok)
     }

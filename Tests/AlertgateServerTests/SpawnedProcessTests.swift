@@ -1,5 +1,6 @@
 import AlertgateTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// How the tests' helpers start children (`ChildProcess`, `GatewayProcess`, `TemporaryPostgres`):
@@ -23,9 +24,9 @@ struct SpawnedProcessTests {
     @Test func aSignalTheTestProcessIgnoresIsAtItsDefaultInTheChild() throws {
         let folder = try TemporaryDirectory(prefix: "alertgate-spawn")
         defer { folder.remove() }
-        // Test processes ignore SIGPIPE (their servers write to sockets that close); made sure here.
-        let before = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, before) }
+        // Test processes ignore SIGPIPE (their servers write to sockets that close); made sure
+        // here, and left so: restoring it could undo another test's setting made meanwhile.
+        signal(SIGPIPE, SIG_IGN)
         // A shell cannot undo a signal ignored when it started: with SIGPIPE inherited as
         // ignored, it would go on and exit 0.
         let child = try SpawnedProcess("/bin/sh", ["-c", "kill -PIPE $$; exit 0"], outputPath: folder.file("out"))
@@ -57,6 +58,24 @@ struct SpawnedProcessTests {
         #expect(child.waitUntilExit() == .exited(status: 7))
         #expect(try String(contentsOfFile: folder.file("out"), encoding: .utf8) == "out\n")
         #expect(try String(contentsOfFile: folder.file("err"), encoding: .utf8) == "err\n")
+    }
+
+    @Test func waitersOnSeveralThreadsAllReadTheOneEnd() throws {
+        let folder = try TemporaryDirectory(prefix: "alertgate-spawn")
+        defer { folder.remove() }
+        let child = try SpawnedProcess("/bin/sh", ["-c", "sleep 0.3; exit 5"], outputPath: folder.file("out"))
+        // Blocking waits, polls and signals at once: the child is reaped once, by whichever
+        // comes first, and every caller reads the same end.
+        let ends = Mutex<[SpawnedProcess.Termination?]>([])
+        DispatchQueue.concurrentPerform(iterations: 12) { index in
+            let end: SpawnedProcess.Termination? = switch index % 3 {
+            case 0: child.waitUntilExit()
+            case 1: { while child.isRunning { usleep(1_000) }; return child.ended }()
+            default: { child.send(0); return child.waitUntilExit() }()
+            }
+            ends.withLock { $0.append(end) }
+        }
+        #expect(ends.withLock { $0 } == Array(repeating: .exited(status: 5), count: 12))
     }
 
     @Test func aProgramThatCannotStartIsAnErrorThatNamesIt() throws {
