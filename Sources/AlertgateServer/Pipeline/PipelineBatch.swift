@@ -54,12 +54,16 @@ struct PipelineBatch {
             var placed: [PlacedSignal] = []
             placed.reserveCapacity(request.signals.count)
             let receivedAt = request.payload.receivedAt
-            for (index, (item, signal)) in request.signals.enumerated() {
-                let outcome = correlator.ingest(signal, receivedAt: receivedAt)
+            // Each signal is read by its position: taking the (item, signal) pairs out one by one
+            // copied each, a retain and a release of every string a signal holds.
+            for index in request.signals.indices {
+                let outcome = correlator.ingest(request.signals[index].signal, receivedAt: receivedAt)
                 noteDeliveries(outcome)
                 outcomes.append(outcome)
-                placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: receivedAt))
-                guard let repeats = request.repeats[index] else { continue }
+                placed.append(PlacedSignal(signal: request.signals[index].signal, item: request.signals[index].item, outcome: outcome,
+                                           receivedAt: receivedAt))
+                guard !request.repeats.isEmpty, let repeats = request.repeats[index] else { continue }
+                let signal = request.signals[index].signal
                 if let folded = correlator.foldArrivals(repeats.count, placedBy: outcome, receivedAt: receivedAt) {
                     outcomes.append(folded)
                     placed.append(PlacedSignal(signal: signal, item: repeats[0], outcome: folded, receivedAt: receivedAt))
