@@ -42,7 +42,7 @@ at both ends of issue 13's range of connections, and at a hundred per POST. Ever
 answered is counted in its database afterwards.
 
 The same gateway with `--schema-rows` commits alertgate's own rows for each new alert instead, in
-tables with alertgate's columns: the payload, the alert in the index of firing alerts, the signal,
+alertgate's own schema, made by its migrations: the payload, the alert in the index of firing alerts, the signal,
 its timeline line and its transition, each indexed by alert, and each touched incident's row once a
 transaction with the new ids appended to its lists, filed by alertgate's trigger; no indexes by
 incident, which alertgate's schema replaced with those lists (v18), unlike the third measure's
@@ -309,8 +309,8 @@ def floor_section(ctx):
         "floor's rows (the request's payload, and for each alert its alert row and its signal; an alert seen before only "
         "has its last-seen time updated) before it answers, one writer thread taking every request waiting into its next "
         "transaction: a gateway that keeps every alert durably and does nothing else, measured whole, its hops and waits "
-        "included. With `--schema-rows` it commits alertgate's rows for each new alert instead, in tables with "
-        "alertgate's columns (bench/floor.py's docstring; its indexes and the incidents' lists of alert and signal ids, "
+        "included. With `--schema-rows` it commits alertgate's rows for each new alert instead, in the schema "
+        "alertgate's migrations make (bench/floor.py's docstring; its indexes and the incidents' lists of alert and signal ids, "
         "not the stand-in rows of the schema floor above): a gateway that keeps what alertgate keeps and does nothing "
         "else.", "",
         *lib.table(["measure", "bound", "at most", "the target's terms", "alertgate (this run)", "alertgate ÷ bound"],

@@ -27,14 +27,14 @@ import Synchronization
 /// indexes by incident, which reading an incident needs, are written as in a real store.
 ///
 /// With `schemaRows`, it writes alertgate's own rows for a new alert instead (`--schema-rows`),
-/// in tables with alertgate's columns (`alertgateTables`) and `auto_vacuum = INCREMENTAL` as
-/// alertgate's database has: the payload; the alert with its status in the index of firing
-/// alerts; the signal, which leaves its fingerprint, service and title to the alert as alertgate's
-/// does (v13); its timeline line and its transition, each indexed by alert; and each touched
-/// incident's row once a transaction, every column set as alertgate's upsert sets it, with the new
-/// ids appended to its lists of alerts and signals, filed as pieces of their own once long by the
-/// same trigger as alertgate's (v18), in place of indexes by incident. The values are those
-/// alertgate writes for a new alert of bench/alerts.lua, but for the incident's labels (the
+/// in alertgate's own schema, made by its migrations (`SQLiteStore`): its tables, indexes,
+/// triggers and `auto_vacuum = INCREMENTAL`. The rows: the payload; the alert with its status in
+/// the index of firing alerts; the signal, which leaves its fingerprint, service and title to the
+/// alert as alertgate's does (v13); its timeline line and its transition, each indexed by alert;
+/// and each touched incident's row once a transaction, every column set as alertgate's upsert
+/// sets it, with the new ids appended to its lists of alerts and signals, filed as pieces of their
+/// own once long by alertgate's trigger (v18), in place of indexes by incident. The values are
+/// those alertgate writes for a new alert of bench/alerts.lua, but for the incident's labels (the
 /// alert's labels as `alerts.labels` holds them, shorter than alertgate's JSON). Nothing else of
 /// alertgate is in it: no correlating, no notifications. What a gateway that keeps alertgate's
 /// rows durably, and does nothing else, reaches.
@@ -189,6 +189,9 @@ final class MinimalStore: Sendable {
         }
 
         init(path: String, schemaRows: Bool) throws {
+            // alertgate's schema, as its store makes it: migrations, then the VACUUM that turns on
+            // incremental vacuum. The store is closed again before the connection opens.
+            if schemaRows { _ = try SQLiteStore(path: path) }
             db = try Self.open(path)
             let opened = db  // for `prepare`, which cannot capture `self` before every statement is set
             // SQLite's own checkpoint on the writer only as a backstop, as alertgate's.
@@ -196,10 +199,7 @@ final class MinimalStore: Sendable {
                 PRAGMA wal_autocheckpoint = \(SQLiteStore.backstopCheckpointPages);
                 PRAGMA journal_size_limit = \(SQLiteStore.journalSizeLimitBytes);
                 """)
-            // A file's mode changes only by a VACUUM (the file's header is written already, in WAL
-            // mode), as alertgate applies it after its migrations; the file is empty, so it is instant.
-            if schemaRows { try Self.execute(db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM") }
-            try Self.execute(db, schemaRows ? Self.alertgateTables : Self.minimalTables)
+            if !schemaRows { try Self.execute(db, Self.minimalTables) }
             func prepare(_ sql: String) throws -> OpaquePointer {
                 var statement: OpaquePointer?
                 guard sqlite3_prepare_v3(opened, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
@@ -267,61 +267,6 @@ final class MinimalStore: Sendable {
             CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, alert_id INTEGER NOT NULL,
                 incident_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, title TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
             CREATE INDEX signals_by_incident ON signals(incident_id, id);
-            """
-
-        /// alertgate's tables for the rows of a new alert (`schemaRows`): their columns in its
-        /// order, with the indexes and the trigger those rows go through in alertgate's schema.
-        /// The trigger is a copy of migration v18's, whose text is frozen (`Migrations`): a copy,
-        /// not a shared constant.
-        private static let alertgateTables = """
-            CREATE TABLE payloads (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, source INTEGER NOT NULL,
-                content_type TEXT NOT NULL, encoding INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
-                dictionary_id INTEGER) STRICT;
-            CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, incident_id INTEGER NOT NULL,
-                status INTEGER NOT NULL, kind INTEGER NOT NULL, service TEXT NOT NULL, title TEXT NOT NULL, severity INTEGER NOT NULL,
-                labels TEXT NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, resolved_at INTEGER, count INTEGER NOT NULL,
-                ends_at INTEGER, flapping INTEGER NOT NULL DEFAULT 0, digest INTEGER NOT NULL DEFAULT 0, run_started_at INTEGER,
-                run_last_at INTEGER, retitled TEXT, run_count INTEGER NOT NULL DEFAULT 0, run_first_payload_id INTEGER,
-                run_last_payload_id INTEGER) STRICT;
-            CREATE INDEX alerts_firing ON alerts(status) WHERE status = 1;
-            CREATE TABLE signals (id INTEGER PRIMARY KEY, payload_id INTEGER NOT NULL, item INTEGER NOT NULL, kind INTEGER NOT NULL,
-                source INTEGER NOT NULL, status INTEGER NOT NULL, decision INTEGER NOT NULL, severity INTEGER NOT NULL,
-                received_at INTEGER NOT NULL, at INTEGER NOT NULL, alert_id INTEGER, incident_id INTEGER, fingerprint TEXT NOT NULL,
-                service TEXT NOT NULL, title TEXT NOT NULL, why TEXT NOT NULL, from_alert INTEGER NOT NULL DEFAULT 0) STRICT;
-            CREATE INDEX signals_unattached ON signals(received_at) WHERE incident_id IS NULL;
-            CREATE TABLE timeline (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
-                by TEXT, text TEXT, signal_id INTEGER, alert_id INTEGER, public INTEGER NOT NULL DEFAULT 0,
-                text_is_signal_title INTEGER NOT NULL DEFAULT 0) STRICT;
-            CREATE INDEX timeline_of_incidents ON timeline(incident_id, id) WHERE alert_id IS NULL;
-            CREATE INDEX timeline_of_alerts ON timeline(alert_id, id) WHERE alert_id IS NOT NULL;
-            CREATE TABLE transitions (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind INTEGER NOT NULL,
-                incident_id INTEGER NOT NULL, alert_id INTEGER, severity INTEGER NOT NULL, detail TEXT) STRICT;
-            CREATE INDEX transitions_of_incidents ON transitions(incident_id) WHERE alert_id IS NULL;
-            CREATE INDEX transitions_of_alerts ON transitions(alert_id) WHERE alert_id IS NOT NULL;
-            CREATE TABLE incidents (id INTEGER PRIMARY KEY, key TEXT NOT NULL, title TEXT NOT NULL, status INTEGER NOT NULL,
-                severity INTEGER NOT NULL, type INTEGER NOT NULL, service TEXT NOT NULL, services TEXT NOT NULL, owner TEXT,
-                detected_by INTEGER NOT NULL, opened_at INTEGER NOT NULL, acknowledged_at INTEGER, resolved_at INTEGER, closed_at INTEGER,
-                last_activity INTEGER NOT NULL, signal_count INTEGER NOT NULL, alert_count INTEGER NOT NULL,
-                report_count INTEGER NOT NULL, classified_by_hand INTEGER NOT NULL, oncall TEXT, rule_severity INTEGER NOT NULL DEFAULT 4,
-                hold_until INTEGER, labels TEXT NOT NULL DEFAULT '{}', escalation_step INTEGER NOT NULL DEFAULT 0, escalated_at INTEGER,
-                open_alert_ids TEXT, open_signal_ids TEXT) STRICT;
-            CREATE TABLE incident_alerts (incident_id INTEGER NOT NULL, first_alert_id INTEGER NOT NULL, alert_ids TEXT NOT NULL,
-                PRIMARY KEY (incident_id, first_alert_id)) STRICT, WITHOUT ROWID;
-            CREATE TABLE incident_signals (incident_id INTEGER NOT NULL, first_signal_id INTEGER NOT NULL, signal_ids TEXT NOT NULL,
-                PRIMARY KEY (incident_id, first_signal_id)) STRICT, WITHOUT ROWID;
-            CREATE TRIGGER incident_lists_filed AFTER UPDATE OF open_alert_ids, open_signal_ids ON incidents
-            WHEN length(new.open_alert_ids) >= 240 OR length(new.open_signal_ids) >= 240
-            BEGIN
-                INSERT INTO incident_alerts (incident_id, first_alert_id, alert_ids)
-                    SELECT new.id, CAST(new.open_alert_ids AS INTEGER), '[' || new.open_alert_ids || ']'
-                    WHERE length(new.open_alert_ids) >= 240;
-                INSERT INTO incident_signals (incident_id, first_signal_id, signal_ids)
-                    SELECT new.id, CAST(new.open_signal_ids AS INTEGER), '[' || new.open_signal_ids || ']'
-                    WHERE length(new.open_signal_ids) >= 240;
-                UPDATE incidents SET open_alert_ids = iif(length(open_alert_ids) >= 240, NULL, open_alert_ids),
-                                     open_signal_ids = iif(length(open_signal_ids) >= 240, NULL, open_signal_ids)
-                WHERE id = new.id;
-            END;
             """
 
         /// Pages this connection has written since the last call.
