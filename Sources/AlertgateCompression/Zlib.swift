@@ -43,7 +43,7 @@ public enum Zlib {
     /// Compresses `input` into the zlib format.
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var output: [UInt8] = []
-        Deflater.withPooled(level: level) { $0.compress(input[...], appendingTo: &output) }
+        Deflater.withPooled(.fitting(input.count, level: level)) { $0.compress(input[...], appendingTo: &output) }
         return output
     }
 

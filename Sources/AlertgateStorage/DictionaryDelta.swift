@@ -24,7 +24,8 @@ enum DictionaryDelta {
 
     static func compress(_ bytes: [UInt8], against dictionary: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
-        Deflater.withPooled { deflater in
+        // Each segment's stream reaches back over its window of the dictionary and itself.
+        Deflater.withPooled(.fitting(bytes.count + dictionary.count, level: 6)) { deflater in
             var offset = 0
             repeat {
                 let end = min(bytes.count, offset + segmentBytes)

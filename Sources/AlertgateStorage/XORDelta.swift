@@ -31,7 +31,7 @@ enum XORDelta {
         }
         let checksum = Zlib.adler32(bytes)
         var output: [UInt8] = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: checksum >> $0) }
-        Deflater.withPooled { deflater in deflater.compress(difference[...], appendingTo: &output) }
+        Deflater.withPooled(.fitting(difference.count, level: 6)) { deflater in deflater.compress(difference[...], appendingTo: &output) }
         return output
     }
 

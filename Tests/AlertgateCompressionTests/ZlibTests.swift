@@ -70,6 +70,33 @@ struct ZlibTests {
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(zlib, format: .raw, limit: 1 << 20) }
         #expect(throws: Zlib.Failure.self) { try Zlib.decompress(pseudoRandomBytes(count: 512, seed: 1), format: .auto, limit: 1 << 20) }
     }
+
+    /// The window a stream was made with is in the first byte of its zlib header (CINFO, RFC 1950
+    /// 2.2: log2 of the window less 8).
+    static func windowBits(of stream: [UInt8]) -> Int { Int(stream[0] >> 4) + 8 }
+
+    @Test(arguments: [1, 400, Deflater.Shape.smallBytes, Deflater.Shape.smallBytes + 1, 40_000])
+    func smallInputsTakeASmallWindowAndAllRoundTrip(count: Int) throws {
+        let input = Array(String(repeating: "{\"alertname\":\"HighLatency\",\"pod\":\"pod-12\"}", count: count / 40 + 1).utf8.prefix(count))
+        let compressed = Zlib.compress(input)
+        #expect(Self.windowBits(of: compressed) == (count <= Deflater.Shape.smallBytes ? 12 : 15))
+        #expect(compressed.count < input.count || count < 100)
+        #expect(try Zlib.decompress(compressed, format: .auto, limit: count) == input)
+    }
+
+    /// A small stream's window reaches back over all of its preset dictionary: bytes that repeat
+    /// the dictionary's first ones, 2,300 bytes back, compress to a few bytes.
+    @Test func aSmallStreamReachesBackOverItsWholeDictionary() throws {
+        let dictionary = pseudoRandomBytes(count: 2_000, seed: 21)
+        let input = pseudoRandomBytes(count: 300, seed: 22) + dictionary.prefix(700)
+        let shape = Deflater.Shape.fitting(dictionary.count + input.count, level: 6)
+        #expect(shape.windowBits == 12)
+        var compressed: [UInt8] = []
+        Deflater.withPooled(shape) { $0.compress(input[...], dictionary: dictionary[...], appendingTo: &compressed) }
+        // The 300 random bytes stay about 300; the 700 repeated ones take a match or a few.
+        #expect(compressed.count < 360)
+        #expect(try Zlib.decompress(compressed, format: .zlib, limit: input.count) { _ in dictionary[...] } == input)
+    }
 }
 
 /// Streams that go on after their end: gzip members in a row, and trailing garbage.
