@@ -1,3 +1,5 @@
+import AlertgateCore
+
 /// The latest base of each compression key, bounded by the memory the bases take: each one's
 /// bytes plus `entryOverhead`.
 ///
@@ -11,8 +13,20 @@
 ///
 /// Each part is two generations standing in for LRU at O(1) a step (`Generations`).
 struct PayloadBaseCache {
-    /// `source code/key`.
-    typealias Key = String
+    /// A compression key and its source, hashed (`key(source:_:)`). Two that collide share an
+    /// entry: a payload is then tried against the other's base, which costs a failed attempt,
+    /// never a wrong byte (the payload names the base it was compressed against).
+    typealias Key = UInt64
+
+    /// FNV-1a over the source's code and the key: one pass over a few bytes, where a `String`
+    /// key was built for every payload and hashed again at each of the cache's lookups.
+    static func key(source: SignalSource, _ key: String) -> Key {
+        var hash = FNV1a64()
+        hash.combine(byte: UInt8(truncatingIfNeeded: source.code))
+        hash.combine(byte: 0x2F)
+        hash.combine(key)
+        return hash.value
+    }
 
     struct Entry: Sendable {
         var base: PayloadBase
@@ -22,9 +36,10 @@ struct PayloadBaseCache {
         var skips = 0
     }
 
-    /// What an entry costs beyond its base's bytes, measured on the x86-64 build: its key (a
-    /// heap string past 15 bytes), the `PayloadBase` object and the array header of its bytes,
-    /// malloc's rounding, and a slot in each generation's dictionary. Counted so that many small
+    /// What an entry costs beyond its base's bytes, measured on the x86-64 build when keys were
+    /// strings (a heap string past 15 bytes; a hashed key costs less, so this errs high): the
+    /// `PayloadBase` object and the array header of its bytes, malloc's rounding, and a slot in
+    /// each generation's dictionary. Counted so that many small
     /// bases (one alert per POST, each its own key) stay within the budget as well.
     static let entryOverhead = 192
     /// The part of the budget for keys seen once: a quarter, as large as the largest base kept.
@@ -60,7 +75,7 @@ struct PayloadBaseCache {
     mutating func set(_ key: Key, _ entry: Entry) {
         let known = main.remove(key) != nil
         probation.remove(key)
-        let hash = key.hashValue
+        let hash = Int(truncatingIfNeeded: key)
         let seenBefore = seen.contains(hash) || self.seenBefore.contains(hash)
         if !seenBefore { remember(hash) }
         let cost = Self.cost(of: entry)

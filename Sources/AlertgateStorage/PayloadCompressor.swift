@@ -47,7 +47,7 @@ public final class PayloadCompressor: Sendable {
     /// - Parameter key: what makes payloads alike within the source: for HTTP the fingerprint
     ///   of the payload's first signal, for UDP the listener.
     public func compress(_ bytes: [UInt8], key: String, source: SignalSource, contentType: String, receivedAt: Timestamp) -> StoredPayload {
-        let cacheKey = "\(source.code)/\(key)"
+        let cacheKey = PayloadBaseCache.key(source: source, key)
         // The base is pinned in the same step it is taken: retention cannot retire it in between.
         let (entry, pin) = state.withLock { state -> (PayloadBaseCache.Entry?, PayloadBasePin?) in
             let entry = state.cache.entry(cacheKey)

@@ -1,11 +1,25 @@
+import AlertgateCore
 import AlertgateTesting
 @testable import AlertgateStorage
 import Testing
+
+/// The tests name their keys; the cache holds them hashed, as `PayloadCompressor` gives them.
+private extension PayloadBaseCache {
+    mutating func entry(_ name: String) -> Entry? { entry(Self.key(source: .alertmanagerAPI, name)) }
+    mutating func set(_ name: String, _ entry: Entry) { set(Self.key(source: .alertmanagerAPI, name), entry) }
+}
 
 @Suite("PayloadBaseCache: within its budget, keys seen once on probation")
 struct PayloadBaseCacheTests {
     static func entry(bytes: Int) -> PayloadBaseCache.Entry {
         PayloadBaseCache.Entry(base: PayloadBase(bytes: [UInt8](repeating: 7, count: bytes), storedSize: bytes / 10))
+    }
+
+    @Test func aKeyIsHashedWithItsSource() {
+        let key = PayloadBaseCache.key(source: .alertmanagerAPI, "3f2a9c")
+        #expect(key == PayloadBaseCache.key(source: .alertmanagerAPI, "3f2a9c"))
+        #expect(key != PayloadBaseCache.key(source: .grafana, "3f2a9c"))
+        #expect(key != PayloadBaseCache.key(source: .alertmanagerAPI, "3f2a9d"))
     }
 
     /// Random bases up to a third of the budget (larger than either part's generations take),
