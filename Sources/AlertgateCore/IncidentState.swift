@@ -2,17 +2,35 @@
 public struct IncidentState: Hashable, Sendable {
     public var id: Int64
     /// The correlation key that groups its signals (by default the service).
-    public var key: String
-    public var title: String
+    public var key: String {
+        get { names.key }
+        set { if newValue != names.key { names = names.with { $0.key = newValue } } }
+    }
+    public var title: String {
+        get { names.title }
+        set { if newValue != names.title { names = names.with { $0.title = newValue } } }
+    }
     public var status: IncidentStatus
     public var severity: IncidentSeverity
     public var type: IncidentType
-    public var service: String
+    public var service: String {
+        get { names.service }
+        set { if newValue != names.service { names = names.with { $0.service = newValue } } }
+    }
     /// Every service seen in its signals, sorted.
-    public var services: [String]
-    public var owner: String?
+    public var services: [String] {
+        get { names.services }
+        set { if newValue != names.services { names = names.with { $0.services = newValue } } }
+    }
+    public var owner: String? {
+        get { names.owner }
+        set { if newValue != names.owner { names = names.with { $0.owner = newValue } } }
+    }
     /// Who is on call for it: a receiver or escalation name from the catalog.
-    public var oncall: String?
+    public var oncall: String? {
+        get { names.oncall }
+        set { if newValue != names.oncall { names = names.with { $0.oncall = newValue } } }
+    }
     public var detectedBy: DetectedBy
     public var openedAt: Timestamp
     public var acknowledgedAt: Timestamp?
@@ -31,11 +49,57 @@ public struct IncidentState: Hashable, Sendable {
     /// The worst severity its signals asked for, before its scope raised it (`severity`).
     public var ruleSeverity: IncidentSeverity
     /// The labels of the signal that opened it: what routes' label matchers read.
-    public var labels: [String: String]
+    public var labels: [String: String] {
+        get { names.labels }
+        set { if newValue != names.labels { names = names.with { $0.labels = newValue } } }
+    }
     /// Escalation steps taken since it opened or reopened (across the policy's repeats).
     public var escalationStep: Int
     /// When the last step was taken, or when it reopened (the next step counts from here).
     public var escalatedAt: Timestamp?
+
+    /// Its strings, list and labels, which change seldom (a new service, an owner once), in one
+    /// immutable object: the correlator copies a snapshot several times a signal (out of its
+    /// state, the one before to compare, into the outcome the writer reads), and each copy then
+    /// retains one object rather than every heap string and collection. A change makes a new one.
+    private var names: Names
+
+    private final class Names: Hashable, Sendable {
+        struct Fields: Hashable, Sendable {
+            var key: String
+            var title: String
+            var service: String
+            var services: [String]
+            var owner: String?
+            var oncall: String?
+            var labels: [String: String]
+        }
+
+        let fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+
+        var key: String { fields.key }
+        var title: String { fields.title }
+        var service: String { fields.service }
+        var services: [String] { fields.services }
+        var owner: String? { fields.owner }
+        var oncall: String? { fields.oncall }
+        var labels: [String: String] { fields.labels }
+
+        /// A copy with `change` made.
+        func with(_ change: (inout Fields) -> Void) -> Names {
+            var fields = fields
+            change(&fields)
+            return Names(fields)
+        }
+
+        static func == (lhs: Names, rhs: Names) -> Bool { lhs === rhs || lhs.fields == rhs.fields }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+    }
 
     public init(
         id: Int64, key: String, title: String, status: IncidentStatus, severity: IncidentSeverity,
@@ -45,18 +109,13 @@ public struct IncidentState: Hashable, Sendable {
         reportCount: Int64, classifiedByHand: Bool = false, oncall: String? = nil, ruleSeverity: IncidentSeverity? = nil, holdUntil: Timestamp? = nil,
         labels: [String: String] = [:], escalationStep: Int = 0, escalatedAt: Timestamp? = nil
     ) {
-        self.labels = labels
+        self.names = Names(Names.Fields(key: key, title: title, service: service, services: services, owner: owner, oncall: oncall, labels: labels))
         self.escalationStep = escalationStep
         self.escalatedAt = escalatedAt
         self.id = id
-        self.key = key
-        self.title = title
         self.status = status
         self.severity = severity
         self.type = type
-        self.service = service
-        self.services = services
-        self.owner = owner
         self.detectedBy = detectedBy
         self.openedAt = openedAt
         self.acknowledgedAt = acknowledgedAt
@@ -67,7 +126,6 @@ public struct IncidentState: Hashable, Sendable {
         self.alertCount = alertCount
         self.reportCount = reportCount
         self.classifiedByHand = classifiedByHand
-        self.oncall = oncall
         self.ruleSeverity = ruleSeverity ?? severity
         self.holdUntil = holdUntil
     }
