@@ -24,12 +24,12 @@ public final class RetentionStats: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        successes = registry.makeCounter(name: "alertgate_retention_passes_total", labels: [("result", "success")], help: "Retention passes, by result.")
-        failures = registry.makeCounter(name: "alertgate_retention_passes_total", labels: [("result", "failure")], help: "Retention passes, by result.")
-        releasedBytes = registry.makeCounter(name: "alertgate_retention_released_bytes_total",
-                                             help: "Bytes the database file gave back to the file system.")
-        lastSuccess = registry.makeGauge(name: "alertgate_retention_last_success_timestamp_seconds",
-                                         help: "When the last retention pass that ran to the end started (0: none yet).")
+        successes = registry.counter("alertgate_retention_passes_total", labels: [("result", "success")], help: "Retention passes, by result.")
+        failures = registry.counter("alertgate_retention_passes_total", labels: [("result", "failure")], help: "Retention passes, by result.")
+        releasedBytes = registry.counter("alertgate_retention_released_bytes_total",
+                                         help: "Bytes the database file gave back to the file system.")
+        lastSuccess = registry.gauge("alertgate_retention_last_success_timestamp_seconds",
+                                     help: "When the last retention pass that ran to the end started (0: none yet).")
     }
 
     func passed(_ counts: RetentionCounts, at time: Timestamp) {
@@ -41,8 +41,8 @@ public final class RetentionStats: Sendable {
         }
         successes.increment()
         for (table, count) in counts.byTable where count > 0 {
-            registry.makeCounter(name: "alertgate_retention_deleted_rows_total", labels: [("table", table)],
-                                 help: "Rows deleted by retention, by table.").increment(by: Int64(count))
+            registry.counter("alertgate_retention_deleted_rows_total", labels: [("table", table)],
+                             help: "Rows deleted by retention, by table.").increment(by: Int64(count))
         }
         releasedBytes.increment(by: Int64(counts.releasedBytes))
         lastSuccess.set(Int64(time.milliseconds / 1000))

@@ -21,8 +21,8 @@ public final class SpanCounters: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        rejected = registry.makeCounter(name: "alertgate_otlp_rejected_spans_total",
-                                        help: "OTLP spans rejected as invalid (reported back as partial success).")
+        rejected = registry.counter("alertgate_otlp_rejected_spans_total",
+                                    help: "OTLP spans rejected as invalid (reported back as partial success).")
     }
 
     /// Adds the spans of one accepted request.
@@ -31,8 +31,8 @@ public final class SpanCounters: Sendable {
             for (service, spans) in spansByService {
                 let key = counts.spansByService[service] != nil || counts.spansByService.count < Self.maxServices ? service : Self.otherService
                 if counts.spansByService[key] == nil {
-                    counts.spansByService[key] = registry.makeCounter(name: "alertgate_otlp_spans_total", labels: [("service", key)],
-                                                                      help: "OTLP spans received in accepted requests, by service.name.")
+                    counts.spansByService[key] = registry.counter("alertgate_otlp_spans_total", labels: [("service", key)],
+                                                                  help: "OTLP spans received in accepted requests, by service.name.")
                 }
                 counts.spansByService[key]!.increment(by: Int64(spans))
             }

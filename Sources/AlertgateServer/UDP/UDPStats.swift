@@ -30,13 +30,13 @@ public final class UDPStats: Sendable {
         let droppedCounters: [DropCause: Counter]
 
         init(name: String, registry: PrometheusCollectorRegistry) {
-            receivedCounter = registry.makeCounter(name: "alertgate_udp_datagrams_total", labels: [("listener", name)],
-                                                   help: "Datagrams read from each UDP listener.")
-            storedCounter = registry.makeCounter(name: "alertgate_udp_stored_total", labels: [("listener", name)],
-                                                 help: "Datagrams stored as signals, per listener.")
+            receivedCounter = registry.counter("alertgate_udp_datagrams_total", labels: [("listener", name)],
+                                               help: "Datagrams read from each UDP listener.")
+            storedCounter = registry.counter("alertgate_udp_stored_total", labels: [("listener", name)],
+                                             help: "Datagrams stored as signals, per listener.")
             droppedCounters = Dictionary(uniqueKeysWithValues: DropCause.allCases.map { cause in
-                (cause, registry.makeCounter(name: "alertgate_udp_dropped_total", labels: [("listener", name), ("cause", cause.rawValue)],
-                                             help: "Datagrams not stored, per listener and cause."))
+                (cause, registry.counter("alertgate_udp_dropped_total", labels: [("listener", name), ("cause", cause.rawValue)],
+                                         help: "Datagrams not stored, per listener and cause."))
             })
         }
     }
