@@ -14,8 +14,9 @@ import AlertgateCore
 /// Each part is two generations standing in for LRU at O(1) a step (`Generations`).
 struct PayloadBaseCache {
     /// A compression key and its source, hashed (`key(source:_:)`). Two that collide share an
-    /// entry: a payload is then tried against the other's base, which costs a failed attempt,
-    /// never a wrong byte (the payload names the base it was compressed against).
+    /// entry: a payload is then tried against the other's base, which costs at most a worse
+    /// compression and the other key's base, never a wrong byte (the payload names the base it
+    /// was compressed against).
     typealias Key = UInt64
 
     /// FNV-1a over the source's code and the key: one pass over a few bytes, where a `String`
