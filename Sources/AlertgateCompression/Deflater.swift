@@ -3,9 +3,9 @@ import Synchronization
 
 /// One zlib deflate stream, reused for several compressions. `deflateReset` between them costs
 /// far less than `deflateInit` (which allocates ~270 KB at the standard shape, ~38 KB at the
-/// small one, and clears part of it), and each compression may
-/// start from a preset dictionary. Not thread-safe: one owner at a time, which `withPooled`
-/// guarantees (hence `@unchecked Sendable`).
+/// small one, and clears part of it), and each compression may start from a preset dictionary.
+/// Not thread-safe: one owner at a time, which `withPooled` guarantees (hence
+/// `@unchecked Sendable`).
 package final class Deflater: @unchecked Sendable {
     /// What a stream is made for: its level and how much memory zlib gives it.
     package struct Shape: Hashable, Sendable {
@@ -51,10 +51,8 @@ package final class Deflater: @unchecked Sendable {
 
     /// Heap-allocated because zlib's state points back at its `z_stream`: it must not move.
     private let stream: UnsafeMutablePointer<z_stream>
-    package let shape: Shape
 
     package init(_ shape: Shape) {
-        self.shape = shape
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let status = deflateInit2_(stream, shape.level, Z_DEFLATED, shape.windowBits, shape.memLevel, Z_DEFAULT_STRATEGY,

@@ -19,8 +19,8 @@ struct PayloadBaseCache {
     /// was compressed against).
     typealias Key = UInt64
 
-    /// FNV-1a over the source's code and the key: one pass over a few bytes, where a `String`
-    /// key was built for every payload and hashed again at each of the cache's lookups.
+    /// FNV-1a over the source's code and the key: one pass over a few bytes for each payload,
+    /// rather than a `String` built for it and hashed again at each of the cache's lookups.
     static func key(source: SignalSource, _ key: String) -> Key {
         var hash = FNV1a64()
         hash.combine(byte: UInt8(truncatingIfNeeded: source.code))
@@ -40,8 +40,8 @@ struct PayloadBaseCache {
     /// What an entry costs beyond its base's bytes, measured on the x86-64 build when keys were
     /// strings (a heap string past 15 bytes; a hashed key costs less, so this errs high): the
     /// `PayloadBase` object and the array header of its bytes, malloc's rounding, and a slot in
-    /// each generation's dictionary. Counted so that many small
-    /// bases (one alert per POST, each its own key) stay within the budget as well.
+    /// each generation's dictionary. Counted so that many small bases (one alert per POST, each
+    /// its own key) stay within the budget as well.
     static let entryOverhead = 192
     /// The part of the budget for keys seen once: a quarter, as large as the largest base kept.
     static let probationShare = 4
