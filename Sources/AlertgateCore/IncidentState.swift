@@ -3,33 +3,33 @@ public struct IncidentState: Hashable, Sendable {
     public var id: Int64
     /// The correlation key that groups its signals (by default the service).
     public var key: String {
-        get { names.key }
-        set { if newValue != names.key { names = names.with { $0.key = newValue } } }
+        get { names.fields.key }
+        set { if newValue != names.fields.key { names = names.with { $0.key = newValue } } }
     }
     public var title: String {
-        get { names.title }
-        set { if newValue != names.title { names = names.with { $0.title = newValue } } }
+        get { names.fields.title }
+        set { if newValue != names.fields.title { names = names.with { $0.title = newValue } } }
     }
     public var status: IncidentStatus
     public var severity: IncidentSeverity
     public var type: IncidentType
     public var service: String {
-        get { names.service }
-        set { if newValue != names.service { names = names.with { $0.service = newValue } } }
+        get { names.fields.service }
+        set { if newValue != names.fields.service { names = names.with { $0.service = newValue } } }
     }
     /// Every service seen in its signals, sorted.
     public var services: [String] {
-        get { names.services }
-        set { if newValue != names.services { names = names.with { $0.services = newValue } } }
+        get { names.fields.services }
+        set { if newValue != names.fields.services { names = names.with { $0.services = newValue } } }
     }
     public var owner: String? {
-        get { names.owner }
-        set { if newValue != names.owner { names = names.with { $0.owner = newValue } } }
+        get { names.fields.owner }
+        set { if newValue != names.fields.owner { names = names.with { $0.owner = newValue } } }
     }
     /// Who is on call for it: a receiver or escalation name from the catalog.
     public var oncall: String? {
-        get { names.oncall }
-        set { if newValue != names.oncall { names = names.with { $0.oncall = newValue } } }
+        get { names.fields.oncall }
+        set { if newValue != names.fields.oncall { names = names.with { $0.oncall = newValue } } }
     }
     public var detectedBy: DetectedBy
     public var openedAt: Timestamp
@@ -50,8 +50,8 @@ public struct IncidentState: Hashable, Sendable {
     public var ruleSeverity: IncidentSeverity
     /// The labels of the signal that opened it: what routes' label matchers read.
     public var labels: [String: String] {
-        get { names.labels }
-        set { if newValue != names.labels { names = names.with { $0.labels = newValue } } }
+        get { names.fields.labels }
+        set { if newValue != names.fields.labels { names = names.with { $0.labels = newValue } } }
     }
     /// Escalation steps taken since it opened or reopened (across the policy's repeats).
     public var escalationStep: Int
@@ -80,14 +80,6 @@ public struct IncidentState: Hashable, Sendable {
         init(_ fields: Fields) {
             self.fields = fields
         }
-
-        var key: String { fields.key }
-        var title: String { fields.title }
-        var service: String { fields.service }
-        var services: [String] { fields.services }
-        var owner: String? { fields.owner }
-        var oncall: String? { fields.oncall }
-        var labels: [String: String] { fields.labels }
 
         /// A copy with `change` made.
         func with(_ change: (inout Fields) -> Void) -> Names {
