@@ -35,7 +35,18 @@ public struct AlertState: Hashable, Sendable {
         firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil, flapping: Bool = false,
         digest: UInt64 = 0, runStartedAt: Timestamp? = nil, runLastAt: Timestamp? = nil
     ) {
-        let packed = PackedLabels(labels)
+        self.init(id: id, fingerprint: fingerprint, incidentID: incidentID, status: status, kind: kind, service: service, title: title,
+                  severity: severity, labels: PackedLabels(labels), firstSeen: firstSeen, lastSeen: lastSeen, resolvedAt: resolvedAt,
+                  count: count, endsAt: endsAt, flapping: flapping, digest: digest, runStartedAt: runStartedAt, runLastAt: runLastAt)
+    }
+
+    /// The same, its labels already packed.
+    public init(
+        id: Int64, fingerprint: Fingerprint, incidentID: Int64, status: AlertStatus, kind: SignalKind,
+        service: String, title: String, severity: Severity, labels packed: PackedLabels,
+        firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil, flapping: Bool = false,
+        digest: UInt64 = 0, runStartedAt: Timestamp? = nil, runLastAt: Timestamp? = nil
+    ) {
         self.init(LiveAlert(
             id: id, fingerprint: fingerprint, status: status, kind: kind, severity: severity, flapping: flapping,
             titleDigest: LiveAlert.digest(title: title), incidentID: incidentID, service: service,

@@ -292,11 +292,12 @@ public struct Correlator: Sendable {
         for held in pending {
             if held.signal.kind == .report { incident.reportCount += 1 }
             guard seen.insert(held.fingerprint).inserted, state.liveAlert(held.fingerprint) == nil else { continue }
+            let labels = PackedLabels(held.signal.labels)
             adopted.append((AlertState(
                 id: state.takeAlertID(), fingerprint: held.fingerprint, incidentID: incident.id, status: .firing, kind: held.signal.kind,
-                service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: held.signal.labels,
+                service: held.signal.service, title: held.signal.title, severity: held.signal.severity, labels: labels,
                 firstSeen: held.at, lastSeen: held.at, resolvedAt: nil, count: 1, endsAt: held.signal.endsAt,
-                digest: held.signal.contentDigest), held.signal))
+                digest: held.signal.contentDigest(packed: labels)), held.signal))
             incident.alertCount += 1
             incident.openedAt = min(incident.openedAt, held.at)
             classifier.classify(&incident, with: held.signal)
@@ -318,12 +319,14 @@ public struct Correlator: Sendable {
     /// gets an alert that is already resolved with its incident.
     private mutating func attach(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, to incident: inout IncidentState,
                                  live: Bool, why: Why, into outcome: inout Outcome) {
+        // Packed once: the digest reads the labels in the packed order instead of sorting them again.
+        let labels = PackedLabels(signal.labels)
         let alert = AlertState(
             id: state.takeAlertID(), fingerprint: fingerprint, incidentID: incident.id,
             status: live ? .firing : .resolved, kind: signal.kind, service: signal.service, title: signal.title,
-            severity: signal.severity, labels: signal.labels, firstSeen: time, lastSeen: time,
+            severity: signal.severity, labels: labels, firstSeen: time, lastSeen: time,
             resolvedAt: live ? nil : incident.resolvedAt, count: 1, endsAt: signal.endsAt,
-            flapping: live && isFlapping(fingerprint, at: time), digest: signal.contentDigest)
+            flapping: live && isFlapping(fingerprint, at: time), digest: signal.contentDigest(packed: labels))
         incident.alertCount += 1
         if live {
             incident.holdUntil = nil

@@ -16,8 +16,10 @@ public struct FNV1a64: Sendable {
         // Over the contiguous bytes: iterating `utf8` goes through the string's representation at
         // every byte.
         var text = text
-        text.withUTF8 { bytes in
-            for byte in bytes { combine(byte: byte) }
-        }
+        text.withUTF8 { combine($0) }
+    }
+
+    public mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes { combine(byte: byte) }
     }
 }

@@ -34,8 +34,10 @@ public struct PackedLabels: Hashable, Sendable {
 
     /// The number of pairs.
     public var count: Int {
-        var position = 0
-        return bytes.isEmpty ? 0 : Self.length(in: bytes, at: &position)
+        bytes.withUnsafeBufferPointer { bytes in
+            var position = 0
+            return bytes.isEmpty ? 0 : Self.length(in: bytes, at: &position)
+        }
     }
 
     public var isEmpty: Bool { bytes.isEmpty }
@@ -64,15 +66,30 @@ public struct PackedLabels: Hashable, Sendable {
     }
 
     /// Calls `body` with each pair's key and value bytes (UTF-8), in the order of the keys' bytes.
-    public func forEachPair(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
-        guard !bytes.isEmpty else { return }
-        var position = 0
-        _ = Self.length(in: bytes, at: &position)
-        while position < bytes.count {
-            let key = Self.field(in: bytes, at: &position)
-            let value = Self.field(in: bytes, at: &position)
-            body(key, value)
+    /// The buffers live only for the call. (Pointers, not slices of the array: a slice retains
+    /// and releases the buffer, two of each per pair, and the writer and the correlator walk
+    /// every new alert's labels.)
+    public func forEachPair(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { bytes in
+            guard !bytes.isEmpty else { return }
+            var position = 0
+            _ = Self.length(in: bytes, at: &position)
+            while position < bytes.count {
+                let key = Self.field(in: bytes, at: &position)
+                let value = Self.field(in: bytes, at: &position)
+                body(key, value)
+            }
         }
+    }
+
+    /// Whether every name is ASCII, so that the names' byte order, this set's, is also the order
+    /// of their `String`s (`<`).
+    public var namesAreASCII: Bool {
+        var ascii = true
+        forEachPair { name, _ in
+            if ascii, name.contains(where: { $0 >= 0x80 }) { ascii = false }
+        }
+        return ascii
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
@@ -94,7 +111,7 @@ public struct PackedLabels: Hashable, Sendable {
         } while length != 0
     }
 
-    private static func length(in bytes: [UInt8], at position: inout Int) -> Int {
+    private static func length(in bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) -> Int {
         var length = 0
         var shift = 0
         while true {
@@ -106,9 +123,9 @@ public struct PackedLabels: Hashable, Sendable {
         }
     }
 
-    private static func field(in bytes: [UInt8], at position: inout Int) -> ArraySlice<UInt8> {
+    private static func field(in bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) -> UnsafeBufferPointer<UInt8> {
         let length = length(in: bytes, at: &position)
         defer { position += length }
-        return bytes[position..<position + length]
+        return UnsafeBufferPointer(rebasing: bytes[position..<position + length])
     }
 }

@@ -7,7 +7,45 @@
 /// alert. The format is frozen: changing it makes every firing alert's next repeat a signal once.
 extension Signal {
     public var contentDigest: UInt64 {
+        digest { field in
+            // Sorted in a temporary buffer, as `Fingerprint.labels` does: every repeat computes a
+            // digest, and an array of sorted keys (and a lookup per key) cost a malloc and a hash each.
+            withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
+                var pairs = buffer
+                _ = pairs.initialize(fromContentsOf: labels)
+                defer { pairs.deinitialize() }
+                // String order, as the frozen format has it (not byte order, as fingerprints do).
+                pairs.sort { $0.key < $1.key }
+                for (name, value) in pairs {
+                    var name = name, value = value
+                    name.withUTF8 { field($0) }
+                    value.withUTF8 { field($0) }
+                }
+            }
+        }
+    }
+
+    /// The same digest, its labels read from `packed`, which must be this signal's labels packed:
+    /// a new alert packs them anyway, and this spares the sort. Names in ASCII (Prometheus's
+    /// always are) are in `String` order there too; others are sorted as `contentDigest` does.
+    public func contentDigest(packed: PackedLabels) -> UInt64 {
+        assert(packed == PackedLabels(labels), "the packed labels are not this signal's")
+        guard packed.namesAreASCII else { return contentDigest }
+        return digest { field in
+            packed.forEachPair { name, value in
+                field(name)
+                field(value)
+            }
+        }
+    }
+
+    /// The digest, `labels` passing each label's name and value, in order, to the field it is given.
+    private func digest(labels: ((UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> UInt64 {
         var hash = FNV1a64()
+        func field(_ bytes: UnsafeBufferPointer<UInt8>) {
+            hash.combine(bytes)
+            hash.combine(byte: 0xFF)
+        }
         func field(_ text: String?) {
             if let text { hash.combine(text) } else { hash.combine(byte: 0xFE) }
             hash.combine(byte: 0xFF)
@@ -19,19 +57,7 @@ extension Signal {
         field(title)
         field(description)
         field(severity.rawValue)
-        // Sorted in a temporary buffer, as `Fingerprint.labels` does: every repeat computes a
-        // digest, and an array of sorted keys (and a lookup per key) cost a malloc and a hash each.
-        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
-            var pairs = buffer
-            _ = pairs.initialize(fromContentsOf: labels)
-            defer { pairs.deinitialize() }
-            // String order, as the frozen format has it (not byte order, as fingerprints do).
-            pairs.sort { $0.key < $1.key }
-            for (name, value) in pairs {
-                field(name)
-                field(value)
-            }
-        }
+        labels { field($0) }
         field(dedupKey)
         for link in links {
             field(link.href)
@@ -40,8 +66,7 @@ extension Signal {
         field(sender)
         // Its text's bytes, as `field` takes them, without making the string of a hash.
         if let fingerprint {
-            fingerprint.withUTF8 { for byte in $0 { hash.combine(byte: byte) } }
-            hash.combine(byte: 0xFF)
+            fingerprint.withUTF8 { field($0) }
         } else {
             field(nil)
         }

@@ -59,7 +59,7 @@ package enum LabelsText {
 
     /// A common name's byte, compared as bytes: the writer encodes every new alert's labels,
     /// and a `String` made of each name to look it up showed in its profile.
-    private static func code(of name: ArraySlice<UInt8>) -> UInt8? {
+    private static func code(of name: UnsafeBufferPointer<UInt8>) -> UInt8? {
         for (position, common) in commonNameBytes.enumerated() where common.count == name.count && common.elementsEqual(name) {
             return UInt8(position + 1)
         }
