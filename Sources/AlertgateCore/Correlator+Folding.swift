@@ -35,7 +35,7 @@ extension Correlator {
         save(incident, at: time, into: &folded)
         folded.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
             rule: Rule.foldRepeat, key: alert.fingerprint.value, window: "repeat_run_gap", windowSeconds: config.repeatRunGap.wholeSeconds,
-            detail: "\(count) arrival(s) of the same message, folded together on receipt into alert \(alert.id)."))
+            .foldRepeat, Why.Numbers(count, alert.id)))
         folded.fold = Fold(alertID: alert.id, runStartedAt: runStartedAt, at: receivedAt, count: Int64(count))
         return folded
     }

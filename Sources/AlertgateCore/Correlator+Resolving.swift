@@ -6,8 +6,7 @@ extension Correlator {
         guard let alert = state.liveAlert(fingerprint) else {
             forgetPending(fingerprint, key: config.key(for: signal))
             outcome.place(.recorded, alert: nil, incident: nil, why: Why(
-                rule: Rule.resolveWithoutAlert, key: fingerprint.value,
-                detail: "No alert with this fingerprint is firing; the resolve is kept and changes nothing."))
+                rule: Rule.resolveWithoutAlert, key: fingerprint.value, .resolveWithoutAlert))
             return
         }
         resolveAlert(alert.id, at: max(time, alert.firstSeen), reason: "resolved by its sender", signalID: outcome.signalID, into: &outcome)
@@ -17,7 +16,7 @@ extension Correlator {
             save(incident, at: time, into: &outcome)
         }
         outcome.place(.resolved, alert: alert.id, incident: alert.incidentID, why: Why(
-            rule: Rule.resolveSignal, key: fingerprint.value, detail: "The sender resolved alert \(alert.id)."))
+            rule: Rule.resolveSignal, key: fingerprint.value, .resolveSignal, Why.Numbers(alert.id)))
     }
 
     /// The sender says someone is on it: the alert counts the signal and its incident is
@@ -25,8 +24,7 @@ extension Correlator {
     mutating func acknowledge(_ signal: Signal, fingerprint: Fingerprint, at time: Timestamp, into outcome: inout Outcome) {
         guard var alert = state.liveAlert(fingerprint), var incident = state.incidents[alert.incidentID] else {
             outcome.place(.recorded, alert: nil, incident: nil, why: Why(
-                rule: Rule.acknowledgeWithoutAlert, key: fingerprint.value,
-                detail: "No alert with this fingerprint is firing; the acknowledgement is kept and changes nothing."))
+                rule: Rule.acknowledgeWithoutAlert, key: fingerprint.value, .acknowledgeWithoutAlert))
             return
         }
         alert.count += 1
@@ -42,8 +40,7 @@ extension Correlator {
         }
         save(incident, at: time, into: &outcome)
         outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
-            rule: Rule.acknowledgeSignal, key: fingerprint.value,
-            detail: "The sender acknowledged alert \(alert.id); incident \(incident.id) is acknowledged."))
+            rule: Rule.acknowledgeSignal, key: fingerprint.value, .acknowledgeSignal, Why.Numbers(alert.id, incident.id)))
     }
 
     /// Resolves a live alert; its incident resolves with its last firing alert, unless the

@@ -73,7 +73,7 @@ public struct Correlator: Sendable {
 
         if signal.kind == .change {
             outcome.decision = .recorded
-            outcome.why = Why(rule: Rule.change, key: config.key(for: signal), detail: "Change events are kept as rollback candidates and open no incident.")
+            outcome.why = Why(rule: Rule.change, key: config.key(for: signal), .change)
             recordChange(signal, at: time, into: &outcome)
             return outcome
         }
@@ -192,7 +192,7 @@ public struct Correlator: Sendable {
             outcome.place(.repeat, alert: alert.id, incident: incident.id, why: Why(
                 rule: Rule.repeatOfAlert, key: fingerprint.value, window: "resolve_timeout",
                 windowSeconds: config.resolveTimeout.wholeSeconds,
-                detail: "Alert \(alert.id) with this fingerprint is firing; repeat \(alert.count)."))
+                .repeatOfAlert, Why.Numbers(alert.id, alert.count)))
             if folds, let runStartedAt = alert.runStartedAt {
                 fold(alert, runStartedAt: runStartedAt, at: receivedAt, severity: incident.severity, into: &outcome)
             }
@@ -220,18 +220,18 @@ public struct Correlator: Sendable {
                 let withinWindow = time <= incident.lastActivity + config.correlationWindow
                 if firing > 0 || withinWindow || incident.holdUntil != nil {
                     let why = firing > 0
-                        ? Why(rule: Rule.attachFiring, key: key, detail: "Incident \(incidentID) of key \(key) has \(firing) firing alert(s).")
+                        ? Why(rule: Rule.attachFiring, key: key, .attachFiring, Why.Numbers(incidentID, firing))
                         : incident.holdUntil != nil && !withinWindow
-                        ? Why(rule: Rule.flapping, key: key, detail: "Incident \(incidentID) of key \(key) is held open while its alerts flap.")
+                        ? Why(rule: Rule.flapping, key: key, .flapping, Why.Numbers(incidentID))
                         : Why(rule: Rule.attachWindow, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
-                              detail: "Incident \(incidentID) of key \(key) saw a signal within correlation_window.")
+                              .attachWindow, Why.Numbers(incidentID))
                     attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
                     return
                 }
             } else if incident.status == .resolved, let resolvedAt = incident.resolvedAt {
                 if time <= resolvedAt, time >= incident.openedAt - config.correlationWindow {
                     let why = Why(rule: Rule.attachLate, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
-                                  detail: "The signal's own time falls inside incident \(incidentID), resolved since; it is filed there.")
+                                  .attachLate, Why.Numbers(incidentID))
                     attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: false, why: why, into: &outcome)
                     return
                 }
@@ -240,7 +240,7 @@ public struct Correlator: Sendable {
                     incident.resolvedAt = nil
                     outcome.timeline.append(TimelineEntry(incidentID: incidentID, at: time, kind: .reopened, text: signal.title, signalID: outcome.signalID))
                     let why = Why(rule: Rule.reopen, key: key, window: "reopen_window", windowSeconds: config.reopenWindow.wholeSeconds,
-                                  detail: "Incident \(incidentID) of key \(key) was resolved within reopen_window; it reopens.")
+                                  .reopen, Why.Numbers(incidentID))
                     attach(signal, fingerprint: fingerprint, at: time, to: &incident, live: true, why: why, into: &outcome)
                     outcome.decision = .reopened
                     return
@@ -283,7 +283,7 @@ public struct Correlator: Sendable {
             openedAt: time, lastActivity: time, signalCount: 0, alertCount: 0, reportCount: 0, labels: signal.labels)
         outcome.timeline.append(TimelineEntry(incidentID: incident.id, at: time, kind: .opened, text: signal.title, signalID: outcome.signalID))
         let why = Why(rule: Rule.open, key: key, window: "correlation_window", windowSeconds: config.correlationWindow.wholeSeconds,
-                      detail: "No incident of key \(key) is active, within correlation_window, or within reopen_window.")
+                      .open)
         // What a threshold held back joins, in the order it came: one alert per fingerprint not
         // firing elsewhere. Their signals stay `pending` rows: the incident counts their alerts
         // and user reports, not their signals.

@@ -24,15 +24,30 @@ struct WhyTemplate: Hashable, Sendable {
 /// `minimumKeyLength` is left in the sentence (it would match inside words, making a template
 /// per key).
 enum WhyText {
-    static let keyMark: UInt8 = 0x01
-    static let numberMark: UInt8 = 0x02
+    static let keyMark = Why.Template.keyMark
+    static let numberMark = Why.Template.numberMark
     static let separator: UInt8 = 0x1F
     static let minimumKeyLength = 4
 
     /// The template of `why` and the arguments that fill it (key first, then the numbers, each
     /// after a separator); nil when the key or the sentence holds a control character, which
-    /// the compact form cannot carry.
+    /// the compact form cannot carry. A reason made from a `Why.Template` is stored with that
+    /// template, its sentence never formatted; one given as text is split.
     static func split(_ why: Why) -> (template: WhyTemplate, arguments: [UInt8])? {
+        if let (template, numbers) = why.template {
+            var key = why.key
+            return key.withUTF8 { key -> (template: WhyTemplate, arguments: [UInt8])? in
+                guard !key.contains(where: { $0 < 0x20 }) else { return nil }
+                var arguments: [UInt8] = []
+                arguments.reserveCapacity(key.count + 21 * numbers.count)
+                arguments.append(contentsOf: key)
+                for position in 0..<numbers.count {
+                    arguments.append(separator)
+                    arguments.append(contentsOf: String(numbers[position]).utf8)
+                }
+                return (WhyTemplate(rule: why.rule, window: why.window, windowSeconds: why.windowSeconds, detail: template.marked), arguments)
+            }
+        }
         // Read in place: the writer splits every signal's reason, and copies of the sentence and
         // the key, and a slice compared at every position, were most of its cost.
         var detailText = why.detail

@@ -53,6 +53,33 @@ import Testing
         #expect(first.utf8.count < JSONText.encode(reasons[0]).utf8.count / 10)
     }
 
+    /// A reason made from a template is stored with it, unformatted: the same row and text as
+    /// its sentence split (for a key of four characters or more), and read back to the sentence.
+    @Test func reasonsMadeFromTemplatesStoreTheirTemplate() throws {
+        let templates = Templates()
+        let template = Why.Template("Incident {n} of key {key} has {n} firing alert(s).")
+        func reasons(key: String, _ first: Int64, _ second: Int64) -> (made: Why, text: Why) {
+            (Why(rule: "r", key: key, window: "w", windowSeconds: 600, template, Why.Numbers(first, second)),
+             Why(rule: "r", key: key, window: "w", windowSeconds: 600, detail: "Incident \(first) of key \(key) has \(second) firing alert(s)."))
+        }
+        let long = reasons(key: "svc-00", 12, 3)
+        let stored = try #require(templates.store(long.made))
+        #expect(stored == "1\u{1F}svc-00\u{1F}12\u{1F}3")
+        #expect(templates.store(long.text) == stored, "the same template row as the split sentence")
+        #expect(try templates.read(stored) == long.text)
+        // A short key is in the template's place too (the split leaves it in the sentence),
+        // and so are negative numbers and the largest.
+        for (made, text) in [reasons(key: "db", 3, 2), reasons(key: "", -1, Int64.max), reasons(key: "k-é🚨", 0, 0)] {
+            let stored = try #require(templates.store(made))
+            #expect(stored.hasPrefix("1\u{1F}"))
+            #expect(try templates.read(stored) == text)
+        }
+        // A key with a control character: JSON, as for text.
+        let control = reasons(key: "a\u{1F}b", 1, 1).made
+        #expect(WhyText.split(control) == nil)
+        #expect(try templates.read(JSONText.encode(control)) == control)
+    }
+
     @Test func controlCharactersStayJSONAndOldRowsRead() throws {
         let templates = Templates()
         for why in [Why(rule: "r", key: "a\u{1F}b", detail: "d"), Why(rule: "r", key: "k", detail: "line\nbreak \u{1} \u{2}")] {
