@@ -90,15 +90,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     /// Alertmanager's fingerprint of a label set: FNV-1a 64 over the names in sorted order,
     /// each name and value followed by the byte 0xFF, printed as 16 lowercase hex digits.
     public static func labels(_ labels: [String: String]) -> Fingerprint {
-        // Sorted in a temporary buffer, on the stack for any usual label set: every alert
-        // decoded and every signal correlated computes one, and an array would cost a malloc.
-        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
-            var pairs = buffer
-            _ = pairs.initialize(fromContentsOf: labels)
-            defer { pairs.deinitialize() }
-            pairs.sort { UTF8Order.precedes($0.key, $1.key) }
-            return sorted(pairs)
-        }
+        labels.withPairsSorted(by: UTF8Order.precedes) { sorted($0) }
     }
 
     /// The same hash over pairs already in the order of their names' bytes.

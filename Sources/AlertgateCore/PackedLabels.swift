@@ -21,15 +21,16 @@ public struct PackedLabels: Hashable, Sendable {
             bytes = []
             return
         }
-        let pairs = labels.sorted { UTF8Order.precedes($0.key, $1.key) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
-        Self.appendLength(pairs.count, to: &bytes)
-        for (key, value) in pairs {
-            Self.append(key, to: &bytes)
-            Self.append(value, to: &bytes)
+        bytes = labels.withPairsSorted(by: UTF8Order.precedes) { pairs in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
+            Self.appendLength(pairs.count, to: &bytes)
+            for (key, value) in pairs {
+                Self.append(key, to: &bytes)
+                Self.append(value, to: &bytes)
+            }
+            return bytes
         }
-        self.bytes = bytes
     }
 
     /// The number of pairs.

@@ -8,14 +8,8 @@
 extension Signal {
     public var contentDigest: UInt64 {
         digest { field in
-            // Sorted in a temporary buffer, as `Fingerprint.labels` does: every repeat computes a
-            // digest, and an array of sorted keys (and a lookup per key) cost a malloc and a hash each.
-            withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: labels.count) { buffer in
-                var pairs = buffer
-                _ = pairs.initialize(fromContentsOf: labels)
-                defer { pairs.deinitialize() }
-                // String order, as the frozen format has it (not byte order, as fingerprints do).
-                pairs.sort { $0.key < $1.key }
+            // String order, as the frozen format has it (not byte order, as fingerprints do).
+            labels.withPairsSorted(by: <) { pairs in
                 for (name, value) in pairs {
                     var name = name, value = value
                     name.withUTF8 { field($0) }

@@ -19,3 +19,19 @@ enum UTF8Order {
         }
     }
 }
+
+extension Dictionary where Key == String, Value == String {
+    /// Calls `body` with the pairs sorted by `areInIncreasingOrder` (on their names), in a
+    /// temporary buffer: on the stack for any usual label set. Every new alert's labels are
+    /// sorted for its fingerprint, its packed form and its digest, and an array each cost a malloc.
+    func withPairsSorted<Result>(by areInIncreasingOrder: (String, String) -> Bool,
+                                 _ body: (UnsafeMutableBufferPointer<(key: String, value: String)>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: count) { buffer in
+            var pairs = buffer
+            _ = pairs.initialize(fromContentsOf: self)
+            defer { pairs.deinitialize() }
+            pairs.sort { areInIncreasingOrder($0.key, $1.key) }
+            return body(pairs)
+        }
+    }
+}

@@ -165,8 +165,22 @@ struct IncidentListAdditions {
     /// Incident `incident`'s additions, taken out.
     mutating func remove(_ incident: Int64) -> Text {
         guard let ids = byIncident.removeValue(forKey: incident) else { return Text(alerts: nil, signals: nil) }
-        func text(_ ids: [Int64]) -> String? { ids.isEmpty ? nil : ids.sorted().map(String.init).joined(separator: ",") }
-        return Text(alerts: text(ids.alerts), signals: text(ids.signals))
+        return Text(alerts: Self.text(ids.alerts), signals: Self.text(ids.signals))
+    }
+
+    /// "12,15": the ids ascending, written into one buffer (a string per id, joined, showed in
+    /// the writer's profile at a hundred new alerts per POST); nil for none.
+    static func text(_ ids: [Int64]) -> String? {
+        guard !ids.isEmpty else { return nil }
+        // Added in the order of the batch, which is ascending as a rule: sorted only if not.
+        let sorted = zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 } ? ids : ids.sorted()
+        var out: [UInt8] = []
+        out.reserveCapacity(sorted.count * 8)
+        for (position, id) in sorted.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: String(id).utf8)  // a small string: no allocation
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The SQL that sets list `column` to itself followed by the ids `value` (NULL: none).

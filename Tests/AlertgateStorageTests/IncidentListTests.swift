@@ -265,6 +265,24 @@ struct IncidentListTests {
 
     /// The reads go by keys: the lists' tables by incident, the incident's row by id. No table
     /// is scanned, and no index by incident is left on alerts or signals.
+    /// A batch's additions to a list are its ids ascending, comma-separated, in whatever order
+    /// they were added.
+    @Test func additionsAreWrittenAscending() {
+        #expect(IncidentListAdditions.text([]) == nil)
+        #expect(IncidentListAdditions.text([7]) == "7")
+        #expect(IncidentListAdditions.text([9, 10, 11, 1_000_000_000_000]) == "9,10,11,1000000000000")
+        #expect(IncidentListAdditions.text([15, 12, 99, 100]) == "12,15,99,100")
+        var additions = IncidentListAdditions()
+        for id: Int64 in [30, 4, 17] { additions.add(signal: id, to: 2) }
+        additions.add(alert: 5, to: 2)
+        additions.add(alert: 6, to: 3)
+        #expect(additions.incidents == [2, 3])
+        let text = additions.remove(2)
+        #expect(text.alerts == "5" && text.signals == "4,17,30")
+        #expect(additions.incidents == [3])
+        #expect(additions.remove(2).alerts == nil)
+    }
+
     @Test func theListsAreReadByKeys() async throws {
         try await withTemporaryStore { store in
             let signals = IncidentList.signals
