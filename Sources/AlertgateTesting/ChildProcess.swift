@@ -7,7 +7,7 @@ import Foundation
 /// polled with sleeps.
 public enum ChildProcess {
     public struct Exit: Sendable {
-        /// Its exit status, or the signal that ended it.
+        /// Its exit status (a child ended by a signal is `Failure.signalled` instead).
         public var status: Int32
         public var out: String
         public var err: String
@@ -18,17 +18,23 @@ public enum ChildProcess {
         /// `/proc/PID/stat` from the state on): `Z` means it had exited and its end was missed;
         /// `S`, `R` or `D` mean the child itself had not ended.
         case didNotExit(command: [String], after: Duration, state: String)
+        /// The child was ended by `signal` (a crash, as a rule): never a status a test expects,
+        /// and one that an expected refusal (`status != 0`) must not pass for.
+        case signalled(command: [String], signal: Int32, err: String)
 
         public var description: String {
             switch self {
             case .didNotExit(let command, let after, let state):
                 "\(command.joined(separator: " ")) did not exit within \(after) (kernel state: \(state))"
+            case .signalled(let command, let signal, let err):
+                "\(command.joined(separator: " ")) was ended by signal \(signal); it wrote to stderr: \(err)"
             }
         }
     }
 
     /// Runs `executable` with `arguments`; returns its status and what it wrote. A program still
-    /// running after `timeout` is killed and reported as `Failure.didNotExit`.
+    /// running after `timeout` is killed and reported as `Failure.didNotExit`; one ended by a
+    /// signal is `Failure.signalled`.
     public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Exit {
         let folder = try TemporaryDirectory(prefix: "alertgate-child")
         defer { folder.remove() }
@@ -41,13 +47,14 @@ public enum ChildProcess {
             child.waitUntilExit()
             throw Failure.didNotExit(command: child.command, after: timeout, state: state)
         }
-        let status: Int32 = switch child.waitUntilExit() {
-        case .exited(let status): status
-        case .signalled(let signal): signal
+        let ending = child.waitUntilExit()
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        switch ending {
+        case .exited(let status):
+            return Exit(status: status, out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "", err: err)
+        case .signalled(let signal):
+            throw Failure.signalled(command: child.command, signal: signal, err: err)
         }
-        return Exit(status: status,
-                    out: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                    err: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
     /// Process `pid`'s state and the fields after it in `/proc/PID/stat` (after the name, which

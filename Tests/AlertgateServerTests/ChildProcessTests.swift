@@ -1,4 +1,5 @@
 import AlertgateTesting
+import Foundation
 import Testing
 
 /// The helper the command-line tests run `alertgate` with: a child that does not end in time is
@@ -14,6 +15,19 @@ struct ChildProcessTests {
         #expect(command == ["/bin/sleep", "30"])
         // Asleep in the kernel, not a zombie.
         #expect(state.hasPrefix("S "), "\(state)")
+    }
+
+    /// A crash is not an exit: a test that expects a refusal (`status != 0`) must not pass
+    /// when the child dies of a signal.
+    @Test func aChildEndedByASignalIsAFailure() async throws {
+        let error = await #expect(throws: ChildProcess.Failure.self) {
+            try await ChildProcess.run("/bin/sh", ["-c", "echo dying >&2; kill -SEGV $$"])
+        }
+        guard case .signalled(let command, let signal, let err)? = error else {
+            Issue.record("expected .signalled, got \(String(describing: error))")
+            return
+        }
+        #expect(command.first == "/bin/sh" && signal == SIGSEGV && err == "dying\n")
     }
 
     @Test func aChildThatEndsGivesItsStatusAndOutput() async throws {
