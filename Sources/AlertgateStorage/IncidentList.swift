@@ -20,7 +20,7 @@ import GRDB
 /// above them all: its readers page through windows of pieces (`Window`). An alert list holds
 /// the same, but for an alert whose update found no row and that was inserted again
 /// (`BatchWriter.writeAlerts`); its readers read it whole.
-struct IncidentList: Sendable {
+package struct IncidentList: Sendable {
     /// The table whose rows are listed.
     let table: String
     /// The table of filed pieces, its first-id column and its ids column.
@@ -37,15 +37,6 @@ struct IncidentList: Sendable {
     static let alerts = IncidentList(table: "alerts", filed: "incident_alerts", firstID: "first_alert_id", ids: "alert_ids", open: "open_alert_ids")
     static let signals = IncidentList(table: "signals", filed: "incident_signals", firstID: "first_signal_id", ids: "signal_ids",
                                       open: "open_signal_ids")
-
-    /// The list of `table`, for retention's steps.
-    static func of(_ table: String) -> IncidentList {
-        switch table {
-        case alerts.table: alerts
-        case signals.table: signals
-        default: preconditionFailure("no incident lists the rows of \(table)")
-        }
-    }
 
     /// The ids in the text of list `column` of incidents `incidents` (the SQL of its row).
     static func idsInRow(_ column: String, of incidents: String = "incidents") -> String {

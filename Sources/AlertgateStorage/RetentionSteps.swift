@@ -21,8 +21,8 @@ extension RetentionSteps {
     /// alerts while the alerts that find them are there.
     package static var rowsOfAnIncident: [IncidentRows] {
         [IncidentRows("timeline", \.timelineEntries, foundBy: .itsAlerts), IncidentRows("timeline", \.timelineEntries, foundBy: .incidentAlone),
-         IncidentRows("signals", \.signals, foundBy: .listed),
-         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows("alerts", \.alerts, foundBy: .listed),
+         IncidentRows(listedBy: .signals, \.signals),
+         IncidentRows("transitions", \.transitions, foundBy: .itsAlerts), IncidentRows(listedBy: .alerts, \.alerts),
          IncidentRows("notifications", \.notifications), IncidentRows("transitions", \.transitions, foundBy: .incidentAlone)]
     }
 
@@ -63,9 +63,9 @@ package struct IncidentRows: Sendable {
         /// so do its rows). Whatever incident a row names, it goes with its alert: none is left
         /// behind pointing at an alert that is gone.
         case itsAlerts
-        /// The rows the incident lists, its alerts and its signals: SQLite reads (and deletes)
-        /// its lists a piece at a time (`IncidentList`, v18), PostgreSQL finds them by incident.
-        case listed
+        /// The rows the incident lists, its alerts or its signals: SQLite reads (and deletes)
+        /// the list a piece at a time (`IncidentList`, v18), PostgreSQL finds them by incident.
+        case listed(IncidentList)
     }
 
     package let table: String
@@ -76,5 +76,10 @@ package struct IncidentRows: Sendable {
         self.table = table
         self.count = count
         self.foundBy = foundBy
+    }
+
+    /// The rows `list` lists.
+    init(listedBy list: IncidentList, _ count: WritableKeyPath<RetentionCounts, Int> & Sendable) {
+        self.init(list.table, count, foundBy: .listed(list))
     }
 }

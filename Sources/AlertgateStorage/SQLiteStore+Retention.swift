@@ -100,7 +100,8 @@ extension SQLiteStore: RetentionSteps {
                 guard !Task.isCancelled else { return }
                 let step = try await pool.write { db -> (deleted: Int, done: Bool)? in
                     guard try Self.mayDelete(incident: id, closedBefore: before, db) else { return nil }
-                    guard let found else { return try IncidentList.of(table).deleteFirstRows(of: id, pieces: pieces, db) }
+                    if case .listed(let list) = rows.foundBy { return try list.deleteFirstRows(of: id, pieces: pieces, db) }
+                    guard let found else { preconditionFailure("no query finds the rows of \(table)") }
                     try db.execute(sql: "DELETE FROM \(table) WHERE rowid IN (\(found))", arguments: [id, batchSize])
                     return (db.changesCount, db.changesCount < batchSize)
                 }
