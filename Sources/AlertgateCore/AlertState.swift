@@ -47,10 +47,11 @@ public struct AlertState: Hashable, Sendable {
         firstSeen: Timestamp, lastSeen: Timestamp, resolvedAt: Timestamp?, count: Int64, endsAt: Timestamp? = nil, flapping: Bool = false,
         digest: UInt64 = 0, runStartedAt: Timestamp? = nil, runLastAt: Timestamp? = nil
     ) {
+        // The digests of the title and labels are taken by `init(_:title:labels:)`.
         self.init(LiveAlert(
             id: id, fingerprint: fingerprint, status: status, kind: kind, severity: severity, flapping: flapping,
-            titleDigest: LiveAlert.digest(title: title), incidentID: incidentID, service: service,
-            labelsDigest: LiveAlert.digest(labels: packed), firstSeen: firstSeen, lastSeen: lastSeen, count: count, digest: digest,
+            titleDigest: 0, incidentID: incidentID, service: service,
+            labelsDigest: 0, firstSeen: firstSeen, lastSeen: lastSeen, count: count, digest: digest,
             resolvedAt: resolvedAt, endsAt: endsAt, runStartedAt: runStartedAt, runLastAt: runLastAt), title: title, labels: packed)
     }
 

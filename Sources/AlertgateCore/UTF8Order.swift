@@ -22,8 +22,9 @@ enum UTF8Order {
 
 extension Dictionary where Key == String, Value == String {
     /// Calls `body` with the pairs sorted by `areInIncreasingOrder` (on their names), in a
-    /// temporary buffer: on the stack for any usual label set. Every new alert's labels are
-    /// sorted for its fingerprint, its packed form and its digest, and an array each cost a malloc.
+    /// temporary buffer: on the stack for any usual label set. A new alert's labels are sorted
+    /// for its fingerprint and its packed form, a repeat's for its digest, and an array each
+    /// cost a malloc.
     func withPairsSorted<Result>(by areInIncreasingOrder: (String, String) -> Bool,
                                  _ body: (UnsafeMutableBufferPointer<(key: String, value: String)>) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: count) { buffer in

@@ -3,8 +3,8 @@
 /// Its sentence (`detail`) is either text, or a `Template` with the numbers that fill it, put
 /// together only when read. The correlator gives a reason for every signal, and the writer
 /// stores the common ones as a template and its numbers (`WhyText`): formatting each sentence,
-/// then splitting it back apart, was ~2.5 % of the server's CPU at a hundred alerts per POST
-/// (`perf record`, 2026-12-05). Two reasons are equal when their fields and sentences are,
+/// then splitting it back apart, was ~1.6 % of the server's CPU at a hundred alerts per POST
+/// (`perf record`, 2026-12-06). Two reasons are equal when their fields and sentences are,
 /// whichever form they hold.
 public struct Why: Hashable, Codable, Sendable {
     /// A stable rule name, e.g. `dedup.same_fingerprint` (see `Correlator.Rule`).
@@ -96,9 +96,9 @@ extension Why {
     /// and `{n}` for each number: "Incident {n} of key {key} has {n} firing alert(s)." Made once
     /// per kind of reason (`Correlator+Reasons.swift`); a reason holds a reference to it.
     public final class Template: Sendable {
-        /// Where the key stands in `marked`.
+        /// Where the key stands in `marked`: `WhyText.keyMark`, frozen with the stored format.
         public static let keyMark: UInt8 = 0x01
-        /// Where a number stands in `marked`.
+        /// Where a number stands in `marked`: `WhyText.numberMark`, as frozen.
         public static let numberMark: UInt8 = 0x02
 
         /// The sentence with `keyMark` and `numberMark` for its placeholders: the form

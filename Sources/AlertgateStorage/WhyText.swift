@@ -7,7 +7,8 @@ struct WhyTemplate: Hashable, Sendable {
     var window: String?
     var windowSeconds: Int64?
     /// The sentence, with `WhyText.keyMark` where the key stood and `WhyText.numberMark` for
-    /// each run of digits.
+    /// each number: a run of digits of a sentence split, a whole number (a sign too) of a
+    /// `Why.Template`.
     var detail: String
 }
 
@@ -15,17 +16,19 @@ struct WhyTemplate: Hashable, Sendable {
 ///
 /// - JSON (`JSONText.encode(_: Why)`), opening with `{`: every row before v13, and since then a
 ///   reason whose key or sentence holds a control character.
-/// - Compact (v13): `<template id>␟<key>␟<digits>␟<digits>…` (␟ is U+001F), the template in
+/// - Compact (v13): `<template id>␟<key>␟<number>␟<number>…` (␟ is U+001F), the template in
 ///   `why_templates`. A new alert's reason was 119 of its signal row's ~210 bytes as JSON; as
 ///   `12␟svc-00` it is 9, and the sentence, rule and window are stored once for all signals.
 ///
-/// The split is exact: the key is replaced first, left to right, then each maximal run of ASCII
-/// digits, and joining puts them back in the same order; a key shorter than
-/// `minimumKeyLength` is left in the sentence (it would match inside words, making a template
-/// per key).
+/// A reason made from a `Why.Template` is stored with that template: the key and each number
+/// (a sign included) at their marks. A reason given as text is split, exactly: the key is
+/// replaced first, left to right, then each maximal run of ASCII digits, and joining puts them
+/// back in the same order; a key shorter than `minimumKeyLength` is left in the sentence (it
+/// would match inside words, making a template per key).
 enum WhyText {
-    static let keyMark = Why.Template.keyMark
-    static let numberMark = Why.Template.numberMark
+    /// Frozen; `Why.Template` marks its sentences with the same bytes (`CompactTextTests`).
+    static let keyMark: UInt8 = 0x01
+    static let numberMark: UInt8 = 0x02
     static let separator: UInt8 = 0x1F
     static let minimumKeyLength = 4
 

@@ -28,6 +28,24 @@ struct WhyTests {
         }
     }
 
+    /// The correlator fills each template with the right numbers, in the right order: the
+    /// reasons of a life of two alerts, read as their sentences. (The first incident is
+    /// another service's, so that no incident's id equals its alerts'.)
+    @Test func theCorrelatorsReasonsNameTheirAlertsAndIncidents() throws {
+        var correlator = Correlator(config: CorrelationConfig(foldRepeats: false))
+        func why(_ signal: Signal, at seconds: Int64) -> String? { ingest(&correlator, signal, at: seconds).why?.detail }
+        _ = why(alert("db", "DiskFull"), at: 0)
+        #expect(why(alert("api", "Slow"), at: 1) == "No incident of key api is active, within correlation_window, or within reopen_window.")
+        #expect(why(alert("api", "Errors"), at: 10) == "Incident 2 of key api has 1 firing alert(s).")
+        #expect(why(alert("api", "Errors"), at: 20) == "Alert 3 with this fingerprint is firing; repeat 2.")
+        #expect(why(alert("api", "Errors", status: .acknowledged), at: 30) == "The sender acknowledged alert 3; incident 2 is acknowledged.")
+        #expect(why(alert("api", "Slow", status: .resolved), at: 40) == "The sender resolved alert 2.")
+        #expect(why(alert("api", "Slow", status: .resolved), at: 41)
+            == "No alert with this fingerprint is firing; the resolve is kept and changes nothing.")
+        #expect(why(alert("api", "Errors", status: .resolved), at: 50) == "The sender resolved alert 3.")
+        #expect(why(alert("api", "Latency"), at: 60) == "Incident 2 of key api was resolved within reopen_window; it reopens.")
+    }
+
     @Test func aTemplatesReasonEqualsAndEncodesAsItsText() throws {
         let template = Why.Template("Incident {n} of key {key} has {n} firing alert(s); {n} left.")
         #expect(template.numberCount == 3)

@@ -56,6 +56,8 @@ import Testing
     /// A reason made from a template is stored with it, unformatted: the same row and text as
     /// its sentence split (for a key of four characters or more), and read back to the sentence.
     @Test func reasonsMadeFromTemplatesStoreTheirTemplate() throws {
+        // The marks of a template's sentence are those of the frozen stored form.
+        #expect(Why.Template.keyMark == WhyText.keyMark && Why.Template.numberMark == WhyText.numberMark)
         let templates = Templates()
         let template = Why.Template("Incident {n} of key {key} has {n} firing alert(s).")
         func reasons(key: String, _ first: Int64, _ second: Int64) -> (made: Why, text: Why) {

@@ -263,8 +263,6 @@ struct IncidentListTests {
         }
     }
 
-    /// The reads go by keys: the lists' tables by incident, the incident's row by id. No table
-    /// is scanned, and no index by incident is left on alerts or signals.
     /// A batch's additions to a list are its ids ascending, comma-separated, in whatever order
     /// they were added.
     @Test func additionsAreWrittenAscending() {
@@ -283,6 +281,8 @@ struct IncidentListTests {
         #expect(additions.remove(2).alerts == nil)
     }
 
+    /// The reads go by keys: the lists' tables by incident, the incident's row by id. No table
+    /// is scanned, and no index by incident is left on alerts or signals.
     @Test func theListsAreReadByKeys() async throws {
         try await withTemporaryStore { store in
             let signals = IncidentList.signals
