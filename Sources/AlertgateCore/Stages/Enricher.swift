@@ -28,6 +28,12 @@ public struct Enricher: Hashable, Sendable {
         self.catalog = catalog
     }
 
+    /// The same in place: with no catalog, the signal is left as it is, never copied.
+    public func enrich(_ signal: inout Signal) {
+        guard !catalog.isEmpty else { return }
+        signal = enrich(signal)
+    }
+
     public func enrich(_ signal: Signal) -> Signal {
         guard !catalog.isEmpty else { return signal }
         var enriched = signal

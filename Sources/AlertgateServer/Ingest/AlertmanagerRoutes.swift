@@ -18,21 +18,26 @@ struct AlertmanagerRoutes: Sendable {
     func alerts(_ request: Request) async throws -> Response {
         let body = try await ingestor.read(request, source: .alertmanagerAPI)
         let receivedAt = ingestor.clock.now()
-        let batch: DecodedBatch
+        var batch: DecodedBatch
         do {
             batch = try AlertmanagerAPICodec().decode(body, receivedAt: receivedAt)
         } catch {
             throw ingestor.invalid(error, source: .alertmanagerAPI)
         }
-        if !batch.signals.isEmpty {
-            _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .alertmanagerAPI, signals: batch.signals, receivedAt: receivedAt)
+        // Taken out of the batch, so that the pipeline prepares them in place.
+        var signals: [(item: Int, signal: Signal)] = []
+        swap(&signals, &batch.signals)
+        let valid = signals.count
+        if valid > 0 {
+            _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .alertmanagerAPI,
+                                         signals: consume signals, receivedAt: receivedAt)
         }
         if let first = batch.errors.first {
             ingestor.countInvalidItems(batch.errors, source: .alertmanagerAPI)
             var error = APIError.badRequest(first)
-            error.message = batch.signals.isEmpty
+            error.message = valid == 0
                 ? "no alert was stored: \(first.description)"
-                : "\(batch.errors.count) of \(batch.itemCount) alerts are invalid and were not stored; the others were: \(first.description)"
+                : "\(batch.errors.count) of \(batch.errors.count + valid) alerts are invalid and were not stored; the others were: \(first.description)"
             error.items = batch.errors
             throw error
         }

@@ -31,7 +31,10 @@ struct Ingestor: Sendable {
     }
 
     /// Stores `signals` with the body they came in; returns after the commit.
-    func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: [(item: Int, signal: Signal)], receivedAt: Timestamp) async throws -> [Outcome] {
+    /// Stores `signals`, taken over: the pipeline prepares them in place when theirs is the only
+    /// reference to the array (`IngestPipeline.request`).
+    func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: consuming [(item: Int, signal: Signal)],
+               receivedAt: Timestamp) async throws -> [Outcome] {
         // A resend repeats its first alert: by default the body is compressed against the last
         // one that started with it.
         let request = pipeline.request(body: body, source: source, contentType: contentType ?? "", receivedAt: receivedAt, signals: signals)
@@ -51,14 +54,19 @@ struct Ingestor: Sendable {
 
     /// Stores the good items of a batch and answers like `/api/v1/events`: 202 with results and
     /// errors, or 400 when no item was good.
-    func storeBatch(_ batch: DecodedBatch, body: [UInt8], contentType: String?, source: SignalSource, receivedAt: Timestamp) async throws -> Response {
+    func storeBatch(_ batch: consuming DecodedBatch, body: [UInt8], contentType: String?, source: SignalSource,
+                    receivedAt: Timestamp) async throws -> Response {
         countInvalidItems(batch.errors, source: source)
         guard !batch.signals.isEmpty else {
             var error = APIError.badRequest(batch.errors.first ?? CodecError(code: "empty_body", message: "the body holds no items"))
             error.items = batch.errors
             throw error
         }
-        let outcomes = try await store(body, contentType: contentType, source: source, signals: batch.signals, receivedAt: receivedAt)
-        return JSONOutput.response(IngestResponse(items: batch.signals.map(\.item), outcomes: outcomes, errors: batch.errors), status: .accepted)
+        let items = batch.signals.map(\.item)
+        // Taken out of the batch, so that the pipeline prepares them in place.
+        var signals: [(item: Int, signal: Signal)] = []
+        swap(&signals, &batch.signals)
+        let outcomes = try await store(body, contentType: contentType, source: source, signals: consume signals, receivedAt: receivedAt)
+        return JSONOutput.response(IngestResponse(items: items, outcomes: outcomes, errors: batch.errors), status: .accepted)
     }
 }

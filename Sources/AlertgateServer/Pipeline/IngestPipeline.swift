@@ -61,12 +61,18 @@ public final class IngestPipeline: Service, Sendable {
     /// The request for a body and the signals decoded from it, made in the caller's task:
     /// each signal fingerprinted and enriched (service catalog), the body packed by the store.
     /// `key` tells alike bodies apart for compression; by default the first signal's fingerprint.
+    /// The signals are prepared in place when the caller hands over the only reference to their
+    /// array (a copy of each would retain, and later release, every string it holds).
     public func request(
-        body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp, signals: [(item: Int, signal: Signal)],
-        repeats: [Int: [Int]] = [:], repeatSignal: (@Sendable (_ item: Int) -> Signal?)? = nil
+        body: [UInt8], key: String? = nil, source: SignalSource, contentType: String, receivedAt: Timestamp,
+        signals: consuming [(item: Int, signal: Signal)], repeats: [Int: [Int]] = [:], repeatSignal: (@Sendable (_ item: Int) -> Signal?)? = nil
     ) -> IngestRequest {
         let enricher = policy.enricher
-        let prepared = signals.map { (item: $0.item, signal: enricher.enrich($0.signal.fingerprinted)) }
+        var prepared = signals
+        for index in prepared.indices {
+            prepared[index].signal.computeFingerprint()
+            enricher.enrich(&prepared[index].signal)
+        }
         let payload = store.preparePayload(body, key: key ?? prepared.first?.signal.fingerprint?.value ?? "", source: source,
                                            contentType: contentType, receivedAt: receivedAt)
         return IngestRequest(payload: payload, signals: prepared, repeats: repeats, repeatSignal: repeatSignal,

@@ -1,11 +1,16 @@
 import AlertgateCore
 
 extension Signal {
-    /// The signal with its fingerprint computed. `IngestPipeline.request` calls this in the
-    /// callers' tasks, so hashing runs in parallel and not on the pipeline's single loop.
+    /// Computes the signal's fingerprint when it has none. `IngestPipeline.request` does this in
+    /// the callers' tasks, so hashing runs in parallel and not on the pipeline's single loop.
+    mutating func computeFingerprint() {
+        if fingerprint == nil { fingerprint = Fingerprint.of(self) }
+    }
+
+    /// The signal with its fingerprint computed.
     var fingerprinted: Signal {
         var copy = self
-        if copy.fingerprint == nil { copy.fingerprint = Fingerprint.of(self) }
+        copy.computeFingerprint()
         return copy
     }
 }
