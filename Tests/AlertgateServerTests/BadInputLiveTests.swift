@@ -91,6 +91,16 @@ import Testing
             let allBad = try await gateway.client.post("/api/v1/events", #"[{"service": "a"}, {"title": ""}]"#)
             #expect(allBad.status == 400)
             #expect((allBad.json["errors"] as? [Any])?.count == 2)
+
+            // Alertmanager's API has no partial answer: a bad alert makes it 400, naming how many
+            // of the batch were bad, and the good ones are stored all the same.
+            let mixed = try await gateway.client.post("/api/v2/alerts",
+                                                      #"[{"labels": {"alertname": "Kept", "service": "d"}}, {"labels": "nope"}, {"labels": {"alertname": "AlsoKept", "service": "d"}}]"#)
+            #expect(mixed.status == 400)
+            #expect((errorBody(mixed)["message"] as? String)?.hasPrefix("1 of 3 alerts are invalid and were not stored") == true,
+                    "\(errorBody(mixed))")
+            let firing = try await gateway.client.get("/api/v2/alerts").text
+            #expect(firing.contains("\"AlsoKept\"") && firing.contains("\"Kept\""))
         }
     }
 

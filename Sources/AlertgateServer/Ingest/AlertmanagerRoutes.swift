@@ -54,6 +54,7 @@ struct AlertmanagerRoutes: Sendable {
         } catch {
             throw ingestor.invalid(error, source: source)
         }
-        return try await ingestor.storeBatch(batch, body: body, contentType: request.headers.first(.contentType), source: source, receivedAt: receivedAt)
+        return try await ingestor.storeBatch(consume batch, body: body, contentType: request.headers.first(.contentType), source: source,
+                                             receivedAt: receivedAt)
     }
 }

@@ -28,6 +28,6 @@ struct IngestRoutes: Sendable {
             throw ingestor.invalid(error, source: flavorSource)
         }
         let source = batch.signals.first?.signal.source ?? flavorSource
-        return try await ingestor.storeBatch(batch, body: body, contentType: contentType, source: source, receivedAt: receivedAt)
+        return try await ingestor.storeBatch(consume batch, body: body, contentType: contentType, source: source, receivedAt: receivedAt)
     }
 }

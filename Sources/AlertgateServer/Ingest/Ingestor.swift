@@ -30,9 +30,9 @@ struct Ingestor: Sendable {
         return APIError.badRequest(error)
     }
 
-    /// Stores `signals` with the body they came in; returns after the commit.
-    /// Stores `signals`, taken over: the pipeline prepares them in place when theirs is the only
-    /// reference to the array (`IngestPipeline.request`).
+    /// Stores `signals` with the body they came in; returns after the commit. The signals are
+    /// taken over: the pipeline prepares them in place when theirs is the only reference to the
+    /// array (`IngestPipeline.request`).
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: consuming [(item: Int, signal: Signal)],
                receivedAt: Timestamp) async throws -> [Outcome] {
         // A resend repeats its first alert: by default the body is compressed against the last
