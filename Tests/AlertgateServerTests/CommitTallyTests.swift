@@ -23,13 +23,13 @@ import Testing
         try await runPipeline(pipeline) { pipeline in
             let first = try await pipeline.submit(IngestRequest(
                 payload: .compressing(events, source: .events, contentType: "application/json", receivedAt: at),
-                signals: [(0, disk), (1, latency)]))
+                signals: [(0, disk), (1, latency)])).outcomes
             #expect(first.map(\.decision) == [.opened, .attached])
             // Three arrivals of one message, each a repeat that changes nothing: the first folds into
             // its alert's run as one arrival, the two others as two.
             let second = try await pipeline.submit(IngestRequest(
                 payload: .compressing(datagrams, source: .syslog, contentType: "text/plain", receivedAt: at),
-                signals: [(0, disk)], repeats: [0: [1, 2]]))
+                signals: [(0, disk)], repeats: [0: [1, 2]])).outcomes
             #expect(second.map(\.decision) == [.repeat, .repeat])
             #expect(second.map(\.fold?.count) == [1, 2])
         }

@@ -19,7 +19,7 @@ import Testing
         let pipeline = testPipeline(try SQLiteStore(path: folder.file("db.sqlite")), config: configWithExpiryAnHourAway())
         try await runPipeline(pipeline) { pipeline in
             let answered = try await withThrowingTaskGroup(of: Bool.self) { race in
-                race.addTask { try await pipeline.submit(request(receivedAt: 1_000)).map(\.decision) == [.opened] }
+                race.addTask { try await pipeline.submit(request(receivedAt: 1_000)).outcomes.map(\.decision) == [.opened] }
                 race.addTask {
                     try await Task.sleep(for: .seconds(60))
                     return false
@@ -52,7 +52,7 @@ import Testing
 
             // The correlator was rebuilt from the store: the same signal opens a fresh incident
             // with the ids the failed batches had been given.
-            let third = try await pipeline.submit(request(receivedAt: 3_000))
+            let third = try await pipeline.submit(request(receivedAt: 3_000)).outcomes
             #expect(third.map(\.decision) == [.opened])
             #expect(third.first?.signalID == 1)
             #expect(third.first?.alertID == 1)
@@ -185,7 +185,7 @@ import Testing
             #expect(try await sqlite.timeline(incidentID: 1).allSatisfy { $0.entry.kind != .note })
             // The correlator is a fresh rebuild: y's service opens incident 2 with the ids that
             // follow what the store holds, as if neither batch had been built.
-            let again = try await pipeline.submit(request(receivedAt: 3_000, service: "y"))
+            let again = try await pipeline.submit(request(receivedAt: 3_000, service: "y")).outcomes
             #expect(again.map(\.decision) == [.opened])
             #expect(again.first?.signalID == 2 && again.first?.alertID == 2 && again.first?.incidentID == 2)
         }
@@ -215,7 +215,7 @@ import Testing
             try #require(try await eventually(timeout: .seconds(60)) { store.loads == 4 })
             // Readable again: work is taken, on a correlator rebuilt from the store.
             let stored = try await eventually(timeout: .seconds(60)) {
-                (try? await pipeline.submit(request(receivedAt: 3_000)))?.first?.decision == .opened
+                (try? await pipeline.submit(request(receivedAt: 3_000)))?.outcomes.first?.decision == .opened
             }
             #expect(stored)
         }
@@ -315,7 +315,7 @@ import Testing
             let body = Array(#"{"title":"\#(alertname)"}"#.utf8)
             return try await pipeline.submit(IngestRequest(
                 payload: .compressing(body, source: .events, contentType: "application/json", receivedAt: at),
-                signals: [(0, signal)])).first?.decision
+                signals: [(0, signal)])).outcomes.first?.decision
         }
         try await runPipeline(pipeline) { _ in
             #expect(try await submit("network", "DatacenterDown", at: 1) == .opened)
@@ -346,7 +346,7 @@ import Testing
         config.pipeline.expiryInterval = .seconds(1)
         let pipeline = testPipeline(sqlite, config: config, clock: clock)
         try await runPipeline(pipeline) { pipeline in
-            let opened = try await pipeline.submit(request(receivedAt: 1_000))
+            let opened = try await pipeline.submit(request(receivedAt: 1_000)).outcomes
             let incidentID = try #require(opened.first?.incidentID)
             try #require(try await eventually(timeout: .seconds(60)) { clock.sleeperCount == 1 })
             #expect(pipeline.expiryPassCount == 0, "no pass before the clock moves")
@@ -420,7 +420,7 @@ func testPipeline(_ store: any StoreWriter, config: GatewayConfig = GatewayConfi
 private func enqueue(_ pipeline: IngestPipeline, _ request: IngestRequest) -> AsyncThrowingStream<[Outcome], any Error> {
     let (answer, continuation) = AsyncThrowingStream<[Outcome], any Error>.makeStream()
     pipeline.submit(request) { result in
-        continuation.yield(with: result)
+        continuation.yield(with: result.map(\.outcomes))
         continuation.finish()
     }
     return answer

@@ -30,16 +30,17 @@ struct Ingestor: Sendable {
         return APIError.badRequest(error)
     }
 
-    /// Stores `signals` with the body they came in; returns after the commit. The signals are
+    /// Stores `signals` with the body they came in; returns after the commit, with the signals as
+    /// placed (their outcomes read only if wanted). The signals are
     /// taken over: the pipeline prepares them in place when theirs is the only reference to the
     /// array (`IngestPipeline.request`).
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: consuming [(item: Int, signal: Signal)],
-               receivedAt: Timestamp) async throws -> [Outcome] {
+               receivedAt: Timestamp) async throws -> IngestReceipt {
         // A resend repeats its first alert: by default the body is compressed against the last
         // one that started with it.
         let request = pipeline.request(body: body, source: source, contentType: contentType ?? "", receivedAt: receivedAt, signals: signals)
         do {
-            return try await pipeline.submit(request)
+            return try await pipeline.submit(consume request)
         } catch {
             throw APIError.from(error)
         }
@@ -66,7 +67,7 @@ struct Ingestor: Sendable {
         // Taken out of the batch, so that the pipeline prepares them in place.
         var signals: [(item: Int, signal: Signal)] = []
         swap(&signals, &batch.signals)
-        let outcomes = try await store(body, contentType: contentType, source: source, signals: consume signals, receivedAt: receivedAt)
+        let outcomes = try await store(body, contentType: contentType, source: source, signals: consume signals, receivedAt: receivedAt).outcomes
         return JSONOutput.response(IngestResponse(items: items, outcomes: outcomes, errors: batch.errors), status: .accepted)
     }
 }

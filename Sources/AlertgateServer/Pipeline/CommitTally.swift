@@ -20,17 +20,17 @@ struct CommitTally {
     private(set) var folded: Int64 = 0
 
     /// Counts a stored request body and the outcomes of its signals.
-    mutating func add(_ payload: StoredPayload, outcomes: [Outcome]) {
+    mutating func add(_ payload: StoredPayload, placed: [PlacedSignal]) {
         payloads += 1
         payloadBytesIn += Int64(payload.originalSize)
         payloadBytesStored += Int64(payload.bytes.count)
         var arrivalsOfPayload: Int64 = 0
-        for index in outcomes.indices {
-            let count = outcomes[index].fold?.count ?? 1
+        for index in placed.indices {
+            let count = placed[index].outcome.fold?.count ?? 1
             arrivalsOfPayload += count
-            guard let decision = outcomes[index].decision else { continue }
+            guard let decision = placed[index].outcome.decision else { continue }
             decidedByCode[decision.code] += count
-            if outcomes[index].fold != nil { folded += count }
+            if placed[index].outcome.fold != nil { folded += count }
         }
         arrivalsBySource[payload.source, default: 0] += arrivalsOfPayload
         arrivals += arrivalsOfPayload

@@ -79,17 +79,20 @@ public final class IngestPipeline: Service, Sendable {
                              enricher: repeats.isEmpty ? nil : enricher)
     }
 
-    /// Places and stores the signals of one request; returns after the commit.
-    public func submit(_ request: IngestRequest) async throws -> [Outcome] {
-        try await withCheckedThrowingContinuation { continuation in
-            submit(request) { continuation.resume(with: $0) }
+    /// Places and stores the signals of one request; returns after the commit. The request is
+    /// taken over and not held while it waits: the pipeline then holds the only reference to
+    /// its signals and moves them into the batch it stores (`PipelineBatch.placeNext`).
+    public func submit(_ request: consuming IngestRequest) async throws -> IngestReceipt {
+        var handed = Optional(request)
+        return try await withCheckedThrowingContinuation { continuation in
+            submit(handed.take()!) { continuation.resume(with: $0) }
         }
     }
 
     /// Queues a request at once and calls `completion` after its commit, or with the reason it
     /// was refused or failed. Requests queued one after another are placed in that order. The
     /// time from here to the answer of a stored request is `alertgate_ingest_latency_seconds`.
-    public func submit(_ request: IngestRequest, completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) {
+    public func submit(_ request: consuming IngestRequest, completion: @escaping @Sendable (Result<IngestReceipt, any Error>) -> Void) {
         let queuedAt = ContinuousClock.now
         let metrics = metrics
         enqueue(.ingest(request) { result in
@@ -121,7 +124,7 @@ public final class IngestPipeline: Service, Sendable {
     /// Expiry passes carried out since the start.
     public var expiryPassCount: Int { expiryPasses.load(ordering: .acquiring) }
 
-    private func enqueue(_ job: PipelineJob) {
+    private func enqueue(_ job: consuming PipelineJob) {
         if let refusal = queue.withLock({ $0.append(job) }) {
             metrics.rejected(refusal.rejectionCause)
             job.fail(refusal)
@@ -220,15 +223,14 @@ public final class IngestPipeline: Service, Sendable {
                         let refused = queue.withLock { $0.take() }.jobs
                         metrics.rejected(PipelineError.storeUnavailable.rejectionCause, count: Int64(refused.count))
                         for job in refused { job.fail(PipelineError.storeUnavailable) }
-                        batches[id] = PipelineBatch(jobs: [], expire: false)
+                        batches[id] = PipelineBatch(PipelineQueue.Work(jobs: [], expire: false))
                         actions += machine.batchBuilt(empty: true)
                         try? await clock.sleep(for: Self.turnRetryDelay)
                         continue
                     }
                 }
                 takePolicy(into: &correlator)
-                let work = queue.withLock { $0.take() }
-                batches[id] = PipelineBatch(jobs: work.jobs, expire: work.expire)
+                batches[id] = PipelineBatch(queue.withLock { $0.take() })
                 actions += await correlate(id, &batches[id]!, &correlator, &machine)
             case .resumeBuilding(let id):
                 actions = await correlate(id, &batches[id]!, &correlator, &machine) + actions
@@ -350,8 +352,9 @@ public final class IngestPipeline: Service, Sendable {
             expiryPasses.add(1, ordering: .releasing)
         }
         while building.next < building.jobs.count {
-            let job = building.jobs[building.next]
-            if let incidentID = job.incidentID, correlator.state.incidents[incidentID] == nil {
+            // Read in place: a copy of the job held while it is placed would keep its signals
+            // from moving into the batch.
+            if let incidentID = building.jobs[building.next]?.incidentID, correlator.state.incidents[incidentID] == nil {
                 if let pending = building.batch.latestSnapshot(ofIncident: incidentID) {
                     // Forgotten within this batch means closed: its alerts were resolved with it.
                     correlator.restore(pending)
@@ -363,14 +366,13 @@ public final class IngestPipeline: Service, Sendable {
                             correlator.restore(incident, firingAlerts: firing)
                         }
                     } catch {
-                        job.fail(error)
+                        building.jobs[building.next]?.fail(error)
                         building.next += 1
                         continue
                     }
                 }
             }
-            building.place(job, in: &correlator, at: clock.now())
-            building.next += 1
+            building.placeNext(in: &correlator, at: clock.now())
         }
         return machine.batchBuilt(empty: building.batch.isEmpty)
     }

@@ -3,7 +3,8 @@ import AlertgateCore
 /// A batch being correlated, then committed: its jobs, what they write, and the answers that
 /// wait for the commit.
 struct PipelineBatch {
-    private(set) var jobs: [PipelineJob]
+    /// Each job until it is correlated (`placeNext` takes it out) or answered with an error.
+    private(set) var jobs: [PipelineJob?]
     /// Jobs before this position have been correlated (or answered with an error).
     var next = 0
     /// An expiry pass is due before the jobs.
@@ -18,15 +19,17 @@ struct PipelineBatch {
     /// The signals its jobs carry, as the queue weighs them against `pipeline.max_batch_signals`.
     private(set) var weight: Int
 
-    init(jobs: [PipelineJob], expire: Bool) {
-        self.jobs = jobs
-        self.expire = expire
-        weight = jobs.reduce(0) { $0 + $1.weight }
+    /// A batch of `work`, taken over: once it is gone, the batch holds the only reference to each
+    /// job's signals, which `placeNext` then moves instead of copying.
+    init(_ work: consuming PipelineQueue.Work) {
+        jobs = work.jobs.map { $0 }
+        expire = work.expire
+        weight = work.jobs.reduce(0) { $0 + $1.weight }
     }
 
     /// Takes in work queued while it waits for the commit before it (`PipelineStateMachine.extend`).
-    mutating func extend(with work: PipelineQueue.Work) {
-        jobs += work.jobs
+    mutating func extend(with work: consuming PipelineQueue.Work) {
+        jobs += work.jobs.lazy.map { $0 }
         weight += work.jobs.reduce(0) { $0 + $1.weight }
         expire = expire || work.expire
     }
@@ -43,46 +46,44 @@ struct PipelineBatch {
         if !hasDeliveries, outcome.transitions.contains(where: { !$0.deliveries.isEmpty }) { hasDeliveries = true }
     }
 
-    /// Runs `job` through the correlator. Its answer waits for the commit, a refusal too: the
-    /// correlator refused on the state the batch in flight left, which counts only once that
-    /// batch is stored.
-    mutating func place(_ job: PipelineJob, in correlator: inout Correlator, at now: Timestamp) {
-        switch job {
-        case .ingest(let request, let reply):
-            var outcomes: [Outcome] = []
-            outcomes.reserveCapacity(request.signals.count)
+    /// Runs the next job through the correlator and takes it out of the batch (`next` moves on).
+    /// Its answer waits for the commit, a refusal too: the correlator refused on the state the
+    /// batch in flight left, which counts only once that batch is stored.
+    mutating func placeNext(in correlator: inout Correlator, at now: Timestamp) {
+        // Taken out, not copied: its signals then move into what the writer stores (a copy of
+        // each would retain, and later release, every string it holds).
+        guard let job = jobs[next].take() else { preconditionFailure("job \(next) placed twice") }
+        next += 1
+        switch consume job {
+        case .ingest(var request, let reply):
             var placed: [PlacedSignal] = []
             placed.reserveCapacity(request.signals.count)
             let receivedAt = request.payload.receivedAt
-            // Each signal is read by its position: taking the (item, signal) pairs out one by one
-            // copied each, a retain and a release of every string a signal holds.
             for index in request.signals.indices {
-                let outcome = correlator.ingest(request.signals[index].signal, receivedAt: receivedAt)
+                var signal = Signal.taken
+                swap(&signal, &request.signals[index].signal)
+                let outcome = correlator.ingest(signal, receivedAt: receivedAt)
                 noteDeliveries(outcome)
-                outcomes.append(outcome)
-                placed.append(PlacedSignal(signal: request.signals[index].signal, item: request.signals[index].item, outcome: outcome,
-                                           receivedAt: receivedAt))
+                placed.append(PlacedSignal(signal: signal, item: request.signals[index].item, outcome: outcome, receivedAt: receivedAt))
                 guard !request.repeats.isEmpty, let repeats = request.repeats[index] else { continue }
-                let signal = request.signals[index].signal
-                if let folded = correlator.foldArrivals(repeats.count, placedBy: outcome, receivedAt: receivedAt) {
-                    outcomes.append(folded)
-                    placed.append(PlacedSignal(signal: signal, item: repeats[0], outcome: folded, receivedAt: receivedAt))
+                let lead = placed[placed.count - 1]
+                if let folded = correlator.foldArrivals(repeats.count, placedBy: lead.outcome, receivedAt: receivedAt) {
+                    placed.append(PlacedSignal(signal: lead.signal, item: repeats[0], outcome: folded, receivedAt: receivedAt))
                     continue
                 }
                 // Its signal left no firing alert to fold into: each is placed on its own, as
                 // its own bytes say (its signal's, should they no longer decode), enriched as its signal was.
                 for item in repeats {
                     let own = request.repeatSignal?(item).map { request.enricher?.enrich($0.fingerprinted) ?? $0 }
-                    let signal = own ?? signal
+                    let signal = own ?? lead.signal
                     let outcome = correlator.ingest(signal, receivedAt: receivedAt)
                     noteDeliveries(outcome)
-                    outcomes.append(outcome)
                     placed.append(PlacedSignal(signal: signal, item: item, outcome: outcome, receivedAt: receivedAt))
                 }
             }
-            tally.add(request.payload, outcomes: outcomes)
+            tally.add(request.payload, placed: placed)
             batch.entries.append(.ingest(IngestRecord(payload: request.payload, signals: placed)))
-            replies.append { [outcomes] result in reply(result.map { outcomes }) }
+            replies.append { [placed] result in reply(result.map { IngestReceipt(placed: placed) }) }
         case .command(let command, let continuation):
             do {
                 answer(continuation, with: .success(try correlator.apply(command, at: now)))
@@ -111,6 +112,6 @@ struct PipelineBatch {
     /// Answers every caller with `error`: those correlated, and the jobs not yet correlated.
     func fail(_ error: PipelineError) {
         for reply in replies { reply(.failure(error)) }
-        for job in jobs[next...] { job.fail(error) }
+        for job in jobs[next...] { job?.fail(error) }
     }
 }

@@ -3,7 +3,7 @@ import AlertgateCore
 /// One unit of work for the pipeline, with what answers its caller after the transaction
 /// holding it has committed.
 enum PipelineJob: Sendable {
-    case ingest(IngestRequest, @Sendable (Result<[Outcome], any Error>) -> Void)
+    case ingest(IngestRequest, @Sendable (Result<IngestReceipt, any Error>) -> Void)
     case command(IncidentCommand, CheckedContinuation<Outcome, any Error>)
     case edit(IncidentEdit, CheckedContinuation<Outcome, any Error>)
 
@@ -58,6 +58,17 @@ public struct IngestRequest: Sendable {
 
     /// The items it carries, repeats included.
     public var itemCount: Int { repeats.isEmpty ? signals.count : signals.count + repeats.values.reduce(0) { $0 + $1.count } }
+}
+
+/// What the caller of a stored request is answered with: its signals as they were placed and
+/// stored. Their outcomes are read from them only by a caller that wants them (`outcomes`):
+/// most ingest routes answer without.
+public struct IngestReceipt: Sendable {
+    let placed: [PlacedSignal]
+
+    /// The outcome of each signal placed, in order: one per signal, and one for the repeats
+    /// folded into a signal's alert.
+    public var outcomes: [Outcome] { placed.map(\.outcome) }
 }
 
 /// A person's change to an incident's classification.

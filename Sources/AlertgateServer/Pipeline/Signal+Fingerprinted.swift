@@ -7,6 +7,10 @@ extension Signal {
         if fingerprint == nil { fingerprint = Fingerprint.of(self) }
     }
 
+    /// What a signal's place in its request holds once the signal has moved into the batch that
+    /// stores it (`PipelineBatch.placeNext`).
+    static let taken = Signal(service: "", title: "")
+
     /// The signal with its fingerprint computed.
     var fingerprinted: Signal {
         var copy = self

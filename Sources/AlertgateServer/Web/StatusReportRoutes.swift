@@ -69,7 +69,7 @@ final class StatusReportRoutes: Sendable {
                 return (item: item, signal: signal)
             }
             let outcomes = try await ingestor.store(body, contentType: "application/x-www-form-urlencoded", source: .statusPage,
-                                                    signals: signals, receivedAt: now)
+                                                    signals: signals, receivedAt: now).outcomes
             let shown = try await status.summary(page: nil).summary.incidents
             if let id = outcomes.first?.incidentID, let incident = shown.first(where: { $0.id == id }) {
                 return answer(.ok, "Thank you", "Your report was received. It matches a known incident: ",
