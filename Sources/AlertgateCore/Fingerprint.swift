@@ -90,7 +90,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
     /// Alertmanager's fingerprint of a label set: FNV-1a 64 over the names in sorted order,
     /// each name and value followed by the byte 0xFF, printed as 16 lowercase hex digits.
     public static func labels(_ labels: [String: String]) -> Fingerprint {
-        labels.withPairsSorted(by: UTF8Order.precedes) { sorted($0) }
+        labels.withPairsInByteOrder { pairs, _ in sorted(pairs) }
     }
 
     /// The same hash over pairs already in the order of their names' bytes.

@@ -21,7 +21,7 @@ public struct PackedLabels: Hashable, Sendable {
             bytes = []
             return
         }
-        bytes = labels.withPairsSorted(by: UTF8Order.precedes) { pairs in
+        bytes = labels.withPairsInByteOrder { pairs, _ in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
             Self.appendLength(pairs.count, to: &bytes)

@@ -8,13 +8,17 @@
 extension Signal {
     public var contentDigest: UInt64 {
         digest { field in
-            // String order, as the frozen format has it (not byte order, as fingerprints do).
-            labels.withPairsSorted(by: <) { pairs in
+            func fields(_ pairs: UnsafeMutableBufferPointer<(key: String, value: String)>) {
                 for (name, value) in pairs {
                     var name = name, value = value
                     name.withUTF8 { field($0) }
                     value.withUTF8 { field($0) }
                 }
+            }
+            // String order, as the frozen format has it: byte order for names in ASCII
+            // (Prometheus's always are), sorted again by `String` for any other.
+            labels.withPairsInByteOrder { pairs, namesAreASCII in
+                if namesAreASCII { fields(pairs) } else { labels.withPairsSorted(by: <) { fields($0) } }
             }
         }
     }

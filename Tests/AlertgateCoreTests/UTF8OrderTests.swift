@@ -37,4 +37,39 @@ struct UTF8OrderTests {
         #expect(UTF8Order.precedes("", "a"))
         #expect(!UTF8Order.precedes("", ""))
     }
+
+    /// Label sets sorted for fingerprints, packed labels and digests: names that share their
+    /// first eight bytes or more (so the bytes past them decide), hold a NUL byte (which the
+    /// integer prefix cannot tell from a shorter name's end) or non-ASCII text, and sets past
+    /// the insertion sort's limit. The order must be the bytes', each value with its name, and
+    /// for names all in ASCII also `String`'s.
+    @Test(arguments: 0..<4)
+    func labelSetsSortInTheOrderOfTheirNamesBytes(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let alphabet = Array("ab_Z9\u{0}é😀".unicodeScalars)
+        let starts = ["", "instance", "instance_", "alertnam", "a"]
+        var ascii = 0, other = 0, long = 0
+        for _ in 0..<500 {
+            var labels: [String: String] = [:]
+            let count = random.next() % 5 == 0 ? Int(random.next() % 48) : Int(random.next() % 10)
+            for _ in 0..<count {
+                let tail = (0..<Int(random.next() % 6)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+                var name = starts[Int(random.next() % UInt64(starts.count))] + String(String.UnicodeScalarView(tail))
+                if random.next() % 2 == 0 { name = String(name.unicodeScalars.filter(\.isASCII)) }
+                labels[name] = "v\(random.next() % 1_000)"
+            }
+            let names = Array(labels.keys)
+            let byBytes = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let namesAreASCII = names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+            labels.withPairsInByteOrder { pairs, reportedASCII in
+                #expect(pairs.map(\.key) == byBytes)
+                #expect(pairs.allSatisfy { labels[$0.key] == $0.value })
+                #expect(reportedASCII == namesAreASCII)
+                if namesAreASCII { #expect(pairs.map(\.key) == names.sorted(by: <)) }
+            }
+            if namesAreASCII { ascii += 1 } else { other += 1 }
+            if labels.count > Dictionary<String, String>.insertionSortLimit { long += 1 }
+        }
+        #expect(ascii > 100 && other > 100 && long > 20, "every kind of set is drawn")
+    }
 }
