@@ -18,7 +18,9 @@ extension Signal {
             // String order, as the frozen format has it: byte order for names in ASCII
             // (Prometheus's always are), sorted again by `String` for any other.
             labels.withPairsInByteOrder { pairs, namesAreASCII in
-                if namesAreASCII { fields(pairs) } else { labels.withPairsSorted(by: <) { fields($0) } }
+                var pairs = pairs
+                if !namesAreASCII { pairs.sort { $0.key < $1.key } }
+                fields(pairs)
             }
         }
     }

@@ -22,7 +22,8 @@ enum UTF8Order {
 
 extension Dictionary where Key == String, Value == String {
     /// Calls `body` with the pairs sorted by their names' UTF-8 bytes (`UTF8Order`), and with
-    /// whether every name is ASCII (then that order is also `String`'s), in a temporary buffer.
+    /// whether every name is ASCII (then that order is also `String`'s), in a temporary buffer
+    /// (on the stack for any usual label set: an array cost a malloc each time).
     /// Every signal's labels are sorted so for its fingerprint, a new alert's again for its
     /// packed form and a repeat's for its content digest: the sort compares the names' first
     /// eight bytes as one integer, read once per name, and their bytes only when those are
@@ -80,19 +81,6 @@ extension Dictionary where Key == String, Value == String {
             (base + slot).initialize(to: pair)
             for position in stride(from: index, to: slot, by: -1) { prefixes[position] = prefixes[position - 1] }
             prefixes[slot] = prefix
-        }
-    }
-
-    /// Calls `body` with the pairs sorted by `areInIncreasingOrder` (on their names), in a
-    /// temporary buffer: on the stack for any usual label set (an array each cost a malloc).
-    func withPairsSorted<Result>(by areInIncreasingOrder: (String, String) -> Bool,
-                                 _ body: (UnsafeMutableBufferPointer<(key: String, value: String)>) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: count) { buffer in
-            var pairs = buffer
-            _ = pairs.initialize(fromContentsOf: self)
-            defer { pairs.deinitialize() }
-            pairs.sort { areInIncreasingOrder($0.key, $1.key) }
-            return body(pairs)
         }
     }
 }

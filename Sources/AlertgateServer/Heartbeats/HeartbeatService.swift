@@ -248,6 +248,6 @@ public final class HeartbeatService: Service, Sendable {
         let signal = before.signal(for: change, at: now, detail: detail)
         let request = pipeline.request(body: body, key: before.dedupKey, source: .heartbeat, contentType: HeartbeatRecord.contentType,
                                        receivedAt: now, signals: [(0, signal)])
-        return try await pipeline.submit(request).outcomes.first
+        return try await pipeline.submit(consume request).outcomes.first
     }
 }

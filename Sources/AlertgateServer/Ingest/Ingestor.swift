@@ -31,9 +31,9 @@ struct Ingestor: Sendable {
     }
 
     /// Stores `signals` with the body they came in; returns after the commit, with the signals as
-    /// placed (their outcomes read only if wanted). The signals are
-    /// taken over: the pipeline prepares them in place when theirs is the only reference to the
-    /// array (`IngestPipeline.request`).
+    /// placed (their outcomes read only if wanted). The signals are taken over: the pipeline
+    /// prepares them in place when theirs is the only reference to the array
+    /// (`IngestPipeline.request`), and moves them into the batch it stores.
     func store(_ body: [UInt8], contentType: String?, source: SignalSource, signals: consuming [(item: Int, signal: Signal)],
                receivedAt: Timestamp) async throws -> IngestReceipt {
         // A resend repeats its first alert: by default the body is compressed against the last

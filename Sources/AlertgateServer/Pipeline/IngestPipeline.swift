@@ -125,9 +125,16 @@ public final class IngestPipeline: Service, Sendable {
     public var expiryPassCount: Int { expiryPasses.load(ordering: .acquiring) }
 
     private func enqueue(_ job: consuming PipelineJob) {
-        if let refusal = queue.withLock({ $0.append(job) }) {
+        // Handed over, not copied: a copy held here until this returns could keep the loop,
+        // already placing the job, from moving its signals.
+        var handed = Optional(job)
+        let refusal = queue.withLock { queue -> PipelineError? in
+            if let refusal = queue.refusal { return refusal }
+            return queue.append(handed.take()!)
+        }
+        if let refusal {
             metrics.rejected(refusal.rejectionCause)
-            job.fail(refusal)
+            handed?.fail(refusal)
             return
         }
         wakeContinuation.yield()
@@ -366,8 +373,7 @@ public final class IngestPipeline: Service, Sendable {
                             correlator.restore(incident, firingAlerts: firing)
                         }
                     } catch {
-                        building.jobs[building.next]?.fail(error)
-                        building.next += 1
+                        building.failNext(error)
                         continue
                     }
                 }

@@ -3,10 +3,11 @@ import AlertgateCore
 /// A batch being correlated, then committed: its jobs, what they write, and the answers that
 /// wait for the commit.
 struct PipelineBatch {
-    /// Each job until it is correlated (`placeNext` takes it out) or answered with an error.
+    /// Each job until it is correlated (`placeNext`) or answered with an error (`failNext`):
+    /// either takes it out.
     private(set) var jobs: [PipelineJob?]
-    /// Jobs before this position have been correlated (or answered with an error).
-    var next = 0
+    /// Jobs before this position have been correlated or answered with an error.
+    private(set) var next = 0
     /// An expiry pass is due before the jobs.
     var expire: Bool
     private(set) var batch = StoreBatch()
@@ -107,6 +108,13 @@ struct PipelineBatch {
             noteDeliveries(outcome)
         }
         replies.append { stored in continuation.resume(with: stored.flatMap { decided.mapError { $0 as any Error } }) }
+    }
+
+    /// Answers the next job's caller with `error` instead of correlating it.
+    mutating func failNext(_ error: any Error) {
+        guard let job = jobs[next].take() else { preconditionFailure("job \(next) answered twice") }
+        next += 1
+        job.fail(error)
     }
 
     /// Answers every caller with `error`: those correlated, and the jobs not yet correlated.

@@ -62,7 +62,7 @@ public struct IngestRequest: Sendable {
 
 /// What the caller of a stored request is answered with: its signals as they were placed and
 /// stored. Their outcomes are read from them only by a caller that wants them (`outcomes`):
-/// most ingest routes answer without.
+/// the Alertmanager API, OTLP, PagerDuty, GELF and UDP answer without.
 public struct IngestReceipt: Sendable {
     let placed: [PlacedSignal]
 

@@ -23,11 +23,17 @@ struct PipelineQueue {
 
     var hasWork: Bool { !jobs.isEmpty || (expiryDue && !closed) }
 
-    /// Queues `job`, or says why not.
-    mutating func append(_ job: PipelineJob) -> PipelineError? {
+    /// Why a job would be turned away now; nil when `append` takes it.
+    var refusal: PipelineError? {
         if closed { return .shuttingDown }
         if refusing { return .storeUnavailable }
         if jobs.count >= capacity { return .overloaded }
+        return nil
+    }
+
+    /// Queues `job`, or says why not.
+    mutating func append(_ job: consuming PipelineJob) -> PipelineError? {
+        if let refusal { return refusal }
         jobs.append(job)
         return nil
     }

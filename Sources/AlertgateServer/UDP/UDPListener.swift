@@ -169,7 +169,7 @@ final class UDPListener<Decoder: DatagramDecoder>: Service {
                 receivedAt: now, signals: signals, repeats: repeats, repeatSignal: repeatSignal)
             await before?.value
             let count = Int64(request.itemCount)
-            pipeline.submit(request) { result in
+            pipeline.submit(consume request) { result in
                 switch result {
                 case .success: stats.stored(name, count: count)
                 case .failure(let error):
