@@ -145,6 +145,32 @@ import Testing
         let text = String(decoding: metrics.exposition(queueDepth: 0, pendingNotifications: nil, openIncidents: nil), as: UTF8.self)
         #expect(text.split(separator: "\n").contains("alertgate_ingest_latency_seconds_count 2"))
     }
+
+    /// A burst's repeats that do not fold (folding off) are placed one by one, each stored as its
+    /// own bytes decode; one whose bytes no longer decode is stored as its lead's signal.
+    @Test func repeatsPlacedOneByOneAreStoredAsTheirOwnBytesSayOrAsTheirLead() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let sqlite = try SQLiteStore(path: folder.file("db.sqlite"))
+        var config = configWithExpiryAnHourAway()
+        config.correlation.foldRepeats = false
+        let pipeline = testPipeline(sqlite, config: config)
+        let lead = Signal(source: .syslog, service: "db", title: "disk full", labels: ["alertname": "DiskFull"])
+        let own = Signal(source: .syslog, service: "db", title: "disk full on sda", labels: ["alertname": "DiskFull"])
+        let body = Array("<11>disk full\n<11>disk full on sda\n<11>\u{FFFD}".utf8)
+        try await runPipeline(pipeline) { pipeline in
+            let outcomes = try await pipeline.submit(IngestRequest(
+                payload: .compressing(body, source: .syslog, contentType: "text/plain", receivedAt: Timestamp(milliseconds: 1_000)),
+                signals: [(0, lead)], repeats: [0: [1, 2]], repeatSignal: { $0 == 1 ? own : nil })).outcomes
+            #expect(outcomes.map(\.decision) == [.opened, .repeat, .repeat])
+            #expect(outcomes.map(\.signalID) == [1, 2, 3])
+        }
+        var stored: [StoredSignal] = []
+        for id: Int64 in 1...3 { stored.append(try #require(try await sqlite.signal(id: id))) }
+        #expect(stored.map(\.item) == [0, 1, 2])
+        #expect(stored.map(\.title) == ["disk full", "disk full on sda", "disk full"])
+        #expect(Set(stored.map(\.alertID)) == [1])
+    }
 }
 
 /// After a failed commit, nothing built on it is stored or kept in memory, the callers get
