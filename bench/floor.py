@@ -49,7 +49,7 @@ incident, which alertgate's schema replaced with those lists (v18), unlike the t
 stand-in above. In C calls from Swift, with no per-row loop of Python's: what a gateway that keeps
 alertgate's rows durably, and does nothing else, reaches on this machine, measured whole.
 """
-import os, shutil, sqlite3, tempfile, time
+import contextlib, os, shutil, sqlite3, tempfile, time
 
 import http_ingest
 import lib
@@ -77,17 +77,18 @@ def _machine_busy_seconds():
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.CONNECTIONS, schema_rows=False):
+def http_floor(ctx, decode=False, store=False, batch=1, connections=http_ingest.CONNECTIONS, schema_rows=False, beside=None):
     """The ceiling server under bench/alerts.lua, `batch` alerts per POST: (wrk result, server CPU s per
     request, the rest of the machine's busy CPU s per request). `decode`, `store`, `schema_rows`: its
     `--decode`, `--store` and `--schema-rows` modes (module docstring); with `store`, every alert answered
-    must be in its database."""
+    must be in its database. `beside`: a context manager entered for the length of wrk's run."""
     server = lib.ceiling_server(ctx.bins.ceiling, decode=decode, store=store, keep=store, schema_rows=schema_rows)
     try:
         with server:
             server_before, busy_before = _process_cpu_seconds(server.pid), _machine_busy_seconds()
-            result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, connections, http_ingest.THREADS,
-                             env={"BENCH_BATCH": str(batch)})
+            with beside or contextlib.nullcontext():
+                result = lib.wrk(server.url, "alerts.lua", ctx.http_seconds, connections, http_ingest.THREADS,
+                                 env={"BENCH_BATCH": str(batch)})
             server_cpu = _process_cpu_seconds(server.pid) - server_before
             busy = _machine_busy_seconds() - busy_before
         stored = _stored_signals(server.folder, schema_rows) if store else None

@@ -5,7 +5,7 @@ Every row gets a fresh server (alertgate: on a fresh database). Items are counte
 server's own counters (alertgate_signals_total; Alertmanager's alerts received less invalid),
 not from wrk; every request must have been answered 2xx.
 """
-import dataclasses, shutil
+import contextlib, dataclasses, shutil
 
 import lib
 
@@ -60,20 +60,22 @@ def _start(ctx, server, config=None):
 COUNTERS = {"alertgate": lib.alertgate_committed, "Alertmanager": lib.alertmanager_accepted, "ceiling": None}
 
 
-def measure(ctx, server, workload, batch, config=None, variant=None, connections=CONNECTIONS):
+def measure(ctx, server, workload, batch, config=None, variant=None, connections=CONNECTIONS, beside=None):
     """One wrk row against a fresh `server`; kept in ctx.report.runs for the other tables.
-    `config`: a YAML text for alertgate's --config (none by default). Runs with a config are
+    `config`: a YAML text for alertgate's --config (none by default). `beside`: a context manager
+    entered for the length of wrk's run (`lib.busy_process`). Runs with a config or `beside` are
     kept under `(f"{server} {variant}", workload, batch)`, apart from the plain server's runs;
     runs with other than CONNECTIONS connections under `_name(server, connections)`."""
     spec = WORKLOADS[workload]
     count = COUNTERS[server]
-    name = _name(f"{server} {variant}" if config else server, connections)
+    name = _name(f"{server} {variant}" if config or beside else server, connections)
     process = _start(ctx, server, config)
     try:
         with process:
             before = count(process.url) if count else 0
             rss_start, rss_start_file = process.rss_kib(), process.status_kib("RssFile")
-            result = lib.wrk(process.url, spec.script, ctx.http_seconds, connections, THREADS, env={"BENCH_BATCH": str(batch)})
+            with beside or contextlib.nullcontext():
+                result = lib.wrk(process.url, spec.script, ctx.http_seconds, connections, THREADS, env={"BENCH_BATCH": str(batch)})
             answered = (result.requests - result.non2xx) * batch
             # alertgate and Alertmanager answer after taking the items in, so the counters hold every 2xx by now.
             items = count(process.url) - before if count else answered

@@ -403,6 +403,22 @@ def _percentile(out, p, summary):
     return _to_ms(*match.groups())
 
 
+# A process that keeps one core busy until the time given in seconds has passed, then ends.
+_BUSY_LOOP = "import sys, time\nend = time.monotonic() + float(sys.argv[1])\nwhile time.monotonic() < end:\n    pass\n"
+
+
+@contextlib.contextmanager
+def busy_process(seconds):
+    """One busy process beside what runs inside (a neighbour that wants a core, as on a shared
+    machine): it ends by itself after `seconds`, and is killed when the block ends."""
+    proc = subprocess.Popen([sys.executable, "-c", _BUSY_LOOP, str(seconds)])
+    try:
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 # --- plain HTTP timing ------------------------------------------------------------------------
 
 class KeepAliveClient:

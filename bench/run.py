@@ -8,6 +8,8 @@ sections in order, each on fresh servers and temporary folders, all on 127.0.0.1
   compare  /api/v2/alerts side by side with Alertmanager 0.25 (A B A B), and the ceiling server
   floor    what the machine allows: the HTTP layer's and storage's floors measured apart, and the
            bounds they set on issue 13's HTTP targets (after compare, whose runs it sets beside them)
+  contention  /api/v2/alerts one per POST at 64 connections, alone and beside a busy process:
+           alertgate and the durable gateway with its rows, alternating
   resend   Prometheus's resend pattern (POSTs of 256): alerts/s, DB growth ÷ bytes received, raw-payload ratio
   policy   ingest with a 200-service catalog, 50 silences and 20 inhibit rules vs none (A B A B; issue 10)
   notify   notification delivery: 1,000 incidents at once into a 50 ms webhook, notify.concurrency 16 and 64
@@ -24,12 +26,13 @@ Exits non-zero if a measurement failed (a non-2xx answer, a count that does not 
 """
 import argparse, dataclasses, datetime, os, subprocess, sys, time
 
-import floor, growth, http_ingest, lib, notify_burst, policy_load, postgres_ingest, queries, resend, udp_load
+import contention, floor, growth, http_ingest, lib, notify_burst, policy_load, postgres_ingest, queries, resend, udp_load
 
 SECTIONS = {
     "http": http_ingest.ingest_section,
     "compare": http_ingest.side_by_side_section,
     "floor": floor.floor_section,
+    "contention": contention.contention_section,
     "resend": resend.resend_section,
     "policy": policy_load.policy_section,
     "notify": notify_burst.notify_section,
