@@ -9,7 +9,7 @@ sections in order, each on fresh servers and temporary folders, all on 127.0.0.1
   floor    what the machine allows: the HTTP layer's and storage's floors measured apart, and the
            bounds they set on issue 13's HTTP targets (after compare, whose runs it sets beside them)
   contention  /api/v2/alerts one per POST at 64 connections, alone and beside a busy process:
-           alertgate and the durable gateway with its rows, alternating
+              alertgate and the durable gateway with its rows, alternating
   resend   Prometheus's resend pattern (POSTs of 256): alerts/s, DB growth ÷ bytes received, raw-payload ratio
   policy   ingest with a 200-service catalog, 50 silences and 20 inhibit rules vs none (A B A B; issue 10)
   notify   notification delivery: 1,000 incidents at once into a 50 ms webhook, notify.concurrency 16 and 64
@@ -110,10 +110,10 @@ def revision():
         return "unknown"
 
 
-def markdown(ctx, argv, started, finished):
+def markdown(ctx, argv, started, finished, at_revision):
     report = ctx.report
     lines = [f"## `scripts/bench`, {started:%Y-%m-%d %H:%M} UTC", "",
-             f"Machine: {lib.machine()}. Command: `{command_line(argv)}` at revision {revision()}"
+             f"Machine: {lib.machine()}. Command: `{command_line(argv)}` at revision {at_revision}"
              + (" (binaries given by ALERTGATE_BIN / ALERTGATE_CEILING_BIN)" if os.environ.get("ALERTGATE_BIN") else "")
              + f"; release build; {(finished - started).total_seconds() / 60:.0f} min.", ""]
     if report.failures:
@@ -143,6 +143,8 @@ def main(argv):
     args = parse_args(argv)
     lib.install_cleanup()
     started = datetime.datetime.now(datetime.timezone.utc)
+    # Read before the sections run: growth writes its charts into bench/charts, which git tracks.
+    at_revision = revision()
     bins = lib.build_binaries()
     ctx = Context(bins, lib.Report(), args.quick, http_seconds=2 if args.quick else 10, udp_seconds=2 if args.quick else 10,
                   query_requests=100 if args.quick else 2000, keep_db=os.path.abspath(args.keep_db) if args.keep_db else None,
@@ -157,7 +159,7 @@ def main(argv):
         except (lib.BenchFailure, subprocess.SubprocessError, OSError) as error:
             ctx.report.fail(f"section {name} stopped: {error}")
         lib.log(f"== section {name} done in {time.monotonic() - began:.0f} s")
-    text = markdown(ctx, argv, started, datetime.datetime.now(datetime.timezone.utc))
+    text = markdown(ctx, argv, started, datetime.datetime.now(datetime.timezone.utc), at_revision)
     if args.no_write:
         print("\n--- the section --no-write kept out of BENCHMARKS.md ---\n" + text)
     else:
