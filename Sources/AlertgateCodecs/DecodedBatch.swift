@@ -12,4 +12,13 @@ public struct DecodedBatch: Sendable {
 
     /// The number of items the body held.
     public var itemCount: Int { signals.count + errors.count }
+
+    /// Takes the good items out, leaving none: the caller then holds the only reference to their
+    /// array, so the pipeline prepares the signals in place instead of copying each
+    /// (`IngestPipeline.request`).
+    public mutating func takeSignals() -> [(item: Int, signal: Signal)] {
+        var taken: [(item: Int, signal: Signal)] = []
+        swap(&taken, &signals)
+        return taken
+    }
 }

@@ -24,9 +24,7 @@ struct AlertmanagerRoutes: Sendable {
         } catch {
             throw ingestor.invalid(error, source: .alertmanagerAPI)
         }
-        // Taken out of the batch, so that the pipeline prepares them in place.
-        var signals: [(item: Int, signal: Signal)] = []
-        swap(&signals, &batch.signals)
+        let signals = batch.takeSignals()
         let valid = signals.count
         if valid > 0 {
             _ = try await ingestor.store(body, contentType: request.headers.first(.contentType), source: .alertmanagerAPI,

@@ -64,10 +64,8 @@ struct Ingestor: Sendable {
             throw error
         }
         let items = batch.signals.map(\.item)
-        // Taken out of the batch, so that the pipeline prepares them in place.
-        var signals: [(item: Int, signal: Signal)] = []
-        swap(&signals, &batch.signals)
-        let outcomes = try await store(body, contentType: contentType, source: source, signals: consume signals, receivedAt: receivedAt).outcomes
+        let outcomes = try await store(body, contentType: contentType, source: source, signals: batch.takeSignals(), receivedAt: receivedAt)
+            .outcomes
         return JSONOutput.response(IngestResponse(items: items, outcomes: outcomes, errors: batch.errors), status: .accepted)
     }
 }
